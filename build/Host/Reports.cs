@@ -1,0 +1,132 @@
+using System.Text;
+
+namespace Pipeline.Host;
+
+/// <summary>--help: targets with their direct dependencies, then parameters (own first, then base).</summary>
+internal static class HelpText
+{
+    public static string Render(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters, NukeBuild build)
+    {
+        var sb = new StringBuilder();
+        sb.Append("Targets (with their direct dependencies):\n\n");
+        var listed = targets.Where(t => t.Listed).ToList();
+        var width = listed.Max(t => t.Name.Length + (t.IsDefault ? " (default)".Length : 0));
+        foreach (var t in listed)
+        {
+            var name = t.Name + (t.IsDefault ? " (default)" : "");
+            var deps = t.ExecutionDependencies.Count > 0 ? "  -> " + string.Join(", ", t.ExecutionDependencies.Select(d => d.Name)) : "";
+            sb.Append($"  {name.PadRight(width)}{deps}".TrimEnd()).Append('\n');
+            if (t.Description is { } d) sb.Append($"      {d}\n");
+        }
+        sb.Append("\nParameters:\n");
+        var baseNames = ParameterMember.Discover(typeof(NukeBuild)).Select(p => p.Name).ToHashSet();
+        foreach (var group in new[] { parameters.Where(p => !baseNames.Contains(p.Name)), parameters.Where(p => baseNames.Contains(p.Name)) })
+        {
+            sb.Append('\n');
+            foreach (var p in group)
+            {
+                sb.Append($"  {p.Flag} <{TypeText(p.Type)}>").Append('\n');
+                if (p.Description is { } d) sb.Append($"      {d}\n");
+                var details = new List<string>();
+                if (AllowedValues(p.Type) is { } allowed) details.Add("values: " + string.Join(", ", allowed));
+                if (!p.IsSecret && DefaultText(p.GetValue(build)) is { } def) details.Add("default: " + def);
+                if (p.IsSecret) details.Add("secret");
+                details.Add("env: " + p.EnvironmentVariable);
+                sb.Append($"      ({string.Join("; ", details)})\n");
+            }
+        }
+        return sb.ToString();
+    }
+
+    internal static string TypeText(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t.IsArray) return TypeText(t.GetElementType()!) + "[]";
+        return t == typeof(string) ? "string" : t == typeof(bool) ? "bool" : t == typeof(int) ? "int" : t == typeof(TimeSpan) ? "duration" : t.Name;
+    }
+
+    internal static IReadOnlyList<string>? AllowedValues(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t.IsArray) t = Nullable.GetUnderlyingType(t.GetElementType()!) ?? t.GetElementType()!;
+        if (t.IsEnum) return Enum.GetNames(t).Order(StringComparer.Ordinal).ToList();
+        if (typeof(Enumeration).IsAssignableFrom(t)) return Enumeration.AllOf(t).Select(e => e.Value).Order(StringComparer.Ordinal).ToList();
+        return null;
+    }
+
+    private static string? DefaultText(object? value) => value switch
+    {
+        null => null,
+        bool b => b ? "true" : null,
+        string s when s.Length == 0 => null,
+        System.Collections.IEnumerable e and not string => string.Join(" ", e.Cast<object>()) is { Length: > 0 } j ? j : null,
+        _ => value.ToString(),
+    };
+}
+
+/// <summary>--plan: the execution plan in order, each target with its reason to run.</summary>
+internal static class PlanText
+{
+    public static string Render(IReadOnlyList<PlannedTarget> plan)
+    {
+        var sb = new StringBuilder("Execution plan:\n");
+        var width = plan.Count == 0 ? 0 : plan.Max(p => p.Target.Name.Length);
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var (t, reason) = (plan[i].Target, plan[i].Reason);
+            var state = t.Status == TargetStatus.Skipped ? $"skipped ({t.SkipReason})" : t.Status == TargetStatus.Succeeded ? "succeeded in the last run (--continue)" : reason;
+            sb.Append($"  {i + 1}. {t.Name.PadRight(width)}  {state}\n");
+        }
+        return sb.ToString();
+    }
+}
+
+/// <summary>The table at the end of a run: target, status, duration, notes, and a total.</summary>
+internal static class SummaryText
+{
+    public static string Render(IReadOnlyList<PlannedTarget> plan, bool succeeded, DateTime now)
+    {
+        var rows = plan.Select(p => p.Target).ToList();
+        var width = Math.Max(6, rows.Count == 0 ? 0 : rows.Max(t => t.Name.Length));
+        var rule = new string('═', width + 30);
+        var sb = new StringBuilder("\n").Append(rule).Append('\n');
+        sb.Append($"{"Target".PadRight(width)}  {"Status",-10}  Duration\n").Append(new string('─', width + 30)).Append('\n');
+        foreach (var t in rows)
+        {
+            var notes = t.SummaryNotes.Count > 0 ? "   // " + string.Join(", ", t.SummaryNotes.Select(kv => $"{kv.Key}: {kv.Value}")) : "";
+            var status = t.Status == TargetStatus.None ? TargetStatus.NotRun : t.Status;
+            var duration = status is TargetStatus.Succeeded or TargetStatus.Failed or TargetStatus.Collective ? Format(t.Duration) : "";
+            sb.Append($"{t.Name.PadRight(width)}  {status,-10}  {duration}{notes}".TrimEnd()).Append('\n');
+        }
+        sb.Append(new string('─', width + 30)).Append('\n');
+        sb.Append($"{"Total".PadRight(width)}  {"",-10}  {Format(TimeSpan.FromTicks(rows.Sum(t => t.Duration.Ticks)))}\n");
+        sb.Append(rule).Append('\n');
+        sb.Append(succeeded ? "\nBuild succeeded on " : "\nBuild failed on ").Append(now.ToString("yyyy-MM-dd HH:mm:ss")).Append(".\n");
+        return sb.ToString();
+    }
+
+    internal static string Format(TimeSpan d) => d < TimeSpan.FromSeconds(1) ? "< 1sec" : $"{(int)d.TotalMinutes}:{d.Seconds:00}";
+}
+
+/// <summary>--continue: remembers which targets succeeded for an invocation under .nuke/temp/.</summary>
+internal static class ContinueState
+{
+    private static string File_ => NukeBuild.TemporaryDirectory / "build-attempt.log";
+
+    private static string Invocation(string[] args) =>
+        string.Join(" ", args.Where(a => !a.Equals("--continue", StringComparison.OrdinalIgnoreCase) && !a.Equals("-continue", StringComparison.OrdinalIgnoreCase)));
+
+    public static void MarkSucceeded(string[] args, IReadOnlyList<PlannedTarget> plan)
+    {
+        if (!File.Exists(File_)) return;
+        var lines = File.ReadAllLines(File_);
+        if (lines.Length == 0 || lines[0] != Invocation(args)) return;
+        foreach (var p in plan.Where(p => lines.Skip(1).Contains(p.Target.Name))) p.Target.Status = TargetStatus.Succeeded;
+    }
+
+    public static void Save(string[] args, IReadOnlyList<PlannedTarget> plan)
+    {
+        Directory.CreateDirectory(NukeBuild.TemporaryDirectory);
+        File.WriteAllLines(File_, plan.Where(p => p.Target.Status is TargetStatus.Succeeded or TargetStatus.Collective).Select(p => p.Target.Name).Prepend(Invocation(args)));
+    }
+}
