@@ -11,5 +11,8 @@ partial class Build : NukeBuild
 {
     public static int Main() => Execute<Build>(x => x.Manifest);
 
-    AbsolutePath ArtifactsDirectory => RootDirectory / "artifacts";
+    [Parameter("Directory for everything a run writes (images, reports, manifest), relative to the root")]
+    readonly string Artifacts = "artifacts";
+
+    AbsolutePath ArtifactsDirectory => RootDirectory / Artifacts;
 }
