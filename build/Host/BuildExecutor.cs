@@ -1,31 +1,29 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Serilog;
 
 namespace Pipeline.Host;
 
-/// <summary>Parses, binds, plans and runs a build; returns the process exit code.</summary>
+/// <summary>Parses, binds, plans and runs a build; returns the process exit code (0 success, 1 a target failed, 2 bad input).</summary>
 internal static class BuildExecutor
 {
+    public const int Succeeded = 0, TargetFailed = 1, InvalidInput = 2;
+
     public static int Run(NukeBuild build, string[] args, string[] defaultTargetNames, IReadOnlyDictionary<string, string> environment, TextWriter console)
     {
+        SecretMasker.Clear();
         try
         {
-            var arguments = ParsedArguments.Parse(args);
-            var root = LocateRoot(arguments, environment);
-            NukeBuild.RootDirectory = root;
             var parameters = ParameterMember.Discover(build.GetType());
+            var flags = parameters.Where(p => p.IsBoolean).Select(p => ParsedArguments.Normalize(p.Name)).ToHashSet();
+            var arguments = ParsedArguments.Parse(args, flags.Contains);
             ThrowOnUnknownParameters(arguments, parameters);
+            var defaults = parameters.ToDictionary(p => p.Name, p => p.GetValue(build));
 
-            var files = new List<IReadOnlyDictionary<string, JsonElement>> { NukeBuild.ReadParameterFile(root / ".nuke" / "parameters.json") };
-            var preliminary = new ParameterBinder(arguments, environment, files);
-            foreach (var profile in preliminary.Lookup("Profile") ?? [])
-            {
-                var path = root / ".nuke" / $"parameters.{profile}.json";
-                if (!path.FileExists()) throw new BuildInputException($"Profile '{profile}' not found: create .nuke/parameters.{profile}.json or drop --profile {profile}.");
-                files.Add(NukeBuild.ReadParameterFile(path));
-            }
-            var binder = new ParameterBinder(arguments, environment, files);
+            var root = LocateRoot(arguments);
+            NukeBuild.RootDirectory = root;
+            NukeBuild.Host = NukeBuild.DetectHost(environment.GetValueOrDefault);
+            NukeBuild.IsServerBuild = NukeBuild.Host != HostKind.Terminal || environment.GetValueOrDefault("CI") == "true";
+            var binder = CreateBinder(root, arguments, environment);
             binder.Bind(build, parameters);
             foreach (var secret in parameters.Where(p => p.IsSecret)) SecretMasker.Register(secret.GetValue(build) as string);
             if (build.HostOverride is { } hostOverride) NukeBuild.Host = hostOverride;
@@ -34,43 +32,49 @@ internal static class BuildExecutor
             Logging.Configure(NukeBuild.TemporaryDirectory, console);
             foreach (var warning in binder.Warnings) Log.Warning("{Warning:l}", warning);
             if (NukeBuild.Host == HostKind.GitHubActions)
-                foreach (var secret in parameters.Where(p => p.IsSecret).Select(p => p.GetValue(build) as string).Where(s => !string.IsNullOrEmpty(s)))
-                    console.WriteLine($"::add-mask::{secret}");
+                foreach (var secret in SecretMasker.Registered) console.WriteLine($"::add-mask::{secret}");
 
             var targets = ExecutableTarget.Discover(build);
             foreach (var name in defaultTargetNames) targets.Single(t => t.Name == name).IsDefault = true;
+            ExecutionPlanner.ThrowOnCycle(targets);
             SchemaWriter.Write(root / ".nuke" / "build.schema.json", targets, parameters);
 
             if (build.Help)
             {
-                console.Write(HelpText.Render(targets, parameters, build));
-                return 0;
+                console.Write(HelpText.Render(targets, parameters, defaults));
+                return Succeeded;
             }
 
             var invoked = ResolveInvoked(arguments, build, targets);
             var plan = ExecutionPlanner.Plan(targets, invoked);
-            ApplySkips(build, plan, invoked, targets);
             if (build.Continue) ContinueState.MarkSucceeded(args, plan);
-
+            ApplySkips(build, plan, invoked, targets);
+            TargetRunner.EvaluateStaticConditions(plan, invoked);
             if (build.Plan)
             {
                 console.Write(PlanText.Render(plan));
-                return 0;
+                return Succeeded;
             }
 
-            if (!build.NoLogo) NukeBuild.LogInfo("devcontainer-pipeline build");
-            CheckRequirements(build, plan, parameters);
-            EvaluateStaticConditions(plan);
-            build.GetType().GetMethod("OnBuildInitialized", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.Invoke(build, null);
-            var ok = Execute(build, plan, console);
+            CheckRequirements(plan, parameters);
+            if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
+            build.InvokeBuildInitialized();
+            var ok = TargetRunner.Execute(build, plan, console);
             ContinueState.Save(args, plan);
             console.Write(SummaryText.Render(plan, ok, DateTime.Now));
-            return ok ? 0 : 1;
+            return ok ? Succeeded : TargetFailed;
         }
         catch (Exception e) when (e is BuildInputException or BuildConfigurationException or Tooling.ToolNotFoundException)
         {
             console.WriteLine($"ERROR: {SecretMasker.Mask(e.Message)}");
-            return 2;
+            return InvalidInput;
+        }
+        catch (Exception e)
+        {
+            var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+            console.WriteLine($"ERROR: {SecretMasker.Mask(error.Message)}");
+            console.WriteLine(SecretMasker.Mask(error.StackTrace ?? ""));
+            return TargetFailed;
         }
         finally
         {
@@ -78,13 +82,43 @@ internal static class BuildExecutor
         }
     }
 
-    private static AbsolutePath LocateRoot(ParsedArguments arguments, IReadOnlyDictionary<string, string> environment)
+    private static ParameterBinder CreateBinder(AbsolutePath root, ParsedArguments arguments, IReadOnlyDictionary<string, string> environment)
     {
-        if (arguments.Parameters.TryGetValue("root", out var rootValues) && rootValues.Length == 1)
-            return AbsolutePath.Create(rootValues[0]);
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, ".nuke")))
-                return AbsolutePath.Create(dir.FullName);
+        var files = new List<(string, IReadOnlyDictionary<string, JsonElement>)> { (".nuke/parameters.json", ReadParameterFile(root / ".nuke" / "parameters.json")) };
+        foreach (var profile in new ParameterBinder(arguments, environment, files).Lookup("Profile", isArray: true)?.Values ?? [])
+        {
+            var path = root / ".nuke" / $"parameters.{profile}.json";
+            if (!path.FileExists()) throw new BuildInputException($"Profile '{profile}' not found: create .nuke/parameters.{profile}.json or drop --profile {profile}.");
+            files.Add(($".nuke/parameters.{profile}.json", ReadParameterFile(path)));
+        }
+        return new ParameterBinder(arguments, environment, files);
+    }
+
+    private static IReadOnlyDictionary<string, JsonElement> ReadParameterFile(AbsolutePath path)
+    {
+        if (!path.FileExists()) return new Dictionary<string, JsonElement>();
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return doc.RootElement.EnumerateObject().Where(p => p.Name != "$schema").ToDictionary(p => p.Name, p => p.Value.Clone());
+        }
+        catch (JsonException e)
+        {
+            throw new BuildInputException($"{path} is not valid JSON ({e.Message}); fix the file or delete it.");
+        }
+    }
+
+    /// <summary>--root, else the first directory upward from the working directory (then from the build assembly) holding .nuke/.</summary>
+    private static AbsolutePath LocateRoot(ParsedArguments arguments)
+    {
+        if (arguments.Parameters.TryGetValue("root", out var rootValues))
+            return rootValues.Length == 1 && Directory.Exists(rootValues[0])
+                ? AbsolutePath.Create(rootValues[0])
+                : throw new BuildInputException($"--root needs one existing directory, got '{string.Join(" ", rootValues)}'.");
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (Directory.Exists(Path.Combine(dir.FullName, ".nuke")))
+                    return AbsolutePath.Create(dir.FullName);
         throw new BuildInputException($"Could not locate '.nuke' walking up from '{Directory.GetCurrentDirectory()}'; run from inside the repository or pass --root.");
     }
 
@@ -92,10 +126,7 @@ internal static class BuildExecutor
     {
         var known = parameters.Select(p => ParsedArguments.Normalize(p.Name)).ToHashSet();
         foreach (var name in arguments.Parameters.Keys.Where(k => !known.Contains(k)))
-        {
-            var closest = Closest(name, parameters.Select(p => p.Flag));
-            throw new BuildInputException($"Unknown parameter '{arguments.Spellings[name]}'; did you mean '{closest}'? See --help.");
-        }
+            throw new BuildInputException($"Unknown parameter '{arguments.Spellings[name]}'; did you mean '{Suggestions.Closest(name, parameters.Select(p => p.Flag))}'? See --help.");
     }
 
     private static List<ExecutableTarget> ResolveInvoked(ParsedArguments arguments, NukeBuild build, IReadOnlyList<ExecutableTarget> targets)
@@ -107,108 +138,38 @@ internal static class BuildExecutor
 
     internal static ExecutableTarget FindTarget(string name, IReadOnlyList<ExecutableTarget> targets) =>
         targets.FirstOrDefault(t => ParsedArguments.Normalize(t.Name) == ParsedArguments.Normalize(name))
-        ?? throw new BuildInputException($"Unknown target '{name}'; did you mean '{Closest(name, targets.Select(t => t.Name))}'? Targets: {string.Join(", ", targets.Where(t => t.Listed).Select(t => t.Name))}.");
+        ?? throw new BuildInputException($"Unknown target '{name}'; did you mean '{Suggestions.Closest(name, targets.Where(t => t.Listed).Select(t => t.Name))}'? Targets: {string.Join(", ", targets.Where(t => t.Listed).Select(t => t.Name).Order())}.");
 
+    /// <summary>--skip alone skips every target that was not invoked; --skip A B skips those; invoked targets never skip.</summary>
     private static void ApplySkips(NukeBuild build, IReadOnlyList<PlannedTarget> plan, List<ExecutableTarget> invoked, IReadOnlyList<ExecutableTarget> targets)
     {
         if (build.Skip is null) return;
-        var scheduled = plan.Select(p => p.Target).ToList();
-        var skipped = build.Skip.Length == 0
-            ? scheduled.Where(t => !invoked.Contains(t))
-            : build.Skip.Select(n => FindTarget(n, targets)).Where(t => scheduled.Contains(t) && !invoked.Contains(t));
-        foreach (var t in skipped.ToList())
-        {
-            t.Status = TargetStatus.Skipped;
-            t.SkipReason = "--skip";
-        }
+        var named = build.Skip.Select(n => FindTarget(n, targets)).ToHashSet();
+        foreach (var t in plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None && !invoked.Contains(t) && (named.Count == 0 || named.Contains(t))))
+            t.Skip("--skip");
     }
 
-    private static void CheckRequirements(NukeBuild build, IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters)
+    private static void CheckRequirements(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters)
     {
-        foreach (var t in plan.Select(p => p.Target).Where(t => t.Status != TargetStatus.Skipped))
+        foreach (var t in plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None))
         foreach (var requirement in t.Definition.Requirements)
         {
             if (ParameterBinder.HasValue(requirement.Compile()())) continue;
             var member = NukeBuild.MemberName(requirement);
             var p = parameters.FirstOrDefault(x => x.Member.Name == member);
-            var hint = p is null ? member : $"pass {p.Flag} or set {p.EnvironmentVariable}";
+            var hint = p is null ? $"set {member}" : $"pass {p.Flag} <value> or set {p.EnvironmentVariable}";
             throw new BuildInputException($"Target '{t.Name}' requires parameter '{p?.Name ?? member}': {hint}.");
         }
     }
+}
 
-    private static void EvaluateStaticConditions(IReadOnlyList<PlannedTarget> plan)
-    {
-        foreach (var t in plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None))
-        {
-            var failed = t.Definition.StaticConditions.FirstOrDefault(c => !c.Compile()());
-            if (failed is null) continue;
-            t.Status = TargetStatus.Skipped;
-            t.SkipReason = $"condition {failed.Body} is false";
-        }
-    }
-
-    private static bool Execute(NukeBuild build, IReadOnlyList<PlannedTarget> plan, TextWriter console)
-    {
-        var stopping = false;
-        foreach (var t in plan.Select(p => p.Target))
-        {
-            if (t.Status is TargetStatus.Skipped or TargetStatus.Succeeded) continue;
-            var dependencyFailed = t.ExecutionDependencies.Any(d => d.Status is TargetStatus.Failed or TargetStatus.NotRun or TargetStatus.Aborted);
-            if ((stopping || dependencyFailed) && !t.Definition.IsAssuredAfterFailure)
-            {
-                t.Status = TargetStatus.NotRun;
-                continue;
-            }
-            var dynamicFalse = t.Definition.DynamicConditions.FirstOrDefault(c => !c.Compile()());
-            if (dynamicFalse is not null)
-            {
-                t.Status = TargetStatus.Skipped;
-                t.SkipReason = $"condition {dynamicFalse.Body} is false";
-                Log.Information("Skipping {Target}: {Reason}", t.Name, t.SkipReason);
-                continue;
-            }
-            var stopwatch = Stopwatch.StartNew();
-            BeginGroup(t, console);
-            build.SetCurrentTarget(t);
-            try
-            {
-                foreach (var action in t.Definition.Actions) action().GetAwaiter().GetResult();
-                t.Status = t.Definition.Actions.Count == 0 ? TargetStatus.Collective : TargetStatus.Succeeded;
-            }
-            catch (Exception e)
-            {
-                t.Status = TargetStatus.Failed;
-                var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
-                Log.Error("Target {Target} failed: {Message:l}", t.Name, error.Message);
-                Log.Debug(error, "Details");
-                if (!t.Definition.IsProceedAfterFailure) stopping = true;
-            }
-            finally
-            {
-                build.SetCurrentTarget(null);
-                t.Duration = stopwatch.Elapsed;
-                EndGroup(console);
-            }
-        }
-        return plan.All(p => p.Target.Status is TargetStatus.Succeeded or TargetStatus.Skipped or TargetStatus.Collective);
-    }
-
-    private static void BeginGroup(ExecutableTarget t, TextWriter console)
-    {
-        if (NukeBuild.Host == HostKind.GitHubActions) console.WriteLine($"::group::{t.Name}");
-        else console.WriteLine($"\n═══ {t.Name} ═══");
-    }
-
-    private static void EndGroup(TextWriter console)
-    {
-        if (NukeBuild.Host == HostKind.GitHubActions) console.WriteLine("::endgroup::");
-    }
-
-    /// <summary>The candidate with the smallest edit distance, for "did you mean" hints.</summary>
-    internal static string Closest(string input, IEnumerable<string> candidates)
+/// <summary>"Did you mean" hints: the candidate with the smallest edit distance.</summary>
+internal static class Suggestions
+{
+    public static string Closest(string input, IEnumerable<string> candidates)
     {
         var normalized = ParsedArguments.Normalize(input);
-        return candidates.OrderBy(c => Levenshtein(normalized, ParsedArguments.Normalize(c))).FirstOrDefault() ?? "";
+        return candidates.OrderBy(c => Levenshtein(normalized, ParsedArguments.Normalize(c))).ThenBy(c => c, StringComparer.Ordinal).FirstOrDefault() ?? "";
     }
 
     private static int Levenshtein(string a, string b)

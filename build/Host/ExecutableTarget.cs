@@ -22,13 +22,22 @@ internal sealed class ExecutableTarget(string name, Target factory, TargetDefini
 
     public TargetStatus Status { get; set; }
     public TimeSpan Duration { get; set; }
-    public string? SkipReason { get; set; }
+    public string? SkipReason { get; private set; }
+    /// <summary>Skipped by OnlyWhenStatic/OnlyWhenDynamic (or only needed by such targets), rather than by --skip.</summary>
+    public bool SkippedByCondition { get; private set; }
     public Dictionary<string, string> SummaryNotes { get; } = [];
 
     public string? Description => Definition.DescriptionText;
     public bool Listed => !Definition.IsUnlisted;
 
     public override string ToString() => Name;
+
+    public void Skip(string reason, bool byCondition = false)
+    {
+        Status = TargetStatus.Skipped;
+        SkipReason = reason;
+        SkippedByCondition = byCondition;
+    }
 
     /// <summary>Finds every <see cref="Target"/> property on the build and resolves the relations between them.</summary>
     public static IReadOnlyList<ExecutableTarget> Discover(object build)

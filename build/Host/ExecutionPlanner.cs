@@ -52,7 +52,8 @@ internal static class ExecutionPlanner
             .Concat(target.OrderDependencies)
             .Concat(all.Where(t => t.Triggers.Contains(target)));
 
-    private static void ThrowOnCycle(IReadOnlyList<ExecutableTarget> all)
+    /// <summary>A cycle through any relation fails at start, naming the targets.</summary>
+    internal static void ThrowOnCycle(IReadOnlyList<ExecutableTarget> all)
     {
         var state = new Dictionary<ExecutableTarget, int>(); // 1 = visiting, 2 = done
         var path = new Stack<ExecutableTarget>();
@@ -65,7 +66,7 @@ internal static class ExecutionPlanner
                 if (state.GetValueOrDefault(p) == 1)
                 {
                     var cycle = path.TakeWhile(x => x != p).Reverse().Prepend(p).Append(p).Select(x => x.Name);
-                    throw new BuildConfigurationException($"Circular dependency between targets: {string.Join(" -> ", cycle)}.");
+                    throw new BuildConfigurationException($"Circular dependency between targets: {string.Join(" -> ", cycle)} (each must run after the next); remove one of these relations.");
                 }
                 if (state.GetValueOrDefault(p) == 0) Visit(p);
             }

@@ -29,6 +29,8 @@ public static class SecretMasker
         return text;
     }
 
+    internal static IReadOnlyList<string> Registered { get { lock (Gate) return [.. Secrets]; } }
+
     internal static void Clear() { lock (Gate) Secrets.Clear(); }
 }
 

@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using System.Text.Json;
-using Serilog;
 
 namespace Pipeline.Host;
 
@@ -17,19 +15,20 @@ public abstract class NukeBuild
     public static AbsolutePath RootDirectory { get; internal set; } = AbsolutePath.Create(Directory.GetCurrentDirectory());
     public static AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
     public static HostKind Host { get; internal set; } = DetectHost(Environment.GetEnvironmentVariable);
-    public static bool IsServerBuild => Host != HostKind.Terminal || Environment.GetEnvironmentVariable("CI") == "true";
+    /// <summary>On CI (a CI host, or CI=true).</summary>
+    public static bool IsServerBuild { get; internal set; } = Host != HostKind.Terminal || Environment.GetEnvironmentVariable("CI") == "true";
     public static bool IsLocalBuild => !IsServerBuild;
 
-    [Parameter("Targets to run; positional names do the same")] public string[]? Target;
-    [Parameter("Targets to skip; alone, skips every target that was not invoked")] public string[]? Skip;
-    [Parameter("Print the execution plan in order with each target's reason, and run nothing")] public bool Plan;
+    [Parameter("Targets to run (positional names do the same). Default is the build's default target")] public string[]? Target;
+    [Parameter("Targets to skip. Alone, skips every target that was not invoked")] public string[]? Skip;
+    [Parameter("Print the execution plan in order with each target's reason to run, and run nothing")] public bool Plan;
     [Parameter("Show targets and parameters")] public bool Help;
-    [Parameter("Re-run only the targets that did not succeed in the last run of the same invocation")] public bool Continue;
-    [Parameter("Root directory (the folder holding .nuke/)")] public string? Root;
-    [Parameter("Logging verbosity")] public Verbosity Verbosity = Verbosity.Normal;
-    [Parameter("Do not print the logo")] public bool NoLogo;
-    [Parameter("Parameter profiles from .nuke/parameters.<name>.json, last wins")] public string[]? Profile;
-    [Parameter("Host to run on", Name = "Host")] public HostKind? HostOverride;
+    [Parameter("Re-run only what did not succeed in the last run of the same invocation")] public bool Continue;
+    [Parameter("Root directory (the folder holding .nuke/). Default is found walking up from the working directory")] public string? Root;
+    [Parameter("Logging verbosity. Default is 'Normal'")] public Verbosity Verbosity = Verbosity.Normal;
+    [Parameter("Do not print the logo line")] public bool NoLogo;
+    [Parameter("Profiles to load: .nuke/parameters.<name>.json, the last one wins")] public string[]? Profile;
+    [Parameter("Host for execution. Default is detected (GitHubActions when GITHUB_ACTIONS=true)", Name = "Host")] public HostKind? HostOverride;
 
     /// <summary>Adds <c>// key: value</c> notes to the current target's row in the summary table.</summary>
     protected void ReportSummary(Func<IDictionary<string, string>, IDictionary<string, string>> configure)
@@ -48,6 +47,8 @@ public abstract class NukeBuild
 
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
+    internal void InvokeBuildInitialized() => OnBuildInitialized();
+
     internal static HostKind DetectHost(Func<string, string?> env) =>
         env("GITHUB_ACTIONS") == "true" ? HostKind.GitHubActions : HostKind.Terminal;
 
@@ -62,19 +63,4 @@ public abstract class NukeBuild
         _ => throw new BuildConfigurationException($"Expected a member access such as '() => Registry', got '{expression}'."),
     };
 
-    internal static IReadOnlyDictionary<string, JsonElement> ReadParameterFile(string path)
-    {
-        if (!File.Exists(path)) return new Dictionary<string, JsonElement>();
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return doc.RootElement.EnumerateObject().Where(p => p.Name != "$schema").ToDictionary(p => p.Name, p => p.Value.Clone());
-        }
-        catch (JsonException e)
-        {
-            throw new BuildInputException($"{path} is not valid JSON ({e.Message}); fix the file or delete it.");
-        }
-    }
-
-    internal static void LogInfo(string text) => Log.Information("{Text:l}", text);
 }

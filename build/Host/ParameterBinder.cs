@@ -10,6 +10,9 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
 {
     public string Flag => "--" + ParsedArguments.ToKebabCase(Name);
     public string EnvironmentVariable => ParsedArguments.ToKebabCase(Name).Replace('-', '_').ToUpperInvariant();
+    public bool IsBoolean => (Nullable.GetUnderlyingType(Type) ?? Type) == typeof(bool);
+    public bool IsArray => Type.IsArray;
+    public bool IsBase => Member.DeclaringType == typeof(NukeBuild);
 
     public object? GetValue(object build) => Member switch
     {
@@ -20,11 +23,8 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
 
     public void SetValue(object build, object? value)
     {
-        switch (Member)
-        {
-            case FieldInfo f: f.SetValue(build, value); break;
-            case PropertyInfo p: p.SetValue(build, value); break;
-        }
+        if (Member is FieldInfo f) f.SetValue(build, value);
+        else ((PropertyInfo)Member).SetValue(build, value);
     }
 
     public static IReadOnlyList<ParameterMember> Discover(Type buildType) =>
@@ -43,6 +43,9 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
             .ToList();
 }
 
+/// <summary>Raw text for a parameter and where it came from (named in error messages).</summary>
+internal sealed record RawValue(string[] Values, string Source);
+
 /// <summary>
 /// Binds parameters with NUKE's precedence: command line, then environment, then the last --profile
 /// file, …, then .nuke/parameters.json, then the member's initializer.
@@ -50,89 +53,94 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
 internal sealed class ParameterBinder(
     ParsedArguments arguments,
     IReadOnlyDictionary<string, string> environment,
-    IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> parameterFiles)
+    IReadOnlyList<(string Name, IReadOnlyDictionary<string, JsonElement> Values)> parameterFiles)
 {
     public List<string> Warnings { get; } = [];
 
-    /// <summary>The raw text values for a parameter, or null when no source names it.</summary>
-    public string[]? Lookup(string name)
+    /// <summary>The raw values for a parameter, or null when no source names it.</summary>
+    public RawValue? Lookup(string name, bool isArray)
     {
         if (arguments.Parameters.TryGetValue(ParsedArguments.Normalize(name), out var cli))
-            return cli;
-        var fromEnvironment = LookupEnvironment(name);
-        if (fromEnvironment is not null)
-            return SplitEnvironmentValue(fromEnvironment);
-        foreach (var file in parameterFiles.Reverse())
-            if (file.TryGetValue(name, out var element))
-                return element.ValueKind == JsonValueKind.Array
-                    ? element.EnumerateArray().Select(JsonText).ToArray()
-                    : [JsonText(element)];
+            return new RawValue(cli, arguments.Spellings[ParsedArguments.Normalize(name)]);
+        if (LookupEnvironment(name) is var (variable, text))
+            return new RawValue(isArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text], $"environment variable {variable}");
+        foreach (var (file, values) in parameterFiles.Reverse())
+            if (values.TryGetValue(name, out var element))
+                return new RawValue(
+                    element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().Select(JsonText).ToArray() : [JsonText(element)],
+                    $"{file} ({name})");
         return null;
     }
 
-    private string? LookupEnvironment(string name)
+    /// <summary>NUKE's matching: the exact member name, else the one variable whose letters and digits equal NAME or NUKE+NAME.</summary>
+    private (string Variable, string Text)? LookupEnvironment(string name)
     {
-        if (environment.TryGetValue(name, out var exact)) return exact;
+        if (environment.TryGetValue(name, out var exact)) return (name, exact);
         var key = ParsedArguments.Normalize(name);
-        var matches = environment
-            .Where(kv => ParsedArguments.Normalize(kv.Key) is var k && (k == key || k == "nuke" + key))
-            .ToList();
-        if (matches.Count == 1) return matches[0].Value;
+        var matches = environment.Where(kv => ParsedArguments.Normalize(kv.Key) is var k && (k == key || k == "nuke" + key)).ToList();
+        if (matches.Count == 1) return (matches[0].Key, matches[0].Value);
         if (matches.Count > 1)
-            Warnings.Add($"Parameter '{name}' matches several environment variables ({string.Join(", ", matches.Select(m => m.Key))}); none is used.");
+            Warnings.Add($"Parameter '{name}' matches several environment variables ({string.Join(", ", matches.Select(m => m.Key).Order())}); none is used. Unset all but one.");
         return null;
     }
-
-    private static string[] SplitEnvironmentValue(string value) =>
-        value.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string JsonText(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
     public void Bind(object build, IEnumerable<ParameterMember> parameters)
     {
         foreach (var p in parameters)
-        {
-            var raw = Lookup(p.Name);
-            if (raw is null) continue;
-            p.SetValue(build, Convert(raw, p.Type, p));
-        }
+            if (Lookup(p.Name, p.IsArray) is { } raw)
+                p.SetValue(build, Convert(raw, p));
     }
 
-    public static object? Convert(string[] raw, Type type, ParameterMember? parameter = null)
+    public static object? Convert(RawValue raw, ParameterMember parameter)
     {
-        var underlying = Nullable.GetUnderlyingType(type) ?? type;
-        if (underlying.IsArray)
+        var type = Nullable.GetUnderlyingType(parameter.Type) ?? parameter.Type;
+        if (type.IsArray)
         {
-            var element = underlying.GetElementType()!;
-            var items = raw.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+            var element = type.GetElementType()!;
+            var items = raw.Values.SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
             var array = Array.CreateInstance(element, items.Length);
-            for (var i = 0; i < items.Length; i++) array.SetValue(ConvertScalar(items[i], element, parameter), i);
+            for (var i = 0; i < items.Length; i++) array.SetValue(ConvertScalar(items[i], Nullable.GetUnderlyingType(element) ?? element, parameter, raw.Source), i);
             return array;
         }
-        if (underlying == typeof(bool) && raw.Length == 0) return true;
-        if (raw.Length != 1)
-            throw new BuildInputException($"Parameter {parameter?.Flag ?? type.Name} takes one value but got {raw.Length}: {string.Join(" ", raw)}.");
-        return ConvertScalar(raw[0], underlying, parameter);
+        if (type == typeof(bool) && raw.Values.Length == 0) return true;
+        if (raw.Values.Length != 1)
+            throw new BuildInputException($"Parameter {parameter.Flag} takes one value but {raw.Source} gave {raw.Values.Length}: '{string.Join(" ", raw.Values)}'; quote the value or pass it once.");
+        return ConvertScalar(raw.Values[0], type, parameter, raw.Source);
     }
 
-    private static object ConvertScalar(string text, Type type, ParameterMember? parameter)
+    private static object ConvertScalar(string text, Type type, ParameterMember parameter, string source)
     {
-        var flag = parameter?.Flag ?? type.Name;
-        string Bad(string expected) => $"Parameter {flag} got '{text}' but expects {expected}.";
+        string Bad(string expected) => $"Parameter {parameter.Flag} got '{(parameter.IsSecret ? "****" : text)}' from {source} but expects {expected}.";
         if (type == typeof(string)) return text;
         if (type == typeof(bool))
             return bool.TryParse(text, out var b) ? b : throw new BuildInputException(Bad("true or false"));
         if (type == typeof(int))
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new BuildInputException(Bad("a whole number"));
         if (type == typeof(TimeSpan))
-            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var ts) ? ts : throw new BuildInputException(Bad("a duration such as 00:10:00"));
+            return ParseDuration(text) ?? throw new BuildInputException(Bad("a duration such as 90s, 10m, 2h or 00:10:00"));
         if (type.IsEnum)
-            return Enum.TryParse(type, text.Replace("-", ""), ignoreCase: true, out var e) && Enum.IsDefined(type, e!)
-                ? e!
-                : throw new BuildInputException(Bad("one of " + string.Join(", ", Enum.GetNames(type))));
+            return Enum.GetNames(type).FirstOrDefault(n => ParsedArguments.Normalize(n) == ParsedArguments.Normalize(text)) is { } name
+                ? Enum.Parse(type, name)
+                : throw new BuildInputException(Bad("one of " + string.Join(", ", HelpText.AllowedValues(type)!)));
         if (typeof(Enumeration).IsAssignableFrom(type))
-            return Enumeration.TryParse(type, text, out var v) ? v! : throw new BuildInputException(Bad("one of " + string.Join(", ", Enumeration.AllOf(type).Select(x => x.Value))));
-        throw new BuildConfigurationException($"Parameter {flag} has type {type.Name}, which the build host cannot bind.");
+            return Enumeration.TryParse(type, text, out var v) ? v! : throw new BuildInputException(Bad("one of " + string.Join(", ", HelpText.AllowedValues(type)!)));
+        throw new BuildConfigurationException($"Parameter {parameter.Flag} has type {type.Name}, which the build host cannot bind; use string, bool, int, TimeSpan, an enum, an Enumeration or an array of those.");
+    }
+
+    /// <summary>"90s", "10m", "2h", "1d" or TimeSpan's own "00:10:00".</summary>
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0)
+            switch (char.ToLowerInvariant(text[^1]))
+            {
+                case 's': return TimeSpan.FromSeconds(n);
+                case 'm': return TimeSpan.FromMinutes(n);
+                case 'h': return TimeSpan.FromHours(n);
+                case 'd': return TimeSpan.FromDays(n);
+            }
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var ts) ? ts : null;
     }
 
     /// <summary>Null, empty strings and empty arrays count as "no value" for Requires.</summary>

@@ -2,14 +2,14 @@ using System.Text;
 
 namespace Pipeline.Host;
 
-/// <summary>--help: targets with their direct dependencies, then parameters (own first, then base).</summary>
+/// <summary>--help: targets with their direct dependencies, then parameters (the build's own first, then NUKE's base ones).</summary>
 internal static class HelpText
 {
-    public static string Render(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters, NukeBuild build)
+    /// <param name="defaults">Each parameter's value before binding, so --help shows defaults, not this run's values.</param>
+    public static string Render(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters, IReadOnlyDictionary<string, object?> defaults)
     {
-        var sb = new StringBuilder();
-        sb.Append("Targets (with their direct dependencies):\n\n");
-        var listed = targets.Where(t => t.Listed).ToList();
+        var sb = new StringBuilder("Targets (with their direct dependencies):\n\n");
+        var listed = targets.Where(t => t.Listed).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var width = listed.Max(t => t.Name.Length + (t.IsDefault ? " (default)".Length : 0));
         foreach (var t in listed)
         {
@@ -19,30 +19,31 @@ internal static class HelpText
             if (t.Description is { } d) sb.Append($"      {d}\n");
         }
         sb.Append("\nParameters:\n");
-        var baseNames = ParameterMember.Discover(typeof(NukeBuild)).Select(p => p.Name).ToHashSet();
-        foreach (var group in new[] { parameters.Where(p => !baseNames.Contains(p.Name)), parameters.Where(p => baseNames.Contains(p.Name)) })
+        var flagWidth = parameters.Max(p => FlagText(p).Length) + 2;
+        foreach (var group in new[] { parameters.Where(p => !p.IsBase), parameters.Where(p => p.IsBase) })
         {
             sb.Append('\n');
             foreach (var p in group)
             {
-                sb.Append($"  {p.Flag} <{TypeText(p.Type)}>").Append('\n');
-                if (p.Description is { } d) sb.Append($"      {d}\n");
+                sb.Append($"  {FlagText(p).PadRight(flagWidth)}{p.Description}".TrimEnd()).Append('\n');
                 var details = new List<string>();
                 if (AllowedValues(p.Type) is { } allowed) details.Add("values: " + string.Join(", ", allowed));
-                if (!p.IsSecret && DefaultText(p.GetValue(build)) is { } def) details.Add("default: " + def);
-                if (p.IsSecret) details.Add("secret");
+                if (p.IsSecret) details.Add("secret, never shown");
+                else if (DefaultText(defaults.GetValueOrDefault(p.Name)) is { } def) details.Add("default: " + def);
                 details.Add("env: " + p.EnvironmentVariable);
-                sb.Append($"      ({string.Join("; ", details)})\n");
+                sb.Append($"  {"".PadRight(flagWidth)}({string.Join("; ", details)})\n");
             }
         }
         return sb.ToString();
     }
 
+    private static string FlagText(ParameterMember p) => p.IsBoolean ? p.Flag : $"{p.Flag} <{TypeText(p.Type)}>";
+
     internal static string TypeText(Type type)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
-        if (t.IsArray) return TypeText(t.GetElementType()!) + "[]";
-        return t == typeof(string) ? "string" : t == typeof(bool) ? "bool" : t == typeof(int) ? "int" : t == typeof(TimeSpan) ? "duration" : t.Name;
+        if (t.IsArray) return TypeText(t.GetElementType()!) + "...";
+        return t == typeof(string) ? "string" : t == typeof(bool) ? "bool" : t == typeof(int) ? "int" : t == typeof(TimeSpan) ? "duration" : "value";
     }
 
     internal static IReadOnlyList<string>? AllowedValues(Type type)
@@ -58,6 +59,7 @@ internal static class HelpText
     {
         null => null,
         bool b => b ? "true" : null,
+        TimeSpan ts => ts.ToString("c"),
         string s when s.Length == 0 => null,
         System.Collections.IEnumerable e and not string => string.Join(" ", e.Cast<object>()) is { Length: > 0 } j ? j : null,
         _ => value.ToString(),

@@ -1,14 +1,20 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Pipeline.Host;
 
 /// <summary>
-/// Writes .nuke/build.schema.json in NUKE's format (draft-04, definitions + allOf), so NUKE's global tool,
-/// shell completion and editors work on this repository.
+/// Writes .nuke/build.schema.json in NUKE's format (draft-04, definitions + allOf, the layout NUKE's schema has
+/// had since 8.1.4), so NUKE's global tool, shell completion and editors work on this repository.
 /// </summary>
 internal static class SchemaWriter
 {
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true, IndentSize = 2, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static void Write(AbsolutePath path, IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters)
     {
         var text = Render(targets, parameters);
@@ -20,27 +26,26 @@ internal static class SchemaWriter
 
     public static string Render(IReadOnlyList<ExecutableTarget> targets, IReadOnlyList<ParameterMember> parameters)
     {
-        var baseNames = ParameterMember.Discover(typeof(NukeBuild)).Select(p => p.Name).ToHashSet();
-        var definitions = new JsonObject
-        {
-            ["ExecutableTarget"] = Enum(targets.Select(t => t.Name)),
-            ["Host"] = Enum(System.Enum.GetNames<HostKind>()),
-            ["NukeBuild"] = new JsonObject { ["properties"] = Properties(parameters.Where(p => baseNames.Contains(p.Name))) },
-            ["Verbosity"] = Enum(System.Enum.GetNames<Verbosity>()),
-        };
         var schema = new JsonObject
         {
             ["$schema"] = "http://json-schema.org/draft-04/schema#",
-            ["definitions"] = definitions,
+            ["definitions"] = new JsonObject
+            {
+                ["Host"] = StringEnum(System.Enum.GetNames<HostKind>().Order(StringComparer.OrdinalIgnoreCase)),
+                ["ExecutableTarget"] = StringEnum(targets.Select(t => t.Name).Order(StringComparer.OrdinalIgnoreCase)),
+                ["Verbosity"] = new JsonObject { ["type"] = "string", ["description"] = "", ["enum"] = Array(["Verbose", "Normal", "Minimal", "Quiet"]) },
+                ["NukeBuild"] = new JsonObject { ["properties"] = Properties(parameters.Where(p => p.IsBase)) },
+            },
             ["allOf"] = new JsonArray(
-                new JsonObject { ["properties"] = Properties(parameters.Where(p => !baseNames.Contains(p.Name))) },
+                new JsonObject { ["properties"] = Properties(parameters.Where(p => !p.IsBase)) },
                 new JsonObject { ["$ref"] = "#/definitions/NukeBuild" }),
         };
-        return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2, NewLine = "\n" }) + "\n";
+        return schema.ToJsonString(Options) + "\n";
     }
 
-    private static JsonObject Enum(IEnumerable<string> values) =>
-        new() { ["type"] = "string", ["enum"] = new JsonArray(values.Order(StringComparer.Ordinal).Select(v => (JsonNode)v).ToArray()) };
+    private static JsonArray Array(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
+
+    private static JsonObject StringEnum(IEnumerable<string> values) => new() { ["type"] = "string", ["enum"] = Array(values) };
 
     private static JsonObject Properties(IEnumerable<ParameterMember> parameters)
     {
@@ -49,27 +54,32 @@ internal static class SchemaWriter
         return properties;
     }
 
+    /// <summary>Keys in NUKE's order: type, description, then format/enum/items, then default (secrets).</summary>
     private static JsonObject Property(ParameterMember p)
     {
-        var node = TypeNode(p.Type, p.Name);
-        if (p.Description is { } d) node["description"] = d.TrimEnd('.');
+        var description = p.Description?.TrimEnd('.');
+        if (p.Name is "Verbosity" or "Host" && p.IsBase)
+            return new JsonObject { ["description"] = description, ["$ref"] = $"#/definitions/{p.Name}" };
+        var type = Nullable.GetUnderlyingType(p.Type) ?? p.Type;
+        var node = new JsonObject { ["type"] = JsonType(p.Type) };
+        if (description is not null) node["description"] = description;
+        if (type == typeof(int)) node["format"] = "int32";
+        if (type.IsArray)
+            node["items"] = p.IsBase && p.Name is "Target" or "Skip"
+                ? new JsonObject { ["$ref"] = "#/definitions/ExecutableTarget" }
+                : HelpText.AllowedValues(type) is { } itemValues ? StringEnum(itemValues) : new JsonObject { ["type"] = JsonType(type.GetElementType()!) };
+        else if (HelpText.AllowedValues(type) is { } values)
+            node["enum"] = Array(values);
         if (p.IsSecret) node["default"] = "Secrets must be entered via 'nuke :secrets [profile]'";
-        return new JsonObject(node.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, kv.Value?.DeepClone())));
+        return node;
     }
 
-    private static JsonObject TypeNode(Type type, string name)
+    /// <summary>"string", "boolean", "integer", "array"; a nullable value type becomes [type, "null"].</summary>
+    private static JsonNode JsonType(Type declared)
     {
-        var nullable = Nullable.GetUnderlyingType(type);
-        var t = nullable ?? type;
-        if (t.IsArray) return new JsonObject { ["type"] = "array", ["items"] = TypeNode(t.GetElementType()!, name) };
-        if (name is "Target" or "Skip" && t == typeof(string)) return new JsonObject { ["$ref"] = "#/definitions/ExecutableTarget" };
-        if (t == typeof(Verbosity)) return new JsonObject { ["$ref"] = "#/definitions/Verbosity" };
-        if (t == typeof(HostKind)) return new JsonObject { ["$ref"] = "#/definitions/Host" };
-        if (HelpText.AllowedValues(t) is { } allowed)
-            return new JsonObject { ["type"] = "string", ["enum"] = new JsonArray(allowed.Select(v => (JsonNode)v).ToArray()) };
-        JsonNode Type(string json) => nullable is null ? json : new JsonArray(json, "null");
-        if (t == typeof(bool)) return new JsonObject { ["type"] = Type("boolean") };
-        if (t == typeof(int)) return new JsonObject { ["type"] = Type("integer"), ["format"] = "int32" };
-        return new JsonObject { ["type"] = Type("string") };
+        var underlying = Nullable.GetUnderlyingType(declared);
+        var t = underlying ?? declared;
+        var name = t.IsArray ? "array" : t == typeof(bool) ? "boolean" : t == typeof(int) ? "integer" : "string";
+        return underlying is null ? JsonValue.Create(name) : new JsonArray(name, "null");
     }
 }

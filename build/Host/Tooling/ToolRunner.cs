@@ -31,7 +31,7 @@ public static class ToolRunner
         CancellationToken cancellationToken = default)
     {
         var name = Path.GetFileName(toolPath);
-        Log.Information("> {Tool} {Arguments}", name, string.Join(" ", arguments.Select(Quote)));
+        Log.Information("> {Tool:l} {Arguments:l}", name, string.Join(" ", arguments.Select(Quote)));
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var command = Cli.Wrap(toolPath)
@@ -39,10 +39,10 @@ public static class ToolRunner
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.Merge(
                 PipeTarget.ToStringBuilder(stdout),
-                PipeTarget.ToDelegate(line => { if (logOutput) Log.Debug("{Tool}: {Line}", name, line); })))
+                PipeTarget.ToDelegate(line => { if (logOutput) Log.Information("{Tool:l}: {Line:l}", name, line); })))
             .WithStandardErrorPipe(PipeTarget.Merge(
                 PipeTarget.ToStringBuilder(stderr),
-                PipeTarget.ToDelegate(line => { if (logOutput) Log.Information("{Tool}: {Line}", name, line); })));
+                PipeTarget.ToDelegate(line => { if (logOutput) Log.Information("{Tool:l}: {Line:l}", name, line); })));
         if (workingDirectory is not null) command = command.WithWorkingDirectory(workingDirectory);
         if (environment is not null) command = command.WithEnvironmentVariables(environment);
         if (standardInput is not null) command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));
