@@ -1,0 +1,85 @@
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+/// <summary>
+/// What an OCI archive (buildx `type=oci` output) will be in a registry: the image index digest and its
+/// per-platform manifests. Attestation manifests (`unknown/unknown`) are skipped: they are not platforms.
+/// </summary>
+public sealed record OciArchiveInfo(string IndexDigest, IReadOnlyList<PlatformDigest> Platforms, IReadOnlyDictionary<string, string> Annotations);
+
+public static class OciArchive
+{
+    const string IndexMediaType = "application/vnd.oci.image.index.v1+json";
+    const string DockerListMediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
+
+    public static string Sha256Hex(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public static string Sha256Digest(string path) => "sha256:" + Sha256Hex(path);
+
+    public static string Sha256Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    public static OciArchiveInfo Read(string archivePath)
+    {
+        if (!File.Exists(archivePath))
+            throw new InvalidOperationException($"OCI archive '{archivePath}' does not exist; run the Bake target first.");
+        var blobs = ReadEntries(archivePath);
+        if (!blobs.TryGetValue("index.json", out var layoutIndex))
+            throw new InvalidOperationException($"'{archivePath}' is not an OCI archive (no index.json); Bake must export with type=oci.");
+        return Describe(layoutIndex, digest => blobs.GetValueOrDefault("blobs/sha256/" + digest["sha256:".Length..]), archivePath);
+    }
+
+    /// <summary>Pure part: given the layout's index.json and a blob lookup, find the image index and its platforms.</summary>
+    public static OciArchiveInfo Describe(byte[] layoutIndex, Func<string, byte[]?> blob, string source)
+    {
+        using var top = JsonDocument.Parse(layoutIndex);
+        var descriptors = top.RootElement.GetProperty("manifests").EnumerateArray().ToList();
+        if (descriptors.Count != 1)
+            throw new InvalidOperationException($"'{source}' holds {descriptors.Count} images; expected exactly one multi-platform image per archive.");
+        var descriptor = descriptors[0];
+        var mediaType = descriptor.GetProperty("mediaType").GetString();
+        var digest = descriptor.GetProperty("digest").GetString()!;
+        if (mediaType is not (IndexMediaType or DockerListMediaType))
+            throw new InvalidOperationException($"'{source}' holds a single-platform image ({mediaType}); Bake must build an image index for all platforms.");
+        var indexBytes = blob(digest) ?? throw new InvalidOperationException($"'{source}' lacks the blob of its image index {digest}; the archive is incomplete.");
+        if (Sha256Digest(indexBytes) != digest)
+            throw new InvalidOperationException($"'{source}': image index blob does not hash to {digest}; the archive is corrupt, re-run Bake.");
+        using var index = JsonDocument.Parse(indexBytes);
+        var platforms = new List<PlatformDigest>();
+        foreach (var manifest in index.RootElement.GetProperty("manifests").EnumerateArray())
+        {
+            if (!manifest.TryGetProperty("platform", out var platform)) continue;
+            var os = platform.GetProperty("os").GetString();
+            var architecture = platform.GetProperty("architecture").GetString();
+            if (os == "unknown" && architecture == "unknown") continue;
+            var name = $"{os}/{architecture}";
+            if (platform.TryGetProperty("variant", out var variant) && variant.GetString() is { Length: > 0 } v) name += "/" + v;
+            platforms.Add(new PlatformDigest(name, manifest.GetProperty("digest").GetString()!));
+        }
+        var annotations = new Dictionary<string, string>();
+        if (index.RootElement.TryGetProperty("annotations", out var a))
+            foreach (var property in a.EnumerateObject()) annotations[property.Name] = property.Value.GetString() ?? "";
+        return new OciArchiveInfo(digest, platforms, annotations);
+    }
+
+    static Dictionary<string, byte[]> ReadEntries(string archivePath)
+    {
+        // Only JSON-sized entries are kept in memory; layers are skipped.
+        var entries = new Dictionary<string, byte[]>();
+        using var stream = File.OpenRead(archivePath);
+        using var reader = new TarReader(stream);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is null || entry.Length > 4 * 1024 * 1024) continue;
+            var name = entry.Name.StartsWith("./") ? entry.Name[2..] : entry.Name;
+            using var buffer = new MemoryStream();
+            entry.DataStream.CopyTo(buffer);
+            entries[name] = buffer.ToArray();
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+using Pipeline.Host.Tooling;
+using Serilog;
+
+/// <summary>
+/// The registry operations Publish and Rollback need, through skopeo and cosign, each with bounded retries on
+/// network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can skip finished work.
+/// </summary>
+public sealed class Registry(
+    ToolLocation skopeo,
+    ToolLocation cosign,
+    bool plainHttp,
+    RetryPolicy retry,
+    CosignSigning? signing,
+    CosignVerification verification,
+    string workingDirectory,
+    IReadOnlyDictionary<string, string?> cosignEnvironment)
+{
+    /// <summary>The digest a reference resolves to, or null when the registry has no such manifest.</summary>
+    public Task<string?> DigestOf(string reference) =>
+        retry.RunAsync<string?>($"Resolving {reference}", async () =>
+        {
+            var result = await Run(skopeo, Skopeo.InspectRawArguments(reference, plainHttp), [], null, logOutput: false);
+            if (result.Succeeded) return (true, OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(result.StandardOutput)), "");
+            return Skopeo.IsNotFound(result.StandardError) ? (true, null, "") : (false, null, result.StandardError);
+        }, log: Warn);
+
+    public Task Push(string archive, string digestReference) =>
+        Checked($"Pushing {digestReference}", skopeo, Skopeo.PushArchiveArguments(archive, digestReference, plainHttp), [archive], null);
+
+    public Task Tag(string digestReference, string tagReference) =>
+        Checked($"Tagging {tagReference}", skopeo, Skopeo.TagArguments(digestReference, tagReference, plainHttp), [], null);
+
+    public Task<bool> IsSigned(string digestReference) =>
+        Present($"Checking the signature of {digestReference}", Cosign.VerifyArguments(verification, digestReference));
+
+    public Task<bool> HasAttestation(string digestReference, string type) =>
+        Present($"Checking the {type} attestation of {digestReference}", Cosign.VerifyAttestationArguments(verification, digestReference, type));
+
+    public Task Sign(string digestReference) =>
+        Checked($"Signing {digestReference}", cosign, Cosign.SignArguments(RequireSigning(), digestReference), [], cosignEnvironment);
+
+    public Task Attest(string digestReference, string predicatePath, string type) =>
+        Checked($"Attesting {type} for {digestReference}", cosign, Cosign.AttestArguments(RequireSigning(), digestReference, predicatePath, type), [predicatePath], cosignEnvironment);
+
+    public Task Verify(string digestReference) =>
+        Checked($"Verifying the signature of {digestReference}", cosign, Cosign.VerifyArguments(verification, digestReference), [], null);
+
+    public Task VerifyAttestation(string digestReference, string type) =>
+        Checked($"Verifying the {type} attestation of {digestReference}", cosign, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null);
+
+    CosignSigning RequireSigning() => signing ?? throw new InvalidOperationException("Signing is not configured; pass --cosign-key or run keyless in GitHub Actions.");
+
+    Task<bool> Present(string what, IReadOnlyList<string> arguments) =>
+        retry.RunAsync(what, async () =>
+        {
+            var result = await Run(cosign, arguments, [], null, logOutput: false);
+            if (result.Succeeded) return (true, true, "");
+            return Cosign.IsAbsent(result.StandardError) ? (true, false, "") : (false, false, result.StandardError);
+        }, log: Warn);
+
+    Task Checked(string what, ToolLocation tool, IReadOnlyList<string> arguments, IEnumerable<string> paths, IReadOnlyDictionary<string, string?>? environment) =>
+        retry.RunAsync(what, async () =>
+        {
+            var result = await Run(tool, arguments, paths, environment, logOutput: true);
+            return (result.Succeeded, true, result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
+        }, log: Warn);
+
+    async Task<ToolResult> Run(ToolLocation tool, IReadOnlyList<string> arguments, IEnumerable<string> paths, IReadOnlyDictionary<string, string?>? environment, bool logOutput)
+    {
+        var command = tool.Command(arguments, paths, workingDirectory, environment);
+        return await ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput);
+    }
+
+    static void Warn(string message) => Log.Warning("{Message:l}", message);
+}

@@ -1,0 +1,28 @@
+/// <summary>
+/// skopeo arguments. The digest-preserving push is
+/// `skopeo copy --all --preserve-digests oci-archive:&lt;archive&gt; docker://&lt;repo&gt;@&lt;index digest&gt;`:
+/// every platform, attestation manifests included, byte for byte, so the registry's digest is the archive's.
+/// Loopback registries are plain HTTP (as Docker treats them), hence the tls-verify=false flags.
+/// </summary>
+public static class Skopeo
+{
+    public const string InstallHint = "install skopeo (apt-get install skopeo) or set SKOPEO_EXE.";
+
+    public static IReadOnlyList<string> PushArchiveArguments(string archive, string digestReference, bool plainHttp) =>
+        ["copy", "--all", "--preserve-digests", .. DestinationTls(plainHttp), "oci-archive:" + archive, "docker://" + digestReference];
+
+    /// <summary>Points a tag at an already pushed digest in the same repository (manifests only; blobs are there).</summary>
+    public static IReadOnlyList<string> TagArguments(string digestReference, string tagReference, bool plainHttp) =>
+        ["copy", "--all", "--preserve-digests", .. SourceTls(plainHttp), .. DestinationTls(plainHttp), "docker://" + digestReference, "docker://" + tagReference];
+
+    public static IReadOnlyList<string> InspectRawArguments(string reference, bool plainHttp) =>
+        ["inspect", "--raw", .. (plainHttp ? new[] { "--tls-verify=false" } : []), "docker://" + reference];
+
+    /// <summary>skopeo's words for "that manifest does not exist" (as opposed to a network failure).</summary>
+    public static bool IsNotFound(string error) =>
+        error.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase) || error.Contains("name unknown", StringComparison.OrdinalIgnoreCase)
+        || error.Contains("not found", StringComparison.OrdinalIgnoreCase);
+
+    static string[] SourceTls(bool plainHttp) => plainHttp ? ["--src-tls-verify=false"] : [];
+    static string[] DestinationTls(bool plainHttp) => plainHttp ? ["--dest-tls-verify=false"] : [];
+}

@@ -1,0 +1,27 @@
+/// <summary>
+/// Trivy, version-pinned. The version below is the one this build is written and tested against; Scan records the
+/// version each report names in the manifest and warns when it differs. Bump both on purpose, never by tag.
+/// </summary>
+public static class Trivy
+{
+    public const string PinnedVersion = "0.65.0";
+    public const string Image = "aquasec/trivy:0.65.0@sha256:a22415a38938a56c379387a8163fcb0ce38b10ace73e593475d3658d578b2436";
+    public const string InstallHint = "install Trivy " + PinnedVersion + " (see README, Scanning) or set TRIVY_EXE.";
+
+    public static ToolLocation Locate(IReadOnlyDictionary<string, string?>? environment = null) => ToolLocation.Resolve("trivy", Image, InstallHint, environment);
+
+    /// <summary>`trivy image --config trivy.yaml --input archive --format F --output out [--platform p] [--cache-dir d]`.</summary>
+    public static IReadOnlyList<string> ImageArguments(TrivyImageScan scan)
+    {
+        var arguments = new List<string> { "image", "--config", scan.ConfigFile, "--input", scan.Archive, "--format", scan.Format, "--output", scan.Output };
+        if (scan.Platform is not null) arguments.AddRange(["--platform", scan.Platform]);
+        if (scan.CacheDirectory is not null) arguments.AddRange(["--cache-dir", scan.CacheDirectory]);
+        return arguments;
+    }
+
+    public static IReadOnlyList<string> HostPaths(TrivyImageScan scan) =>
+        new[] { scan.ConfigFile, scan.Archive, scan.Output, scan.CacheDirectory }.OfType<string>().ToList();
+}
+
+/// <summary>One Trivy image scan of an OCI archive: JSON report (format "json") or SBOM (format "cyclonedx").</summary>
+public sealed record TrivyImageScan(string Archive, string ConfigFile, string Format, string Output, string? Platform = null, string? CacheDirectory = null);

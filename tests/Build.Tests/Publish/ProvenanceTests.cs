@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace Build.Tests.Publish;
+
+public class ProvenanceTests
+{
+    static readonly RunIdentity Local = new(Provenance.LocalBuilderId, "urn:uuid:00000000-0000-0000-0000-000000000001", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    static ProvenanceInputs Inputs(RunIdentity run) => new("gcc15-clangp2996", "https://github.com/acme/devcontainer-pipeline", "refs/heads/main", new string('c', 40),
+        "docker-bake.hcl", ManifestSamples.Digest('b'), ManifestSamples.Digest('o'), ["linux/amd64", "linux/arm64"],
+        new BaseImage("127.0.0.1:5000/base/busybox:latest", ManifestSamples.Digest('4')), "push", run);
+
+    [Fact]
+    public void Predicate_has_the_slsa_v1_shape_of_the_reference_example()
+    {
+        var reference = JsonNode.Parse(File.ReadAllText("/work/shared/fixtures/slsa-provenance-v1-example.json"))!["predicate"]!.AsObject();
+        var predicate = Provenance.Predicate(Inputs(Local));
+        Assert.Equal(reference.Select(p => p.Key).Order(), predicate.Select(p => p.Key).Order());
+        Assert.Equal(reference["buildDefinition"]!.AsObject().Select(p => p.Key).Order(), predicate["buildDefinition"]!.AsObject().Select(p => p.Key).Order());
+        Assert.Equal(reference["runDetails"]!["metadata"]!.AsObject().Select(p => p.Key).Order(), predicate["runDetails"]!["metadata"]!.AsObject().Select(p => p.Key).Order());
+    }
+
+    [Fact]
+    public void Records_source_commit_base_image_digest_and_bake_inputs()
+    {
+        var predicate = Provenance.Predicate(Inputs(Local));
+        var dependencies = predicate["buildDefinition"]!["resolvedDependencies"]!.AsArray();
+        Assert.Equal("git+https://github.com/acme/devcontainer-pipeline@refs/heads/main", (string)dependencies[0]!["uri"]!);
+        Assert.Equal(new string('c', 40), (string)dependencies[0]!["digest"]!["gitCommit"]!);
+        Assert.Equal("pkg:docker/127.0.0.1:5000/base/busybox:latest", (string)dependencies[1]!["uri"]!);
+        Assert.Equal(new string('4', 64), (string)dependencies[1]!["digest"]!["sha256"]!);
+        var external = predicate["buildDefinition"]!["externalParameters"]!;
+        Assert.Equal("gcc15-clangp2996", (string)external["target"]!);
+        Assert.Equal(2, external["platforms"]!.AsArray().Count);
+        Assert.Equal("2026-11-23T12:00:00Z", (string)predicate["runDetails"]!["metadata"]!["startedOn"]!);
+    }
+
+    [Fact]
+    public void Run_identity_comes_from_github_actions_when_present_else_local()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["GITHUB_SERVER_URL"] = "https://github.com", ["GITHUB_REPOSITORY"] = "acme/dp", ["GITHUB_RUN_ID"] = "42", ["GITHUB_RUN_ATTEMPT"] = "2",
+            ["GITHUB_WORKFLOW_REF"] = "acme/dp/.github/workflows/publish.yml@refs/heads/main",
+        };
+        var github = RunIdentity.Detect(env.GetValueOrDefault, DateTimeOffset.UnixEpoch, Guid.NewGuid);
+        Assert.Equal("https://github.com/acme/dp/.github/workflows/publish.yml@refs/heads/main", github.BuilderId);
+        Assert.Equal("https://github.com/acme/dp/actions/runs/42/attempts/2", github.InvocationId);
+        var local = RunIdentity.Detect(_ => null, DateTimeOffset.UnixEpoch, () => Guid.Empty);
+        Assert.Equal(Provenance.LocalBuilderId, local.BuilderId);
+        Assert.Equal("urn:uuid:00000000-0000-0000-0000-000000000000", local.InvocationId);
+    }
+}

@@ -1,0 +1,34 @@
+using Xunit;
+
+namespace Build.Tests.Publish;
+
+public class SbomGateTests
+{
+    [Theory]
+    [InlineData("trivy-sbom-centos-7.cdx.json")]
+    [InlineData("trivy-sbom-fluentd-multiple-lockfiles.cdx.json")]
+    public void Trivy_cyclonedx_sboms_pass(string fixture) =>
+        Assert.Null(SbomGate.Problem("p", Path.Combine("/work/shared/fixtures", fixture)));
+
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("   \n", "is empty")]
+    [InlineData("{ broken", "not valid JSON")]
+    [InlineData("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"metadata\":{\"component\":{}},\"components\":[]}", "lists no components")]
+    [InlineData("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":[{}]}", "metadata.component missing")]
+    [InlineData("{\"bomFormat\":\"CycloneDX\",\"metadata\":{\"component\":{}},\"components\":[{}]}", "specVersion")]
+    public void Empty_or_invalid_sboms_fail_with_the_reason(string content, string reason)
+    {
+        var problem = SbomGate.Problem("gcc14-clang20", content, "sbom/gcc14-clang20.cdx.json");
+        Assert.NotNull(problem);
+        Assert.Contains(reason, problem);
+        Assert.Contains("gcc14-clang20", problem);
+    }
+
+    [Fact]
+    public void Spdx_and_missing_files_fail()
+    {
+        Assert.Contains("not CycloneDX", SbomGate.Problem("p", "/work/shared/fixtures/trivy-sbom-centos-7.spdx.json"));
+        Assert.Contains("is missing", SbomGate.Problem("p", "/nonexistent/sbom.cdx.json"));
+    }
+}
