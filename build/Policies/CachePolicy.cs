@@ -1,0 +1,101 @@
+/// <summary>Where buildx keeps layers between runs: <c>--cache registry|local|none</c>.</summary>
+public enum CacheMode
+{
+    /// <summary>A cache repository beside the image (<c>&lt;image&gt;-cache:&lt;id&gt;-main</c>), shared by every runner.</summary>
+    Registry,
+    /// <summary>A directory on this machine (<c>.nuke/temp/buildx-cache/&lt;id&gt;</c>), for laptops.</summary>
+    Local,
+    /// <summary>No exported cache; the builder's own cache still applies.</summary>
+    None,
+}
+
+/// <summary>The cache-from / cache-to entries of one bake target, in buildx's CSV form.</summary>
+public sealed record CacheSettings(IReadOnlyList<string> From, IReadOnlyList<string> To)
+{
+    public static readonly CacheSettings Empty = new([], []);
+}
+
+/// <summary>A cache write that would let an untrusted run poison a shared cache.</summary>
+public sealed class CachePoisoningException(string message) : Exception(message);
+
+/// <summary>
+/// Registry cache per permutation, <c>type=registry,mode=max</c>, in <c>&lt;image repository&gt;-cache</c>:
+/// <list type="bullet">
+/// <item>default branch reads and writes <c>&lt;id&gt;-main</c>;</item>
+/// <item>pull request N reads <c>&lt;id&gt;-main</c> and <c>&lt;id&gt;-pr-N</c> and writes only <c>&lt;id&gt;-pr-N</c>;
+/// a pull request from a fork writes nothing (its token cannot push, and its content is untrusted);</item>
+/// <item>release tags and local builds read <c>&lt;id&gt;-main</c> and write nothing.</item>
+/// </list>
+/// The main cache is written only by a default-branch build: <see cref="EnsureWritable"/> refuses anything else and
+/// runs on every write this policy returns, so no caller (or generated workflow) can get a main write from a PR.
+/// Registries on loopback are reached over plain HTTP (<c>registry.insecure=true</c>), as Docker does.
+/// </summary>
+public static class CachePolicy
+{
+    public const string MainScope = "main";
+
+    public static string CacheRepository(string imageRepository) => imageRepository + "-cache";
+
+    public static string Scope(BuildContext context) => context.Mode == BuildMode.PullRequest ? $"pr-{context.PullRequestNumber}" : MainScope;
+
+    public static string CacheRef(string imageRepository, string permutationId, string scope) =>
+        $"{CacheRepository(imageRepository)}:{permutationId}-{scope}";
+
+    public static CacheSettings For(BuildContext context, CacheMode mode, string imageRepository, string permutationId, string localCacheDirectory)
+    {
+        switch (mode)
+        {
+            case CacheMode.None:
+                return CacheSettings.Empty;
+            case CacheMode.Local:
+                var directory = Path.Combine(localCacheDirectory, permutationId);
+                return new([$"type=local,src={directory}"], [$"type=local,dest={directory},mode=max"]);
+        }
+        var insecure = RegistryHost.IsLoopback(imageRepository) ? ",registry.insecure=true" : "";
+        string Read(string scope) => $"type=registry,ref={CacheRef(imageRepository, permutationId, scope)}{insecure}";
+        var from = new List<string> { Read(MainScope) };
+        string? writeScope = null;
+        switch (context.Mode)
+        {
+            case BuildMode.DefaultBranch:
+                writeScope = MainScope;
+                break;
+            case BuildMode.PullRequest:
+                from.Add(Read(Scope(context)));
+                if (!context.IsForkPullRequest) writeScope = Scope(context);
+                break;
+        }
+        if (writeScope is null) return new(from, []);
+        EnsureWritable(context, writeScope);
+        return new(from, [$"type=registry,ref={CacheRef(imageRepository, permutationId, writeScope)},mode=max{insecure}"]);
+    }
+
+    /// <summary>Throws unless <paramref name="context"/> may write the cache scope: main only from the default branch, pr-N only from PR N (not a fork).</summary>
+    public static void EnsureWritable(BuildContext context, string scope)
+    {
+        var allowed = context.Mode switch
+        {
+            BuildMode.DefaultBranch => scope == MainScope,
+            BuildMode.PullRequest => !context.IsForkPullRequest && scope == Scope(context),
+            _ => false,
+        };
+        if (!allowed)
+            throw new CachePoisoningException($"Refusing to write cache scope '{scope}' from a {context.Mode} build ({context.Reason}); only the default branch writes '{MainScope}' and only pull request N (not from a fork) writes 'pr-N'.");
+    }
+}
+
+/// <summary>Facts about a registry host taken from an image reference.</summary>
+public static class RegistryHost
+{
+    /// <summary>The host[:port] part of a reference such as <c>127.0.0.1:5000/team/devcontainer</c>.</summary>
+    public static string Of(string reference) => reference.Split('/')[0];
+
+    /// <summary>Loopback registries (127.0.0.0/8, localhost, [::1]) speak plain HTTP, as Docker assumes.</summary>
+    public static bool IsLoopback(string reference)
+    {
+        var host = Of(reference);
+        if (host.StartsWith("[::1]", StringComparison.Ordinal)) return true;
+        host = host.Split(':')[0];
+        return host == "localhost" || host.StartsWith("127.", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+
+/// <summary>One full image reference to apply, e.g. <c>ghcr.io/o/r/devcontainer:gcc15-clang20</c>.</summary>
+public sealed record ImageTag(string Reference, bool IsMutable)
+{
+    /// <summary>The part after the last ':' (the tag alone).</summary>
+    public string Tag => Reference[(Reference.LastIndexOf(':') + 1)..];
+
+    public override string ToString() => Reference + (IsMutable ? " (mutable)" : " (immutable)");
+}
+
+/// <summary>What to do with one tag at publish time.</summary>
+public enum TagMove
+{
+    /// <summary>The tag does not exist yet: create it.</summary>
+    Create,
+    /// <summary>The tag already points at this digest: nothing to do (re-runs change nothing).</summary>
+    Unchanged,
+    /// <summary>A mutable tag points elsewhere: move it.</summary>
+    Move,
+}
+
+/// <summary>An immutable tag already points at a different digest; moving it is refused.</summary>
+public sealed class ImmutableTagException(string message) : Exception(message);
+
+/// <summary>
+/// Which tags a permutation gets, as a pure function of the build context (modelled on docker/metadata-action):
+/// <list type="bullet">
+/// <item>Default branch: <c>&lt;repo&gt;:&lt;id&gt;</c> (mutable, the latest main build) and
+/// <c>&lt;repo&gt;:&lt;sha&gt;-&lt;id&gt;</c> (immutable). The sha is the FULL 40-hex commit id: unambiguous, and equal
+/// to GITHUB_SHA and the <c>org.opencontainers.image.revision</c> label, so a tag maps to its commit without git.</item>
+/// <item>Release tag vX.Y.Z: <c>vX.Y.Z-&lt;id&gt;</c> (immutable, never overwritten), plus mutable <c>vX.Y-&lt;id&gt;</c>
+/// and, from 1.0.0 on, <c>vX-&lt;id&gt;</c>; those follow the most recently published release of that line. A
+/// prerelease (v2.0.0-rc.1) gets only its full tag; '+build' becomes '-build' because '+' is not allowed in a tag.</item>
+/// <item>Pull requests and local builds: no tags at all.</item>
+/// </list>
+/// </summary>
+public static partial class TagPolicy
+{
+    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")]
+    private static partial Regex RepositoryPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    private static partial Regex TagPattern();
+
+    public static IReadOnlyList<ImageTag> TagsFor(BuildContext context, string imageRepository, string permutationId)
+    {
+        if (!RepositoryPattern().IsMatch(imageRepository))
+            throw new ArgumentException($"'{imageRepository}' is not a valid image repository (lowercase host[:port]/path); fix --registry or --image-name.");
+        ImageTag Tag(string tag, bool mutable) =>
+            TagPattern().IsMatch(tag) ? new ImageTag($"{imageRepository}:{tag}", mutable)
+                : throw new ArgumentException($"'{tag}' is not a valid image tag (at most 128 of [A-Za-z0-9_.-]); check the permutation id and version.");
+
+        switch (context.Mode)
+        {
+            case BuildMode.DefaultBranch:
+                return [Tag(permutationId, mutable: true), Tag($"{context.Sha}-{permutationId}", mutable: false)];
+            case BuildMode.ReleaseTag:
+                var release = context.Release
+                    ?? throw new ArgumentException($"Release build without a vMAJOR.MINOR.PATCH version ('{context.Version}'); tag the commit as vX.Y.Z.");
+                var tags = new List<ImageTag> { Tag($"{release.TagText}-{permutationId}", mutable: false) };
+                if (!release.IsPrerelease)
+                {
+                    tags.Add(Tag($"v{release.Major}.{release.Minor}-{permutationId}", mutable: true));
+                    if (release.Major > 0) tags.Add(Tag($"v{release.Major}-{permutationId}", mutable: true));
+                }
+                return tags;
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>
+    /// True for tags no run may ever move once they exist: <c>&lt;40-hex sha&gt;-&lt;id&gt;</c> and full release tags
+    /// <c>vX.Y.Z[-pre]-&lt;id&gt;</c>. Decided from the tag text alone, so Publish and Rollback can check any tag they find.
+    /// </summary>
+    public static bool IsImmutable(string tag, string permutationId)
+    {
+        if (!tag.EndsWith("-" + permutationId, StringComparison.Ordinal)) return false;
+        var head = tag[..^(permutationId.Length + 1)];
+        if (ShaPattern().IsMatch(head)) return true;
+        return ReleaseVersion.TryParse(head) is not null || ReleaseVersion.TryParse(PlusRestored(head)) is not null;
+    }
+
+    /// <summary>
+    /// The pure check Publish and Rollback run before touching a tag. <paramref name="existingDigest"/> is what the
+    /// registry holds now (null when the tag does not exist). Moving an immutable tag throws <see cref="ImmutableTagException"/>.
+    /// </summary>
+    public static TagMove CheckMove(ImageTag tag, string? existingDigest, string newDigest)
+    {
+        if (existingDigest is null) return TagMove.Create;
+        if (string.Equals(existingDigest, newDigest, StringComparison.Ordinal)) return TagMove.Unchanged;
+        if (!tag.IsMutable)
+            throw new ImmutableTagException($"Refusing to move immutable tag {tag.Reference} from {existingDigest} to {newDigest}; immutable tags are never overwritten: publish a new commit or release version instead.");
+        return TagMove.Move;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{40}$")]
+    private static partial Regex ShaPattern();
+
+    // "v1.2.3-rc.1-build.5" may have come from "v1.2.3-rc.1+build.5"; the prerelease/build split is ambiguous,
+    // so any vX.Y.Z-prefixed head counts as a release (conservative: immutable).
+    private static string PlusRestored(string head) =>
+        head.IndexOf('-') is var dash and > 0 && ReleaseVersion.TryParse(head[..dash]) is not null ? head[..dash] : head;
+}
