@@ -1,13 +1,123 @@
 using Pipeline.Host;
+using Serilog;
 
 partial class Build
 {
+    [Parameter("Permutations to build (default: all); ids as in --help")]
+    readonly Permutation[] Permutations = [];
+
+    [Parameter("Platforms to build for every selected permutation, overriding each permutation's own (e.g. linux/amd64)")]
+    readonly string[] Platforms = [];
+
+    [Parameter("The bake file, relative to the root; its directory is bake's working directory")]
+    readonly string BakeFile = "docker-bake.hcl";
+
+    [Parameter("Repository prefix images are pushed under, e.g. 127.0.0.1:5000/team; images go to <registry>/<image-name>")]
+    readonly string Registry = "127.0.0.1:5000/devcontainer-pipeline";
+
+    [Parameter("Image name under the registry")]
+    readonly string ImageName = "devcontainer";
+
+    [Parameter("A buildx builder to use (remote or multi-node builders scale past one machine); default: the current builder")]
+    readonly string Builder;
+
+    [Parameter("Build cache: registry (cache repository beside the image), local (.nuke/temp/buildx-cache) or none")]
+    readonly CacheMode Cache = CacheMode.Registry;
+
+    [Parameter("The repository's default branch (GitHub's event payload wins when present)")]
+    readonly string DefaultBranch = "main";
+
+    string ImageRepository => $"{Registry}/{ImageName}";
+    IReadOnlyList<Permutation> SelectedPermutations => Permutations is { Length: > 0 } ? Permutations : Permutation.All;
+    AbsolutePath BakeFilePath => RootDirectory / BakeFile;
+    AbsolutePath BakeOverrideFile => ArtifactsDirectory / "bake.override.json";
+    AbsolutePath BakeMetadataFile => ArtifactsDirectory / "bake-metadata.json";
+    AbsolutePath ImagesDirectory => ArtifactsDirectory / "images";
+
+    BuildContext? _context;
+    /// <summary>Where this run comes from (GitHub Actions variables, else git); decides tags and cache scopes.</summary>
+    BuildContext Context => _context ??= BuildContext.Detect(
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value),
+        RootDirectory, DefaultBranch);
+
+    BakePlan? _bakePlan;
+
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/")
-        .Executes(() => throw new NotImplementedException("Bake"));
+        .Produces("artifacts/images/*.tar", "artifacts/bake.override.json", "artifacts/bake-metadata.json", "artifacts/bake-plan.txt")
+        .Executes(async () =>
+        {
+            var plan = await PrepareBakeAsync();
+            var result = await DockerBuildx.BakeAsync(new BakeSettings
+            {
+                Files = [BakeFilePath, BakeOverrideFile],
+                Targets = plan.Permutations.Select(p => p.Permutation.BakeTarget).ToList(),
+                MetadataFile = BakeMetadataFile,
+                Builder = Builder,
+            }, BakeEnvironment(plan));
+            if (!result.Succeeded)
+                throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
+            foreach (var p in plan.Permutations.Where(p => !File.Exists(p.Archive)))
+                throw new InvalidOperationException($"Bake succeeded but wrote no archive for {p.Id} at {p.Archive}; check the bake file's output for target '{p.Id}'.");
+            var digests = BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
+            ReportSummary(s =>
+            {
+                foreach (var p in plan.Permutations) s[p.Id] = digests.GetValueOrDefault(p.Id, "?");
+                return s;
+            });
+        });
 
     Target Validate => _ => _
         .Description("Run each permutation's smoke tests (the validate bake group) on every platform")
         .DependsOn(Bake)
-        .Executes(() => throw new NotImplementedException("Validate"));
+        .Executes(async () =>
+        {
+            var plan = await PrepareBakeAsync();
+            var failures = new List<ValidateFailure>();
+            // One bake per permutation and platform, so a failure names both.
+            foreach (var p in plan.Permutations)
+            foreach (var platform in p.Platforms)
+            {
+                Log.Information("Validating {Permutation} on {Platform}", p.Id, platform);
+                var result = await DockerBuildx.BakeAsync(new BakeSettings
+                {
+                    Files = [BakeFilePath, BakeOverrideFile],
+                    Targets = [p.Permutation.ValidateBakeTarget],
+                    Sets = [$"{p.Permutation.ValidateBakeTarget}.platform={platform}"],
+                    Builder = Builder,
+                }, BakeEnvironment(plan));
+                if (!result.Succeeded) failures.Add(new ValidateFailure(p.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError)));
+            }
+            ReportSummary(s => { s["validated"] = $"{plan.Permutations.Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed"; return s; });
+            if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures));
+        });
+
+    /// <summary>Decides everything (once per run), writes the override and the plan to artifacts/, and checks bake agrees.</summary>
+    async Task<BakePlan> PrepareBakeAsync()
+    {
+        if (_bakePlan is not null) return _bakePlan;
+        if (!BakeFilePath.FileExists())
+            throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
+        Log.Information("Build context: {Context:l}", Context.Describe());
+        var baseImages = await BakeInputs.ResolveBaseImagesAsync(BakeFilePath, SelectedPermutations, Builder);
+        var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
+            ImagesDirectory, TemporaryDirectory / "buildx-cache");
+        ImagesDirectory.CreateDirectory();
+        File.WriteAllText(BakeOverrideFile, BakeOverride.Render(plan));
+        File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
+        Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", ArtifactsDirectory / "bake-plan.txt", plan.Render());
+        var resolved = await DockerBuildx.PrintAsync(new BakeSettings
+        {
+            Files = [BakeFilePath, BakeOverrideFile],
+            Targets = plan.Permutations.SelectMany(p => new[] { p.Permutation.BakeTarget, p.Permutation.ValidateBakeTarget }).ToList(),
+        });
+        BakeGuard.Check(Context, plan, resolved);
+        return _bakePlan = plan;
+    }
+
+    static IReadOnlyDictionary<string, string?> BakeEnvironment(BakePlan plan) => new Dictionary<string, string?>
+    {
+        // buildx passes SOURCE_DATE_EPOCH to the build: timestamps come from the commit, not the clock.
+        ["SOURCE_DATE_EPOCH"] = plan.Context.SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

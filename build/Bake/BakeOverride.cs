@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// Renders a <see cref="BakePlan"/> as the per-run bake override file (<c>artifacts/bake.override.json</c>, passed as a
+/// second <c>-f</c>). Every key is set explicitly on both targets of a permutation, so a validate target that
+/// <c>inherits</c> the image target can never inherit its tags, outputs or cache writes.
+/// </summary>
+public static class BakeOverride
+{
+    public static string Render(BakePlan plan)
+    {
+        var targets = new JsonObject();
+        foreach (var p in plan.Permutations)
+        {
+            var args = new JsonObject { ["BASE_IMAGE"] = p.BaseImage.Pinned };
+            targets[p.Permutation.BakeTarget] = new JsonObject
+            {
+                ["args"] = args,
+                ["platforms"] = Array(p.Platforms),
+                ["tags"] = Array(p.Tags.Select(t => t.Reference)),
+                ["labels"] = new JsonObject(p.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))),
+                ["annotations"] = Array(p.Annotations),
+                ["cache-from"] = Array(p.Cache.From),
+                ["cache-to"] = Array(p.Cache.To),
+                // One multi-platform OCI archive: exactly what Scan reads and Publish pushes.
+                ["output"] = Array([$"type=oci,dest={p.Archive}"]),
+                // buildx's default provenance carries timestamps and ids that change every run; the pipeline attests its own SLSA provenance at Publish.
+                ["attest"] = Array(["type=provenance,disabled=true"]),
+            };
+            targets[p.Permutation.ValidateBakeTarget] = new JsonObject
+            {
+                ["args"] = args.DeepClone(),
+                ["platforms"] = Array(p.Platforms),
+                ["tags"] = Array([]),
+                ["annotations"] = Array([]),
+                ["cache-from"] = Array(p.Cache.From),
+                ["cache-to"] = Array([]),
+                ["output"] = Array(["type=cacheonly"]),
+                ["attest"] = Array(["type=provenance,disabled=true"]),
+            };
+        }
+        return new JsonObject { ["target"] = targets }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    private static JsonArray Array(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+}

@@ -1,0 +1,77 @@
+using System.Text;
+
+/// <summary>Everything one permutation's bake decides: the visible, testable outcome of the policies.</summary>
+public sealed record PermutationBake(
+    Permutation Permutation,
+    IReadOnlyList<string> Platforms,
+    IReadOnlyList<ImageTag> Tags,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyList<string> Annotations,
+    CacheSettings Cache,
+    BaseImage BaseImage,
+    string Archive)
+{
+    public string Id => Permutation.Id;
+}
+
+/// <summary>The whole run's bake decisions; logged at Bake start and written to artifacts/bake-plan.txt.</summary>
+public sealed record BakePlan(BuildContext Context, string ImageRepository, CacheMode CacheMode, IReadOnlyList<PermutationBake> Permutations)
+{
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"context: {Context.Describe()}");
+        text.AppendLine($"image repository: {ImageRepository}   cache: {CacheMode}   SOURCE_DATE_EPOCH={Context.SourceDateEpoch}");
+        foreach (var p in Permutations)
+        {
+            text.AppendLine($"{p.Id}:");
+            text.AppendLine($"  platforms: {string.Join(", ", p.Platforms)}");
+            text.AppendLine($"  base: {p.BaseImage.Pinned}");
+            text.AppendLine($"  archive: {p.Archive}");
+            text.AppendLine(p.Tags.Count == 0 ? "  tags: none (this build pushes no tags)" : "  tags:");
+            foreach (var tag in p.Tags) text.AppendLine($"    {tag}");
+            text.AppendLine(p.Cache.From.Count == 0 ? "  cache-from: none" : "  cache-from:");
+            foreach (var from in p.Cache.From) text.AppendLine($"    {from}");
+            text.AppendLine(p.Cache.To.Count == 0 ? "  cache-to: none" : "  cache-to:");
+            foreach (var to in p.Cache.To) text.AppendLine($"    {to}");
+        }
+        return text.ToString();
+    }
+}
+
+/// <summary>Derives the <see cref="BakePlan"/> from the context and parameters; pure.</summary>
+public static class BakePlanner
+{
+    public static BakePlan Plan(
+        BuildContext context,
+        IReadOnlyList<Permutation> permutations,
+        IReadOnlyList<string>? platformsOverride,
+        string imageRepository,
+        string imageName,
+        CacheMode cacheMode,
+        IReadOnlyDictionary<string, BaseImage> baseImages,
+        string imagesDirectory,
+        string localCacheDirectory)
+    {
+        if (permutations.Count == 0) throw new ArgumentException("No permutations selected; pass --permutations with at least one id (see --help).");
+        foreach (var platform in platformsOverride ?? [])
+            if (platform.Split('/') is not ([_, _] or [_, _, _]) || platform.Any(char.IsWhiteSpace))
+                throw new ArgumentException($"Platform '{platform}' is not os/arch[/variant]; pass e.g. --platforms linux/amd64 linux/arm64.");
+        var entries = permutations.Select(p =>
+        {
+            var baseImage = baseImages.TryGetValue(p.Id, out var b) ? b
+                : throw new ArgumentException($"No resolved base image for {p.Id}; its bake target must set the BASE_IMAGE arg.");
+            var labels = OciMetadata.Labels(context, imageName, p, baseImage);
+            return new PermutationBake(
+                p,
+                platformsOverride is { Count: > 0 } ? platformsOverride : p.Platforms,
+                TagPolicy.TagsFor(context, imageRepository, p.Id),
+                labels,
+                OciMetadata.Annotations(labels),
+                CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory),
+                baseImage,
+                Path.Combine(imagesDirectory, p.Id + ".tar"));
+        }).ToList();
+        return new BakePlan(context, imageRepository, cacheMode, entries);
+    }
+}

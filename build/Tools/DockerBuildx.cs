@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Pipeline.Host.Tooling;
+
+/// <summary>Typed settings for one <c>docker buildx bake</c> invocation.</summary>
+public sealed record BakeSettings
+{
+    public required IReadOnlyList<string> Files { get; init; }
+    public IReadOnlyList<string> Targets { get; init; } = [];
+    public string? MetadataFile { get; init; }
+    public string? Builder { get; init; }
+    /// <summary><c>--set target.key=value</c> overrides, e.g. <c>validate-x.platform=linux/arm64</c>.</summary>
+    public IReadOnlyList<string> Sets { get; init; } = [];
+    public bool Print { get; init; }
+    public string Progress { get; init; } = "plain";
+
+    /// <summary>The argument list after <c>docker</c>; never a shell string.</summary>
+    public IReadOnlyList<string> ToArguments()
+    {
+        var args = new List<string> { "buildx", "bake" };
+        if (Builder is { Length: > 0 }) args.AddRange(["--builder", Builder]);
+        foreach (var file in Files) args.AddRange(["-f", file]);
+        if (MetadataFile is not null) args.AddRange(["--metadata-file", MetadataFile]);
+        foreach (var set in Sets) args.AddRange(["--set", set]);
+        if (Print) args.Add("--print");
+        else args.AddRange(["--progress", Progress]);
+        args.AddRange(Targets);
+        return args;
+    }
+}
+
+/// <summary>The docker CLI, as far as the pipeline needs it: bake, bake --print and resolving a digest.</summary>
+public static class DockerBuildx
+{
+    public const string InstallHint = "install Docker with the buildx plugin (or set DOCKER_EXE), e.g. `eval \"$(/work/shared/tools/container-toolchain env)\"` on the dev box.";
+
+    public static string Docker => ToolResolver.Resolve("docker", InstallHint);
+
+    /// <summary>Runs bake in the bake file's directory (where its relative contexts point).</summary>
+    public static Task<ToolResult> BakeAsync(BakeSettings settings, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ToolRunner.RunAsync(Docker, settings.ToArguments(), WorkingDirectoryOf(settings), environment);
+
+    /// <summary><c>bake --print</c>: the fully merged definition bake would build. Needs no daemon.</summary>
+    public static async Task<BakeDefinition> PrintAsync(BakeSettings settings)
+    {
+        var result = await ToolRunner.RunCheckedAsync(Docker, (settings with { Print = true, MetadataFile = null }).ToArguments(),
+            WorkingDirectoryOf(settings), logOutput: false);
+        return BakeDefinition.Parse(result.StandardOutput);
+    }
+
+    /// <summary>The digest a reference resolves to in its registry (the image index for multi-platform images).</summary>
+    public static async Task<string> ResolveDigestAsync(string reference, string? builder)
+    {
+        var args = new List<string> { "buildx", "imagetools", "inspect" };
+        if (builder is { Length: > 0 }) args.AddRange(["--builder", builder]);
+        args.AddRange([reference, "--format", "{{json .Manifest}}"]);
+        var result = await ToolRunner.RunCheckedAsync(Docker, args, logOutput: false);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        return json.RootElement.GetProperty("digest").GetString()!;
+    }
+
+    private static string WorkingDirectoryOf(BakeSettings settings) =>
+        Path.GetDirectoryName(Path.GetFullPath(settings.Files[0]))!;
+}
