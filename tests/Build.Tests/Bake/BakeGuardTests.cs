@@ -1,0 +1,54 @@
+using Xunit;
+
+namespace Build.Tests.Bake;
+
+public class BakeGuardTests
+{
+    const string Repo = "127.0.0.1:5000/t1/devcontainer";
+    static readonly BaseImage Base = new("b:1", "sha256:" + new string('b', 64));
+
+    static BakePlan Plan(BuildContext context) => BakePlanner.Plan(context, [Permutation.Gcc14Clang20], null, Repo, "devcontainer",
+        CacheMode.Registry, new Dictionary<string, BaseImage> { ["gcc14-clang20"] = Base }, "/a", "/c");
+
+    static BakeDefinition Resolved(string imageCacheTo, string validateOutput = "type=cacheonly") => BakeDefinition.Parse($$$"""
+        {"target":{
+          "gcc14-clang20":{"cache-to":[{{{imageCacheTo}}}],"output":["type=oci,dest=/a/gcc14-clang20.tar"]},
+          "validate-gcc14-clang20":{"output":["{{{validateOutput}}}"] } } }
+        """);
+
+    [Fact]
+    public void A_main_cache_write_hard_coded_in_the_bake_file_is_refused_for_a_pull_request()
+    {
+        var resolved = Resolved($"\"type=registry,ref={Repo}-cache:gcc14-clang20-main,mode=max\"");
+        Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(Contexts.PullRequest(5), Plan(Contexts.PullRequest(5)), resolved));
+        BakeGuard.Check(Contexts.Main, Plan(Contexts.Main), resolved);
+    }
+
+    [Fact]
+    public void A_cache_write_outside_the_cache_repository_is_refused()
+    {
+        var resolved = Resolved("\"type=registry,ref=127.0.0.1:5000/elsewhere:gcc14-clang20-main,mode=max\"");
+        Assert.Contains("outside", Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(Contexts.Main, Plan(Contexts.Main), resolved)).Message);
+    }
+
+    [Fact]
+    public void Object_form_cache_entries_are_checked_too()
+    {
+        var resolved = Resolved($"{{\"type\":\"registry\",\"ref\":\"{Repo}-cache:gcc14-clang20-main\",\"mode\":\"max\"}}");
+        Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(Contexts.Local, Plan(Contexts.Local), resolved));
+    }
+
+    [Fact]
+    public void A_validate_target_that_exports_an_image_is_refused()
+    {
+        var resolved = Resolved("", validateOutput: "type=registry");
+        Assert.Contains("cacheonly", Assert.Throws<ArgumentException>(() => BakeGuard.Check(Contexts.Main, Plan(Contexts.Main), resolved)).Message);
+    }
+
+    [Fact]
+    public void A_missing_target_is_named()
+    {
+        var resolved = BakeDefinition.Parse("""{"target":{"gcc14-clang20":{}}}""");
+        Assert.Contains("validate-gcc14-clang20", Assert.Throws<ArgumentException>(() => BakeGuard.Check(Contexts.Main, Plan(Contexts.Main), resolved)).Message);
+    }
+}

@@ -1,0 +1,41 @@
+using Tests.Shared;
+using Xunit;
+
+namespace Build.Tests.Bake;
+
+public class BakePlanTests
+{
+    static readonly IReadOnlyDictionary<string, BaseImage> Bases = Permutation.All.ToDictionary(p => p.Id,
+        _ => new BaseImage("127.0.0.1:5000/base/busybox:latest", "sha256:" + new string('b', 64)));
+
+    static BakePlan Plan(BuildContext context, IReadOnlyList<string>? platforms = null) => BakePlanner.Plan(
+        context, [Permutation.Gcc14Clang20, Permutation.Gcc15ClangP2996], platforms, "127.0.0.1:5000/t1/devcontainer", "devcontainer",
+        CacheMode.Registry, Bases, "/artifacts/images", "/cache");
+
+    [Fact]
+    public void Default_branch_override_file() => Golden.Match("bake-override-main.json", BakeOverride.Render(Plan(Contexts.Main)));
+
+    [Fact]
+    public void Pull_request_override_file() => Golden.Match("bake-override-pr.json", BakeOverride.Render(Plan(Contexts.PullRequest(42), ["linux/arm64"])));
+
+    [Fact]
+    public void Plan_text_names_every_decision() => Golden.Match("bake-plan-main.txt", Plan(Contexts.Main).Render());
+
+    [Fact]
+    public void Platforms_default_to_the_permutations_and_can_be_overridden()
+    {
+        Assert.All(Plan(Contexts.Main).Permutations, p => Assert.Equal(["linux/amd64", "linux/arm64"], p.Platforms));
+        Assert.All(Plan(Contexts.Main, ["linux/arm64"]).Permutations, p => Assert.Equal(["linux/arm64"], p.Platforms));
+    }
+
+    [Theory]
+    [InlineData("amd64")]
+    [InlineData("linux/amd64 ")]
+    [InlineData("linux/arm/v7/x")]
+    public void Malformed_platforms_are_refused(string platform) =>
+        Assert.Contains("os/arch", Assert.Throws<ArgumentException>(() => Plan(Contexts.Main, [platform])).Message);
+
+    [Fact]
+    public void Empty_selection_is_refused() =>
+        Assert.Throws<ArgumentException>(() => BakePlanner.Plan(Contexts.Main, [], null, "r/i", "i", CacheMode.None, Bases, "/a", "/c"));
+}

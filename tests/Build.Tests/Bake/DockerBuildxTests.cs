@@ -1,0 +1,69 @@
+using Xunit;
+
+namespace Build.Tests.Bake;
+
+public class DockerBuildxTests
+{
+    [Fact]
+    public void Bake_arguments_are_a_list_in_buildx_order()
+    {
+        var settings = new BakeSettings
+        {
+            Files = ["/r/docker-bake.hcl", "/r/artifacts/bake.override.json"],
+            Targets = ["validate-a"],
+            MetadataFile = "/r/artifacts/bake-metadata.json",
+            Builder = "remote builder",
+            Sets = ["validate-a.platform=linux/arm64"],
+        };
+        Assert.Equal(
+            ["buildx", "bake", "--builder", "remote builder", "-f", "/r/docker-bake.hcl", "-f", "/r/artifacts/bake.override.json",
+             "--metadata-file", "/r/artifacts/bake-metadata.json", "--set", "validate-a.platform=linux/arm64", "--progress", "plain", "validate-a"],
+            settings.ToArguments());
+    }
+
+    [Fact]
+    public void Print_needs_no_progress_and_no_builder_when_none_is_given()
+    {
+        Assert.Equal(["buildx", "bake", "-f", "f.hcl", "--print", "a", "b"],
+            new BakeSettings { Files = ["f.hcl"], Targets = ["a", "b"], Print = true }.ToArguments());
+    }
+
+    [Fact]
+    public void Bake_print_output_is_parsed_into_groups_and_targets()
+    {
+        var definition = BakeDefinition.Parse("""
+            {"group":{"default":{"targets":["a"]},"validate":{"targets":["validate-a"]}},
+             "target":{"a":{"context":".","args":{"BASE_IMAGE":"b:1"},"target":"image","platforms":["linux/amd64"],"cache-from":["type=registry,ref=x"]},
+                       "validate-a":{"target":"validate","output":["type=cacheonly"]}}}
+            """);
+        Assert.Equal(["a"], definition.Groups["default"]);
+        Assert.Equal(["validate-a"], definition.Groups["validate"]);
+        Assert.Equal("b:1", definition.Targets["a"].Args["BASE_IMAGE"]);
+        Assert.Equal(("image", "validate"), (definition.Targets["a"].Stage, definition.Targets["validate-a"].Stage));
+        Assert.Equal(["type=registry,ref=x"], definition.Targets["a"].CacheFrom);
+        Assert.Equal(["type=cacheonly"], definition.Targets["validate-a"].Output);
+    }
+
+    [Fact]
+    public void Metadata_file_digests_are_read_per_target()
+    {
+        var digests = BakeMetadata.Digests("""{"a":{"containerimage.digest":"sha256:1"},"b":{"containerimage.digest":"sha256:2"},"buildx.build.warnings":[]}""");
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "sha256:1", ["b"] = "sha256:2" }, digests);
+    }
+
+    [Fact]
+    public void Smoke_test_failures_are_extracted_from_plain_progress()
+    {
+        var output = """
+            #9 [linux/arm64 validate 2/2] RUN /tests/run.sh
+            #9 0.512 ok gcc-version
+            #9 0.613 FAIL clang-version: expected 20, got 19
+            #9 ERROR: process "/bin/sh -c /tests/run.sh" did not complete successfully: exit code: 1
+            ERROR: target validate-a: failed to solve: process "/bin/sh -c /tests/run.sh" did not complete successfully: exit code: 1
+            """;
+        Assert.Equal(["FAIL clang-version: expected 20, got 19"], ValidateReport.Reasons(output));
+        Assert.StartsWith("ERROR: target validate-a", ValidateReport.Reasons(output.Replace("FAIL", "fail")).Single());
+        Assert.Equal("Smoke tests failed for a on linux/arm64 (FAIL x); fix the image or its tests, then re-run ./build.sh Validate.",
+            ValidateReport.Summarize([new ValidateFailure("a", "linux/arm64", ["FAIL x"])]));
+    }
+}
