@@ -40,8 +40,6 @@ public sealed record PlatformDigest(string Platform, string Digest);
 
 public sealed record ManifestTag(string Reference, bool Mutable);
 
-public sealed record BaseImage(string Reference, string Digest);
-
 public sealed record ScanSummary(
     DigestedFile Report,
     string Verdict,
