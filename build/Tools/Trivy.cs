@@ -4,8 +4,8 @@
 /// </summary>
 public static class Trivy
 {
-    public const string PinnedVersion = "0.65.0";
-    public const string Image = "aquasec/trivy:0.65.0@sha256:a22415a38938a56c379387a8163fcb0ce38b10ace73e593475d3658d578b2436";
+    public const string PinnedVersion = "0.67.2";
+    public const string Image = "aquasec/trivy:0.67.2@sha256:e2b22eac59c02003d8749f5b8d9bd073b62e30fefaef5b7c8371204e0a4b0c08";
     public const string InstallHint = "install Trivy " + PinnedVersion + " (see README, Scanning) or set TRIVY_EXE.";
 
     public static ToolLocation Locate(IReadOnlyDictionary<string, string?>? environment = null) => ToolLocation.Resolve("trivy", Image, InstallHint, environment);

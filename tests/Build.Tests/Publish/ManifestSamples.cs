@@ -17,7 +17,7 @@ static class ManifestSamples
         new BaseImage("127.0.0.1:5000/base/busybox:latest", Digest('4')),
         new DigestedFile($"sbom/{id}.cdx.json", Digest('5')),
         new DigestedFile($"provenance/{id}.slsa.json", Digest('6')),
-        new ScanSummary(new DigestedFile($"scan/{id}.json", Digest('7')), verdict, ["CRITICAL", "HIGH"], new SeverityCounts(0, 0, 4, 1, 0), "0.65.0", Digest('8')));
+        new ScanSummary(new DigestedFile($"scan/{id}.json", Digest('7')), verdict, ["CRITICAL", "HIGH"], new SeverityCounts(0, 0, 4, 1, 0), "0.67.2", Digest('8')));
 
     public static ReleaseManifest Manifest(params ManifestPermutation[] entries) => new(
         ReleaseManifest.CurrentSchemaVersion, new string('c', 40), "refs/heads/main", "push",

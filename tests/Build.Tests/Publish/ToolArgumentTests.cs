@@ -71,7 +71,7 @@ public class ToolArgumentTests
         var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), root);
         Assert.Equal(docker, command.Executable);
         Assert.Equal(
-            $"run --rm --network host -v {root}:{root} -w {root} aquasec/trivy:0.65.0@sha256:a22415a38938a56c379387a8163fcb0ce38b10ace73e593475d3658d578b2436 " +
+            $"run --rm --network host -v {root}:{root} -w {root} aquasec/trivy:0.67.2@sha256:e2b22eac59c02003d8749f5b8d9bd073b62e30fefaef5b7c8371204e0a4b0c08 " +
             $"image --config {root}/trivy.yaml --input {root}/artifacts/images/p.tar --format json --output {root}/artifacts/scan/p.json",
             string.Join(" ", command.Arguments));
     }

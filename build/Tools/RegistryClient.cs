@@ -6,7 +6,7 @@ using Serilog;
 /// The registry operations Publish and Rollback need, through skopeo and cosign, each with bounded retries on
 /// network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can skip finished work.
 /// </summary>
-public sealed class Registry(
+public sealed class RegistryClient(
     ToolLocation skopeo,
     ToolLocation cosign,
     bool plainHttp,
