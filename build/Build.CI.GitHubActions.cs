@@ -1,8 +1,49 @@
+using Pipeline.CI;
 using Pipeline.Host;
+using Serilog;
 
+// The workflows under .github/workflows/ are generated from these attributes (`./build.sh GenerateWorkflows`);
+// the matrix comes from Permutation.All. Tests fail when the committed files are stale.
+[GitHubActionsMatrix("build-devcontainer",
+    OnPullRequestPaths = new[] { "devcontainer/**", "docker-bake.hcl", "build/**" },
+    OnPushBranches = new[] { "main" },
+    OnPushTags = new[] { "v*.*.*" },
+    MatrixTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom), nameof(Manifest) },
+    // The publishing job re-derives one manifest from every permutation's downloaded outputs, then publishes it.
+    PublishTargets = new[] { nameof(Manifest), nameof(Publish) },
+    PublishSkippedTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom) },
+    RunsOn = new[] { "ubuntu-latest" },
+    TimeoutMinutes = 360,
+    ArtifactRetentionDays = 30)]
+[GitHubActions("retention",
+    OnCronSchedule = "17 3 * * 1",
+    OnWorkflowDispatch = true,
+    InvokedTargets = new[] { nameof(Retention) },
+    WritePermissions = new[] { "packages" },
+    EnableGitHubToken = true)]
+[GitHubActionsInput("retention", "dry-run", WorkflowInputType.Boolean,
+    "Only print the deletions (a scheduled run deletes)", Default = "true")]
+[GitHubActions("rollback",
+    OnWorkflowDispatch = true,
+    InvokedTargets = new[] { nameof(Rollback) },
+    WritePermissions = new[] { "packages" },
+    RegistryLogin = true)]
+[GitHubActionsInput("rollback", "manifest", WorkflowInputType.String,
+    "Path in this checkout of the last-known-good manifest.json to roll the mutable tags back to", Required = true)]
 partial class Build
 {
     Target GenerateWorkflows => _ => _
         .Description("Regenerate .github/workflows/*.yml from the attributes on the build class")
-        .Executes(() => throw new NotImplementedException("GenerateWorkflows"));
+        .Executes(() =>
+        {
+            foreach (var workflow in WorkflowGenerator.Generate(typeof(Build), Permutation.All))
+            {
+                var path = RootDirectory / workflow.RelativePath;
+                var current = File.Exists(path) ? File.ReadAllText(path) : null;
+                if (current == workflow.Text) { Log.Information("{Path} is up to date", workflow.RelativePath); continue; }
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, workflow.Text);
+                Log.Information("{Path} {Change}", workflow.RelativePath, current is null ? "created" : "updated");
+            }
+        });
 }

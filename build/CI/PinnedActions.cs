@@ -1,0 +1,34 @@
+namespace Pipeline.CI;
+
+/// <summary>An action pinned to a full commit SHA; <see cref="Version"/> becomes the `# vX.Y.Z` comment.</summary>
+public sealed record PinnedAction(string Repository, string Sha, string Version)
+{
+    public string Reference => $"{Repository}@{Sha}";
+}
+
+/// <summary>
+/// Every action the generated workflows use, pinned to the release commit (tags can move; commits cannot).
+/// Where each SHA↔version pair was confirmed (public material, read through the project's code search):
+/// - checkout v6.0.2, upload-artifact v4.6.2: astral-sh/uv .github/workflows/build-release-binaries.yml
+///   (commit 244e24247114bc7240dc853159c8af2949c59086), pinned with these version comments by Renovate.
+/// - download-artifact v4.3.0, setup-dotnet v4.3.1, cache v4.2.3, setup-qemu v3.6.0, setup-buildx v3.11.1,
+///   cosign-installer v3.8.2, setup-trivy v0.2.6: the same SHA with the same version comment in many independent
+///   public workflows and pin tables (exact-string search over public repositories, 5+ agreeing hits each).
+/// To bump one: take the new release's commit (`git ls-remote https://github.com/OWNER/REPO refs/tags/vX.Y.Z`,
+/// dereferencing annotated tags), change it here, run `./build.sh GenerateWorkflows` and commit both.
+/// </summary>
+public static class PinnedActions
+{
+    public static readonly PinnedAction Checkout = new("actions/checkout", "de0fac2e4500dabe0009e67214ff5f5447ce83dd", "v6.0.2");
+    public static readonly PinnedAction SetupDotnet = new("actions/setup-dotnet", "67a3573c9a986a3f9c594539f4ab511d57bb3ce9", "v4.3.1");
+    public static readonly PinnedAction Cache = new("actions/cache", "5a3ec84eff668545956fd18022155c47e93e2684", "v4.2.3");
+    public static readonly PinnedAction UploadArtifact = new("actions/upload-artifact", "ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2");
+    public static readonly PinnedAction DownloadArtifact = new("actions/download-artifact", "d3f86a106a0bac45b974a628896c90dbdf5c8093", "v4.3.0");
+    public static readonly PinnedAction SetupQemu = new("docker/setup-qemu-action", "29109295f81e9208d7d86ff1c6c12d2833863392", "v3.6.0");
+    public static readonly PinnedAction SetupBuildx = new("docker/setup-buildx-action", "e468171a9de216ec08956ac3ada2f0791b6bd435", "v3.11.1");
+    public static readonly PinnedAction CosignInstaller = new("sigstore/cosign-installer", "3454372f43399081ed03b604cb2d021dabca52bb", "v3.8.2");
+    public static readonly PinnedAction SetupTrivy = new("aquasecurity/setup-trivy", "3fb12ec12f41e471780db15c232d5dd185dcb514", "v0.2.6");
+
+    /// <summary>The Trivy release the scan jobs install; the committed trivy.yaml is written against it.</summary>
+    public const string TrivyVersion = "v0.70.0";
+}

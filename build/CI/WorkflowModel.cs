@@ -1,0 +1,63 @@
+namespace Pipeline.CI;
+
+// A typed model of the part of GitHub Actions' workflow syntax the generated workflows use.
+// Field order here is the key order in the YAML; WorkflowYaml serialises it.
+
+public sealed record Workflow(
+    string Name,
+    Triggers On,
+    IReadOnlyDictionary<string, string> Permissions,
+    Concurrency Concurrency,
+    IReadOnlyList<Job> Jobs);
+
+public sealed record Triggers(
+    PullRequestTrigger? PullRequest = null,
+    PushTrigger? Push = null,
+    IReadOnlyList<string>? Schedules = null,
+    IReadOnlyList<DispatchInput>? WorkflowDispatch = null);
+
+public sealed record PullRequestTrigger(IReadOnlyList<string> Paths);
+
+public sealed record PushTrigger(IReadOnlyList<string> Branches, IReadOnlyList<string> Tags);
+
+public enum WorkflowInputType { String, Boolean }
+
+/// <summary>A workflow_dispatch input; <see cref="Parameter"/> is the build parameter it is passed to (`--name`).</summary>
+public sealed record DispatchInput(string Name, string Description, WorkflowInputType Type, bool Required, string? Default)
+{
+    public string Parameter => Name;
+    public string EnvironmentVariable => Name.Replace('-', '_').ToUpperInvariant();
+}
+
+public sealed record Concurrency(string Group, string CancelInProgress);
+
+/// <summary>Runner labels, or an expression such as `${{ matrix.runner }}` (one string).</summary>
+public sealed record RunsOn(IReadOnlyList<string> Labels)
+{
+    public static RunsOn Expression(string expression) => new([expression]);
+}
+
+public sealed record Matrix(
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Axes = null,
+    IReadOnlyList<IReadOnlyDictionary<string, object>>? Include = null);
+
+public sealed record Job(
+    string Id,
+    string Name,
+    RunsOn RunsOn,
+    IReadOnlyList<Step> Steps,
+    IReadOnlyList<string>? Needs = null,
+    string? If = null,
+    IReadOnlyDictionary<string, string>? Permissions = null,
+    int? TimeoutMinutes = null,
+    Matrix? Matrix = null,
+    bool FailFast = false);
+
+/// <summary>One step: either <see cref="Uses"/> (with inputs) or <see cref="Run"/> (with env). Values are string, bool or int.</summary>
+public sealed record Step(
+    string Name,
+    PinnedAction? Uses = null,
+    IReadOnlyDictionary<string, object>? With = null,
+    string? Run = null,
+    IReadOnlyDictionary<string, string>? Env = null,
+    string? If = null);
