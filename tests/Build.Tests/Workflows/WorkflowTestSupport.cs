@@ -1,0 +1,50 @@
+using System.Reflection;
+using Pipeline.CI;
+
+namespace WorkflowTests;
+
+/// <summary>Where things are, and the workflows the build class generates: as committed and in attribute variants.</summary>
+internal static class WorkflowTestSupport
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string WorkflowsDirectory => Path.Combine(RepoRoot, ".github", "workflows");
+    public static string ActionlintDirectory => Path.Combine(RepoRoot, "tests", "Build.Tests", "Workflows", "actionlint");
+    public static string WorkflowSchemaPath => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "github-workflow.schema.json"));
+
+    public static IReadOnlyList<GeneratedWorkflow> Generated() => WorkflowGenerator.Generate(typeof(global::Build), Permutation.All);
+
+    public static GitHubActionsMatrixAttribute MatrixAttribute() =>
+        typeof(global::Build).GetCustomAttributes<GitHubActionsMatrixAttribute>().Single();
+
+    public static IReadOnlyList<GitHubActionsInputAttribute> Inputs() =>
+        typeof(global::Build).GetCustomAttributes<GitHubActionsInputAttribute>().ToList();
+
+    /// <summary>A permutation that does not exist (yet): what adding one to Permutation.cs changes in the workflow.</summary>
+    public static readonly Permutation FifthPermutation = new() { Value = "gcc16-clang21", Gcc = "16", Clang = "21" };
+
+    /// <summary>build-devcontainer.yml with one attribute changed; the description names the change.</summary>
+    public static IReadOnlyList<(string Name, string Change, GeneratedWorkflow Workflow)> MatrixVariants()
+    {
+        (string, string, GeneratedWorkflow) Variant(string name, string change, Action<GitHubActionsMatrixAttribute> edit, IReadOnlyList<Permutation>? permutations = null)
+        {
+            var attribute = MatrixAttribute();
+            edit(attribute);
+            return (name, change, WorkflowGenerator.Generate(attribute, Inputs(), permutations ?? Permutation.All));
+        }
+        return
+        [
+            Variant("self-hosted", "RunsOn = [self-hosted, linux, x64]", a => a.RunsOn = ["self-hosted", "linux", "x64"]),
+            Variant("per-platform", "PerPlatformJobs = true", a => a.PerPlatformJobs = true),
+            Variant("per-platform-self-hosted-arm64", "PerPlatformJobs = true, Arm64RunsOn = [self-hosted, linux, arm64]",
+                a => { a.PerPlatformJobs = true; a.Arm64RunsOn = ["self-hosted", "linux", "arm64"]; }),
+            Variant("fifth-permutation", "a fifth permutation gcc16-clang21 in Permutation.All", _ => { }, [.. Permutation.All, FifthPermutation]),
+        ];
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "devcontainer-pipeline.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No devcontainer-pipeline.sln above {AppContext.BaseDirectory}");
+    }
+}
