@@ -40,18 +40,24 @@ public static class CommonSteps
         Run: "docker logout \"$REGISTRY_HOST\"", If: "${{ always() }}",
         Env: new Dictionary<string, string> { ["REGISTRY_HOST"] = RegistryHost(registry) });
 
-    /// <summary>`./build.sh Targets --param "$PARAM" ...`: each parameter's value comes from the env variable of the same name.</summary>
-    public static Step Build(string name, IEnumerable<string> targets, IReadOnlyList<(string Parameter, string EnvironmentVariable, string Value)> parameters,
+    /// <summary>
+    /// `./build.sh Targets --param "$PARAM" ...`: each parameter's value (which may hold an expression) is set in env:
+    /// as the upper-snake-case variable of the parameter's name, and the command line only names the variable.
+    /// </summary>
+    public static Step Build(string name, IEnumerable<string> targets, IReadOnlyList<(string Parameter, string Value)> parameters,
         IReadOnlyDictionary<string, string>? extraEnv = null, IEnumerable<string>? skip = null)
     {
         var skipped = skip?.ToList() ?? [];
         var command = "./build.sh " + string.Join(" ", targets)
             + (skipped.Count > 0 ? " --skip " + string.Join(" ", skipped) : "")
-            + string.Concat(parameters.Select(p => $" --{p.Parameter} \"${p.EnvironmentVariable}\""));
-        var env = parameters.ToDictionary(p => p.EnvironmentVariable, p => p.Value);
+            + string.Concat(parameters.Select(p => $" --{p.Parameter} \"${EnvironmentVariable(p.Parameter)}\""));
+        var env = parameters.ToDictionary(p => EnvironmentVariable(p.Parameter), p => p.Value);
         foreach (var (key, value) in extraEnv ?? new Dictionary<string, string>()) env[key] = value;
         return new Step(name, Run: command, Env: env);
     }
+
+    /// <summary>`dry-run` → `DRY_RUN`; the host also binds that variable to the parameter, so both routes agree.</summary>
+    public static string EnvironmentVariable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
 
     public static string RegistryHost(string registry) => registry.Split('/')[0];
 

@@ -14,6 +14,9 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
     /// <summary>The `--registry` the build gets (through env:). The owner part is the only expression in it.</summary>
     public string Registry { get; set; } = "ghcr.io/${{ github.repository_owner }}";
 
+    /// <summary>The build parameter <see cref="Registry"/> is passed to (`--registry`; Retention takes `--retention-repository`).</summary>
+    public string RegistryParameter { get; set; } = "registry";
+
     public int TimeoutMinutes { get; set; } = 30;
 
     internal static bool IsSelfHosted(IEnumerable<string> labels) =>
@@ -44,8 +47,12 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
     /// <summary>Targets the publishing job skips because the matrix jobs ran them (`--skip ...`).</summary>
     public string[] PublishSkippedTargets { get; set; } = [];
 
-    /// <summary>One job per permutation and platform on native runners (amd64 on <see cref="GitHubActionsWorkflowAttribute.RunsOn"/>,
-    /// arm64 on <see cref="Arm64RunsOn"/>) instead of one QEMU-emulated multi-platform job per permutation.</summary>
+    /// <summary>
+    /// One job per permutation and platform on native runners (amd64 on <see cref="GitHubActionsWorkflowAttribute.RunsOn"/>,
+    /// arm64 on <see cref="Arm64RunsOn"/>) instead of one QEMU-emulated multi-platform job per permutation. The publishing
+    /// job then gets each platform's outputs apart under artifacts/platforms/ for a digest merge into one index per
+    /// permutation; the build does not do that merge yet, so this stays off until it does (README, "CI workflows").
+    /// </summary>
     public bool PerPlatformJobs { get; set; }
 
     public string[] Arm64RunsOn { get; set; } = ["ubuntu-24.04-arm"];

@@ -39,9 +39,9 @@ public static class MatrixWorkflowFactory
         steps.Add(CommonSteps.SetupBuildx());
         steps.Add(CommonSteps.SetupTrivy());
 
-        var parameters = new List<(string, string, string)> { ("permutations", "PERMUTATION", "${{ matrix.permutation }}") };
-        if (perPlatform) parameters.Add(("platforms", "PLATFORM", "${{ matrix.platform }}"));
-        parameters.Add(("registry", "REGISTRY", a.Registry));
+        var parameters = new List<(string, string)> { ("permutations", "${{ matrix.permutation }}") };
+        if (perPlatform) parameters.Add(("platforms", "${{ matrix.platform }}"));
+        parameters.Add((a.RegistryParameter, a.Registry));
         steps.Add(CommonSteps.Build(string.Join(", ", a.MatrixTargets) + " (no push)", a.MatrixTargets, parameters));
 
         steps.Add(new Step("Upload artifacts", PinnedActions.UploadArtifact, If: "${{ !cancelled() }}",
@@ -84,6 +84,15 @@ public static class MatrixWorkflowFactory
             };
         })).ToList();
 
+    // One job per permutation: its files never collide, so they merge into one artifacts/ that Manifest re-reads.
+    // One job per platform: each holds images/<id>.tar for one platform; they are kept apart under
+    // artifacts/platforms/<artifact>/ for the digest merge (see GitHubActionsMatrixAttribute.PerPlatformJobs).
+    private static Step DownloadArtifacts(bool perPlatform) => perPlatform
+        ? new Step("Download every platform's artifacts (kept apart for the digest merge)", PinnedActions.DownloadArtifact,
+            With: new Dictionary<string, object> { ["pattern"] = ArtifactPrefix + "*", ["path"] = "artifacts/platforms/", ["merge-multiple"] = false })
+        : new Step("Download every permutation's artifacts", PinnedActions.DownloadArtifact,
+            With: new Dictionary<string, object> { ["pattern"] = ArtifactPrefix + "*", ["path"] = "artifacts/", ["merge-multiple"] = true });
+
     private static Job PublishJob(GitHubActionsMatrixAttribute a)
     {
         var steps = new List<Step> { CommonSteps.Checkout(), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache() };
@@ -91,11 +100,10 @@ public static class MatrixWorkflowFactory
         steps.AddRange([
             CommonSteps.SetupBuildx(),
             CommonSteps.SetupCosign(),
-            new Step("Download every permutation's artifacts", PinnedActions.DownloadArtifact,
-                With: new Dictionary<string, object> { ["pattern"] = ArtifactPrefix + "*", ["path"] = "artifacts/", ["merge-multiple"] = true }),
+            DownloadArtifacts(a.PerPlatformJobs),
             CommonSteps.RegistryLogin(a.Registry),
             CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (push by digest, sign, attest, tag)", a.PublishTargets,
-                [("registry", "REGISTRY", a.Registry)], skip: a.PublishSkippedTargets),
+                [(a.RegistryParameter, a.Registry)], skip: a.PublishSkippedTargets),
             new Step("Upload the published manifest (Rollback's input)", PinnedActions.UploadArtifact,
                 With: new Dictionary<string, object>
                 {

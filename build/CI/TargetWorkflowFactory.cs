@@ -17,8 +17,8 @@ public static class TargetWorkflowFactory
         var steps = new List<Step> { CommonSteps.Checkout(), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache() };
         if (GitHubActionsWorkflowAttribute.IsSelfHosted(a.RunsOn)) steps.Add(CommonSteps.RunnerHygiene());
         if (a.RegistryLogin) steps.Add(CommonSteps.RegistryLogin(a.Registry));
-        var parameters = inputs.Select(i => (i.Parameter, i.EnvironmentVariable, InputValue(i))).ToList();
-        parameters.Add(("registry", "REGISTRY", a.Registry));
+        var parameters = inputs.Select(i => (i.Parameter, InputValue(i))).ToList();
+        parameters.Add((a.RegistryParameter, a.Registry));
         steps.Add(CommonSteps.Build(string.Join(", ", a.InvokedTargets), a.InvokedTargets, parameters,
             a.EnableGitHubToken ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
         if (a.RegistryLogin) steps.Add(CommonSteps.RegistryLogout(a.Registry));

@@ -26,7 +26,6 @@ public enum WorkflowInputType { String, Boolean }
 public sealed record DispatchInput(string Name, string Description, WorkflowInputType Type, bool Required, string? Default)
 {
     public string Parameter => Name;
-    public string EnvironmentVariable => Name.Replace('-', '_').ToUpperInvariant();
 }
 
 public sealed record Concurrency(string Group, string CancelInProgress);

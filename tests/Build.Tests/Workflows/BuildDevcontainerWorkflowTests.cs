@@ -32,7 +32,7 @@ public class BuildDevcontainerWorkflowTests
         var build = Committed()["jobs"]["build"];
         var steps = build["steps"].Items;
         Assert.False(build["permissions"].Exists);
-        Assert.Contains(steps, s => RunsBuild(s, "Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATION\""));
+        Assert.Contains(steps, s => RunsBuild(s, "Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\""));
         Assert.DoesNotContain(steps, s => s["run"].Text?.Contains("Publish") == true || s["run"].Text?.Contains("docker login") == true);
         var upload = steps.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true);
         Assert.Equal("30", upload["with"]["retention-days"].Text);
@@ -80,7 +80,7 @@ public class BuildDevcontainerWorkflowTests
         Assert.All(include.Where(e => e["platform"].Text == "linux/amd64"), e => Assert.Equal("ubuntu-latest", e["runner"].Text));
         Assert.Equal("${{ matrix.runner }}", build["runs-on"].Text);
         Assert.DoesNotContain(build["steps"].Items, s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true);
-        Assert.Contains(build["steps"].Items, s => s["run"].Text?.Contains("--platforms \"$PLATFORM\"") == true);
+        Assert.Contains(build["steps"].Items, s => s["run"].Text?.Contains("--platforms \"$PLATFORMS\"") == true);
     }
 
     [Fact]

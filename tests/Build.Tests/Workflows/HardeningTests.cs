@@ -63,8 +63,8 @@ public class HardeningTests
     public void Secrets_and_matrix_values_reach_the_build_only_through_env()
     {
         var text = WorkflowTestSupport.Generated().Single(w => w.FileName == "build-devcontainer.yml").Text;
-        Assert.Contains("run: ./build.sh Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATION\" --registry \"$REGISTRY\"", text);
-        Assert.Contains("PERMUTATION: ${{ matrix.permutation }}", text);
+        Assert.Contains("run: ./build.sh Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\" --registry \"$REGISTRY\"", text);
+        Assert.Contains("PERMUTATIONS: ${{ matrix.permutation }}", text);
         Assert.Contains("REGISTRY: ghcr.io/${{ github.repository_owner }}", text);
         Assert.Contains("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}", text);
     }

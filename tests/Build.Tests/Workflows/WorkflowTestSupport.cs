@@ -11,13 +11,16 @@ internal static class WorkflowTestSupport
     public static string ActionlintDirectory => Path.Combine(RepoRoot, "tests", "Build.Tests", "Workflows", "actionlint");
     public static string WorkflowSchemaPath => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "github-workflow.schema.json"));
 
-    public static IReadOnlyList<GeneratedWorkflow> Generated() => WorkflowGenerator.Generate(typeof(global::Build), Permutation.All);
+    // The build class is `Build` in the global namespace, which the test project's `Build.Tests.*` namespaces shadow.
+    public static Type BuildClass { get; } = typeof(Permutation).Assembly.GetType("Build", throwOnError: true)!;
+
+    public static IReadOnlyList<GeneratedWorkflow> Generated() => WorkflowGenerator.Generate(BuildClass, Permutation.All);
 
     public static GitHubActionsMatrixAttribute MatrixAttribute() =>
-        typeof(global::Build).GetCustomAttributes<GitHubActionsMatrixAttribute>().Single();
+        BuildClass.GetCustomAttributes<GitHubActionsMatrixAttribute>().Single();
 
     public static IReadOnlyList<GitHubActionsInputAttribute> Inputs() =>
-        typeof(global::Build).GetCustomAttributes<GitHubActionsInputAttribute>().ToList();
+        BuildClass.GetCustomAttributes<GitHubActionsInputAttribute>().ToList();
 
     /// <summary>A permutation that does not exist (yet): what adding one to Permutation.cs changes in the workflow.</summary>
     public static readonly Permutation FifthPermutation = new() { Value = "gcc16-clang21", Gcc = "16", Clang = "21" };
