@@ -69,17 +69,23 @@ internal static class Logging
         {
             temporaryDirectory.CreateDirectory();
             var file = new StreamWriter(temporaryDirectory / "build.log", append: false) { AutoFlush = true };
-            config = config.WriteTo.Sink(new TextWriterSink(new MaskingFormatter(new MessageTemplateTextFormatter(fileTemplate)), file), LogEventLevel.Verbose);
+            config = config.WriteTo.Sink(new TextWriterSink(new MaskingFormatter(new MessageTemplateTextFormatter(fileTemplate)), file, ownsWriter: true), LogEventLevel.Verbose);
         }
         Log.Logger = config.CreateLogger();
     }
 
-    private sealed class TextWriterSink(ITextFormatter formatter, TextWriter writer) : ILogEventSink
+    /// <summary>Writes each event as soon as it arrives (live tool output); disposes only a writer it owns (the log file).</summary>
+    private sealed class TextWriterSink(ITextFormatter formatter, TextWriter writer, bool ownsWriter = false) : ILogEventSink, IDisposable
     {
         private readonly Lock _gate = new();
         public void Emit(LogEvent logEvent)
         {
             lock (_gate) { formatter.Format(logEvent, writer); writer.Flush(); }
+        }
+
+        public void Dispose()
+        {
+            if (ownsWriter) lock (_gate) writer.Dispose();
         }
     }
 }

@@ -105,8 +105,10 @@ internal sealed class ParameterBinder(
             return array;
         }
         if (type == typeof(bool) && raw.Values.Length == 0) return true;
+        if (raw.Values.Length == 0)
+            throw new BuildInputException($"Parameter {parameter.Flag} needs a value ({raw.Source} gave none): {parameter.Flag} <{HelpText.TypeText(parameter.Type)}>.");
         if (raw.Values.Length != 1)
-            throw new BuildInputException($"Parameter {parameter.Flag} takes one value but {raw.Source} gave {raw.Values.Length}: '{string.Join(" ", raw.Values)}'; quote the value or pass it once.");
+            throw new BuildInputException($"Parameter {parameter.Flag} takes one value but {raw.Source} gave {raw.Values.Length}: '{string.Join(" ", raw.Values)}'; quote a value with spaces, and put targets before the first parameter.");
         return ConvertScalar(raw.Values[0], type, parameter, raw.Source);
     }
 

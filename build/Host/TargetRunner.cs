@@ -9,8 +9,8 @@ namespace Pipeline.Host;
 internal static class TargetRunner
 {
     /// <summary>
-    /// OnlyWhenStatic is evaluated once, before anything runs. As in NUKE, a dependency that is scheduled only for
-    /// targets skipped this way is skipped too.
+    /// OnlyWhenStatic is evaluated once, before anything runs. As in NUKE, a target scheduled only for targets
+    /// skipped this way (as their dependency, or triggered by them) is skipped too.
     /// </summary>
     public static void EvaluateStaticConditions(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ExecutableTarget> invoked)
     {
@@ -19,11 +19,16 @@ internal static class TargetRunner
                 t.Skip($"condition {Describe(failed)} is false", byCondition: true);
 
         var scheduled = plan.Select(p => p.Target).ToList();
-        foreach (var t in Enumerable.Reverse(scheduled).Where(t => t.Status == TargetStatus.None && !invoked.Contains(t)))
+        for (var changed = true; changed;)
         {
-            var dependents = scheduled.Where(d => d.ExecutionDependencies.Contains(t)).ToList();
-            if (dependents.Count > 0 && dependents.All(d => d.SkippedByCondition))
-                t.Skip($"only needed by skipped {string.Join(", ", dependents.Select(d => d.Name))}", byCondition: true);
+            changed = false;
+            foreach (var t in scheduled.Where(t => t.Status == TargetStatus.None && !invoked.Contains(t)))
+            {
+                var neededBy = scheduled.Where(d => d.ExecutionDependencies.Contains(t) || d.Triggers.Contains(t)).ToList();
+                if (neededBy.Count == 0 || !neededBy.All(d => d.SkippedByCondition)) continue;
+                t.Skip($"only needed by skipped {string.Join(", ", neededBy.Select(d => d.Name))}", byCondition: true);
+                changed = true;
+            }
         }
     }
 

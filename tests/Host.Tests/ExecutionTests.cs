@@ -1,0 +1,189 @@
+using Pipeline.Host;
+using Xunit;
+
+namespace Host.Tests;
+
+public class ExecutionTests : IDisposable
+{
+    private readonly HostRun _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public void The_default_target_runs_with_its_dependencies_in_order_and_exits_0()
+    {
+        var (exitCode, build) = _host.RunSample();
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Restore", "Compile", "Lint", "Test", "Report"], build.Ran);
+        Assert.Matches(@"Default\s+Collective", _host.Output);
+        Assert.Contains("Build succeeded on ", _host.Output);
+    }
+
+    [Fact]
+    public void Skip_alone_runs_only_the_invoked_targets()
+    {
+        var (exitCode, build) = _host.RunSample("Test", "--skip");
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Test"], build.Ran);
+        Assert.Matches(@"Compile\s+Skipped", _host.Output);
+    }
+
+    [Fact]
+    public void Skip_with_names_skips_those_but_never_an_invoked_target()
+    {
+        var (_, build) = _host.RunSample("Test", "--skip", "Compile", "Lint", "Test");
+        Assert.Equal(["Restore", "Test", "Report"], build.Ran);
+    }
+
+    [Fact]
+    public void A_false_static_condition_skips_the_target_and_what_only_it_needed()
+    {
+        var (exitCode, build) = _host.RunSample("Publish");
+        Assert.Equal(0, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Contains("Skipping Publish: condition Push is false", _host.Output);
+        Assert.Contains("Skipping Pack: only needed by skipped Publish", _host.Output);
+        Assert.Contains("Skipping Announce: only needed by skipped Publish", _host.Output);
+    }
+
+    [Fact]
+    public void A_static_skip_keeps_dependencies_that_another_scheduled_target_needs()
+    {
+        var (_, build) = _host.RunSample("Publish", "Compile");
+        Assert.Equal(["Restore", "Compile"], build.Ran);
+    }
+
+    [Fact]
+    public void A_missing_required_parameter_fails_before_anything_runs_naming_the_flag_and_variable()
+    {
+        var (exitCode, build) = _host.RunSample("Publish", "--push");
+        Assert.Equal(2, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Equal("ERROR: Target 'Publish' requires parameter 'Password': pass --password <value> or set PASSWORD.", _host.Output.Trim());
+    }
+
+    [Fact]
+    public void A_false_dynamic_condition_skips_just_before_the_target_would_run()
+    {
+        var build = new SampleBuild { AnnounceDynamically = false };
+        var exitCode = _host.Run(build, SampleBuild.DefaultTargets, "Publish", "--push", "--password", "hunter2-secret");
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Restore", "Compile", "Lint", "Test", "Pack", "Publish", "Report"], build.Ran);
+        Assert.Contains("Skipping Announce: condition AnnounceDynamically is false", _host.Output);
+        Assert.Matches(@"Announce\s+Skipped", _host.Output);
+    }
+
+    [Fact]
+    public void A_failure_stops_the_build_except_for_assured_targets_and_exits_1()
+    {
+        var build = new SampleBuild { TestsPass = false };
+        var exitCode = _host.Run(build, SampleBuild.DefaultTargets, "Pack");
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["Restore", "Compile", "Lint", "Test", "Report"], build.Ran);
+        Assert.Contains("Target Test failed: 3 tests failed", _host.Output);
+        Assert.Matches(@"Test\s+Failed", _host.Output);
+        Assert.Matches(@"Pack\s+NotRun", _host.Output);
+        Assert.Matches(@"Report\s+Succeeded", _host.Output);
+        Assert.Contains("Build failed on ", _host.Output);
+    }
+
+    private sealed class ProceedBuild : NukeBuild
+    {
+        public readonly List<string> Ran = [];
+        Target Flaky => _ => _.ProceedAfterFailure().Executes(() => throw new InvalidOperationException("flaky"));
+        Target NeedsFlaky => _ => _.DependsOn(Flaky).Executes(() => Ran.Add(nameof(NeedsFlaky)));
+        Target Independent => _ => _.After(Flaky).Executes(() => Ran.Add(nameof(Independent)));
+        Target Stopper => _ => _.After(Independent).Executes(() => throw new InvalidOperationException("stop"));
+        Target AfterStop => _ => _.After(Stopper).Executes(() => Ran.Add(nameof(AfterStop)));
+    }
+
+    [Fact]
+    public void ProceedAfterFailure_lets_independent_targets_run_but_not_its_dependents()
+    {
+        var build = new ProceedBuild();
+        var exitCode = _host.Run(build, [], "NeedsFlaky", "Independent", "Stopper", "AfterStop");
+        Assert.Equal(1, exitCode);
+        Assert.Equal(["Independent"], build.Ran);
+        Assert.Matches(@"NeedsFlaky\s+NotRun", _host.Output);
+        Assert.Matches(@"AfterStop\s+NotRun", _host.Output);
+    }
+
+    [Fact]
+    public void Continue_reruns_only_what_did_not_succeed_in_the_same_invocation()
+    {
+        var first = new SampleBuild { TestsPass = false };
+        Assert.Equal(1, _host.Run(first, SampleBuild.DefaultTargets, "Pack", "--continue"));
+        var second = new SampleBuild();
+        Assert.Equal(0, _host.Run(second, SampleBuild.DefaultTargets, "Pack", "--continue"));
+        Assert.Equal(["Test", "Pack"], second.Ran);
+        var other = new SampleBuild();
+        Assert.Equal(0, _host.Run(other, SampleBuild.DefaultTargets, "Compile", "--continue"));
+        Assert.Equal(["Restore", "Compile"], other.Ran);
+    }
+
+    [Fact]
+    public void Plan_prints_the_order_with_reasons_and_runs_nothing()
+    {
+        var (exitCode, build) = _host.RunSample("--plan", "Publish", "--push");
+        Assert.Equal(0, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Matches(@"6\. Publish\s+invoked", _host.Output);
+    }
+
+    [Fact]
+    public void On_GitHub_Actions_each_target_is_a_group_and_secrets_are_masked_by_the_runner()
+    {
+        _host.Environment["GITHUB_ACTIONS"] = "true";
+        _host.Environment["PASSWORD"] = "hunter2-secret";
+        var (exitCode, _) = _host.RunSample("Compile");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("::add-mask::hunter2-secret\n", _host.Output);
+        Assert.Contains("::group::Restore\n", _host.Output);
+        Assert.Contains("::group::Compile\n", _host.Output);
+        Assert.Equal(2, _host.Output.Split("::endgroup::").Length - 1);
+    }
+
+    [Fact]
+    public void The_summary_has_a_row_per_target_with_notes_and_a_total()
+    {
+        var (_, _) = _host.RunSample("Pack", "--flavors", "mint-chip", "vanilla");
+        Assert.Matches(@"Pack\s+Succeeded\s+< 1sec\s+// flavors: mint-chip vanilla", _host.Output);
+        Assert.Matches(@"Total\s+< 1sec", _host.Output);
+    }
+
+    [Fact]
+    public void Quiet_verbosity_and_no_logo_silence_the_log()
+    {
+        _host.RunSample("Compile");
+        Assert.Contains("INF: devcontainer-pipeline build", _host.Output);
+        _host.RunSample("Compile", "--no-logo");
+        Assert.DoesNotContain("devcontainer-pipeline build", _host.Output);
+        _host.RunSample("Publish", "--push", "--password", "pw-1234", "--verbosity", "quiet");
+        Assert.DoesNotContain("INF:", _host.Output);
+        Assert.Contains("Build succeeded", _host.Output);
+    }
+
+    [Fact]
+    public void An_unknown_flag_fails_with_the_closest_valid_name_and_exit_code_2()
+    {
+        var (exitCode, build) = _host.RunSample("--pussh");
+        Assert.Equal(2, exitCode);
+        Assert.Empty(build.Ran);
+        Assert.Equal("ERROR: Unknown parameter '--pussh'; did you mean '--push'? See --help.", _host.Output.Trim());
+    }
+
+    [Fact]
+    public void An_unknown_target_fails_with_the_closest_valid_name_and_exit_code_2()
+    {
+        var (exitCode, _) = _host.RunSample("--plan", "Pubilsh");
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("ERROR: Unknown target 'Pubilsh'; did you mean 'Publish'? Targets: Announce, Clean,", _host.Output);
+    }
+
+    [Fact]
+    public void A_missing_root_is_one_clear_line()
+    {
+        var exitCode = BuildExecutor.Run(new SampleBuild(), ["--root", "/nonexistent/dir"], [], _host.Environment, new StringWriter());
+        Assert.Equal(2, exitCode);
+    }
+}
