@@ -39,7 +39,7 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
                 x.Member.GetCustomAttribute<SecretAttribute>() is not null,
                 x.Member is FieldInfo f ? f.FieldType : ((PropertyInfo)x.Member).PropertyType))
             .GroupBy(p => p.Name).Select(g => g.First())
-            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
 }
 

@@ -50,7 +50,7 @@ internal static class SchemaWriter
     private static JsonObject Properties(IEnumerable<ParameterMember> parameters)
     {
         var properties = new JsonObject();
-        foreach (var p in parameters.OrderBy(p => p.Name, StringComparer.Ordinal)) properties[p.Name] = Property(p);
+        foreach (var p in parameters) properties[p.Name] = Property(p);
         return properties;
     }
 

@@ -1,0 +1,82 @@
+using Pipeline.Host;
+using Pipeline.Host.Tooling;
+using Xunit;
+
+namespace Host.Tests;
+
+public class SecretMaskingTests : IDisposable
+{
+    private const string Secret = "hunter2-very-secret";
+    private readonly HostRun _host = new();
+
+    public void Dispose()
+    {
+        SecretMasker.Clear();
+        _host.Dispose();
+    }
+
+    [Fact]
+    public void A_secret_parameter_is_masked_in_the_console_and_the_log_file()
+    {
+        var (exitCode, build) = _host.RunSample("Publish", "--push", "--password", Secret);
+        Assert.Equal(0, exitCode);
+        Assert.Equal(Secret, build.Password);
+        Assert.Contains("Logging in to localhost:5000 with password ****", _host.Output);
+        Assert.DoesNotContain(Secret, _host.Output);
+        Assert.Contains("with password ****", _host.BuildLog);
+        Assert.DoesNotContain(Secret, _host.BuildLog);
+    }
+
+    [Fact]
+    public void A_secret_from_the_environment_is_masked_too_and_help_never_shows_it()
+    {
+        _host.Environment["NUKE_PASSWORD"] = Secret;
+        _host.RunSample("Publish", "--push");
+        Assert.Contains("with password ****", _host.Output);
+        Assert.DoesNotContain(Secret, _host.Output);
+        _host.RunSample("--help");
+        Assert.DoesNotContain(Secret, _host.Output);
+        Assert.Contains("(secret, never shown; env: PASSWORD)", _host.Output);
+    }
+
+    [Fact]
+    public void A_failing_target_whose_message_contains_the_secret_is_masked()
+    {
+        var build = new LeakyBuild();
+        var exitCode = _host.Run(build, [], "Leak", "--token", Secret);
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Target Leak failed: login with **** was refused", _host.Output);
+        Assert.DoesNotContain(Secret, _host.Output);
+        Assert.DoesNotContain(Secret, _host.BuildLog);
+    }
+
+    private sealed class LeakyBuild : NukeBuild
+    {
+        [Parameter("A token")] [Secret] readonly string Token = "";
+        Target Leak => _ => _.Executes(() => throw new InvalidOperationException($"login with {Token} was refused"));
+    }
+
+    [Fact]
+    public async Task Tool_output_is_masked_as_it_streams()
+    {
+        var console = new StringWriter();
+        Logging.Configure(null, console);
+        SecretMasker.Register(Secret);
+        var result = await ToolRunner.RunAsync("/bin/sh", ["-c", $"echo token={Secret}; echo oops {Secret} >&2"]);
+        Serilog.Log.CloseAndFlush();
+        Assert.Contains($"token={Secret}", result.StandardOutput);
+        Assert.Contains("sh: token=****", console.ToString());
+        Assert.Contains("sh: oops ****", console.ToString());
+        Assert.Contains("> sh -c \"echo token=****; echo oops **** >&2\"", console.ToString());
+        Assert.DoesNotContain(Secret, console.ToString());
+    }
+
+    [Fact]
+    public void Very_short_values_are_not_registered_so_ordinary_words_survive()
+    {
+        SecretMasker.Register("abc");
+        SecretMasker.Register(null);
+        SecretMasker.Register("longer-secret");
+        Assert.Equal("abc **** done", SecretMasker.Mask("abc longer-secret done"));
+    }
+}
