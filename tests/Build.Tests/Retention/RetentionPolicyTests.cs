@@ -1,0 +1,66 @@
+using Pipeline.Retention;
+using Xunit;
+
+namespace Build.Tests.Retention;
+
+public class RetentionPolicyTests
+{
+    private const string Valid = """
+        { "images": { "keepForever": ["v*.*.*-*"], "defaultBranch": { "tags": ["{permutation}-sha-*"], "keepNewest": 3 },
+          "pullRequests": { "tags": ["pr-*"], "olderThanDays": 14 }, "untagged": { "olderThanDays": 90 } },
+          "artifacts": { "retentionDays": 30 } }
+        """;
+
+    [Fact]
+    public void The_committed_policy_parses_and_keeps_artifacts_30_days()
+    {
+        var root = FindRoot();
+        var policy = RetentionPolicy.Load(Path.Combine(root, RetentionPolicy.DefaultFileName));
+
+        Assert.Equal(30, policy.Artifacts.RetentionDays);
+        Assert.Equal(90, policy.Images.Untagged.OlderThanDays);
+        Assert.Equal(90, policy.Images.PullRequests.OlderThanDays);
+        Assert.Contains("v*.*.*-*", policy.Images.KeepForever);
+    }
+
+    [Fact]
+    public void A_valid_policy_binds_every_value()
+    {
+        var policy = RetentionPolicy.Parse(Valid, "p.json");
+
+        Assert.Equal(3, policy.Images.DefaultBranch.KeepNewest);
+        Assert.Equal(14, policy.Images.PullRequests.OlderThanDays);
+        Assert.Equal(["{permutation}-sha-*"], policy.Images.DefaultBranch.Tags);
+    }
+
+    [Theory]
+    [InlineData("\"keepNewest\": 3", "\"keepNewest\": 3, \"keepNewset\": 1", "keepNewset")]
+    [InlineData("\"olderThanDays\": 14", "\"olderThanDays\": \"two weeks\"", "images.pullRequests.olderThanDays")]
+    [InlineData(", \"untagged\": { \"olderThanDays\": 90 }", "", "untagged")]
+    [InlineData("\"keepNewest\": 3", "\"keepNewest\": 0", "keepNewest must be at least 1")]
+    [InlineData("\"retentionDays\": 30", "\"retentionDays\": 400", "between 1 and 90")]
+    [InlineData("[\"pr-*\"]", "[\"*\"]", "match-everything pattern")]
+    [InlineData("{ \"images\"", "{ \"images\" ,", "is invalid")]
+    public void Bad_policies_fail_with_one_line_naming_the_problem(string find, string replace, string expected)
+    {
+        var e = Assert.Throws<RetentionPolicyException>(() => RetentionPolicy.Parse(Valid.Replace(find, replace), "p.json"));
+
+        Assert.Contains(expected, e.Message);
+        Assert.StartsWith("Retention policy p.json", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_missing_file_names_the_parameter_to_fix_it()
+    {
+        var e = Assert.Throws<RetentionPolicyException>(() => RetentionPolicy.Load("/nonexistent/policy.json"));
+        Assert.Contains("--retention-policy", e.Message);
+    }
+
+    internal static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, ".nuke"))) return dir.FullName;
+        throw new InvalidOperationException("no .nuke above the test assembly");
+    }
+}
