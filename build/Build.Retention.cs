@@ -1,12 +1,103 @@
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
+using Pipeline.Retention;
+using Pipeline.Retention.GitHub;
+using Pipeline.Retention.Oci;
+using Serilog;
 
 partial class Build
 {
+    [Parameter("Retention policy file, relative to the root (docs/retention.md)", Name = "RetentionPolicy")]
+    readonly string RetentionPolicyFile = Pipeline.Retention.RetentionPolicy.DefaultFileName;
+
+    [Parameter("Only print what Retention would delete; default: on outside CI, off in CI (the workflow passes its input)")]
+    readonly bool? DryRun;
+
+    [Parameter("Image repository Retention cleans, as host[:port]/name")]
+    readonly string? RetentionRepository;
+
+    [Parameter("Registry API Retention uses: Auto (GitHub for ghcr.io, else Oci), Oci or GitHub")]
+    readonly RetentionBackendKind RetentionBackend = RetentionBackendKind.Auto;
+
+    [Parameter("GitHub owner of the container package; default: the repository's first path segment")]
+    readonly string? GitHubOwner;
+
+    [Parameter("GitHub container package name; default: the repository path after the owner", Name = "GitHubPackage")]
+    readonly string? GitHubPackageName;
+
+    [Parameter("Whether the GitHub owner is an organization or a user; Auto asks GitHub")]
+    readonly GitHubOwnerKind GitHubOwnerKind = GitHubOwnerKind.Auto;
+
+    [Parameter("GitHub REST API address (GITHUB_API_URL on Actions)")]
+    readonly string GitHubApiUrl = "https://api.github.com";
+
+    [Parameter("User name for Retention's registry calls (default: token)")]
+    readonly string? RetentionUsername;
+
+    [Parameter("Token for Retention: a GitHub token with read:packages and delete:packages, or the registry password; default: GITHUB_TOKEN")]
+    [Secret]
+    readonly string? RetentionToken;
+
+    [Parameter("Let Prune wipe Docker and buildx state on this machine", Name = "Prune")]
+    readonly bool PruneRequested;
+
     Target Retention => _ => _
         .Description("Delete old, untagged and pull-request images by the committed retention policy; never a kept image's parts")
-        .Executes(() => throw new NotImplementedException("Retention"));
+        .Requires(() => RetentionRepository)
+        .Produces("artifacts/retention")
+        .Executes(async () =>
+        {
+            var policy = Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile);
+            var dryRun = DryRun ?? IsLocalBuild;
+            var planner = new RetentionPlanner(policy.Images, Permutation.All.Select(p => p.Id).ToList());
+            var run = new RetentionRun(CreateRetentionBackend(), planner, RetentionRepository!);
+            var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention");
+            ReportSummary(_ => { _[dryRun ? "would delete" : "deleted"] = plan.Deletions.Count.ToString(); _["kept"] = plan.Kept.Count.ToString(); return _; });
+        });
 
     Target Prune => _ => _
-        .Description("Runner hygiene: prune Docker and buildx state (only when asked)")
-        .Executes(() => throw new NotImplementedException("Prune"));
+        .Description("Runner hygiene: prune Docker and buildx state (only with --prune or on a self-hosted CI runner)")
+        .OnlyWhenStatic(() => PruneAllowedOnThisMachine)
+        .Executes(async () =>
+        {
+            var docker = ToolResolver.Resolve("docker", "install the Docker CLI (docs.docker.com/engine/install).");
+            foreach (var arguments in RunnerHygiene.Commands(builder: null))
+                await ToolRunner.RunCheckedAsync(docker, arguments);
+        });
+
+    /// <summary>Logs why Prune is skipped, so the summary's "condition … is false" has its explanation above it.</summary>
+    bool PruneAllowedOnThisMachine
+    {
+        get
+        {
+            var decision = RunnerHygiene.Decide(PruneRequested, IsServerBuild, Environment.GetEnvironmentVariable("RUNNER_ENVIRONMENT"));
+            Log.Information("Prune {Verdict}: {Reason}", decision.Run ? "runs" : "is skipped", decision.Reason);
+            return decision.Run;
+        }
+    }
+
+    static readonly HttpClient RetentionHttp = new() { Timeout = TimeSpan.FromSeconds(100) };
+
+    IRegistryBackend CreateRetentionBackend()
+    {
+        var repository = RepositoryReference.Parse(RetentionRepository!);
+        var token = RetentionToken ?? Environment.GetEnvironmentVariable("GITHUB_TOKEN");
+        SecretMasker.Register(token);
+        var kind = RetentionBackend != RetentionBackendKind.Auto ? RetentionBackend
+            : repository.HostName == "ghcr.io" ? RetentionBackendKind.GitHub : RetentionBackendKind.Oci;
+        if (kind == RetentionBackendKind.Oci)
+            return new OciRegistryBackend(new OciRegistryClient(repository, RetentionHttp, RetentionUsername, token));
+
+        var package = GitHubPackage.From(repository, GitHubOwner, GitHubPackageName, GitHubOwnerKind);
+        if (string.IsNullOrEmpty(token))
+            throw new RegistryException("Retention on GHCR needs a token: set RETENTION_TOKEN (or GITHUB_TOKEN) to a token with read:packages and delete:packages.");
+        var github = new Octokit.GitHubClient(new Octokit.ProductHeaderValue("devcontainer-pipeline"), new Uri(GitHubApiUrl))
+        {
+            Credentials = new Octokit.Credentials(token),
+        };
+        var oci = new OciRegistryBackend(new OciRegistryClient(repository, RetentionHttp, RetentionUsername ?? package.Owner, token));
+        return new GitHubPackagesBackend(github, package, oci);
+    }
 }
+
+public enum RetentionBackendKind { Auto, Oci, GitHub }

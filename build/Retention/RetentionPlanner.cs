@@ -20,8 +20,10 @@ public sealed class RetentionPlanner(ImagePolicy policy, IReadOnlyCollection<str
 
         foreach (var root in graph.Roots)
         {
-            if (DecideAlone(root, now, out var permutation) is { } decision) decisions[root.Digest] = decision;
-            else GroupOf(defaultBranchGroups, permutation).Add(root);
+            if (root.Tags.FirstOrDefault(t => _keepForever.Any(p => p.Matches(t))) is { } forever)
+                decisions[root.Digest] = (true, $"tag {forever} is kept forever");
+            if (DefaultBranchPermutation(root) is { } permutation) GroupOf(defaultBranchGroups, permutation).Add(root);
+            else if (!decisions.ContainsKey(root.Digest)) decisions[root.Digest] = DecideByAge(root, now);
         }
         foreach (var (permutation, group) in defaultBranchGroups)
             RankDefaultBranch(permutation, group, decisions);
@@ -30,16 +32,18 @@ public sealed class RetentionPlanner(ImagePolicy policy, IReadOnlyCollection<str
         return Assemble(graph, kept, decisions);
     }
 
-    /// <summary>The decision for a root on its own, or null when it is a default-branch build ranked within its permutation.</summary>
-    private (bool Keep, string Reason)? DecideAlone(RegistryVersion root, DateTimeOffset now, out string permutation)
+    /// <summary>The permutation a default-branch build belongs to ("" when its tag names none), or null when it is not one.</summary>
+    private string? DefaultBranchPermutation(RegistryVersion root)
     {
-        permutation = "";
-        if (root.Tags.FirstOrDefault(t => _keepForever.Any(p => p.Matches(t))) is { } forever)
-            return (true, $"tag {forever} is kept forever");
         foreach (var tag in root.Tags)
             foreach (var pattern in _defaultBranch)
-                if (pattern.Matches(tag, out permutation)) return null;
+                if (pattern.Matches(tag, out var permutation)) return permutation;
+        return null;
+    }
 
+    /// <summary>Untagged and pull-request-only images age out; an image with a tag the policy does not name is left alone.</summary>
+    private (bool Keep, string Reason) DecideByAge(RegistryVersion root, DateTimeOffset now)
+    {
         var age = root.Created is { } created ? now - created : (TimeSpan?)null;
         if (root.Tags.Count == 0)
             return Aged(age, policy.Untagged.OlderThanDays, "untagged");
@@ -63,8 +67,10 @@ public sealed class RetentionPlanner(ImagePolicy policy, IReadOnlyCollection<str
             .ThenBy(v => v.Digest, StringComparer.Ordinal)
             .ToList();
         var keep = policy.DefaultBranch.KeepNewest;
+        // Builds pinned by a kept-forever tag (main's mutable tag, a release) count towards N but are never deleted.
         for (var i = 0; i < newestFirst.Count; i++)
-            decisions[newestFirst[i].Digest] = i < keep
+            if (!decisions.ContainsKey(newestFirst[i].Digest))
+                decisions[newestFirst[i].Digest] = i < keep
                 ? (true, $"default branch: newest {i + 1} of {keep} kept for {name}")
                 : (false, $"default branch: {keep} newer builds of {name} are kept");
     }

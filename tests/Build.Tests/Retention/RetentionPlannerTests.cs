@@ -70,6 +70,18 @@ public class RetentionPlannerTests
     }
 
     [Fact]
+    public void The_build_main_points_at_counts_towards_the_newest_N()
+    {
+        var plan = PolicyFixtures.Plan(new RepositoryBuilder()
+            .Index("old", 200, "gcc15-clang20-sha-0000001")
+            .Index("current", 10, "gcc15-clang20-sha-0000002", "gcc15-clang20-main")
+            .Build(), PolicyFixtures.Images(keepNewest: 1));
+
+        Assert.Equal(D("old"), plan.Deletions.Single(d => d.Role == VersionRole.Image).Version.Digest);
+        Assert.Contains(plan.Kept, k => k.Version.Digest == D("current") && k.Reason == "tag gcc15-clang20-main is kept forever");
+    }
+
+    [Fact]
     public void Classic_bug_untagged_platform_children_of_a_kept_index_survive_however_old()
     {
         var plan = PolicyFixtures.Plan(new RepositoryBuilder().Index("rel", 500, "v2.0.0-gcc15-clang20").Build(), PolicyFixtures.Images(untaggedDays: 1));
