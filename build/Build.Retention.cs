@@ -13,8 +13,8 @@ partial class Build
     [Parameter("Only print what Retention would delete; default: on outside CI, off in CI (the workflow passes its input)")]
     readonly bool? DryRun;
 
-    [Parameter("Image repository Retention cleans, as host[:port]/name")]
-    readonly string? RetentionRepository;
+    [Parameter("Image repositories Retention cleans, as host[:port]/name; default: the image repository and, with --cache registry, its cache repository")]
+    readonly string[] RetentionRepository = [];
 
     [Parameter("Registry API Retention uses: Auto (GitHub for ghcr.io, else Oci), Oci or GitHub")]
     readonly RetentionBackendKind RetentionBackend = RetentionBackendKind.Auto;
@@ -43,17 +43,25 @@ partial class Build
 
     Target Retention => _ => _
         .Description("Delete old, untagged and pull-request images by the committed retention policy; never a kept image's parts")
-        .Requires(() => RetentionRepository)
         .Produces("artifacts/retention")
         .Executes(async () =>
         {
             var policy = Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile);
             var dryRun = DryRun ?? IsLocalBuild;
             var planner = new RetentionPlanner(policy.Images, Permutation.All.Select(p => p.Id).ToList());
-            var run = new RetentionRun(CreateRetentionBackend(), planner, RetentionRepository!);
-            var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention");
-            ReportSummary(_ => { _[dryRun ? "would delete" : "deleted"] = plan.Deletions.Count.ToString(); _["kept"] = plan.Kept.Count.ToString(); return _; });
+            var (deletions, kept) = (0, 0);
+            foreach (var repository in RetentionRepositories)
+            {
+                var run = new RetentionRun(CreateRetentionBackend(repository), planner, repository);
+                var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention" / repository.Replace(':', '_').Replace('/', '_'));
+                (deletions, kept) = (deletions + plan.Deletions.Count, kept + plan.Kept.Count);
+            }
+            ReportSummary(_ => { _[dryRun ? "would delete" : "deleted"] = deletions.ToString(); _["kept"] = kept.ToString(); return _; });
         });
+
+    /// <summary>Derived from where Publish pushes, so the policy covers the images and the build cache it wrote.</summary>
+    IReadOnlyList<string> RetentionRepositories => RetentionRepository is { Length: > 0 } explicitRepositories ? explicitRepositories
+        : Cache == CacheMode.Registry ? [ImageRepository, CachePolicy.CacheRepository(ImageRepository)] : [ImageRepository];
 
     Target Prune => _ => _
         .Description("Runner hygiene: prune Docker and buildx state (only with --prune or on a self-hosted CI runner)")
@@ -78,9 +86,9 @@ partial class Build
 
     static readonly HttpClient RetentionHttp = new() { Timeout = TimeSpan.FromSeconds(100) };
 
-    IRegistryBackend CreateRetentionBackend()
+    IRegistryBackend CreateRetentionBackend(string repositoryReference)
     {
-        var repository = RepositoryReference.Parse(RetentionRepository!);
+        var repository = RepositoryReference.Parse(repositoryReference);
         var token = RetentionToken ?? Environment.GetEnvironmentVariable("GITHUB_TOKEN");
         SecretMasker.Register(token);
         var kind = RetentionBackend != RetentionBackendKind.Auto ? RetentionBackend

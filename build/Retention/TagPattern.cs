@@ -4,11 +4,13 @@ namespace Pipeline.Retention;
 
 /// <summary>
 /// A tag glob from the policy file: <c>*</c> is any run of characters, <c>?</c> one character and
-/// <c>{permutation}</c> any known permutation id (captured, so main-branch versions group by it).
+/// <c>{permutation}</c> any known permutation id (captured, so main-branch versions group by it) and
+/// <c>{sha}</c> a 7–40 digit hex commit id.
 /// </summary>
 public sealed class TagPattern
 {
     public const string PermutationPlaceholder = "{permutation}";
+    public const string ShaPlaceholder = "{sha}";
     private readonly Regex _regex;
 
     public TagPattern(string glob, IReadOnlyCollection<string> permutationIds)
@@ -17,7 +19,7 @@ public sealed class TagPattern
         var alternatives = string.Join("|", permutationIds.OrderByDescending(id => id.Length).Select(Regex.Escape));
         var body = string.Join("", SplitKeepingPlaceholder(glob).Select(part => part == PermutationPlaceholder
             ? $"(?<permutation>{alternatives})"
-            : Regex.Escape(part).Replace("\\*", ".*").Replace("\\?", ".")));
+            : Regex.Escape(part).Replace("\\*", ".*").Replace("\\?", ".").Replace(Regex.Escape(ShaPlaceholder), "[0-9a-f]{7,40}")));
         _regex = new Regex($"^{body}$", RegexOptions.CultureInvariant);
     }
 

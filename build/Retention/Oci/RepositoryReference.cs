@@ -14,7 +14,7 @@ public sealed record RepositoryReference(string Host, string Name)
     }
 
     /// <summary>Loopback registries speak plain HTTP (as docker and cosign allow for them); everything else HTTPS.</summary>
-    public bool IsLoopback => HostName is "localhost" or "127.0.0.1" or "[::1]" || HostName.StartsWith("127.", StringComparison.Ordinal);
+    public bool IsLoopback => RegistryHost.IsLoopback(Host);
 
     public string HostName => Host.StartsWith('[') ? Host[..(Host.IndexOf(']') + 1)] : Host.Split(':')[0];
 

@@ -24,6 +24,32 @@ public class RetentionPolicyTests
     }
 
     [Fact]
+    public void The_committed_policy_fits_the_tags_the_pipeline_gives()
+    {
+        var policy = RetentionPolicy.Load(Path.Combine(FindRoot(), RetentionPolicy.DefaultFileName));
+        var context = (BuildMode mode) => new BuildContext(mode, new string('a', 40), "refs/heads/main", "push", null, mode == BuildMode.ReleaseTag ? "v1.2.3" : null,
+            DateTimeOffset.UnixEpoch, "https://example.invalid/repo");
+        var id = Permutation.All[0].Id;
+        var planner = new RetentionPlanner(policy.Images, Permutation.All.Select(p => p.Id).ToList());
+        var release = TagPolicy.TagsFor(context(BuildMode.ReleaseTag), "127.0.0.1:5000/x/devcontainer", id).Select(t => t.Tag).ToList();
+        var main = TagPolicy.TagsFor(context(BuildMode.DefaultBranch), "127.0.0.1:5000/x/devcontainer", id).Select(t => t.Tag).ToList();
+        var old = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var versions = new List<RegistryVersion>
+        {
+            new("sha256:" + new string('1', 64), release, old),
+            new("sha256:" + new string('2', 64), main, old),
+            new("sha256:" + new string('3', 64), [$"{new string('c', 40)}-{id}"], old), // an older main build: its sha tag only
+            new("sha256:" + new string('4', 64), [$"{new string('b', 40)}-{id}"], old.AddDays(1)),
+        };
+
+        var plan = planner.Plan(versions, old.AddYears(5));
+
+        Assert.Empty(plan.Deletions); // releases and main are kept; the two sha-only builds are within the newest 10
+        Assert.Contains(plan.Kept, k => k.Version.Digest.EndsWith('1') && k.Reason.Contains("kept forever"));
+        Assert.Contains(plan.Kept, k => k.Version.Digest.EndsWith('3') && k.Reason.StartsWith("default branch: newest"));
+    }
+
+    [Fact]
     public void A_valid_policy_binds_every_value()
     {
         var policy = RetentionPolicy.Parse(Valid, "p.json");

@@ -69,7 +69,8 @@ public class OciRetentionTests(ITestOutputHelper output)
 
     private static IReadOnlyList<string> PlannedDeletions(string artifacts)
     {
-        using var plan = JsonDocument.Parse(File.ReadAllText(Path.Combine(artifacts, "retention", "plan.json")));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(artifacts, "retention"), "plan.json", SearchOption.AllDirectories));
+        using var plan = JsonDocument.Parse(File.ReadAllText(file));
         return plan.RootElement.GetProperty("deletions").EnumerateArray().Select(e => e.GetProperty("digest").GetString()!).ToList();
     }
 }
