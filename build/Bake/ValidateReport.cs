@@ -14,12 +14,12 @@ public static partial class ValidateReport
     [GeneratedRegex(@"^#\d+ \d+\.\d+ ")]
     private static partial Regex StepPrefix();
 
-    /// <summary>Lines the smoke tests print as <c>FAIL …</c> (see devcontainer/tests/), else buildx's own ERROR line.</summary>
+    /// <summary>Lines the smoke tests print as <c>FAIL …</c> (devcontainer/tests/) or <c>SMOKE TEST FAILED …</c> (the test fixture), else buildx's own ERROR line.</summary>
     public static IReadOnlyList<string> Reasons(string output)
     {
         var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(l => StepPrefix().Replace(l, "")).ToList();
-        var failures = lines.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)).Distinct().ToList();
+        var failures = lines.Where(l => l.StartsWith("FAIL", StringComparison.Ordinal) || l.StartsWith("SMOKE TEST FAILED", StringComparison.Ordinal)).Distinct().ToList();
         if (failures.Count > 0) return failures;
         return lines.Where(l => l.StartsWith("ERROR:", StringComparison.Ordinal)).Take(1).ToList();
     }

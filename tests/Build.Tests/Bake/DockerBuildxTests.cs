@@ -62,6 +62,8 @@ public class DockerBuildxTests
             ERROR: target validate-a: failed to solve: process "/bin/sh -c /tests/run.sh" did not complete successfully: exit code: 1
             """;
         Assert.Equal(["FAIL clang-version: expected 20, got 19"], ValidateReport.Reasons(output));
+        Assert.Equal(["SMOKE TEST FAILED [a linux/arm64]: gcc reports version '0-broken', expected '14'"],
+            ValidateReport.Reasons("#7 0.311 SMOKE TEST FAILED [a linux/arm64]: gcc reports version '0-broken', expected '14'\n"));
         Assert.StartsWith("ERROR: target validate-a", ValidateReport.Reasons(output.Replace("FAIL", "fail")).Single());
         Assert.Equal("Smoke tests failed for a on linux/arm64 (FAIL x); fix the image or its tests, then re-run ./build.sh Validate.",
             ValidateReport.Summarize([new ValidateFailure("a", "linux/arm64", ["FAIL x"])]));

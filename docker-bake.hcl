@@ -1,0 +1,66 @@
+# The devcontainer images: one target per permutation id (build/Matrix/Permutation.cs) and validate-<id>
+# running that image's smoke tests; group "default" = every image, group "validate" = every validate target.
+# This file is static: tags, labels, annotations, cache, platforms and outputs come per run from the build
+# class as artifacts/bake.override.json (./build.sh Bake). tests/Build.Tests/Bake/BakeFileTests.cs fails
+# when this file and the permutation enumeration disagree.
+
+# Digest-pinned in devcontainer/Dockerfile; override here only to test another base.
+variable "BASE_IMAGE" {
+  default = "docker.io/library/ubuntu:24.04@sha256:c35e29c9450151419d9448b0fd75374fec4fff364a27f176fb458d472dfc9e54"
+}
+
+# Branch or full commit id of github.com/bloomberg/clang-p2996 (a commit id makes the fork reproducible).
+variable "P2996_REF" {
+  default = "p2996"
+}
+
+target "_common" {
+  context    = "devcontainer"
+  dockerfile = "Dockerfile"
+  args = {
+    BASE_IMAGE = BASE_IMAGE
+    P2996_REF  = P2996_REF
+  }
+}
+
+target "_image" {
+  inherits = ["_common"]
+  target   = "image"
+}
+
+target "_validate" {
+  inherits = ["_common"]
+  target   = "validate"
+  output   = ["type=cacheonly"]
+}
+
+target "_gcc14-clang20" {
+  args = { GCC_VERSION = "14", CLANG_VERSION = "20", CLANG_SOURCE = "packages" }
+}
+target "_gcc14-clangp2996" {
+  args = { GCC_VERSION = "14", CLANG_VERSION = "p2996", CLANG_SOURCE = "p2996" }
+}
+target "_gcc15-clang20" {
+  args = { GCC_VERSION = "15", CLANG_VERSION = "20", CLANG_SOURCE = "packages" }
+}
+target "_gcc15-clangp2996" {
+  args = { GCC_VERSION = "15", CLANG_VERSION = "p2996", CLANG_SOURCE = "p2996" }
+}
+
+target "gcc14-clang20" { inherits = ["_image", "_gcc14-clang20"] }
+target "gcc14-clangp2996" { inherits = ["_image", "_gcc14-clangp2996"] }
+target "gcc15-clang20" { inherits = ["_image", "_gcc15-clang20"] }
+target "gcc15-clangp2996" { inherits = ["_image", "_gcc15-clangp2996"] }
+
+target "validate-gcc14-clang20" { inherits = ["_validate", "_gcc14-clang20"] }
+target "validate-gcc14-clangp2996" { inherits = ["_validate", "_gcc14-clangp2996"] }
+target "validate-gcc15-clang20" { inherits = ["_validate", "_gcc15-clang20"] }
+target "validate-gcc15-clangp2996" { inherits = ["_validate", "_gcc15-clangp2996"] }
+
+group "default" {
+  targets = ["gcc14-clang20", "gcc14-clangp2996", "gcc15-clang20", "gcc15-clangp2996"]
+}
+
+group "validate" {
+  targets = ["validate-gcc14-clang20", "validate-gcc14-clangp2996", "validate-gcc15-clang20", "validate-gcc15-clangp2996"]
+}
