@@ -26,8 +26,9 @@ public static class CommonSteps
 
     public static Step SetupBuildx() => new("Set up Docker Buildx", PinnedActions.SetupBuildx);
 
-    public static Step SetupTrivy() => new("Set up Trivy", PinnedActions.SetupTrivy,
-        With: new Dictionary<string, object> { ["version"] = PinnedActions.TrivyVersion });
+    /// <summary>Installs the Trivy release the build is pinned to (<see cref="Trivy.PinnedVersion"/>), not whatever is latest.</summary>
+    public static Step SetupTrivy() => new("Set up Trivy " + Trivy.PinnedVersion, PinnedActions.SetupTrivy,
+        With: new Dictionary<string, object> { ["version"] = "v" + Trivy.PinnedVersion });
 
     public static Step SetupCosign() => new("Set up cosign", PinnedActions.CosignInstaller);
 

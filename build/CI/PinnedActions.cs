@@ -28,7 +28,4 @@ public static class PinnedActions
     public static readonly PinnedAction SetupBuildx = new("docker/setup-buildx-action", "e468171a9de216ec08956ac3ada2f0791b6bd435", "v3.11.1");
     public static readonly PinnedAction CosignInstaller = new("sigstore/cosign-installer", "3454372f43399081ed03b604cb2d021dabca52bb", "v3.8.2");
     public static readonly PinnedAction SetupTrivy = new("aquasecurity/setup-trivy", "3fb12ec12f41e471780db15c232d5dd185dcb514", "v0.2.6");
-
-    /// <summary>The Trivy release the scan jobs install; the committed trivy.yaml is written against it.</summary>
-    public const string TrivyVersion = "v0.70.0";
 }
