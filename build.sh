@@ -19,17 +19,21 @@ export DOTNET_MULTILEVEL_LOOKUP=0
 
 fail() { echo "build.sh: $*" >&2; exit 1; }
 
-# A stamp of every build input (path, size, mtime): unchanged sources and an existing assembly skip
-# `dotnet build`, so a warm run costs one process start.
-build_stamp() {
-    (cd "$SCRIPT_DIR" && find build -type d \( -name bin -o -name obj \) -prune -o -type f \
-        \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' \) -printf '%p %s %T@\n' \
-        | LC_ALL=C sort; stat -c '%n %s %Y' global.json Directory.Build.props 2>/dev/null || true) | cksum
+# The build project is current when the list of its inputs (every file under build/ except bin/ and obj/,
+# global.json, Directory.Build.props) is the one recorded at the last build and no input
+# is newer than that record; then a warm run skips `dotnet build` and costs one process start. (POSIX find
+# and cksum only, so this works with macOS's tools too.)
+build_inputs() {
+    (cd "$SCRIPT_DIR" && find build global.json Directory.Build.props \( -name bin -o -name obj \) -prune -o -type f "$@" -print 2>/dev/null)
+}
+CURRENT_STAMP=$(build_inputs | LC_ALL=C sort | cksum)
+build_is_current() {
+    [[ -f "$BUILD_ASSEMBLY" && -f "$BUILD_STAMP" && "$(cat "$BUILD_STAMP")" == "$CURRENT_STAMP" ]] \
+        && [[ -z "$(build_inputs -newer "$BUILD_STAMP" | head -n 1)" ]]
 }
 
-CURRENT_STAMP=$(build_stamp)
-# Warm run: the assembly is current, so only a runtime is needed; skip the SDK probe (it costs a process start).
-if [[ -f "$BUILD_ASSEMBLY" && -f "$BUILD_STAMP" && "$(cat "$BUILD_STAMP")" == "$CURRENT_STAMP" ]]; then
+# Warm run: only a runtime is needed, so skip the SDK probe (it costs a process start).
+if build_is_current; then
     for candidate in "$TEMP_DIRECTORY/dotnet-unix/dotnet" "$(command -v dotnet || true)"; do
         if [[ -x "$candidate" ]]; then
             [[ "$candidate" == "$TEMP_DIRECTORY/dotnet-unix/dotnet" ]] && export DOTNET_ROOT="$TEMP_DIRECTORY/dotnet-unix"
@@ -58,15 +62,17 @@ else
     export DOTNET_ROOT="$DOTNET_DIRECTORY"
 fi
 
-# Cold run: compile quietly (the full output is shown only when it fails), then remember the inputs.
+# Cold run: compile quietly (the full output is shown only when it fails). The record is written before
+# compiling, so an input edited during the build is newer than it and triggers the next build.
 mkdir -p "$TEMP_DIRECTORY"
 rm -f "$BUILD_STAMP"
+echo "$CURRENT_STAMP" > "$BUILD_STAMP.pending"
 echo "Compiling the build project..." >&2
 if ! "$DOTNET_EXE" build "$BUILD_PROJECT_FILE" /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary --verbosity quiet \
     > "$TEMP_DIRECTORY/build-project.log" 2>&1; then
     cat "$TEMP_DIRECTORY/build-project.log" >&2
     fail "the build project did not compile; fix the errors above (dotnet build $BUILD_PROJECT_FILE)."
 fi
-echo "$CURRENT_STAMP" > "$BUILD_STAMP"
+mv "$BUILD_STAMP.pending" "$BUILD_STAMP"
 
 "$DOTNET_EXE" "$BUILD_ASSEMBLY" "$@"

@@ -21,12 +21,11 @@ internal static class BuildExecutor
 
             var root = LocateRoot(arguments);
             NukeBuild.RootDirectory = root;
-            NukeBuild.Host = NukeBuild.DetectHost(environment.GetValueOrDefault);
-            NukeBuild.IsServerBuild = NukeBuild.Host != HostKind.Terminal || environment.GetValueOrDefault("CI") == "true";
             var binder = CreateBinder(root, arguments, environment);
             binder.Bind(build, parameters);
             foreach (var secret in parameters.Where(p => p.IsSecret)) SecretMasker.Register(secret.GetValue(build) as string);
-            if (build.HostOverride is { } hostOverride) NukeBuild.Host = hostOverride;
+            NukeBuild.Host = build.HostOverride ?? NukeBuild.DetectHost(environment.GetValueOrDefault);
+            NukeBuild.IsServerBuild = NukeBuild.Host != HostKind.Terminal || environment.GetValueOrDefault("CI") == "true";
 
             Logging.Level.MinimumLevel = Logging.ToLevel(build.Verbosity);
             Logging.Configure(NukeBuild.TemporaryDirectory, console);

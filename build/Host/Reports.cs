@@ -43,7 +43,7 @@ internal static class HelpText
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (t.IsArray) return TypeText(t.GetElementType()!) + "...";
-        return t == typeof(string) ? "string" : t == typeof(bool) ? "bool" : t == typeof(int) ? "int" : t == typeof(TimeSpan) ? "duration" : "value";
+        return t == typeof(string) ? "string" : t == typeof(bool) ? "bool" : t == typeof(int) ? "int" : t == typeof(TimeSpan) ? "duration" : ParsedArguments.ToKebabCase(t.Name);
     }
 
     internal static IReadOnlyList<string>? AllowedValues(Type type)
