@@ -99,12 +99,7 @@ partial class Build
         var package = GitHubPackage.From(repository, GitHubOwner, GitHubPackageName, GitHubOwnerKind);
         if (string.IsNullOrEmpty(token))
             throw new RegistryException("Retention on GHCR needs a token: set RETENTION_TOKEN (or GITHUB_TOKEN) to a token with read:packages and delete:packages.");
-        var github = new Octokit.GitHubClient(new Octokit.ProductHeaderValue("devcontainer-pipeline"), new Uri(GitHubApiUrl))
-        {
-            Credentials = new Octokit.Credentials(token),
-        };
-        var oci = new OciRegistryBackend(new OciRegistryClient(repository, RetentionHttp, RetentionUsername ?? package.Owner, token));
-        return new GitHubPackagesBackend(github, package, oci);
+        return GitHubPackagesBackend.Create(new Uri(GitHubApiUrl), token, package, repository, RetentionHttp, RetentionUsername);
     }
 }
 

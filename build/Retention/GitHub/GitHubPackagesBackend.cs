@@ -12,6 +12,14 @@ namespace Pipeline.Retention.GitHub;
 public sealed class GitHubPackagesBackend(IGitHubClient github, GitHubPackage package, OciRegistryBackend oci) : IRegistryBackend
 {
     private const int PageSize = 100;
+
+    /// <summary>The backend for <paramref name="repository"/> (ghcr.io/owner/package): REST at <paramref name="apiUrl"/>, OCI at the repository's host.</summary>
+    public static GitHubPackagesBackend Create(Uri apiUrl, string token, GitHubPackage package, Oci.RepositoryReference repository, HttpClient http, string? username = null)
+    {
+        var github = new GitHubClient(new ProductHeaderValue("devcontainer-pipeline"), apiUrl) { Credentials = new Credentials(token) };
+        var oci = new OciRegistryBackend(new OciRegistryClient(repository, http, username ?? package.Owner, token), deriveCreated: false);
+        return new GitHubPackagesBackend(github, package, oci);
+    }
     private GitHubOwnerKind _kind = package.OwnerKind;
 
     public string Description => $"github {package with { OwnerKind = _kind }}";

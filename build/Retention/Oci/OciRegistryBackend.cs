@@ -6,7 +6,8 @@ namespace Pipeline.Retention.Oci;
 /// push time here, so its age is its <c>org.opencontainers.image.created</c> annotation, else its image
 /// config's <c>created</c> (an index takes its newest child's): docs/retention.md explains the difference.
 /// </summary>
-public sealed class OciRegistryBackend(OciRegistryClient client) : IRegistryBackend
+/// <param name="deriveCreated">False when another source knows the push time (GHCR's API), to save a blob read per manifest.</param>
+public sealed class OciRegistryBackend(OciRegistryClient client, bool deriveCreated = true) : IRegistryBackend
 {
     private IReadOnlyList<string>? _tags;
     private bool _referrersApiMissing;
@@ -34,7 +35,7 @@ public sealed class OciRegistryBackend(OciRegistryClient client) : IRegistryBack
         var manifest = await client.GetManifestAsync(digest, ct);
         if (manifest is null) return null;
         var parsed = ManifestParser.Parse(digest, manifest.Json, manifest.ContentType);
-        if (parsed.Info.Created is null && ManifestParser.IsImageConfig(parsed.ConfigMediaType) && parsed.ConfigDigest is { } config
+        if (deriveCreated && parsed.Info.Created is null && ManifestParser.IsImageConfig(parsed.ConfigMediaType) && parsed.ConfigDigest is { } config
             && await client.GetBlobAsync(config, ct) is { } configJson)
             return parsed.Info with { Created = ManifestParser.CreatedFromConfig(configJson) };
         return parsed.Info;
