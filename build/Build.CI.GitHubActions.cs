@@ -19,8 +19,6 @@ using Serilog;
     OnCronSchedule = "17 3 * * 1",
     OnWorkflowDispatch = true,
     InvokedTargets = new[] { nameof(Retention) },
-    RegistryParameter = "retention-repository",
-    Registry = "ghcr.io/${{ github.repository_owner }}/devcontainer",
     WritePermissions = new[] { "packages" },
     EnableGitHubToken = true)]
 [GitHubActionsInput("retention", "dry-run", WorkflowInputType.Boolean,
