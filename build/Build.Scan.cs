@@ -1,19 +1,118 @@
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
+using Serilog;
 
 partial class Build
 {
+    [Parameter("Severities that fail the scan gate; the gate parses Trivy's JSON report")]
+    readonly string[] FailOnSeverity = ["CRITICAL", "HIGH"];
+
+    AbsolutePath TrivyConfigFile => RootDirectory / "trivy.yaml";
+    AbsolutePath TrivyIgnoreFile => RootDirectory / ".trivyignore.yaml";
+    AbsolutePath ManifestFile => ArtifactsDirectory / "manifest.json";
+    AbsolutePath ScanReportFile(Permutation p) => ArtifactsDirectory / "scan" / $"{p.Id}.json";
+    AbsolutePath SbomFile(Permutation p) => ArtifactsDirectory / "sbom" / $"{p.Id}.cdx.json";
+    AbsolutePath ProvenanceFile(Permutation p) => ArtifactsDirectory / "provenance" / $"{p.Id}.slsa.json";
+    AbsolutePath ArchiveFile(Permutation p) => ImagesDirectory / $"{p.Id}.tar";
+
     Target Scan => _ => _
         .Description("Scan each OCI archive with Trivy and gate on the configured severities")
         .DependsOn(Bake)
-        .Executes(() => throw new NotImplementedException("Scan"));
+        .Produces("artifacts/scan/*.json", "artifacts/summary.md")
+        .Executes(async () =>
+        {
+            var trivy = Trivy.Locate();
+            var results = new List<ScanResult>();
+            foreach (var p in SelectedPermutations)
+            {
+                await RunTrivyAsync(trivy, p, "json", ScanReportFile(p));
+                var result = ScanGate.Evaluate(p.Id, File.ReadAllText(ScanReportFile(p)), FailOnSeverity);
+                if (result.TrivyVersion != Trivy.PinnedVersion)
+                    Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
+                results.Add(result);
+            }
+            var table = ScanGate.SummaryTable(results);
+            Log.Information("Scan summary:\n{Table:l}", table);
+            WriteStepSummary("## Vulnerability scan (Trivy)\n\n" + table);
+            ReportSummary(s => { foreach (var r in results) s[r.PermutationId] = $"{r.Verdict} ({r.Counts.Critical}C/{r.Counts.High}H/{r.Counts.Medium}M)"; return s; });
+            var failed = results.Where(r => !r.Passed).ToList();
+            if (failed.Count > 0) throw new InvalidOperationException(string.Join(" | ", failed.Select(r => r.FailureMessage())));
+        });
 
     Target Sbom => _ => _
         .Description("Write a CycloneDX SBOM per permutation and gate on missing, empty or invalid SBOMs")
         .DependsOn(Bake)
-        .Executes(() => throw new NotImplementedException("Sbom"));
+        .Produces("artifacts/sbom/*.cdx.json")
+        .Executes(async () =>
+        {
+            var trivy = Trivy.Locate();
+            var problems = new List<string>();
+            foreach (var p in SelectedPermutations)
+            {
+                await RunTrivyAsync(trivy, p, "cyclonedx", SbomFile(p));
+                if (SbomGate.Problem(p.Id, SbomFile(p)) is { } problem) problems.Add(problem);
+            }
+            if (problems.Count > 0) throw new InvalidOperationException(string.Join(" | ", problems));
+        });
 
     Target Manifest => _ => _
         .Description("Write artifacts/manifest.json: every permutation's archive, digests, tags, SBOM and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
-        .Executes(() => throw new NotImplementedException("Manifest"));
+        .Produces("artifacts/manifest.json", "artifacts/provenance/*.slsa.json")
+        .Executes(async () =>
+        {
+            var plan = await PrepareBakeAsync();
+            var run = RunIdentity.Detect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow, Guid.NewGuid);
+            var entries = new List<ManifestPermutation>();
+            foreach (var p in plan.Permutations)
+            {
+                var files = new ManifestFiles(ArtifactsDirectory, p.Archive, ScanReportFile(p.Permutation), SbomFile(p.Permutation), ProvenanceFile(p.Permutation));
+                var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
+                if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
+                var provenance = new ProvenanceInputs(p.Id, plan.Context.SourceUrl, plan.Context.Ref, plan.Context.Sha, BakeFile, OciArchive.Sha256Digest(BakeFilePath),
+                    OciArchive.Sha256Digest(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run);
+                Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
+                File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
+                entries.Add(ManifestEntry.Create(p.Id, plan.ImageRepository, files, OciArchive.Read(p.Archive), p.Tags, p.BaseImage, scan,
+                    ScanConfigDigest()));
+            }
+            var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, DateTimeOffset.UtcNow, entries);
+            ManifestStore.Write(ManifestFile, manifest, Permutation.All.Select(p => p.Id));
+            Log.Information("Wrote {Manifest}:\n{Table:l}", ManifestFile, ManifestEntry.Describe(manifest));
+            ReportSummary(s => { foreach (var e in entries) s[e.Id] = e.Digest; return s; });
+        });
+
+    async Task RunTrivyAsync(ToolLocation trivy, Permutation permutation, string format, AbsolutePath output)
+    {
+        if (!ArchiveFile(permutation).FileExists())
+            throw new InvalidOperationException($"No OCI archive for {permutation.Id} at {ArchiveFile(permutation)}; run Bake first.");
+        if (!TrivyConfigFile.FileExists())
+            throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
+        output.Parent.CreateDirectory();
+        var scan = new TrivyImageScan(ArchiveFile(permutation), TrivyConfigFile, format, output, permutation.Platforms[0], TemporaryDirectory / "trivy-cache");
+        var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
+        // Trivy's exit code only signals scanner errors here (trivy.yaml sets exit-code 0); the gate reads the report.
+        var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
+        if (!result.Succeeded || !output.FileExists())
+            throw new InvalidOperationException($"Trivy failed on {permutation.Id} (exit {result.ExitCode}): {LastLine(result.StandardError)}; see the log above.");
+    }
+
+    /// <summary>The digest of the scan policy: trivy.yaml and its ignore file, so a changed policy shows in the manifest.</summary>
+    string ScanConfigDigest()
+    {
+        var bytes = File.ReadAllBytes(TrivyConfigFile).Concat(new byte[] { 0 })
+            .Concat(TrivyIgnoreFile.FileExists() ? File.ReadAllBytes(TrivyIgnoreFile) : []).ToArray();
+        return OciArchive.Sha256Digest(bytes);
+    }
+
+    /// <summary>GITHUB_STEP_SUMMARY in Actions; artifacts/summary.md locally.</summary>
+    void WriteStepSummary(string markdown)
+    {
+        var target = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : (string)(ArtifactsDirectory / "summary.md");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.AppendAllText(target, markdown + "\n");
+    }
+
+    static string LastLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no error output";
 }

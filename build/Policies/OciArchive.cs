@@ -6,7 +6,9 @@ using System.Text.Json;
 /// What an OCI archive (buildx `type=oci` output) will be in a registry: the image index digest and its
 /// per-platform manifests. Attestation manifests (`unknown/unknown`) are skipped: they are not platforms.
 /// </summary>
-public sealed record OciArchiveInfo(string IndexDigest, IReadOnlyList<PlatformDigest> Platforms, IReadOnlyDictionary<string, string> Annotations);
+/// <param name="RefName">The layout's `org.opencontainers.image.ref.name` of the image (buildx writes one entry per tag,
+/// all naming the same index); tools reading the archive need it to pick the image (`oci-archive:path:ref`).</param>
+public sealed record OciArchiveInfo(string IndexDigest, IReadOnlyList<PlatformDigest> Platforms, IReadOnlyDictionary<string, string> Annotations, string? RefName = null);
 
 public static class OciArchive
 {
@@ -38,9 +40,12 @@ public static class OciArchive
     {
         using var top = JsonDocument.Parse(layoutIndex);
         var descriptors = top.RootElement.GetProperty("manifests").EnumerateArray().ToList();
-        if (descriptors.Count != 1)
-            throw new InvalidOperationException($"'{source}' holds {descriptors.Count} images; expected exactly one multi-platform image per archive.");
+        var distinct = descriptors.Select(d => d.TryGetProperty("digest", out var x) ? x.GetString() : null).Distinct().Count();
+        if (descriptors.Count == 0 || distinct != 1)
+            throw new InvalidOperationException($"'{source}' holds {distinct} images; expected exactly one multi-platform image per archive.");
         var descriptor = descriptors[0];
+        var refName = descriptor.TryGetProperty("annotations", out var layoutAnnotations) && layoutAnnotations.TryGetProperty("org.opencontainers.image.ref.name", out var r)
+            ? r.GetString() : null;
         var mediaType = descriptor.GetProperty("mediaType").GetString();
         var digest = descriptor.GetProperty("digest").GetString()!;
         if (mediaType is not (IndexMediaType or DockerListMediaType))
@@ -63,7 +68,7 @@ public static class OciArchive
         var annotations = new Dictionary<string, string>();
         if (index.RootElement.TryGetProperty("annotations", out var a))
             foreach (var property in a.EnumerateObject()) annotations[property.Name] = property.Value.GetString() ?? "";
-        return new OciArchiveInfo(digest, platforms, annotations);
+        return new OciArchiveInfo(digest, platforms, annotations, refName);
     }
 
     static Dictionary<string, byte[]> ReadEntries(string archivePath)

@@ -62,7 +62,8 @@ public static class Provenance
             ["resolvedDependencies"] = new JsonArray(
                 new JsonObject
                 {
-                    ["uri"] = $"git+{inputs.SourceUrl}@{inputs.Ref}",
+                    // Without a remote (a local clone) the commit digest still identifies the source.
+                    ["uri"] = inputs.SourceUrl.Length > 0 ? $"git+{inputs.SourceUrl}@{inputs.Ref}" : $"git+{inputs.Ref}",
                     ["digest"] = new JsonObject { ["gitCommit"] = inputs.Sha },
                 },
                 new JsonObject

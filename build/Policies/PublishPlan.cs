@@ -42,18 +42,14 @@ public static class PublishPlan
 
     static IEnumerable<PublishStep> TagSteps(ManifestPermutation permutation, IReadOnlyDictionary<string, string?> tagDigests, bool mutableOnly)
     {
+        var steps = new List<PublishStep>();
         foreach (var tag in permutation.Tags)
         {
-            var current = tagDigests.GetValueOrDefault(tag.Reference);
-            if (current == permutation.Digest) continue;
-            if (!tag.Mutable)
-            {
-                if (mutableOnly) continue;
-                if (current is not null)
-                    throw new InvalidOperationException(
-                        $"Immutable tag {tag.Reference} already points at {current}, not {permutation.Digest} ({permutation.Id}); immutable tags are never overwritten: cut a new version instead.");
-            }
-            yield return new PublishStep(PublishStepKind.Tag, permutation.Id, tag.Reference);
+            if (mutableOnly && !tag.Mutable) continue;
+            // The tag policy owns the rule: create, leave unchanged, move a mutable tag; an immutable one elsewhere throws.
+            var move = TagPolicy.CheckMove(new ImageTag(tag.Reference, tag.Mutable), tagDigests.GetValueOrDefault(tag.Reference), permutation.Digest);
+            if (move != TagMove.Unchanged) steps.Add(new PublishStep(PublishStepKind.Tag, permutation.Id, tag.Reference));
         }
+        return steps;
     }
 }

@@ -25,8 +25,8 @@ public sealed class RegistryClient(
             return Skopeo.IsNotFound(result.StandardError) ? (true, null, "") : (false, null, result.StandardError);
         }, log: Warn);
 
-    public Task Push(string archive, string digestReference) =>
-        Checked($"Pushing {digestReference}", skopeo, Skopeo.PushArchiveArguments(archive, digestReference, plainHttp), [archive], null);
+    public Task Push(string archive, string? refName, string digestReference) =>
+        Checked($"Pushing {digestReference}", skopeo, Skopeo.PushArchiveArguments(archive, refName, digestReference, plainHttp), [archive], null);
 
     public Task Tag(string digestReference, string tagReference) =>
         Checked($"Tagging {tagReference}", skopeo, Skopeo.TagArguments(digestReference, tagReference, plainHttp), [], null);
@@ -43,11 +43,18 @@ public sealed class RegistryClient(
     public Task Attest(string digestReference, string predicatePath, string type) =>
         Checked($"Attesting {type} for {digestReference}", cosign, Cosign.AttestArguments(RequireSigning(), digestReference, predicatePath, type), [predicatePath], cosignEnvironment);
 
-    public Task Verify(string digestReference) =>
-        Checked($"Verifying the signature of {digestReference}", cosign, Cosign.VerifyArguments(verification, digestReference), [], null);
+    // Verification output is the signed payload (base64, kilobytes): one summary line instead of the dump.
+    public async Task Verify(string digestReference)
+    {
+        await Checked($"Verifying the signature of {digestReference}", cosign, Cosign.VerifyArguments(verification, digestReference), [], null, logOutput: false);
+        Log.Information("Verified the signature of {Reference}", digestReference);
+    }
 
-    public Task VerifyAttestation(string digestReference, string type) =>
-        Checked($"Verifying the {type} attestation of {digestReference}", cosign, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null);
+    public async Task VerifyAttestation(string digestReference, string type)
+    {
+        await Checked($"Verifying the {type} attestation of {digestReference}", cosign, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null, logOutput: false);
+        Log.Information("Verified the {Type} attestation of {Reference}", type, digestReference);
+    }
 
     CosignSigning RequireSigning() => signing ?? throw new InvalidOperationException("Signing is not configured; pass --cosign-key or run keyless in GitHub Actions.");
 
@@ -59,10 +66,10 @@ public sealed class RegistryClient(
             return Cosign.IsAbsent(result.StandardError) ? (true, false, "") : (false, false, result.StandardError);
         }, log: Warn);
 
-    Task Checked(string what, ToolLocation tool, IReadOnlyList<string> arguments, IEnumerable<string> paths, IReadOnlyDictionary<string, string?>? environment) =>
+    Task Checked(string what, ToolLocation tool, IReadOnlyList<string> arguments, IEnumerable<string> paths, IReadOnlyDictionary<string, string?>? environment, bool logOutput = true) =>
         retry.RunAsync(what, async () =>
         {
-            var result = await Run(tool, arguments, paths, environment, logOutput: true);
+            var result = await Run(tool, arguments, paths, environment, logOutput);
             return (result.Succeeded, true, result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
         }, log: Warn);
 

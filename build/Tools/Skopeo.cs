@@ -8,8 +8,8 @@ public static class Skopeo
 {
     public const string InstallHint = "install skopeo (apt-get install skopeo) or set SKOPEO_EXE.";
 
-    public static IReadOnlyList<string> PushArchiveArguments(string archive, string digestReference, bool plainHttp) =>
-        ["copy", "--all", "--preserve-digests", .. DestinationTls(plainHttp), "oci-archive:" + archive, "docker://" + digestReference];
+    public static IReadOnlyList<string> PushArchiveArguments(string archive, string? refName, string digestReference, bool plainHttp) =>
+        ["copy", "--all", "--preserve-digests", .. DestinationTls(plainHttp), "oci-archive:" + archive + (refName is null ? "" : ":" + refName), "docker://" + digestReference];
 
     /// <summary>Points a tag at an already pushed digest in the same repository (manifests only; blobs are there).</summary>
     public static IReadOnlyList<string> TagArguments(string digestReference, string tagReference, bool plainHttp) =>

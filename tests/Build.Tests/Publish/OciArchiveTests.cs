@@ -52,9 +52,21 @@ public class OciArchiveTests
     {
         var single = WriteArchive(ImageIndex, "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + Amd64 + "\",\"size\":1}]}");
         Assert.Contains("single-platform", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(single)).Message);
-        var two = WriteArchive(ImageIndex, "{\"schemaVersion\":2,\"manifests\":[{},{}]}");
+        var two = WriteArchive(ImageIndex, "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:1\"},{\"digest\":\"sha256:2\"}]}");
         Assert.Contains("holds 2 images", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(two)).Message);
         Assert.Contains("run the Bake target", Assert.Throws<InvalidOperationException>(() => OciArchive.Read("/nonexistent.tar")).Message);
+    }
+
+    [Fact]
+    public void One_index_listed_once_per_tag_is_one_image_picked_by_its_ref_name()
+    {
+        var bytes = Encoding.UTF8.GetBytes(ImageIndex);
+        var digest = OciArchive.Sha256Digest(bytes);
+        string Entry(string tag) => $"{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{digest}\",\"size\":{bytes.Length},\"annotations\":{{\"org.opencontainers.image.ref.name\":\"{tag}\"}}}}";
+        var path = WriteArchive(ImageIndex, $"{{\"schemaVersion\":2,\"manifests\":[{Entry("gcc14-clang20")},{Entry("abc-gcc14-clang20")}]}}");
+        var info = OciArchive.Read(path);
+        Assert.Equal(digest, info.IndexDigest);
+        Assert.Equal("gcc14-clang20", info.RefName);
     }
 
     [Fact]

@@ -50,9 +50,9 @@ public class PublishPlanTests
         var moved = PublishPlan.ForPermutation(Entry, new RegistryState(true, true, true, true, Tags(other, Entry.Digest)));
         Assert.Equal([Verify, Tag], moved.Select(s => s.Kind));
         Assert.Equal(Mutable, moved[1].Target);
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<ImmutableTagException>(() =>
             PublishPlan.ForPermutation(Entry, new RegistryState(true, true, true, true, Tags(Entry.Digest, other))).ToList());
-        Assert.Contains($"Immutable tag {Immutable} already points at {other}", error.Message);
+        Assert.Contains($"Refusing to move immutable tag {Immutable} from {other}", error.Message);
     }
 
     [Fact]
@@ -64,4 +64,17 @@ public class PublishPlanTests
         Assert.Equal(Mutable, steps[1].Target);
         Assert.Equal([Verify], PublishPlan.ForRollback(Entry, Tags(Entry.Digest, null)).Select(s => s.Kind));
     }
+}
+
+public class RegistryHostTests
+{
+    [Theory]
+    [InlineData("127.0.0.1:5000/team/devcontainer", true)]
+    [InlineData("localhost:5000/devcontainer", true)]
+    [InlineData("[::1]:5000/devcontainer", true)]
+    [InlineData("127.0.0.2/devcontainer", true)]
+    [InlineData("ghcr.io/acme/devcontainer", false)]
+    [InlineData("registry.internal:5000/devcontainer", false)]
+    [InlineData("10.0.0.1:5000/devcontainer", false)]
+    public void Only_loopback_registries_use_plain_http(string repository, bool loopback) => Assert.Equal(loopback, RegistryHost.IsLoopback(repository));
 }

@@ -8,8 +8,8 @@ public class ToolArgumentTests
 
     [Fact]
     public void Push_preserves_every_platform_and_the_index_digest() =>
-        Assert.Equal(["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "oci-archive:/a/images/p.tar", "docker://" + Ref],
-            Skopeo.PushArchiveArguments("/a/images/p.tar", Ref, plainHttp: true));
+        Assert.Equal(["copy", "--all", "--preserve-digests", "--dest-tls-verify=false", "oci-archive:/a/images/p.tar:p", "docker://" + Ref],
+            Skopeo.PushArchiveArguments("/a/images/p.tar", "p", Ref, plainHttp: true));
 
     [Fact]
     public void Tagging_copies_the_digest_within_the_repository()
