@@ -23,6 +23,7 @@ internal static class BuildExecutor
             NukeBuild.RootDirectory = root;
             var binder = CreateBinder(root, arguments, environment);
             binder.Bind(build, parameters);
+            binder.WarnAboutUnknownKeys(parameters);
             foreach (var secret in parameters.Where(p => p.IsSecret)) SecretMasker.Register(secret.GetValue(build) as string);
             NukeBuild.Host = build.HostOverride ?? NukeBuild.DetectHost(environment.GetValueOrDefault);
             NukeBuild.IsServerBuild = NukeBuild.Host != HostKind.Terminal || environment.GetValueOrDefault("CI") == "true";
@@ -51,11 +52,11 @@ internal static class BuildExecutor
             TargetRunner.EvaluateStaticConditions(plan, invoked);
             if (build.Plan)
             {
-                console.Write(PlanText.Render(plan));
+                console.Write(PlanText.Render(plan, t => MissingRequirements(t, parameters).Select(m => m.Parameter?.Flag ?? m.Member)));
                 return Succeeded;
             }
 
-            CheckRequirements(plan, parameters);
+            ThrowOnMissingRequirements(plan, parameters);
             if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
             build.InvokeBuildInitialized();
             var ok = TargetRunner.Execute(build, plan, console);
@@ -148,18 +149,21 @@ internal static class BuildExecutor
             t.Skip("--skip");
     }
 
-    private static void CheckRequirements(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters)
+    /// <summary>Requires(() => X) of every target that will run is checked before any target runs.</summary>
+    private static void ThrowOnMissingRequirements(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters)
     {
         foreach (var t in plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None))
-        foreach (var requirement in t.Definition.Requirements)
-        {
-            if (ParameterBinder.HasValue(requirement.Compile()())) continue;
-            var member = NukeBuild.MemberName(requirement);
-            var p = parameters.FirstOrDefault(x => x.Member.Name == member);
-            var hint = p is null ? $"set {member}" : $"pass {p.Flag} <value> or set {p.EnvironmentVariable}";
-            throw new BuildInputException($"Target '{t.Name}' requires parameter '{p?.Name ?? member}': {hint}.");
-        }
+            if (MissingRequirements(t, parameters).FirstOrDefault() is { } missing)
+                throw new BuildInputException(missing.Parameter is { } p
+                    ? $"Target '{t.Name}' requires parameter '{p.Name}': pass {p.Flag} <value> or set {p.EnvironmentVariable}."
+                    : $"Target '{t.Name}' requires '{missing.Member}' to have a value.");
     }
+
+    private static IEnumerable<(string Member, ParameterMember? Parameter)> MissingRequirements(ExecutableTarget t, IReadOnlyList<ParameterMember> parameters) =>
+        t.Definition.Requirements
+            .Where(r => !ParameterBinder.HasValue(r.Compile()()))
+            .Select(r => NukeBuild.MemberName(r))
+            .Select(member => (member, parameters.FirstOrDefault(x => x.Member.Name == member)));
 }
 
 /// <summary>"Did you mean" hints: the candidate with the smallest edit distance.</summary>

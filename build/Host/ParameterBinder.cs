@@ -84,6 +84,14 @@ internal sealed class ParameterBinder(
         return null;
     }
 
+    /// <summary>A key in a parameters file that names no parameter is most likely a typo: warn with the closest name.</summary>
+    public void WarnAboutUnknownKeys(IReadOnlyList<ParameterMember> parameters)
+    {
+        foreach (var (file, values) in parameterFiles)
+        foreach (var key in values.Keys.Where(k => parameters.All(p => p.Name != k)))
+            Warnings.Add($"{file} sets '{key}', which is not a parameter; did you mean '{Suggestions.Closest(key, parameters.Select(p => p.Name))}'? Keys are case-sensitive.");
+    }
+
     private static string JsonText(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
     public void Bind(object build, IEnumerable<ParameterMember> parameters)

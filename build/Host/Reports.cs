@@ -66,17 +66,23 @@ internal static class HelpText
     };
 }
 
-/// <summary>--plan: the execution plan in order, each target with its reason to run.</summary>
+/// <summary>--plan: the execution plan in order, each target with its reason to run (or why it is skipped).</summary>
 internal static class PlanText
 {
-    public static string Render(IReadOnlyList<PlannedTarget> plan)
+    /// <param name="missing">Flags of required parameters that have no value, per target.</param>
+    public static string Render(IReadOnlyList<PlannedTarget> plan, Func<ExecutableTarget, IEnumerable<string>> missing)
     {
         var sb = new StringBuilder("Execution plan:\n");
         var width = plan.Count == 0 ? 0 : plan.Max(p => p.Target.Name.Length);
         for (var i = 0; i < plan.Count; i++)
         {
             var (t, reason) = (plan[i].Target, plan[i].Reason);
-            var state = t.Status == TargetStatus.Skipped ? $"skipped ({t.SkipReason})" : t.Status == TargetStatus.Succeeded ? "succeeded in the last run (--continue)" : reason;
+            var state = t.Status switch
+            {
+                TargetStatus.Skipped => $"skipped ({t.SkipReason})",
+                TargetStatus.Succeeded => "succeeded in the last run (--continue)",
+                _ => reason + string.Concat(missing(t).Select(flag => $"; needs {flag} (not set)")),
+            };
             sb.Append($"  {i + 1}. {t.Name.PadRight(width)}  {state}\n");
         }
         return sb.ToString();

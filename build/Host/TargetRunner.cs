@@ -74,6 +74,8 @@ internal static class TargetRunner
             t.Status = TargetStatus.Failed;
             var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
             Log.Error("Target {Target:l} failed: {Message:l}", t.Name, error.Message);
+            if (NukeBuild.Host == HostKind.GitHubActions)
+                console.WriteLine($"::error title=Target {t.Name} failed::{SecretMasker.Mask(error.Message).ReplaceLineEndings(" ")}");
             Log.Debug(error, "Details");
             return false;
         }

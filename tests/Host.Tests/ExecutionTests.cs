@@ -144,6 +144,15 @@ public class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void On_GitHub_Actions_a_failed_target_is_an_error_annotation()
+    {
+        _host.Environment["GITHUB_ACTIONS"] = "true";
+        var exitCode = _host.Run(new SampleBuild { TestsPass = false }, SampleBuild.DefaultTargets, "Test");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("::error title=Target Test failed::3 tests failed\n", _host.Output);
+    }
+
+    [Fact]
     public void The_summary_has_a_row_per_target_with_notes_and_a_total()
     {
         var (_, _) = _host.RunSample("Pack", "--flavors", "mint-chip", "vanilla");

@@ -185,4 +185,15 @@ public class ParameterBindingTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Contains("Parameter --registry takes one value but --registry gave 2: 'a b'; quote a value with spaces", _host.Output);
     }
+
+    [Fact]
+    public void A_parameters_file_key_that_names_no_parameter_warns_with_the_closest_name()
+    {
+        _host.WriteParameters("parameters.json", """{ "$schema": "./build.schema.json", "Registy": "typo", "registry": "wrong case" }""");
+        var (exitCode, build) = _host.RunSample("Compile");
+        Assert.Equal(0, exitCode);
+        Assert.Equal("localhost:5000", build.Registry);
+        Assert.Contains("WRN: .nuke/parameters.json sets 'Registy', which is not a parameter; did you mean 'Registry'? Keys are case-sensitive.", _host.Output);
+        Assert.Contains("WRN: .nuke/parameters.json sets 'registry', which is not a parameter; did you mean 'Registry'?", _host.Output);
+    }
 }
