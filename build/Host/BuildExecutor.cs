@@ -153,10 +153,10 @@ internal static class BuildExecutor
     private static void ThrowOnMissingRequirements(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters)
     {
         foreach (var t in plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None))
-            if (MissingRequirements(t, parameters).FirstOrDefault() is { } missing)
-                throw new BuildInputException(missing.Parameter is { } p
-                    ? $"Target '{t.Name}' requires parameter '{p.Name}': pass {p.Flag} <value> or set {p.EnvironmentVariable}."
-                    : $"Target '{t.Name}' requires '{missing.Member}' to have a value.");
+        foreach (var missing in MissingRequirements(t, parameters))
+            throw new BuildInputException(missing.Parameter is { } p
+                ? $"Target '{t.Name}' requires parameter '{p.Name}': pass {p.Flag} <value> or set {p.EnvironmentVariable}."
+                : $"Target '{t.Name}' requires '{missing.Member}' to have a value.");
     }
 
     private static IEnumerable<(string Member, ParameterMember? Parameter)> MissingRequirements(ExecutableTarget t, IReadOnlyList<ParameterMember> parameters) =>

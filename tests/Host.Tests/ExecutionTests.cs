@@ -62,6 +62,25 @@ public class ExecutionTests : IDisposable
         Assert.Equal("ERROR: Target 'Publish' requires parameter 'Password': pass --password <value> or set PASSWORD.", _host.Output.Trim());
     }
 
+    private sealed class RequiresBuild : NukeBuild
+    {
+        [Parameter("Labels")] readonly string[] Labels = [];
+        public string? Computed;
+        Target Tag => _ => _.Requires(() => Labels).Executes(() => { });
+        Target Sign => _ => _.Requires(() => Computed).Executes(() => { });
+    }
+
+    [Fact]
+    public void Requires_treats_empty_arrays_as_missing_and_accepts_members_that_are_not_parameters()
+    {
+        Assert.Equal(2, _host.Run(new RequiresBuild(), [], "Tag"));
+        Assert.Equal("ERROR: Target 'Tag' requires parameter 'Labels': pass --labels <value> or set LABELS.", _host.Output.Trim());
+        Assert.Equal(0, _host.Run(new RequiresBuild(), [], "Tag", "--labels", "a"));
+        Assert.Equal(2, _host.Run(new RequiresBuild(), [], "Sign"));
+        Assert.Equal("ERROR: Target 'Sign' requires 'Computed' to have a value.", _host.Output.Trim());
+        Assert.Equal(0, _host.Run(new RequiresBuild { Computed = "x" }, [], "Sign"));
+    }
+
     [Fact]
     public void A_false_dynamic_condition_skips_just_before_the_target_would_run()
     {
