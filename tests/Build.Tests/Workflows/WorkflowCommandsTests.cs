@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace WorkflowTests;
+
+/// <summary>
+/// Every `./build.sh ...` a workflow runs is accepted by the real build: the built build assembly plans it
+/// (`--plan`: parses targets and parameters, runs nothing), with sample values for what env: holds in CI.
+/// A renamed target or parameter fails here, not on GitHub.
+/// </summary>
+public partial class WorkflowCommandsTests
+{
+    public static TheoryData<string, string> Commands()
+    {
+        var data = new TheoryData<string, string>();
+        var workflows = WorkflowTestSupport.Generated().Select(w => (w.FileName, w.Text))
+            .Concat(WorkflowTestSupport.MatrixVariants().Select(v => ("variant:" + v.Name, v.Workflow.Text)));
+        foreach (var (name, text) in workflows)
+        foreach (var job in Yaml.Parse(text)["jobs"].Keys)
+        foreach (var step in Yaml.Parse(text)["jobs"][job]["steps"].Items.Where(s => s["run"].Text?.StartsWith("./build.sh ") == true))
+        {
+            var arguments = Arguments(step);
+            if (data.All(row => (string)row[1] != arguments)) data.Add($"{name} {job}: {step["name"].Text}", arguments);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void The_build_accepts_the_command(string step, string arguments)
+    {
+        var (exitCode, output) = Plan(arguments);
+        Assert.True(exitCode == 0, $"{step}: `./build.sh {arguments} --plan` exited {exitCode}:\n{output}");
+        Assert.Contains("Execution plan", output);
+    }
+
+    [Fact]
+    public void An_unknown_parameter_fails_the_plan()
+    {
+        var (exitCode, output) = Plan("Bake --no-such-parameter x");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("no-such-parameter", output);
+    }
+
+    // "$NAME" on the command line is replaced by a sample of what env: sets NAME to in CI.
+    private static string Arguments(Yaml step) =>
+        EnvReference().Replace(step["run"].Text!["./build.sh ".Length..].Trim(), m => Sample(step["env"][m.Groups[1].Value].Text
+            ?? throw new InvalidOperationException($"{m.Value} is used but not set in the step's env:")));
+
+    private static string Sample(string expression) => expression switch
+    {
+        "${{ matrix.permutation }}" => Permutation.All[0].Id,
+        "${{ matrix.platform }}" => "linux/arm64",
+        "${{ inputs.dry-run || false }}" => "true",
+        "${{ inputs.manifest }}" => "artifacts/manifest.json",
+        _ when expression.StartsWith("ghcr.io/${{ github.repository_owner }}") => expression.Replace("${{ github.repository_owner }}", "octo-org"),
+        _ => throw new InvalidOperationException($"No sample value for `{expression}`; add one to {nameof(WorkflowCommandsTests)}.{nameof(Sample)}."),
+    };
+
+    private static (int ExitCode, string Output) Plan(string arguments)
+    {
+        var assembly = Path.Combine(AppContext.BaseDirectory, "_build.dll");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            WorkingDirectory = WorkflowTestSupport.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
+        foreach (var flag in new[] { "--plan", "--no-logo", "--root", WorkflowTestSupport.RepoRoot }) start.ArgumentList.Add(flag);
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("GITHUB_") || n.StartsWith("NUKE_")))
+            start.Environment.Remove(name);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+
+    [GeneratedRegex(@"""\$([A-Z_][A-Z0-9_]*)""")]
+    private static partial Regex EnvReference();
+}
