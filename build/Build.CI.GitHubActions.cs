@@ -27,7 +27,8 @@ using Serilog;
     OnWorkflowDispatch = true,
     InvokedTargets = new[] { nameof(Rollback) },
     WritePermissions = new[] { "packages" },
-    RegistryLogin = true)]
+    RegistryLogin = true,
+    InstallCosign = true)]
 [GitHubActionsInput("rollback", "manifest", WorkflowInputType.String,
     "Path in this checkout of the last-known-good manifest.json to roll the mutable tags back to", Required = true)]
 partial class Build
@@ -36,14 +37,8 @@ partial class Build
         .Description("Regenerate .github/workflows/*.yml from the attributes on the build class")
         .Executes(() =>
         {
-            foreach (var workflow in WorkflowGenerator.Generate(typeof(Build), Permutation.All))
-            {
-                var path = RootDirectory / workflow.RelativePath;
-                var current = File.Exists(path) ? File.ReadAllText(path) : null;
-                if (current == workflow.Text) { Log.Information("{Path} is up to date", workflow.RelativePath); continue; }
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.WriteAllText(path, workflow.Text);
-                Log.Information("{Path} {Change}", workflow.RelativePath, current is null ? "created" : "updated");
-            }
+            var workflows = WorkflowGenerator.Generate(typeof(Build), Permutation.All);
+            foreach (var (file, change) in WorkflowFiles.Write(RootDirectory / ".github" / "workflows", workflows))
+                Log.Information(".github/workflows/{File} {Change}", file, change.ToString().ToLowerInvariant());
         });
 }

@@ -82,6 +82,9 @@ public sealed class GitHubActionsAttribute(string name) : GitHubActionsWorkflowA
 
     /// <summary>Logs in to the registry's host with GITHUB_TOKEN (through env:) before the build step.</summary>
     public bool RegistryLogin { get; set; }
+
+    /// <summary>Installs cosign (pinned installer) for targets that sign or verify signatures.</summary>
+    public bool InstallCosign { get; set; }
 }
 
 /// <summary>A workflow_dispatch input of the workflow named <see cref="Workflow"/>, passed to the build as `--&lt;name&gt;` through env:.</summary>

@@ -16,6 +16,7 @@ public static class TargetWorkflowFactory
 
         var steps = new List<Step> { CommonSteps.Checkout(), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache() };
         if (GitHubActionsWorkflowAttribute.IsSelfHosted(a.RunsOn)) steps.Add(CommonSteps.RunnerHygiene());
+        if (a.InstallCosign) steps.Add(CommonSteps.SetupCosign());
         if (a.RegistryLogin) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         var parameters = inputs.Select(i => (i.Parameter, InputValue(i))).ToList();
         parameters.Add((a.RegistryParameter, a.Registry));
