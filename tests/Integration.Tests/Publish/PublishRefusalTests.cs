@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Publish;
+
+/// <summary>Bad input is refused with the exact reason before anything is pushed (one Manifest run, several refusals).</summary>
+public class PublishRefusalTests(ITestOutputHelper output) : PublishTest(output)
+{
+    [IntegrationFact]
+    public async Task Altered_archives_and_bad_manifests_are_refused_before_anything_is_pushed()
+    {
+        Assert.True((await RunBuildAsync(PipelineArguments("Manifest"))).Succeeded, "Manifest failed");
+        var pristine = File.ReadAllText(ManifestPath);
+
+        // One changed byte in an archive.
+        var archive = Path.Combine(ArtifactsDirectory, "images", "gcc15-clang20.tar");
+        var bytes = File.ReadAllBytes(archive);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(archive, bytes);
+        var altered = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.NotEqual(0, altered.ExitCode);
+        Assert.Contains($"Publish refused before pushing anything: gcc15-clang20: archive {archive} has digest sha256:", altered.Output);
+        Assert.Contains("but the manifest records sha256:", altered.Output);
+        bytes[bytes.Length / 2] ^= 0x01;
+        File.WriteAllBytes(archive, bytes);
+
+        // A manifest that fails its schema, and one naming a permutation the build does not know.
+        var node = JsonNode.Parse(pristine)!;
+        node["permutations"]![0]!["digest"] = "sha256:not-a-digest";
+        File.WriteAllText(ManifestPath, node.ToJsonString());
+        var invalid = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.NotEqual(0, invalid.ExitCode);
+        Assert.Contains("fails schema manifest.v1.schema.json: PatternMismatch at #/permutations[0].digest", invalid.Output);
+
+        File.WriteAllText(ManifestPath, pristine.Replace("\"id\": \"gcc14-clang20\"", "\"id\": \"gcc13-clang19\""));
+        var unknown = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("names unknown permutation 'gcc13-clang19'", unknown.Output);
+
+        // A missing archive.
+        File.WriteAllText(ManifestPath, pristine);
+        File.Move(archive, archive + ".moved");
+        var missing = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains($"gcc15-clang20: archive {archive} named by the manifest is missing", missing.Output);
+
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Integration.Tests.Harness;
+using Xunit;
+
+namespace Integration.Tests.Publish;
+
+/// <summary>
+/// What the publish tests share: a cosign key pair made in the test's directory, the default-branch environment of a
+/// GitHub Actions push (so the tag policy gives tags), the fixture bake file, and a structural snapshot of the registry.
+/// </summary>
+public abstract class PublishTest : IntegrationTest
+{
+    protected const string Password = "it-cosign-pw-7f3a9c";
+    protected static readonly string[] TwoPermutations = ["gcc14-clang20", "gcc15-clang20"];
+
+    protected PublishTest(Xunit.Abstractions.ITestOutputHelper output) : base(output)
+    {
+        KeyPath = Path.Combine(WorkDirectory, "cosign.key");
+        PublicKeyPath = Path.Combine(WorkDirectory, "cosign.pub");
+        var generated = ProcessRunner.RunAsync("cosign", ["generate-key-pair"], WorkDirectory, new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = Password })
+            .GetAwaiter().GetResult();
+        Assert.True(generated.Succeeded && File.Exists(KeyPath), "cosign generate-key-pair failed: " + generated.Output);
+        foreach (var (name, value) in DefaultBranchEnvironment(HeadSha)) Build.Environment[name] = value;
+        Build.Environment["COSIGN_PASSWORD"] = Password;
+        Build.Environment["FIXTURE_STAMP"] = Registry.Namespace;
+        Build.Environment["TRIVY_TEST_DOUBLE_SBOM"] = RepoPaths.TrivySample("trivy-sbom-centos-7.cdx.json");
+    }
+
+    protected string KeyPath { get; }
+    protected string PublicKeyPath { get; }
+    protected string ManifestPath => Path.Combine(ArtifactsDirectory, "manifest.json");
+    protected string Repository => Registry.Repository();
+    protected static string HeadSha => Git("rev-parse", "HEAD");
+    protected static string ParentSha => Git("rev-parse", "HEAD~1");
+
+    protected static Dictionary<string, string?> DefaultBranchEnvironment(string sha) => new()
+    {
+        ["GITHUB_EVENT_NAME"] = "push", ["GITHUB_REF"] = "refs/heads/main", ["GITHUB_SHA"] = sha,
+        ["GITHUB_SERVER_URL"] = "https://github.com", ["GITHUB_REPOSITORY"] = "acme/devcontainer-pipeline",
+    };
+
+    /// <summary>The arguments of a pipeline run on the fixture into this test's registry namespace.</summary>
+    protected string[] PipelineArguments(string target, params string[] extra) =>
+    [
+        target, "--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
+        "--cosign-key", KeyPath, "--permutations", .. TwoPermutations, "--no-logo", .. extra,
+    ];
+
+    protected ReleaseManifest ReadManifest(string? path = null) => ManifestStore.Read(path ?? ManifestPath, Permutation.All.Select(p => p.Id));
+
+    protected Task<ProcessResult> CosignAsync(params string[] arguments) =>
+        RunToolAsync("cosign", [.. arguments.Take(1), "--key", PublicKeyPath, "--insecure-ignore-tlog", "--allow-http-registry", "--allow-insecure-registry", .. arguments.Skip(1)]);
+
+    /// <summary>Every tag of the test's repository and the digest it points at.</summary>
+    protected async Task<SortedDictionary<string, string>> TagDigestsAsync()
+    {
+        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var tag in await Registry.Client.TagsAsync(Registry.RepositoryPath()))
+            tags[tag] = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), tag))!.Digest;
+        return tags;
+    }
+
+    /// <summary>
+    /// The registry state a complete publish of <paramref name="manifest"/> must leave, independent of signature
+    /// randomness: each tag named by what it is (image tags by the manifest digest they must hold, cosign tags by
+    /// how many signatures / attestations they carry).
+    /// </summary>
+    protected async Task<IReadOnlyList<string>> ShapeAsync(ReleaseManifest manifest)
+    {
+        var shape = new List<string>();
+        foreach (var (tag, digest) in await TagDigestsAsync())
+        {
+            var owner = manifest.Permutations.FirstOrDefault(p => tag.StartsWith(p.Digest.Replace(':', '-'), StringComparison.Ordinal));
+            if (owner is not null)
+            {
+                var layers = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), tag))!.Json["layers"]!.AsArray().Count;
+                shape.Add($"{owner.Id}{tag[owner.Digest.Length..]} layers={layers}");
+            }
+            else shape.Add($"{tag} -> {manifest.Permutations.FirstOrDefault(p => p.Digest == digest)?.Id ?? digest}");
+        }
+        return shape.Order(StringComparer.Ordinal).ToList();
+    }
+
+    protected static IReadOnlyList<string> ExpectedShape(ReleaseManifest manifest) =>
+        manifest.Permutations.SelectMany(p => new[]
+            {
+                $"{p.Id}.att layers=2", $"{p.Id}.sig layers=1",
+            }.Concat(p.Tags.Select(t => $"{t.Reference[(t.Reference.LastIndexOf(':') + 1)..]} -> {p.Id}")))
+            .Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Runs the build and kills it (whole process tree) as soon as a line matching <paramref name="killOn"/> appears.</summary>
+    protected async Task<(bool Killed, string Output)> RunAndKillAsync(string[] arguments, string killOn)
+    {
+        var info = new ProcessStartInfo(BuildRunner.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
+        info.ArgumentList.Add(BuildRunner.BuildAssemblyPath);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.ArgumentList.Add("--artifacts");
+        info.ArgumentList.Add(ArtifactsDirectory);
+        foreach (var (name, value) in ToolchainEnvironment.Variables) info.Environment[name] = value;
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GITHUB_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(name);
+        foreach (var (name, value) in Build.Environment) if (value is null) info.Environment.Remove(name); else info.Environment[name] = value;
+        using var process = new Process { StartInfo = info };
+        var output = new System.Text.StringBuilder();
+        var killed = false;
+        void OnLine(string? line)
+        {
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            if (!killed && line.Contains(killOn, StringComparison.Ordinal))
+            {
+                killed = true;
+                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            }
+        }
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+        lock (output) return (killed, output.ToString());
+    }
+
+    static string Git(params string[] arguments)
+    {
+        var result = ProcessRunner.RunAsync("git", arguments, RepoPaths.Root).GetAwaiter().GetResult();
+        return result.Succeeded ? result.StandardOutput.Trim() : throw new InvalidOperationException("git failed: " + result.Output);
+    }
+}

@@ -1,0 +1,82 @@
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Publish;
+
+public class PublishTests(ITestOutputHelper output) : PublishTest(output)
+{
+    [IntegrationFact]
+    public async Task Clean_publish_of_two_permutations_is_verifiable_tagged_by_policy_and_a_rerun_changes_nothing()
+    {
+        var result = await RunBuildAsync(PipelineArguments("Publish"));
+        Assert.True(result.Succeeded, "Publish failed");
+        var manifest = ReadManifest();
+        Assert.Equal(TwoPermutations, manifest.Permutations.Select(p => p.Id));
+        foreach (var entry in manifest.Permutations)
+        {
+            // The registry holds exactly the index the manifest recorded, with both platforms at the recorded digests.
+            var index = await Registry.Client.ManifestAsync(Registry.RepositoryPath(), entry.Digest);
+            Assert.NotNull(index);
+            Assert.Equal(entry.Digest, index.Digest);
+            Assert.Equal(entry.Platforms.ToDictionary(p => p.Platform, p => p.Digest), index.PlatformDigests);
+            Assert.Equal(["linux/amd64", "linux/arm64"], entry.Platforms.Select(p => p.Platform));
+            // Tags exactly as the tag policy says for a default-branch push.
+            var expected = TagPolicy.TagsFor(Context(HeadSha), Repository, entry.Id);
+            Assert.Equal(expected.Select(t => (t.Reference, t.IsMutable)), entry.Tags.Select(t => (t.Reference, t.Mutable)));
+            Assert.Equal([$"{Repository}:{entry.Id}", $"{Repository}:{HeadSha}-{entry.Id}"], entry.Tags.Select(t => t.Reference));
+            // cosign verifies the signature and both attestations with the public key.
+            var reference = entry.DigestReference;
+            Assert.True((await CosignAsync("verify", reference)).Succeeded, "cosign verify failed for " + reference);
+            Assert.True((await CosignAsync("verify-attestation", "--type", "slsaprovenance1", reference)).Succeeded, "slsaprovenance1 attestation did not verify");
+            Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", reference)).Succeeded, "cyclonedx attestation did not verify");
+        }
+        Assert.Equal(ExpectedShape(manifest), await ShapeAsync(manifest));
+        Assert.DoesNotContain(Password, result.Output);
+
+        // Publishing the same manifest again changes nothing: no new signature, attestation or tag.
+        var before = await TagDigestsAsync();
+        var again = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.True(again.Succeeded, "re-run failed");
+        Assert.Equal(before, await TagDigestsAsync());
+        Assert.Contains("(0 change(s))", again.Output);
+        Assert.DoesNotContain(Password, again.Output);
+    }
+
+    [IntegrationFact]
+    public async Task A_publish_killed_right_after_its_first_push_is_completed_by_running_it_again()
+    {
+        var (killed, firstOutput) = await RunAndKillAsync(PipelineArguments("Publish"), "Pushed ");
+        Output.WriteLine(firstOutput);
+        Assert.True(killed, "the build never reached its first push");
+        var manifest = ReadManifest();
+        var first = manifest.Permutations[0];
+        Assert.NotNull(await Registry.Client.ManifestAsync(Registry.RepositoryPath(), first.Digest));
+        Assert.Empty((await Registry.Client.TagsAsync(Registry.RepositoryPath())).Where(t => manifest.Permutations.SelectMany(p => p.Tags).Any(x => x.Reference.EndsWith(":" + t))));
+
+        // Re-running the whole pipeline rebuilds the same digests (SOURCE_DATE_EPOCH) and finishes the publication.
+        var rerun = await RunBuildAsync(PipelineArguments("Publish"));
+        Assert.True(rerun.Succeeded, "re-run failed");
+        var rebuilt = ReadManifest();
+        Assert.Equal(manifest.Permutations.Select(p => p.Digest), rebuilt.Permutations.Select(p => p.Digest));
+        Assert.Equal(ExpectedShape(rebuilt), await ShapeAsync(rebuilt));
+        foreach (var entry in rebuilt.Permutations)
+            Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", entry.DigestReference)).Succeeded);
+    }
+
+    [IntegrationFact]
+    public async Task A_critical_finding_blocks_publish_naming_permutation_and_finding_and_nothing_reaches_the_registry()
+    {
+        Build.Environment["TRIVY_TEST_DOUBLE_FINDINGS"] = RepoPaths.TrivySample("trivy-report-alpine-39.json");
+        Build.Environment["TRIVY_TEST_DOUBLE_FINDINGS_MATCH"] = "gcc15-clang20";
+        var result = await RunBuildAsync(PipelineArguments("Publish"));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Scan gate failed for gcc15-clang20: 2 finding(s) at CRITICAL/HIGH: CVE-2019-14697 (CRITICAL, musl", result.Output);
+        Assert.DoesNotContain("Scan gate failed for gcc14-clang20", result.Output);
+        Assert.Contains("| gcc15-clang20 | 2 | 0 | 4 | 0 | 0 | CRITICAL,HIGH | **FAIL** |", File.ReadAllText(Path.Combine(ArtifactsDirectory, "summary.md")));
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
+    }
+
+    static BuildContext Context(string sha) =>
+        BuildContext.FromGitHub(name => DefaultBranchEnvironment(sha).GetValueOrDefault(name), null, null, "main");
+}
