@@ -1,11 +1,23 @@
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
 
 /// <summary>Reads what the static bake file says (via <c>bake --print</c>) and resolves each BASE_IMAGE to a digest.</summary>
 public static class BakeInputs
 {
     public static async Task<IReadOnlyDictionary<string, BaseImage>> ResolveBaseImagesAsync(string bakeFile, IReadOnlyList<Permutation> permutations, string? builder)
     {
-        var definition = await DockerBuildx.PrintAsync(new BakeSettings { Files = [bakeFile], Targets = permutations.Select(p => p.BakeTarget).ToList() });
+        BakeDefinition definition;
+        try
+        {
+            definition = await DockerBuildx.PrintAsync(new BakeSettings { Files = [bakeFile], Targets = permutations.Select(p => p.BakeTarget).ToList() });
+        }
+        catch (ToolFailedException e)
+        {
+            var missing = permutations.FirstOrDefault(p => e.Message.Contains($"failed to find target {p.BakeTarget}", StringComparison.Ordinal));
+            throw new BuildInputException(missing is not null
+                ? $"{bakeFile} has no target '{missing.BakeTarget}'; add it (and 'validate-{missing.Id}') or drop it from --permutations."
+                : $"docker buildx bake cannot read {bakeFile} ({e.Message}); fix the bake file.");
+        }
         var resolved = new Dictionary<string, BaseImage>();
         var digests = new Dictionary<string, string>();
         foreach (var p in permutations)

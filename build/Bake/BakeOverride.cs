@@ -18,7 +18,9 @@ public static class BakeOverride
             {
                 ["args"] = args,
                 ["platforms"] = Array(p.Platforms),
-                ["tags"] = Array(p.Tags.Select(t => t.Reference)),
+                // No names in the archive: the oci exporter writes one index.json entry per tag, and an archive must
+                // hold exactly one image. Publish applies the TagPolicy's tags (bake-plan.txt lists them) by digest.
+                ["tags"] = Array([]),
                 ["labels"] = new JsonObject(p.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))),
                 ["annotations"] = Array(p.Annotations),
                 ["cache-from"] = Array(p.Cache.From),

@@ -1,0 +1,64 @@
+using System.Formats.Tar;
+using System.Text.Json.Nodes;
+using Integration.Tests.Harness;
+using Xunit;
+
+namespace Integration.Tests.Bake;
+
+/// <summary>Shared steps of the Bake/Validate integration tests: run the build on the fixture, read what it wrote.</summary>
+public abstract class BakeScenario(Xunit.Abstractions.ITestOutputHelper output) : IntegrationTest(output)
+{
+    protected string CacheRepositoryPath => Registry.RepositoryPath("devcontainer-cache");
+
+    /// <summary>Runs the build on the fixture in this test's registry namespace, artifacts directory and cache stamp.</summary>
+    protected Task<ProcessResult> RunOnFixtureAsync(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
+    {
+        var variables = new Dictionary<string, string?>(ColdCache.Environment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) variables[name] = value;
+        return Build.RunAsync(
+            [.. arguments, "--bake-file", Path.GetRelativePath(RepoPaths.Root, RepoPaths.FixtureBakeFile), "--registry", Registry.Prefix,
+             "--artifacts", ArtifactsDirectory, "--no-logo"],
+            null, variables, null);
+    }
+
+    protected string Archive(string id) => Path.Combine(ArtifactsDirectory, "images", id + ".tar");
+
+    protected async Task<IReadOnlyDictionary<string, string>> CacheTagDigestsAsync()
+    {
+        var digests = new Dictionary<string, string>();
+        foreach (var tag in await Registry.Client.TagsAsync(CacheRepositoryPath))
+            digests[tag] = (await Registry.Client.ManifestAsync(CacheRepositoryPath, tag))!.Digest;
+        return digests;
+    }
+
+    /// <summary>The image config of one platform inside an OCI archive (labels live there).</summary>
+    protected static JsonObject ImageConfig(string archive, string platform)
+    {
+        var blobs = ReadBlobs(archive);
+        var index = JsonNode.Parse(blobs["index.json"])!["manifests"]![0]!["digest"]!.GetValue<string>();
+        var imageIndex = JsonNode.Parse(blobs[index])!["manifests"]!.AsArray();
+        var manifest = imageIndex.Single(m => $"{m!["platform"]!["os"]}/{m["platform"]!["architecture"]}" == platform)!["digest"]!.GetValue<string>();
+        var config = JsonNode.Parse(blobs[manifest])!["config"]!["digest"]!.GetValue<string>();
+        return JsonNode.Parse(blobs[config])!.AsObject();
+    }
+
+    static Dictionary<string, byte[]> ReadBlobs(string archive)
+    {
+        var entries = new Dictionary<string, byte[]>();
+        using var stream = File.OpenRead(archive);
+        using var reader = new TarReader(stream);
+        while (reader.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is null) continue;
+            var name = entry.Name.TrimStart('.', '/');
+            if (entry.Length > 1_000_000 || !(name == "index.json" || name.StartsWith("blobs/sha256/", StringComparison.Ordinal))) continue;
+            using var buffer = new MemoryStream();
+            entry.DataStream.CopyTo(buffer);
+            entries[name == "index.json" ? name : "sha256:" + name["blobs/sha256/".Length..]] = buffer.ToArray();
+        }
+        return entries;
+    }
+
+    protected static void AssertSucceeded(ProcessResult result, string what) =>
+        Assert.True(result.Succeeded, $"{what} failed with exit code {result.ExitCode}; see the test output.");
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Bake;
+
+public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
+{
+    [IntegrationFact]
+    public async Task One_bake_builds_two_permutations_for_two_platforms_into_archives_with_commit_time_labels()
+    {
+        var result = await RunOnFixtureAsync(GitHubEvent.Push(WorkDirectory, branch: "feature"), "Bake", "--permutations", "gcc14-clang20", "gcc15-clangp2996", "--cache", "none");
+        AssertSucceeded(result, "Bake");
+
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake-metadata.json")))!;
+        foreach (var id in new[] { "gcc14-clang20", "gcc15-clangp2996" })
+        {
+            Assert.Equal(["linux/amd64", "linux/arm64"], OciArchiveReader.Platforms(Archive(id)).Order(StringComparer.Ordinal));
+            Assert.Equal(metadata[id]!["containerimage.digest"]!.GetValue<string>(), OciArchiveReader.IndexDigest(Archive(id)));
+            foreach (var platform in new[] { "linux/amd64", "linux/arm64" })
+            {
+                var labels = ImageConfig(Archive(id), platform)["config"]!["Labels"]!;
+                Assert.Equal(GitHubEvent.CommitTimestamp, labels["org.opencontainers.image.created"]!.GetValue<string>());
+                Assert.Equal(GitHubEvent.Sha, labels["org.opencontainers.image.revision"]!.GetValue<string>());
+                Assert.Equal("https://github.com/acme/devcontainers", labels["org.opencontainers.image.source"]!.GetValue<string>());
+                Assert.StartsWith("sha256:", labels["org.opencontainers.image.base.digest"]!.GetValue<string>());
+                Assert.Equal(id, labels["dev.fixture.permutation"]!.GetValue<string>());
+            }
+            Assert.Equal(GitHubEvent.CommitTimestamp, ImageConfig(Archive(id), "linux/amd64")["created"]!.GetValue<string>().Replace(".000000000", ""));
+        }
+        Assert.False(File.Exists(Archive("gcc15-clang20")), "an unselected permutation was built");
+
+        // Everything decided is in artifacts/: the override bake used and the plan.
+        var overrideFile = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake.override.json")))!["target"]!;
+        Assert.Equal($"type=oci,dest={Archive("gcc14-clang20")}", overrideFile["gcc14-clang20"]!["output"]![0]!.GetValue<string>());
+        var plan = File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake-plan.txt"));
+        Assert.Contains("mode=Local", plan);
+        Assert.Contains("tags: none", plan);
+        Assert.Contains("Bake plan", result.Output);
+        Assert.Empty(await Registry.Client.TagsAsync(CacheRepositoryPath));
+    }
+
+    [IntegrationFact]
+    public async Task A_bake_file_without_the_selected_permutation_is_refused_in_one_line()
+    {
+        var broken = Path.Combine(WorkDirectory, "fixture");
+        Directory.CreateDirectory(broken);
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Fixture, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(broken, Path.GetRelativePath(RepoPaths.Fixture, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var hcl = Path.Combine(broken, "docker-bake.hcl");
+        File.WriteAllText(hcl, File.ReadAllText(hcl).Replace("target \"gcc15-clang20\"", "target \"gcc15-clang21\""));
+        var result = await Build.RunAsync(["Bake", "--bake-file", hcl, "--permutations", "gcc15-clang20", "--registry", Registry.Prefix,
+            "--artifacts", ArtifactsDirectory, "--cache", "none"], null, null, null);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"Target Bake failed: {hcl} has no target 'gcc15-clang20'; add it", result.Output);
+    }
+}

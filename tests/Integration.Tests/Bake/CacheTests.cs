@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Bake;
+
+public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
+{
+    const string Id = "gcc14-clang20";
+
+    [IntegrationFact]
+    public async Task Pull_request_bake_leaves_the_main_cache_alone_and_writes_only_its_own_scope()
+    {
+        AssertSucceeded(await RunOnFixtureAsync(GitHubEvent.Push(WorkDirectory), "Bake", "--permutations", Id), "default-branch Bake");
+        var main = await CacheTagDigestsAsync();
+        Assert.Equal([$"{Id}-main"], main.Keys);
+
+        // The pull request changes the image (another stamp), so its cache differs from main's.
+        var pullRequest = GitHubEvent.PullRequest(WorkDirectory, 7);
+        pullRequest["FIXTURE_STAMP"] = ColdCache.Stamp + "-pr";
+        AssertSucceeded(await RunOnFixtureAsync(pullRequest, "Bake", "--permutations", Id), "pull-request Bake");
+        var after = await CacheTagDigestsAsync();
+        Assert.Equal([$"{Id}-main", $"{Id}-pr-7"], after.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(main[$"{Id}-main"], after[$"{Id}-main"]);
+        Assert.NotEqual(after[$"{Id}-main"], after[$"{Id}-pr-7"]);
+        Assert.Empty(await Registry.Client.TagsAsync(Registry.RepositoryPath()));
+
+        // From a fork: reads, writes nothing at all.
+        var fork = GitHubEvent.PullRequest(WorkDirectory, 8, fromFork: true);
+        fork["FIXTURE_STAMP"] = ColdCache.Stamp + "-fork";
+        AssertSucceeded(await RunOnFixtureAsync(fork, "Bake", "--permutations", Id), "fork pull-request Bake");
+        Assert.Equal(after, await CacheTagDigestsAsync());
+    }
+
+    [IntegrationFact]
+    public async Task Default_branch_bake_on_a_fresh_builder_reuses_the_registry_cache()
+    {
+        var push = GitHubEvent.Push(WorkDirectory);
+        AssertSucceeded(await RunOnFixtureAsync(push, "Bake", "--permutations", Id), "first default-branch Bake");
+        var firstDigest = OciArchiveReader.IndexDigest(Archive(Id));
+        File.Delete(Archive(Id));
+
+        await using var fresh = await FreshDockerEngine.StartAsync();
+        var usage = await ProcessRunner.RunAsync("docker", ["buildx", "du"], environment: fresh.Environment);
+        Assert.Matches(@"Total:\s+0B", usage.StandardOutput);
+
+        foreach (var (name, value) in fresh.Environment) push[name] = value;
+        var second = await RunOnFixtureAsync(push, "Bake", "--permutations", Id);
+        AssertSucceeded(second, "Bake on a fresh engine");
+
+        // The fixture's RUN step (this test's stamp: no other build ever had its cache key) came from the registry
+        // cache on both platforms: the fresh engine never ran it, and the result is the identical image.
+        foreach (var platform in new[] { "linux/amd64", "linux/arm64" })
+        {
+            var step = Regex.Match(second.Output, $@"#(\d+) \[{Regex.Escape(platform)} image \d+/\d+\] RUN set -e");
+            Assert.True(step.Success, $"no RUN step for {platform} in the output");
+            Assert.Matches($@"#{step.Groups[1].Value} CACHED", second.Output);
+        }
+        Assert.Contains($"importing cache manifest from {Registry.Prefix}/devcontainer-cache:{Id}-main", second.Output);
+        Assert.Equal(firstDigest, OciArchiveReader.IndexDigest(Archive(Id)));
+    }
+}
