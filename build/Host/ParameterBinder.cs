@@ -43,7 +43,7 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
             .ToList();
 }
 
-/// <summary>Raw text for a parameter and where it came from (named in error messages).</summary>
+/// <summary>Raw text for a parameter and where it came from (named in error messages), e.g. " from environment variable X"; empty for the command line.</summary>
 internal sealed record RawValue(string[] Values, string Source);
 
 /// <summary>
@@ -61,14 +61,14 @@ internal sealed class ParameterBinder(
     public RawValue? Lookup(string name, bool isArray)
     {
         if (arguments.Parameters.TryGetValue(ParsedArguments.Normalize(name), out var cli))
-            return new RawValue(cli, arguments.Spellings[ParsedArguments.Normalize(name)]);
+            return new RawValue(cli, "");
         if (LookupEnvironment(name) is var (variable, text))
-            return new RawValue(isArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text], $"environment variable {variable}");
+            return new RawValue(isArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text], $" from environment variable {variable}");
         foreach (var (file, values) in parameterFiles.Reverse())
             if (values.TryGetValue(name, out var element))
                 return new RawValue(
                     element.ValueKind == JsonValueKind.Array ? element.EnumerateArray().Select(JsonText).ToArray() : [JsonText(element)],
-                    $"{file} ({name})");
+                    $" from {file}");
         return null;
     }
 
@@ -114,15 +114,16 @@ internal sealed class ParameterBinder(
         }
         if (type == typeof(bool) && raw.Values.Length == 0) return true;
         if (raw.Values.Length == 0)
-            throw new BuildInputException($"Parameter {parameter.Flag} needs a value ({raw.Source} gave none): {parameter.Flag} <{HelpText.TypeText(parameter.Type)}>.");
+            throw new BuildInputException($"Parameter {parameter.Flag} needs a value{raw.Source}: {parameter.Flag} <{HelpText.TypeText(parameter.Type)}>.");
         if (raw.Values.Length != 1)
-            throw new BuildInputException($"Parameter {parameter.Flag} takes one value but {raw.Source} gave {raw.Values.Length}: '{string.Join(" ", raw.Values)}'; quote a value with spaces, and put targets before the first parameter.");
+            throw new BuildInputException($"Parameter {parameter.Flag} takes one value but got {raw.Values.Length}{raw.Source}: '{string.Join(" ", raw.Values)}'; quote a value with spaces, and put targets before the first parameter.");
         return ConvertScalar(raw.Values[0], type, parameter, raw.Source);
     }
 
     private static object ConvertScalar(string text, Type type, ParameterMember parameter, string source)
     {
-        string Bad(string expected) => $"Parameter {parameter.Flag} got '{(parameter.IsSecret ? "****" : text)}' from {source} but expects {expected}.";
+        string Bad(string expected) => $"Parameter {parameter.Flag} got '{(parameter.IsSecret ? "****" : text)}'{source} but expects {expected}.";
+        string OneOf(IReadOnlyList<string> values) => $"one of {string.Join(", ", values)} (did you mean '{Suggestions.Closest(text, values)}'?)";
         if (type == typeof(string)) return text;
         if (type == typeof(bool))
             return bool.TryParse(text, out var b) ? b : throw new BuildInputException(Bad("true or false"));
@@ -133,9 +134,9 @@ internal sealed class ParameterBinder(
         if (type.IsEnum)
             return Enum.GetNames(type).FirstOrDefault(n => ParsedArguments.Normalize(n) == ParsedArguments.Normalize(text)) is { } name
                 ? Enum.Parse(type, name)
-                : throw new BuildInputException(Bad("one of " + string.Join(", ", HelpText.AllowedValues(type)!)));
+                : throw new BuildInputException(Bad(OneOf(HelpText.AllowedValues(type)!)));
         if (typeof(Enumeration).IsAssignableFrom(type))
-            return Enumeration.TryParse(type, text, out var v) ? v! : throw new BuildInputException(Bad("one of " + string.Join(", ", HelpText.AllowedValues(type)!)));
+            return Enumeration.TryParse(type, text, out var v) ? v! : throw new BuildInputException(Bad(OneOf(HelpText.AllowedValues(type)!)));
         throw new BuildConfigurationException($"Parameter {parameter.Flag} has type {type.Name}, which the build host cannot bind; use string, bool, int, TimeSpan, an enum, an Enumeration or an array of those.");
     }
 

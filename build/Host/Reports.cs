@@ -10,7 +10,7 @@ internal static class HelpText
     {
         var sb = new StringBuilder("Targets (with their direct dependencies):\n\n");
         var listed = targets.Where(t => t.Listed).OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ToList();
-        var width = listed.Max(t => t.Name.Length + (t.IsDefault ? " (default)".Length : 0));
+        var width = listed.Select(t => t.Name.Length + (t.IsDefault ? " (default)".Length : 0)).DefaultIfEmpty(0).Max();
         foreach (var t in listed)
         {
             var name = t.Name + (t.IsDefault ? " (default)" : "");

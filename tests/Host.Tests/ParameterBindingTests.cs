@@ -149,12 +149,12 @@ public class ParameterBindingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--retries", "many", "ERROR: Parameter --retries got 'many' from --retries but expects a whole number.")]
+    [InlineData("--retries", "many", "ERROR: Parameter --retries got 'many' but expects a whole number.")]
     [InlineData("--push", "yes", null)]
-    [InlineData("--timeout", "soon", "ERROR: Parameter --timeout got 'soon' from --timeout but expects a duration such as 90s, 10m, 2h or 00:10:00.")]
-    [InlineData("--channel", "nightly", "ERROR: Parameter --channel got 'nightly' from --channel but expects one of Preview, Stable.")]
-    [InlineData("--flavors", "lemon", "ERROR: Parameter --flavors got 'lemon' from --flavors but expects one of chocolate, mint-chip, vanilla.")]
-    [InlineData("--retries", null, "ERROR: Parameter --retries needs a value (--retries gave none): --retries <int>.")]
+    [InlineData("--timeout", "soon", "ERROR: Parameter --timeout got 'soon' but expects a duration such as 90s, 10m, 2h or 00:10:00.")]
+    [InlineData("--channel", "nightly", "ERROR: Parameter --channel got 'nightly' but expects one of Preview, Stable (did you mean 'Stable'?).")]
+    [InlineData("--flavors", "mint", "ERROR: Parameter --flavors got 'mint' but expects one of chocolate, mint-chip, vanilla (did you mean 'mint-chip'?).")]
+    [InlineData("--retries", null, "ERROR: Parameter --retries needs a value: --retries <int>.")]
     public void A_bad_value_is_one_line_naming_the_flag_and_the_expected_values(string flag, string? value, string? expected)
     {
         var (exitCode, build) = _host.RunSample(value is null ? [flag] : [flag, value]);
@@ -171,11 +171,27 @@ public class ParameterBindingTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_value_from_the_environment_names_the_variable()
+    public void A_bad_value_from_the_environment_or_a_file_names_where_it_came_from()
     {
         _host.Environment["NUKE_RETRIES"] = "lots";
         _host.RunSample();
         Assert.Equal("ERROR: Parameter --retries got 'lots' from environment variable NUKE_RETRIES but expects a whole number.", _host.Output.Trim());
+        _host.Environment.Clear();
+        _host.WriteParameters("parameters.ci.json", """{ "Push": "maybe" }""");
+        _host.RunSample("--profile", "ci");
+        Assert.Equal("ERROR: Parameter --push got 'maybe' from .nuke/parameters.ci.json but expects true or false.", _host.Output.Trim());
+    }
+
+    private sealed class SecretPinBuild : Pipeline.Host.NukeBuild
+    {
+        [Pipeline.Host.Parameter("A PIN")] [Pipeline.Host.Secret] readonly int Pin;
+    }
+
+    [Fact]
+    public void A_bad_secret_value_is_not_echoed()
+    {
+        Assert.Equal(2, _host.Run(new SecretPinBuild(), [], "--pin", "12x45-secret"));
+        Assert.Equal("ERROR: Parameter --pin got '****' but expects a whole number.", _host.Output.Trim());
     }
 
     [Fact]
@@ -183,7 +199,7 @@ public class ParameterBindingTests : IDisposable
     {
         var (exitCode, _) = _host.RunSample("--registry", "a", "b");
         Assert.Equal(2, exitCode);
-        Assert.Contains("Parameter --registry takes one value but --registry gave 2: 'a b'; quote a value with spaces", _host.Output);
+        Assert.Contains("Parameter --registry takes one value but got 2: 'a b'; quote a value with spaces", _host.Output);
     }
 
     [Fact]
