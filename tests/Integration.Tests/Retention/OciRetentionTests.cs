@@ -1,21 +1,17 @@
 using System.Text.Json;
+using Integration.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace Integration.Tests.Retention;
 
-public class OciRetentionTests(ITestOutputHelper output)
+/// <summary>Hand-made registry history: pull-request images, orphaned signatures and OCI 1.1 referrers, which the pipeline itself never pushes.</summary>
+public class OciRetentionTests(ITestOutputHelper output) : IntegrationTest(output)
 {
-    [Fact]
+    [IntegrationFact]
     public async Task Retention_deletes_exactly_the_planned_versions_and_every_kept_image_still_pulls_and_verifies()
     {
-        if (RetentionTools.Unavailable() is { } reason)
-        {
-            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", reason);
-            output.WriteLine("Skipped: " + reason);
-            return;
-        }
-        var scenario = new RetentionScenario();
+        var scenario = new RetentionScenario(Registry.RepositoryPath(), WorkDirectory);
         await scenario.CreateAsync();
         var d = scenario.Digests;
         var expected = new List<string>();
@@ -31,20 +27,18 @@ public class OciRetentionTests(ITestOutputHelper output)
         var prOldReferrersIndex = await RetentionTools.DigestAsync(scenario.Name, d["pr-old"].Replace(':', '-'));
         expected.AddRange(await RetentionTools.ChildrenAsync(scenario.Name, prOldReferrersIndex!)); // the OCI 1.1 signature manifest
 
-        var artifacts = Path.Combine(scenario.WorkDirectory, "artifacts");
-        string[] arguments = ["Retention", "--retention-repository", scenario.Repository, "--retention-policy", scenario.PolicyFile(), "--artifacts", artifacts];
-        var local = new Dictionary<string, string?> { ["CI"] = "", ["GITHUB_ACTIONS"] = "" };
+        var artifacts = ArtifactsDirectory;
+        string[] arguments = ["Retention", "--retention-repository", scenario.Repository, "--retention-policy", scenario.PolicyFile(), "--no-logo"];
+        Build.Environment["CI"] = null; // a developer's machine: no --dry-run means a dry run
 
         // A local run without --dry-run is a dry run: it lists exactly the expected deletions and deletes nothing.
-        var dry = await RetentionTools.RunBuildAsync(arguments, local);
-        output.WriteLine(dry.StandardOutput);
+        var dry = await RunBuildAsync(arguments);
         Assert.True(dry.Succeeded, dry.StandardOutput + dry.StandardError);
         Assert.Contains("dry run: nothing is deleted", dry.StandardOutput);
         Assert.Equal(expected.Order(), PlannedDeletions(artifacts).Order());
         Assert.Equal(tagsBefore.Order(), (await RetentionTools.TagsAsync(scenario.Name)).Order());
 
-        var real = await RetentionTools.RunBuildAsync([.. arguments, "--dry-run", "false"], local);
-        output.WriteLine(real.StandardOutput);
+        var real = await RunBuildAsync([.. arguments, "--dry-run", "false"]);
         Assert.True(real.Succeeded, real.StandardOutput + real.StandardError);
         foreach (var digest in expected)
             Assert.Null(await RetentionTools.DigestAsync(scenario.Name, digest));
@@ -62,7 +56,7 @@ public class OciRetentionTests(ITestOutputHelper output)
         Assert.True(await scenario.AttestationVerifiesAsync("release"), "the release's SBOM attestation no longer verifies");
 
         // Converged: a second run finds nothing to delete.
-        var again = await RetentionTools.RunBuildAsync(arguments, local);
+        var again = await RunBuildAsync(arguments);
         Assert.True(again.Succeeded, again.StandardOutput);
         Assert.Empty(PlannedDeletions(artifacts));
     }

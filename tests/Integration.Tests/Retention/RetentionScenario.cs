@@ -9,9 +9,12 @@ namespace Integration.Tests.Retention;
 internal sealed class RetentionScenario
 {
     public const string Permutation = "gcc15-clang20";
-    public readonly string Name = $"retention-{Guid.NewGuid():N}"[..22] + "/devcontainer";
-    public readonly string WorkDirectory = Directory.CreateTempSubdirectory("retention-it-").FullName;
+    public readonly string Name;
+    public readonly string WorkDirectory;
     public readonly Dictionary<string, string> Digests = new();
+
+    /// <param name="name">The repository path in the registry (the test's own namespace).</param>
+    public RetentionScenario(string name, string workDirectory) => (Name, WorkDirectory) = (name, workDirectory);
 
     public string Repository => $"{RetentionTools.Registry}/{Name}";
     public string KeyPath => Path.Combine(WorkDirectory, "cosign.key");
@@ -43,9 +46,11 @@ internal sealed class RetentionScenario
     {
         var epoch = DateTimeOffset.UtcNow.AddDays(-ageDays).ToUnixTimeSeconds().ToString();
         var tagArguments = tags.SelectMany(t => new[] { "--tag", $"{Repository}:{t}" });
-        await RetentionTools.RunCheckedAsync("docker", [
-            "buildx", "build", "--platform", "linux/amd64,linux/arm64", "--build-arg", $"MARK={image}-{Name}",
-            "--build-arg", $"SOURCE_DATE_EPOCH={epoch}", .. tagArguments, "--push", WorkDirectory]);
+        string[] build = ["buildx", "build", "--platform", "linux/amd64,linux/arm64", "--build-arg", $"MARK={image}-{Name}",
+            "--build-arg", $"SOURCE_DATE_EPOCH={epoch}", .. tagArguments, "--push", WorkDirectory];
+        // The shared registry answers an occasional 500 under parallel load; a push is idempotent, so try again.
+        for (var attempt = 1; !(await RetentionTools.RunAsync("docker", build)).Succeeded; attempt++)
+            if (attempt == 3) await RetentionTools.RunCheckedAsync("docker", build);
         Digests[image] = await RetentionTools.DigestAsync(Name, tags[0]) ?? throw new InvalidOperationException($"{image} was not pushed");
     }
 

@@ -4,23 +4,14 @@ using Pipeline.Host.Tooling;
 namespace Integration.Tests.Retention;
 
 /// <summary>
-/// Runs the real tools (docker buildx, cosign, skopeo, the built build) with the toolchain's environment,
+/// Runs the real tools (docker buildx, cosign, skopeo) with the toolchain's environment,
 /// and reads the registry's API directly for assertions.
 /// </summary>
 internal static class RetentionTools
 {
     public const string Registry = "127.0.0.1:5000";
     private static readonly HttpClient Http = new() { BaseAddress = new Uri($"http://{Registry}/") };
-    private static readonly Lazy<Dictionary<string, string?>> Environment = new(LoadToolchainEnvironment);
-
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    /// <summary>Null when the registry answers; otherwise why not (the caller fails under CI=true, returns early locally).</summary>
-    public static string? Unavailable()
-    {
-        try { return Http.GetAsync("v2/").GetAwaiter().GetResult().IsSuccessStatusCode ? null : $"registry {Registry} is not healthy"; }
-        catch (HttpRequestException e) { return $"registry {Registry} is not reachable ({e.Message}); start it with /work/shared/tools/container-toolchain start"; }
-    }
+    private static readonly Lazy<Dictionary<string, string?>> Environment = new(() => new(Integration.Tests.Harness.ToolchainEnvironment.Variables));
 
     public static async Task<ToolResult> RunAsync(string tool, IReadOnlyList<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? extra = null)
     {
@@ -36,13 +27,6 @@ internal static class RetentionTools
         var result = await RunAsync(tool, arguments, workingDirectory, extra);
         if (!result.Succeeded) throw new InvalidOperationException($"{tool} {string.Join(" ", arguments)} failed ({result.ExitCode}): {result.StandardError}{result.StandardOutput}");
         return result;
-    }
-
-    /// <summary>Runs the build the way a user does: `dotnet _build.dll &lt;args&gt;` from the repository root.</summary>
-    public static Task<ToolResult> RunBuildAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> extra)
-    {
-        var buildDll = Path.Combine(AppContext.BaseDirectory, "_build.dll");
-        return RunAsync("dotnet", [buildDll, .. arguments, "--root", RepositoryRoot, "--no-logo"], RepositoryRoot, extra);
     }
 
     public static async Task<IReadOnlyList<string>> TagsAsync(string name)
@@ -74,26 +58,4 @@ internal static class RetentionTools
 
     public static async Task DeleteAsync(string name, string digest) =>
         (await Http.DeleteAsync($"v2/{name}/manifests/{digest}")).EnsureSuccessStatusCode();
-
-    private static Dictionary<string, string?> LoadToolchainEnvironment()
-    {
-        var variables = new Dictionary<string, string?>();
-        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("DOCKER_HOST"))) return variables;
-        const string script = "/work/shared/tools/container-toolchain";
-        if (!File.Exists(script)) return variables;
-        var output = ToolRunner.RunAsync("/bin/bash", [script, "env"], logOutput: false).GetAwaiter().GetResult().StandardOutput;
-        foreach (var line in output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("export ", StringComparison.Ordinal)))
-        {
-            var (key, value) = (line[7..line.IndexOf('=')], line[(line.IndexOf('=') + 1)..].Trim('"'));
-            variables[key] = value.Replace("$PATH", System.Environment.GetEnvironmentVariable("PATH"));
-        }
-        return variables;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, ".nuke"))) return dir.FullName;
-        throw new InvalidOperationException("no .nuke above the test assembly");
-    }
 }
