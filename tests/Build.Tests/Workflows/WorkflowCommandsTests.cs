@@ -58,16 +58,25 @@ public partial class WorkflowCommandsTests
         _ => throw new InvalidOperationException($"No sample value for `{expression}`; add one to {nameof(WorkflowCommandsTests)}.{nameof(Sample)}."),
     };
 
+    // A root of its own (an empty .nuke/): planning rewrites .nuke/build.schema.json, which other tests may be reading.
+    private static readonly Lazy<string> PlanRoot = new(() =>
+    {
+        var root = Directory.CreateTempSubdirectory("workflow-plan-root-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, ".nuke"));
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(root, recursive: true); } catch (IOException) { } };
+        return root;
+    });
+
     private static (int ExitCode, string Output) Plan(string arguments)
     {
         var assembly = Path.Combine(AppContext.BaseDirectory, "_build.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
-            WorkingDirectory = WorkflowTestSupport.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = PlanRoot.Value, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         start.ArgumentList.Add(assembly);
         foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
-        foreach (var flag in new[] { "--plan", "--no-logo", "--root", WorkflowTestSupport.RepoRoot }) start.ArgumentList.Add(flag);
+        foreach (var flag in new[] { "--plan", "--no-logo", "--root", PlanRoot.Value }) start.ArgumentList.Add(flag);
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("GITHUB_") || n.StartsWith("NUKE_")))
             start.Environment.Remove(name);
         using var process = Process.Start(start)!;
