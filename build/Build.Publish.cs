@@ -149,7 +149,8 @@ partial class Build
         if (CosignPublicKey is not null) return new CosignVerification(Path.GetFullPath(CosignPublicKey), TlogUpload, plainHttp);
         if (!keyless)
         {
-            var publicKey = TemporaryDirectory / "cosign.pub";
+            // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
+            var publicKey = ArtifactsDirectory / "cosign.pub";
             publicKey.Parent.CreateDirectory();
             if (publicKey.FileExists()) File.Delete(publicKey);
             var command = cosign.Command(Cosign.PublicKeyArguments(Path.GetFullPath(CosignKey!), publicKey), [Path.GetFullPath(CosignKey!), publicKey], RootDirectory, environment);
