@@ -138,7 +138,7 @@ internal static class BuildExecutor
 
     internal static ExecutableTarget FindTarget(string name, IReadOnlyList<ExecutableTarget> targets) =>
         targets.FirstOrDefault(t => ParsedArguments.Normalize(t.Name) == ParsedArguments.Normalize(name))
-        ?? throw new BuildInputException($"Unknown target '{name}'; did you mean '{Suggestions.Closest(name, targets.Where(t => t.Listed).Select(t => t.Name))}'? Targets: {string.Join(", ", targets.Where(t => t.Listed).Select(t => t.Name).Order())}.");
+        ?? throw new BuildInputException($"Unknown target '{name}'; did you mean '{Suggestions.Closest(name, targets.Select(t => t.Name))}'? Targets: {string.Join(", ", targets.Where(t => t.Listed).Select(t => t.Name).Order())}.");
 
     /// <summary>--skip alone skips every target that was not invoked; --skip A B skips those; invoked targets never skip.</summary>
     private static void ApplySkips(NukeBuild build, IReadOnlyList<PlannedTarget> plan, List<ExecutableTarget> invoked, IReadOnlyList<ExecutableTarget> targets)

@@ -209,6 +209,16 @@ public class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void Target_parameter_and_plus_joined_names_select_targets_and_unknown_skips_are_named()
+    {
+        var (_, build) = _host.RunSample("--target", "Clean+Restore");
+        Assert.Equal(["Clean", "Restore"], build.Ran);
+        var (exitCode, _) = _host.RunSample("Test", "--skip", "Lnit");
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith("ERROR: Unknown target 'Lnit'; did you mean 'Lint'?", _host.Output);
+    }
+
+    [Fact]
     public void A_missing_root_is_one_clear_line()
     {
         var exitCode = BuildExecutor.Run(new SampleBuild(), ["--root", "/nonexistent/dir"], [], _host.Environment, new StringWriter());
