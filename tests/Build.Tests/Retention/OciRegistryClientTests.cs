@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Pipeline.Host;
+using Pipeline.Retention;
+using Pipeline.Retention.Oci;
+using Xunit;
+
+namespace Build.Tests.Retention;
+
+/// <summary>The OCI client against a loopback server: the registry token flow, tag pagination, retries, refused deletes.</summary>
+public class OciRegistryClientTests
+{
+    private sealed class Loopback : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        public readonly List<string> Requests = [];
+        public int Port { get; }
+
+        public Loopback(Action<HttpListenerContext> handle)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try { context = await _listener.GetContextAsync(); } catch (Exception) { return; }
+                    lock (Requests) Requests.Add($"{context.Request.HttpMethod} {context.Request.Url!.PathAndQuery} auth={context.Request.Headers["Authorization"] ?? "-"}");
+                    handle(context);
+                }
+            });
+        }
+
+        public static void Reply(HttpListenerContext context, int status, string body = "", Action<HttpListenerResponse>? headers = null)
+        {
+            context.Response.StatusCode = status;
+            headers?.Invoke(context.Response);
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Response.ContentLength64 = bytes.Length;
+            context.Response.OutputStream.Write(bytes);
+            context.Response.Close();
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
+    private static OciRegistryClient Client(Loopback server, string? user = null, string? password = null) =>
+        new(RepositoryReference.Parse($"127.0.0.1:{server.Port}/team/devcontainer"), new HttpClient(), user, password);
+
+    [Fact]
+    public async Task A_bearer_challenge_is_answered_with_a_token_from_the_realm_and_tags_follow_the_link_header()
+    {
+        const string token = "registry-token-5b1e";
+        Loopback? server = null;
+        server = new Loopback(context =>
+        {
+            var path = context.Request.Url!.AbsolutePath;
+            if (path == "/token")
+                Loopback.Reply(context, context.Request.Headers["Authorization"] == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("robot:secret")) ? 200 : 401, $$"""{"token":"{{token}}"}""");
+            else if (context.Request.Headers["Authorization"] != "Bearer " + token)
+                Loopback.Reply(context, 401, "", r => r.AddHeader("WWW-Authenticate", $"Bearer realm=\"http://127.0.0.1:{server!.Port}/token\",service=\"test\",scope=\"repository:team/devcontainer:pull\""));
+            else if (context.Request.QueryString["last"] is null)
+                Loopback.Reply(context, 200, """{"name":"team/devcontainer","tags":["a","b"]}""", r => r.AddHeader("Link", "</v2/team/devcontainer/tags/list?n=1000&last=b>; rel=\"next\""));
+            else
+                Loopback.Reply(context, 200, """{"name":"team/devcontainer","tags":["c"]}""");
+        });
+        using var _ = server;
+
+        var tags = await Client(server, "robot", "secret").ListTagsAsync(default);
+
+        Assert.Equal(["a", "b", "c"], tags);
+        Assert.Contains(server.Requests, r => r.StartsWith("GET /token?service=test&scope=repository%3Ateam%2Fdevcontainer%3Apull"));
+        Assert.DoesNotContain(token, SecretMasker.Mask($"Authorization: Bearer {token}")); // the token never reaches a log line
+    }
+
+    [Fact]
+    public async Task A_server_error_is_retried_and_then_succeeds()
+    {
+        var calls = 0;
+        using var server = new Loopback(context =>
+        {
+            if (Interlocked.Increment(ref calls) == 1) Loopback.Reply(context, 503);
+            else Loopback.Reply(context, 200, """{"tags":["only"]}""");
+        });
+
+        Assert.Equal(["only"], await Client(server).ListTagsAsync(default));
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task A_registry_without_deletes_gets_one_line_naming_the_setting()
+    {
+        using var server = new Loopback(context => Loopback.Reply(context, 405, """{"errors":[{"code":"UNSUPPORTED"}]}"""));
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Client(server).DeleteManifestAsync("sha256:" + new string('0', 64), default));
+
+        Assert.Contains("REGISTRY_STORAGE_DELETE_ENABLED=true", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task Missing_manifests_and_referrers_api_are_answers_not_errors()
+    {
+        using var server = new Loopback(context => Loopback.Reply(context, 404, """{"errors":[{"code":"MANIFEST_UNKNOWN"}]}"""));
+        var client = Client(server);
+
+        Assert.Null(await client.GetManifestAsync("sha256:" + new string('1', 64), default));
+        Assert.Null(await client.GetReferrersAsync("sha256:" + new string('1', 64), default));
+        Assert.False(await client.DeleteManifestAsync("sha256:" + new string('1', 64), default));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5000/team/devcontainer", "http://127.0.0.1:5000/", "team/devcontainer")]
+    [InlineData("ghcr.io/acme/devcontainer", "https://ghcr.io/", "acme/devcontainer")]
+    [InlineData("localhost:5000/x", "http://localhost:5000/", "x")]
+    public void References_split_into_address_and_name(string reference, string address, string name)
+    {
+        var parsed = RepositoryReference.Parse(reference);
+        Assert.Equal(address, parsed.BaseAddress.ToString());
+        Assert.Equal(name, parsed.Name);
+    }
+
+    [Theory]
+    [InlineData("devcontainer")]
+    [InlineData("ghcr.io/acme/devcontainer:latest")]
+    [InlineData("ghcr.io/acme/devcontainer@sha256:abc")]
+    public void A_tag_digest_or_missing_host_is_refused_with_the_fix(string reference)
+    {
+        var e = Assert.Throws<RegistryException>(() => RepositoryReference.Parse(reference));
+        Assert.Contains("--retention-repository", e.Message);
+    }
+}
