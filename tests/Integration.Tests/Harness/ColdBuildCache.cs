@@ -1,10 +1,9 @@
 namespace Integration.Tests.Harness;
 
 /// <summary>
-/// How a test gets a cold build cache without touching anyone else's (never a global prune). The toolchain has one
-/// dockerd whose builder (docker driver) shares its cache between all tests, and no second builder can be made:
-/// the docker-container driver needs the moby/buildkit image, which cannot be pulled, and Debian ships no buildkitd
-/// to build one from. So coldness comes from content:
+/// How a test gets a cold build cache without touching anyone else's (never a global prune). The toolchain's one
+/// dockerd (docker driver) shares its build cache between all tests; a test that needs a builder with an empty
+/// cache — a new CI runner — starts a <see cref="FreshBuilder"/> (a private dockerd). Cheaper, coldness by content:
 /// - <see cref="Environment"/> sets the fixture's FIXTURE_STAMP bake variable to the test's namespace; every fixture
 ///   step from the stamp on has cache keys no other test ever built, so the first build of the test is cold and
 ///   its second build (same stamp) can only reuse what the first one left (locally or in the registry cache).
