@@ -41,7 +41,7 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         var firstDigest = OciArchiveReader.IndexDigest(Archive(Id));
         File.Delete(Archive(Id));
 
-        await using var fresh = await FreshDockerEngine.StartAsync();
+        using var fresh = await FreshBuilder.StartAsync(Output);
         var usage = await ProcessRunner.RunAsync("docker", ["buildx", "du"], environment: fresh.Environment);
         Assert.Matches(@"Total:\s+0B", usage.StandardOutput);
 

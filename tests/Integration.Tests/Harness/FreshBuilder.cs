@@ -7,7 +7,8 @@ namespace Integration.Tests.Harness;
 /// <summary>
 /// A genuinely fresh builder: a private dockerd (the toolchain's binaries) with its own data root, so its BuildKit
 /// cache is empty, and its own bridge on 198.19.&lt;n&gt;.0/24 (the RFC 2544 test range the toolchain also uses; never
-/// routed) so it never touches the shared daemon's docker0. Use it to show that a build on a new runner reuses the
+/// routed) so it never touches the shared daemon's docker0 (and never `"bridge": "none"`: a dockerd without a bridge
+/// deletes the host's docker0, breaking every build on the shared engine). Use it to show that a build on a new runner reuses the
 /// registry cache. Children reach it through <see cref="Environment"/> (DOCKER_HOST): buildx's `--builder` cannot
 /// name it, because buildx refuses another docker context as a builder ("use `docker --context=X buildx`") and
 /// `docker buildx create` cannot make docker-driver builders. Needs root, as the toolchain does.
