@@ -62,12 +62,13 @@ public static class BakePlanner
             var baseImage = baseImages.TryGetValue(p.Id, out var b) ? b
                 : throw new ArgumentException($"No resolved base image for {p.Id}; its bake target must set the BASE_IMAGE arg.");
             var labels = OciMetadata.Labels(context, imageName, p, baseImage);
+            var platforms = platformsOverride is { Count: > 0 } ? platformsOverride : p.Platforms;
             return new PermutationBake(
                 p,
-                platformsOverride is { Count: > 0 } ? platformsOverride : p.Platforms,
+                platforms,
                 TagPolicy.TagsFor(context, imageRepository, p.Id),
                 labels,
-                OciMetadata.Annotations(labels),
+                OciMetadata.Annotations(labels, platforms.Count),
                 CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory),
                 baseImage,
                 Path.Combine(imagesDirectory, p.Id + ".tar"));

@@ -38,9 +38,13 @@ public static class OciMetadata
         return labels;
     }
 
-    /// <summary>The same keys as annotations on the image index and on each platform manifest (bake's <c>index:</c> / <c>manifest:</c> forms).</summary>
-    public static IReadOnlyList<string> Annotations(IReadOnlyDictionary<string, string> labels) =>
-        new[] { "index", "manifest" }.SelectMany(level => labels.Select(l => $"{level}:{l.Key}={l.Value}")).ToList();
+    /// <summary>
+    /// The same keys as annotations on the image index and on each platform manifest (bake's <c>index:</c> /
+    /// <c>manifest:</c> forms). A single-platform export has no index, and buildkit refuses index annotations then.
+    /// </summary>
+    public static IReadOnlyList<string> Annotations(IReadOnlyDictionary<string, string> labels, int platformCount) =>
+        (platformCount > 1 ? new[] { "index", "manifest" } : ["manifest"])
+            .SelectMany(level => labels.Select(l => $"{level}:{l.Key}={l.Value}")).ToList();
 
     /// <summary>Like docker/metadata-action: the release version, else pr-N, else the branch, else local.</summary>
     public static string VersionOf(BuildContext context) => context.Mode switch
