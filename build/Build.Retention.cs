@@ -55,6 +55,7 @@ partial class Build
                 var run = new RetentionRun(CreateRetentionBackend(repository), planner, repository);
                 var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention" / repository.Replace(':', '_').Replace('/', '_'));
                 (deletions, kept) = (deletions + plan.Deletions.Count, kept + plan.Kept.Count);
+                WriteStepSummary(PlanTable.Format(plan, repository, dryRun));
             }
             ReportSummary(_ => { _[dryRun ? "would delete" : "deleted"] = deletions.ToString(); _["kept"] = kept.ToString(); return _; });
         });
