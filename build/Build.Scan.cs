@@ -25,8 +25,11 @@ partial class Build
             var results = new List<ScanResult>();
             foreach (var p in SelectedPermutations)
             {
-                await RunTrivyAsync(trivy, p, "json", ScanReportFile(p));
+                var exitCode = await RunTrivyAsync(trivy, p, "json", ScanReportFile(p));
                 var result = ScanGate.Evaluate(p.Id, File.ReadAllText(ScanReportFile(p)), FailOnSeverity);
+                // The report decides; a non-zero exit with a passing report means the scanner itself is unhappy.
+                if (exitCode != 0 && result.Passed)
+                    throw new InvalidOperationException($"Trivy exited {exitCode} on {p.Id} although its report has no {string.Join("/", result.FailOn)} findings; see the log above (trivy.yaml keeps exit-code 0).");
                 if (result.TrivyVersion != Trivy.PinnedVersion)
                     Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
                 results.Add(result);
@@ -49,7 +52,8 @@ partial class Build
             var problems = new List<string>();
             foreach (var p in SelectedPermutations)
             {
-                await RunTrivyAsync(trivy, p, "cyclonedx", SbomFile(p));
+                if (await RunTrivyAsync(trivy, p, "cyclonedx", SbomFile(p)) != 0)
+                    throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id}; see the log above.");
                 if (SbomGate.Problem(p.Id, SbomFile(p)) is { } problem) problems.Add(problem);
             }
             if (problems.Count > 0) throw new InvalidOperationException(string.Join(" | ", problems));
@@ -82,19 +86,21 @@ partial class Build
             ReportSummary(s => { foreach (var e in entries) s[e.Id] = e.Digest; return s; });
         });
 
-    async Task RunTrivyAsync(ToolLocation trivy, Permutation permutation, string format, AbsolutePath output)
+    /// <summary>Runs one Trivy scan; returns its exit code. A missing output is an error whatever the exit code.</summary>
+    async Task<int> RunTrivyAsync(ToolLocation trivy, Permutation permutation, string format, AbsolutePath output)
     {
         if (!ArchiveFile(permutation).FileExists())
             throw new InvalidOperationException($"No OCI archive for {permutation.Id} at {ArchiveFile(permutation)}; run Bake first.");
         if (!TrivyConfigFile.FileExists())
             throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
         output.Parent.CreateDirectory();
+        if (output.FileExists()) File.Delete(output); // a stale report must never pass for this run's
         var scan = new TrivyImageScan(ArchiveFile(permutation), TrivyConfigFile, format, output, permutation.Platforms[0], TemporaryDirectory / "trivy-cache");
         var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
-        // Trivy's exit code only signals scanner errors here (trivy.yaml sets exit-code 0); the gate reads the report.
         var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
-        if (!result.Succeeded || !output.FileExists())
-            throw new InvalidOperationException($"Trivy failed on {permutation.Id} (exit {result.ExitCode}): {LastLine(result.StandardError)}; see the log above.");
+        if (!output.FileExists())
+            throw new InvalidOperationException($"Trivy wrote no {format} output for {permutation.Id} (exit {result.ExitCode}): {LastLine(result.StandardError)}; see the log above.");
+        return result.ExitCode;
     }
 
     /// <summary>The digest of the scan policy: trivy.yaml and its ignore file, so a changed policy shows in the manifest.</summary>
