@@ -92,9 +92,7 @@ partial class Build
         var repository = RepositoryReference.Parse(repositoryReference);
         var token = RetentionToken ?? Environment.GetEnvironmentVariable("GITHUB_TOKEN");
         SecretMasker.Register(token);
-        var kind = RetentionBackend != RetentionBackendKind.Auto ? RetentionBackend
-            : repository.HostName == "ghcr.io" ? RetentionBackendKind.GitHub : RetentionBackendKind.Oci;
-        if (kind == RetentionBackendKind.Oci)
+        if (RegistryBackends.Choose(RetentionBackend, repository) == RetentionBackendKind.Oci)
             return new OciRegistryBackend(new OciRegistryClient(repository, RetentionHttp, RetentionUsername, token));
 
         var package = GitHubPackage.From(repository, GitHubOwner, GitHubPackageName, GitHubOwnerKind);
@@ -103,5 +101,3 @@ partial class Build
         return GitHubPackagesBackend.Create(new Uri(GitHubApiUrl), token, package, repository, RetentionHttp, RetentionUsername);
     }
 }
-
-public enum RetentionBackendKind { Auto, Oci, GitHub }

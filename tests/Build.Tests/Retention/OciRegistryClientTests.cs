@@ -136,3 +136,16 @@ public class OciRegistryClientTests
         Assert.Contains("--retention-repository", e.Message);
     }
 }
+
+public class RegistryBackendChoiceTests
+{
+    [Theory]
+    [InlineData(RetentionBackendKind.Auto, "ghcr.io/acme/devcontainer", RetentionBackendKind.GitHub)]
+    [InlineData(RetentionBackendKind.Auto, "GHCR.io/acme/devcontainer", RetentionBackendKind.GitHub)]
+    [InlineData(RetentionBackendKind.Auto, "127.0.0.1:5000/team/devcontainer", RetentionBackendKind.Oci)]
+    [InlineData(RetentionBackendKind.Auto, "ghcr.io.example.com/a/b", RetentionBackendKind.Oci)]
+    [InlineData(RetentionBackendKind.Oci, "ghcr.io/acme/devcontainer", RetentionBackendKind.Oci)]
+    [InlineData(RetentionBackendKind.GitHub, "127.0.0.1:5000/acme/devcontainer", RetentionBackendKind.GitHub)]
+    public void Auto_picks_the_github_api_for_ghcr_and_an_explicit_choice_wins(RetentionBackendKind requested, string repository, RetentionBackendKind expected) =>
+        Assert.Equal(expected, RegistryBackends.Choose(requested, RepositoryReference.Parse(repository)));
+}
