@@ -48,21 +48,26 @@ partial class Build
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();
-            var result = await DockerBuildx.BakeAsync(new BakeSettings
+            var toBuild = plan.Permutations.Where(p => !IsReused(p.Id)).ToList();
+            if (toBuild.Count > 0)
             {
-                Files = [BakeFilePath, BakeOverrideFile],
-                Targets = plan.Permutations.Select(p => p.Permutation.BakeTarget).ToList(),
-                MetadataFile = BakeMetadataFile,
-                Builder = Builder,
-            }, BakeEnvironment(plan));
-            if (!result.Succeeded)
-                throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
+                var result = await DockerBuildx.BakeAsync(new BakeSettings
+                {
+                    Files = [BakeFilePath, BakeOverrideFile],
+                    Targets = toBuild.Select(p => p.Permutation.BakeTarget).ToList(),
+                    MetadataFile = BakeMetadataFile,
+                    Builder = Builder,
+                }, BakeEnvironment(plan));
+                if (!result.Succeeded)
+                    throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
+            }
+            await FetchReusedAsync(plan);
             foreach (var p in plan.Permutations.Where(p => !File.Exists(p.Archive)))
                 throw new InvalidOperationException($"Bake succeeded but wrote no archive for {p.Id} at {p.Archive}; check the bake file's output for target '{p.Id}'.");
-            var digests = BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
+            var digests = toBuild.Count > 0 ? BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile)) : new Dictionary<string, string>();
             ReportSummary(s =>
             {
-                foreach (var p in plan.Permutations) s[p.Id] = digests.GetValueOrDefault(p.Id, "?");
+                foreach (var p in plan.Permutations) s[p.Id] = IsReused(p.Id) ? $"{_reuse[p.Id].ReusedDigest} (reused)" : digests.GetValueOrDefault(p.Id, "?");
                 return s;
             });
         });
@@ -75,7 +80,7 @@ partial class Build
             var plan = await PrepareBakeAsync();
             var failures = new List<ValidateFailure>();
             // One bake per permutation and platform, so a failure names both.
-            foreach (var p in plan.Permutations)
+            foreach (var p in plan.Permutations.Where(p => !IsReused(p.Id)))
             foreach (var platform in p.Platforms)
             {
                 Log.Information("Validating {Permutation} on {Platform}", p.Id, platform);
@@ -88,7 +93,9 @@ partial class Build
                 }, BakeEnvironment(plan));
                 if (!result.Succeeded) failures.Add(new ValidateFailure(p.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError)));
             }
-            ReportSummary(s => { s["validated"] = $"{plan.Permutations.Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed"; return s; });
+            // A reused image passed Validate when it was built (Publish depends on Validate); its layers are not rebuilt here.
+            foreach (var p in plan.Permutations.Where(p => IsReused(p.Id))) Log.Information("Not validating {Permutation}: reused {Digest}, validated when it was built", p.Id, _reuse[p.Id].ReusedDigest);
+            ReportSummary(s => { s["validated"] = $"{plan.Permutations.Where(p => !IsReused(p.Id)).Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed, {plan.Permutations.Count(p => IsReused(p.Id))} reused"; return s; });
             if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures));
         });
 
@@ -100,8 +107,8 @@ partial class Build
             throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
         Log.Information("Build context: {Context:l}", Context.Describe());
         var baseImages = await BakeInputs.ResolveBaseImagesAsync(BakeFilePath, SelectedPermutations, Builder);
-        var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
-            ImagesDirectory, TemporaryDirectory / "buildx-cache");
+        var plan = await WithInputDigestsAsync(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
+            ImagesDirectory, TemporaryDirectory / "buildx-cache"));
         ImagesDirectory.CreateDirectory();
         File.WriteAllText(BakeOverrideFile, BakeOverride.Render(plan));
         File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
@@ -112,6 +119,7 @@ partial class Build
             Targets = plan.Permutations.SelectMany(p => new[] { p.Permutation.BakeTarget, p.Permutation.ValidateBakeTarget }).ToList(),
         });
         BakeGuard.Check(Context, plan, resolved);
+        await DecideReuseAsync(plan);
         return _bakePlan = plan;
     }
 

@@ -78,7 +78,7 @@ partial class Build
                 Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
                 File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
                 entries.Add(ManifestEntry.Create(p.Id, plan.ImageRepository, files, OciArchive.Read(p.Archive), p.Tags, p.BaseImage, scan,
-                    ScanConfigDigest()));
+                    ScanConfigDigest()) with { InputDigest = p.Labels.GetValueOrDefault(InputDigest.LabelKey) });
             }
             var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, DateTimeOffset.UtcNow, entries);
             ManifestStore.Write(ManifestFile, manifest, Permutation.All.Select(p => p.Id));

@@ -26,7 +26,9 @@ public sealed record ManifestPermutation(
     BaseImage BaseImage,
     DigestedFile Sbom,
     DigestedFile Provenance,
-    ScanSummary Scan)
+    ScanSummary Scan,
+    // Optional since schema v1 gained it (older v1 manifests have none): see InputDigest; equal digests mean identical build inputs.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InputDigest = null)
 {
     /// <summary>The pushed image index, addressed by digest: what gets signed, attested and tagged.</summary>
     [JsonIgnore] public string DigestReference => $"{Repository}@{Digest}";

@@ -9,7 +9,14 @@ public sealed record BakeTarget(
     IReadOnlyList<string> CacheFrom,
     IReadOnlyList<string> CacheTo,
     IReadOnlyList<string> Output,
-    string? Stage);
+    string? Stage)
+{
+    /// <summary>The build context, relative to the bake file's directory (bake's default ".").</summary>
+    public string Context { get; init; } = ".";
+
+    /// <summary>The Dockerfile, relative to the context (bake's default "Dockerfile").</summary>
+    public string Dockerfile { get; init; } = "Dockerfile";
+}
 
 /// <summary>The JSON printed by <c>docker buildx bake --print</c>: groups and targets.</summary>
 public sealed record BakeDefinition(IReadOnlyDictionary<string, IReadOnlyList<string>> Groups, IReadOnlyDictionary<string, BakeTarget> Targets)
@@ -31,7 +38,11 @@ public sealed record BakeDefinition(IReadOnlyDictionary<string, IReadOnlyList<st
                     : new Dictionary<string, string>();
                 targets[target.Name] = new BakeTarget(target.Name, args, Strings(target.Value, "platforms"), Strings(target.Value, "tags"),
                     Strings(target.Value, "cache-from"), Strings(target.Value, "cache-to"), Strings(target.Value, "output"),
-                    target.Value.TryGetProperty("target", out var stage) ? stage.GetString() : null);
+                    target.Value.TryGetProperty("target", out var stage) ? stage.GetString() : null)
+                {
+                    Context = target.Value.TryGetProperty("context", out var context) ? context.GetString() ?? "." : ".",
+                    Dockerfile = target.Value.TryGetProperty("dockerfile", out var dockerfile) ? dockerfile.GetString() ?? "Dockerfile" : "Dockerfile",
+                };
             }
         return new BakeDefinition(groups, targets);
     }

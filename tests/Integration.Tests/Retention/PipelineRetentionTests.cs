@@ -75,6 +75,8 @@ public class PipelineRetentionTests(ITestOutputHelper output) : IntegrationTest(
             ["GITHUB_SERVER_URL"] = "https://github.com", ["GITHUB_REPOSITORY"] = "acme/devcontainer-pipeline",
         };
         foreach (var (key, value) in environment) Build.Environment[key] = value;
+        // Each build has its own inputs: identical inputs would reuse the previous image (skip unchanged permutations).
+        Build.Environment["FIXTURE_STAMP"] = $"{Registry.Namespace}-{run}";
         var artifacts = Path.Combine(WorkDirectory, run);
         var result = await Build.RunAsync(["Publish", "--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
             "--cosign-key", keyPath, "--permutations", Permutation, "--artifacts", artifacts, "--no-logo"], null, null, null);

@@ -1,0 +1,77 @@
+using Pipeline.Host;
+using Pipeline.Host.Tooling;
+using Serilog;
+
+/// <summary>
+/// Skipping unchanged permutations: each permutation's <see cref="InputDigest"/> goes into its labels, annotations and
+/// manifest.json; when the registry's latest published image of the permutation was built from the same inputs,
+/// Bake copies that image (same digest) into artifacts/images/ instead of building it, Validate skips it, and
+/// Publish finds it pushed, signed and attested, so it only verifies and moves the new tags.
+/// </summary>
+partial class Build
+{
+    [Parameter("Build every selected permutation even when the registry holds an image built from identical inputs")]
+    readonly bool Force;
+
+    IReadOnlyDictionary<string, PermutationReuse> _reuse = new Dictionary<string, PermutationReuse>();
+
+    bool IsReused(string permutationId) => _reuse.TryGetValue(permutationId, out var r) && r.Reuses;
+
+    /// <summary>Adds each permutation's input digest to its labels (and so its annotations).</summary>
+    async Task<BakePlan> WithInputDigestsAsync(BakePlan plan)
+    {
+        var definition = await DockerBuildx.PrintAsync(new BakeSettings { Files = [BakeFilePath], Targets = plan.Permutations.Select(p => p.Permutation.BakeTarget).ToList() });
+        var entries = plan.Permutations.Select(p =>
+        {
+            var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], p));
+            var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = digest };
+            return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels) };
+        }).ToList();
+        return plan with { Permutations = entries };
+    }
+
+    /// <summary>One registry read per permutation (none with --force); the decisions go to the log and bake-plan.txt.</summary>
+    async Task DecideReuseAsync(BakePlan plan)
+    {
+        var decisions = new Dictionary<string, PermutationReuse>();
+        foreach (var p in plan.Permutations)
+        {
+            var published = Force ? null : await ReadPublishedAsync(ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id));
+            decisions[p.Id] = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published);
+        }
+        _reuse = decisions;
+        var text = "reuse (unchanged inputs skip the build):\n" + string.Join("", decisions.Values.Select(d => $"  {d}\n"));
+        File.AppendAllText(ArtifactsDirectory / "bake-plan.txt", text);
+        Log.Information("{Reuse:l}", text.TrimEnd());
+    }
+
+    async Task<PublishedImage> ReadPublishedAsync(string reference)
+    {
+        if (ToolResolver.TryResolve("skopeo") is not { } skopeo)
+            return new PublishedImage(reference, null, null, "skopeo is not installed (" + Skopeo.InstallHint + ")");
+        var result = await ToolRunner.RunAsync(skopeo, ["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, RegistryHost.IsLoopback(reference))], logOutput: false);
+        if (result.Succeeded)
+            return new PublishedImage(reference, OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
+        return Skopeo.IsNotFound(result.StandardError)
+            ? new PublishedImage(reference, null, null)
+            : new PublishedImage(reference, null, null, LastLine(result.StandardError));
+    }
+
+    /// <summary>Copies each reused image, digest preserved, into its archive: Scan and Publish read exactly what is published.</summary>
+    async Task FetchReusedAsync(BakePlan plan)
+    {
+        foreach (var p in plan.Permutations.Where(p => IsReused(p.Id)))
+        {
+            var digest = _reuse[p.Id].ReusedDigest!;
+            var source = $"{plan.ImageRepository}@{digest}";
+            if (File.Exists(p.Archive)) File.Delete(p.Archive);
+            var skopeo = ToolResolver.Resolve("skopeo", Skopeo.InstallHint);
+            string[] tls = RegistryHost.IsLoopback(source) ? ["--src-tls-verify=false"] : [];
+            await ToolRunner.RunCheckedAsync(skopeo, ["copy", "--all", "--preserve-digests", .. tls, "docker://" + source, "oci-archive:" + p.Archive], logOutput: false);
+            var copied = OciArchive.Read(p.Archive).IndexDigest;
+            if (copied != digest)
+                throw new InvalidOperationException($"Reusing {p.Id}: the copy of {source} has digest {copied}; re-run with --force to build it instead.");
+            Log.Information("Reused {Id}: {Source} → {Archive} (no build)", p.Id, source, p.Archive);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using Integration.Tests.Harness;
+using Integration.Tests.Publish;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Skip;
+
+/// <summary>
+/// Skipping unchanged permutations on the fixture, real registry and cosign: a second commit with unchanged inputs
+/// builds and pushes nothing and tags the published digests; a changed fixture file rebuilds; --force rebuilds.
+/// The fixture is copied into the test's directory so the test can change a file without touching anyone else's build.
+/// </summary>
+public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(output)
+{
+    static readonly string ShaB = new('b', 40);
+    static readonly string ShaC = new('c', 40);
+
+    [IntegrationFact]
+    public async Task Unchanged_inputs_reuse_the_signed_digest_with_new_tags_and_a_changed_file_rebuilds()
+    {
+        var fixture = CopyFixture();
+        var first = await PublishAt(HeadSha, fixture, "first");
+        Assert.True(first.Result.Succeeded, "first Publish failed");
+        Assert.Matches(BuildLine, first.Result.Output);
+
+        // A new commit, same inputs: no bake, no push, no signing; only the new immutable tag.
+        var second = await PublishAt(ShaB, fixture, "second");
+        Assert.True(second.Result.Succeeded, "second Publish failed");
+        Assert.DoesNotMatch(BuildLine, second.Result.Output);
+        Assert.Equal(first.Manifest.Permutations.Select(p => p.Digest), second.Manifest.Permutations.Select(p => p.Digest));
+        Assert.Equal(first.Manifest.Permutations.Select(p => p.InputDigest), second.Manifest.Permutations.Select(p => p.InputDigest));
+        var plan = File.ReadAllText(Path.Combine(second.Artifacts, "publish-plan.txt"));
+        Assert.All(plan.Split('\n', StringSplitOptions.RemoveEmptyEntries), step => Assert.Matches(@"^(Verify|Tag)\s", step));
+        foreach (var entry in second.Manifest.Permutations)
+        {
+            Assert.Matches(@"^sha256:[0-9a-f]{64}$", entry.InputDigest);
+            Assert.Contains($"{entry.Id}: reuse {entry.Digest} (inputs unchanged; {Repository}:{entry.Id})", File.ReadAllText(Path.Combine(second.Artifacts, "bake-plan.txt")));
+            var newTag = $"{Repository}:{ShaB}-{entry.Id}";
+            Assert.Equal(entry.Digest, (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), $"{ShaB}-{entry.Id}"))!.Digest);
+            Assert.True((await CosignAsync("verify", newTag)).Succeeded, "cosign verify failed for " + newTag);
+            Assert.True((await CosignAsync("verify-attestation", "--type", "slsaprovenance1", newTag)).Succeeded, "provenance did not verify for " + newTag);
+            Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", newTag)).Succeeded, "SBOM did not verify for " + newTag);
+            // The label in the image config says the same as the manifest.
+            var config = await ConfigLabelsAsync(entry.Digest);
+            Assert.Equal(entry.InputDigest, config[InputDigest.LabelKey]);
+        }
+
+        // One fixture file changes: every permutation rebuilds, gets a new digest and the mutable tag moves to it.
+        File.AppendAllText(Path.Combine(Path.GetDirectoryName(fixture)!, "compilers", "gcc.in"), "# changed\n");
+        var third = await PublishAt(ShaC, fixture, "third");
+        Assert.True(third.Result.Succeeded, "third Publish failed");
+        Assert.Matches(BuildLine, third.Result.Output);
+        foreach (var (before, after) in second.Manifest.Permutations.Zip(third.Manifest.Permutations))
+        {
+            Assert.NotEqual(before.InputDigest, after.InputDigest);
+            Assert.NotEqual(before.Digest, after.Digest);
+            Assert.Contains($"{after.Id}: build (inputs changed since {Repository}:{after.Id} ({before.InputDigest}))", File.ReadAllText(Path.Combine(third.Artifacts, "bake-plan.txt")));
+            Assert.Equal(after.Digest, (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), after.Id))!.Digest);
+        }
+
+        // --force builds although the inputs equal what was just published.
+        var forced = await RunBuildAsync(["Bake", "--force", "--bake-file", fixture, "--registry", Registry.Prefix, "--cache", "none",
+            "--permutations", .. TwoPermutations, "--no-logo", "--artifacts", Path.Combine(WorkDirectory, "forced")]);
+        Assert.True(forced.Succeeded, "forced Bake failed");
+        Assert.Matches(BuildLine, forced.Output);
+        Assert.Contains($"{TwoPermutations[0]}: build (--force)", forced.Output);
+    }
+
+    /// <summary>The log line of an image bake (not `bake --print`, which the plan always runs).</summary>
+    static readonly Regex BuildLine = new(@"> docker buildx bake .*--metadata-file", RegexOptions.Multiline);
+
+    async Task<(ProcessResult Result, ReleaseManifest Manifest, string Artifacts)> PublishAt(string sha, string bakeFile, string run)
+    {
+        Build.Environment["GITHUB_SHA"] = sha;
+        var artifacts = Path.Combine(WorkDirectory, run);
+        var result = await RunBuildAsync(["Publish", "--bake-file", bakeFile, "--registry", Registry.Prefix, "--cache", "none",
+            "--cosign-key", KeyPath, "--permutations", .. TwoPermutations, "--no-logo", "--artifacts", artifacts]);
+        var manifest = File.Exists(Path.Combine(artifacts, "manifest.json")) ? ReadManifest(Path.Combine(artifacts, "manifest.json")) : null;
+        return (result, manifest!, artifacts);
+    }
+
+    string CopyFixture()
+    {
+        var target = Path.Combine(WorkDirectory, "fixture");
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Fixture, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(RepoPaths.Fixture, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+        return Path.Combine(target, "docker-bake.hcl");
+    }
+
+    async Task<IReadOnlyDictionary<string, string>> ConfigLabelsAsync(string indexDigest)
+    {
+        var index = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), indexDigest))!;
+        var manifest = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), index.PlatformDigests.Values.First()))!;
+        var configDigest = manifest.Json["config"]!["digest"]!.GetValue<string>();
+        var config = System.Text.Json.Nodes.JsonNode.Parse(await Registry.Client.BlobAsync(Registry.RepositoryPath(), configDigest))!;
+        return config["config"]!["Labels"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+    }
+}
