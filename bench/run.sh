@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Benchmark of the pipeline's speed on the integration fixture with the real toolchain (NOT part of the test suite).
+#
+#   bench/run.sh                       # needs the toolchain: /work/shared/tools/container-toolchain start
+#   BENCH_WORK_SECONDS=40 bench/run.sh # the fixture's added cost (default 40 s of busy loop per platform)
+#
+# It copies tests/fixture to a scratch directory and adds one RUN step there that busy-loops for BENCH_WORK_SECONDS
+# (bounded by the clock, so it costs the same on amd64 and on arm64 under QEMU); the tests' fixture is untouched.
+# Everything goes to its own registry namespace 127.0.0.1:5000/bench-<random>; no global docker state is pruned.
+# Prints the ratios and writes artifacts/bench/results.txt, results.tsv and docs/performance.png (gnuplot, if present).
+#
+#   cold  Bake on a cold cache (unique stamp: no cache key was ever built), registry cache written
+#   (a)   Bake --force of the same inputs on a FRESH Docker engine (empty data root) through the registry cache
+#   (b)   Bake of the same inputs on another fresh engine with skipping: the published image is reused
+#   (c)   ./build.sh Bake --force on the fully cached fixture vs the equivalent raw `docker buildx bake`
+#   (d)   ./build.sh Publish of four permutations vs one (each into an empty namespace, layers cached)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK_SECONDS=${BENCH_WORK_SECONDS:-40}
+OUT=${BENCH_OUT:-$ROOT/artifacts/bench}
+CHART=${BENCH_CHART:-$ROOT/docs/performance.png}
+TOOLCHAIN=${TOOLCHAIN:-/work/shared/tools/container-toolchain}
+RUN_ID=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+REGISTRY="127.0.0.1:5000/bench-$RUN_ID"
+STAMP="bench-$RUN_ID"
+PERMUTATION=gcc14-clang20
+ALL_PERMUTATIONS=(gcc14-clang20 gcc14-clangp2996 gcc15-clang20 gcc15-clangp2996)
+
+[[ -x "$TOOLCHAIN" ]] && eval "$("$TOOLCHAIN" env)"
+command -v docker >/dev/null || { echo "bench: docker not found; start the toolchain ($TOOLCHAIN start)" >&2; exit 1; }
+mkdir -p "$OUT"
+SCRATCH=$(mktemp -d /tmp/bench-XXXXXX)
+FRESH_PID=""
+FRESH_DIR=""
+cleanup() { stop_fresh_engine || true; rm -rf "$SCRATCH"; }
+trap cleanup EXIT
+
+log() { echo "bench: $*" >&2; }
+now() { date +%s.%N; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# --- the fixture with a real cost -----------------------------------------------------------------------------
+FIXTURE="$SCRATCH/fixture"
+cp -r "$ROOT/tests/fixture" "$FIXTURE"
+# After the image stage's COPY: a busy loop bounded by the clock; the argument comes from a bake variable.
+awk -v secs="$WORK_SECONDS" '
+  { print }
+  /^COPY compilers\// {
+    print "ARG BENCH_WORK_SECONDS=0"
+    print "RUN i=0; end=$(( $(date +%s) + BENCH_WORK_SECONDS )); while [ \"$(date +%s)\" -lt \"$end\" ]; do i=$((i+1)); done; echo \"bench work: $i loops\""
+  }' "$ROOT/tests/fixture/Dockerfile" > "$FIXTURE/Dockerfile"
+sed -i 's/^    FIXTURE_STAMP = FIXTURE_STAMP$/    FIXTURE_STAMP = FIXTURE_STAMP\n    BENCH_WORK_SECONDS = BENCH_WORK_SECONDS/' "$FIXTURE/docker-bake.hcl"
+printf '\nvariable "BENCH_WORK_SECONDS" {\n  default = "0"\n}\n' >> "$FIXTURE/docker-bake.hcl"
+grep -q "BENCH_WORK_SECONDS = BENCH_WORK_SECONDS" "$FIXTURE/docker-bake.hcl" || { echo "bench: could not add the cost to the fixture's bake file" >&2; exit 1; }
+BAKE_FILE="$FIXTURE/docker-bake.hcl"
+
+# --- the build, as a user runs it --------------------------------------------------------------------------------
+(cd "$ROOT" && dotnet build tests/TrivyDouble -v q -nologo >/dev/null) || { echo "bench: building tests/TrivyDouble failed" >&2; exit 1; }
+export TRIVY_EXE="$ROOT/tests/TrivyDouble/bin/Debug/net10.0/trivy-test-double"
+export TRIVY_TEST_DOUBLE_SBOM="$ROOT/tests/TrivyDouble/samples/trivy-sbom-centos-7.cdx.json"
+(cd "$SCRATCH" && COSIGN_PASSWORD=bench cosign generate-key-pair >/dev/null 2>&1)
+export COSIGN_PASSWORD=bench FIXTURE_STAMP="$STAMP" BENCH_WORK_SECONDS="$WORK_SECONDS"
+export GITHUB_EVENT_NAME=push GITHUB_REF=refs/heads/main GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=acme/devcontainer-pipeline
+"$ROOT/build.sh" --help >/dev/null  # compiles the build once if needed: no case pays for it
+
+# pipeline <log name> <sha char> <target> [args...]: runs ./build.sh, prints the elapsed seconds
+pipeline() {
+  local name=$1 sha=$2 target=$3; shift 3
+  local start end
+  start=$(now)
+  GITHUB_SHA=$(printf "%040d" 0 | tr 0 "$sha") "$ROOT/build.sh" "$target" --bake-file "$BAKE_FILE" --registry "${BENCH_REGISTRY:-$REGISTRY}" \
+    --cosign-key "$SCRATCH/cosign.key" --artifacts "$SCRATCH/$name" --no-logo "$@" > "$OUT/$name.log" 2>&1 \
+    || { echo "bench: $name failed; see $OUT/$name.log" >&2; tail -5 "$OUT/$name.log" >&2; exit 1; }
+  end=$(now)
+  echo "$end - $start" | bc
+}
+
+start_fresh_engine() {
+  # A second dockerd with an empty data root: the emulated fresh runner (the toolchain's engine shares its cache
+  # with every build, and a docker-container builder cannot be created offline). Same settings as the integration
+  # tests' FreshDockerEngine, with its own address range on the shared bridge.
+  FRESH_DIR=$(mktemp -d /tmp/bfe-XXXXXX)
+  cat > "$FRESH_DIR/daemon.json" <<EOF
+{ "bridge": "docker0", "fixed-cidr": "198.18.0.96/27", "iptables": false, "ip6tables": false, "ip-masq": false,
+  "data-root": "$FRESH_DIR/data", "exec-root": "$FRESH_DIR/exec", "pidfile": "$FRESH_DIR/dockerd.pid",
+  "hosts": ["unix://$FRESH_DIR/docker.sock"], "features": {"containerd-snapshotter": true} }
+EOF
+  "$(dirname "$(command -v docker)")/dockerd" --config-file "$FRESH_DIR/daemon.json" > "$FRESH_DIR/dockerd.log" 2>&1 &
+  FRESH_PID=$!
+  for _ in $(seq 120); do
+    DOCKER_HOST="unix://$FRESH_DIR/docker.sock" docker version >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "bench: a second dockerd did not start (needs root); see $FRESH_DIR/dockerd.log" >&2
+  exit 1
+}
+
+stop_fresh_engine() {
+  [[ -n "$FRESH_PID" ]] || return 0
+  kill -TERM "$FRESH_PID" 2>/dev/null || true
+  wait "$FRESH_PID" 2>/dev/null || true
+  FRESH_PID=""
+  rm -rf "$FRESH_DIR"
+  [[ -d /sys/class/net/docker0 ]] || echo "bench: WARNING the shared bridge docker0 is gone; restart the toolchain" >&2
+}
+
+declare -A SECONDS_OF LOAD_OF
+measure() { # measure <key> <seconds>
+  [[ -n "$2" ]] || exit 1  # the run failed (its message is above)
+  SECONDS_OF[$1]=$2
+  LOAD_OF[$1]=$(load)
+  log "$1: $2 s (load $(load))"
+}
+
+log "registry namespace $REGISTRY, stamp $STAMP, cost ${WORK_SECONDS}s per platform, load $(load)"
+
+# cold: nothing with this stamp was ever built; writes the registry cache (default branch = main scope)
+measure cold "$(pipeline cold a Bake --permutations "$PERMUTATION" --cache registry)"
+# publish it, so the registry holds a signed image with these inputs (not measured)
+pipeline publish-a a Publish --permutations "$PERMUTATION" --cache registry > /dev/null
+
+# (a) a fresh runner, same inputs, a new commit: through the registry cache only
+start_fresh_engine
+measure registry_cache "$(DOCKER_HOST="unix://$FRESH_DIR/docker.sock" pipeline fresh-cache b Bake --permutations "$PERMUTATION" --cache registry --force)"
+grep -q "importing cache manifest from" "$OUT/fresh-cache.log" || log "WARNING (a) imported no registry cache"
+stop_fresh_engine
+
+# (b) another fresh runner, same inputs: skipping reuses the published image
+start_fresh_engine
+measure skip "$(DOCKER_HOST="unix://$FRESH_DIR/docker.sock" pipeline fresh-skip b Bake --permutations "$PERMUTATION" --cache registry)"
+grep -q ": reuse sha256:" "$OUT/fresh-skip.log" || log "WARNING (b) did not reuse"
+stop_fresh_engine
+
+# (c) fully cached: ./build.sh Bake --force vs raw docker buildx bake with the same files, targets and environment
+declare -a C_BUILD C_RAW
+for i in 1 2 3; do
+  C_BUILD+=("$(pipeline cached-$i a Bake --permutations "$PERMUTATION" --cache registry --force)")
+  epoch=$(grep -o 'SOURCE_DATE_EPOCH=[0-9]*' "$SCRATCH/cached-$i/bake-plan.txt" | head -1 | cut -d= -f2)
+  start=$(now)
+  (cd "$FIXTURE" && SOURCE_DATE_EPOCH=$epoch docker buildx bake -f "$BAKE_FILE" -f "$SCRATCH/cached-$i/bake.override.json" \
+    --metadata-file "$SCRATCH/raw-$i.json" --progress plain "$PERMUTATION") > "$OUT/raw-$i.log" 2>&1 \
+    || { echo "bench: raw bake failed; see $OUT/raw-$i.log" >&2; exit 1; }
+  C_RAW+=("$(echo "$(now) - $start" | bc)")
+done
+median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+measure cached_build_sh "$(median "${C_BUILD[@]}")"
+measure cached_raw_bake "$(median "${C_RAW[@]}")"
+
+# (d) Publish (the whole pipeline) of one vs four permutations, each into an empty namespace; layers warmed first
+export BENCH_WORK_SECONDS=0
+pipeline warm-4 d Bake --permutations "${ALL_PERMUTATIONS[@]}" --cache none >/dev/null
+measure publish_1 "$(BENCH_REGISTRY="$REGISTRY-p1" pipeline publish-1 d Publish --permutations "$PERMUTATION" --cache none)"
+measure publish_4 "$(BENCH_REGISTRY="$REGISTRY-p4" pipeline publish-4 d Publish --permutations "${ALL_PERMUTATIONS[@]}" --cache none)"
+
+ratio() { echo "scale=3; $1 / $2" | bc; }
+A=$(ratio "${SECONDS_OF[registry_cache]}" "${SECONDS_OF[cold]}")
+B=$(ratio "${SECONDS_OF[skip]}" "${SECONDS_OF[cold]}")
+C=$(ratio "${SECONDS_OF[cached_build_sh]}" "${SECONDS_OF[cached_raw_bake]}")
+D=$(ratio "${SECONDS_OF[publish_4]}" "${SECONDS_OF[publish_1]}")
+{
+  echo "devcontainer-pipeline benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, cost ${WORK_SECONDS}s/platform, git $(cd "$ROOT" && git rev-parse --short HEAD)"
+  printf '%-34s %9s   %s\n' "case" "seconds" "load (1/5/15 min) after"
+  for key in cold registry_cache skip cached_build_sh cached_raw_bake publish_1 publish_4; do
+    printf '%-34s %9.2f   %s\n' "$key" "${SECONDS_OF[$key]}" "${LOAD_OF[$key]}"
+  done
+  echo "(a) fresh runner via registry cache / cold  = $A   (goal <= 0.20)"
+  echo "(b) fresh runner with skipping / cold       = $B   (goal <= 0.05)"
+  echo "(c) ./build.sh Bake / raw buildx bake       = $C   (goal <= 1.5)"
+  echo "(d) Publish 4 permutations / 1 permutation  = $D   (goal <= 1.5)"
+} | tee "$OUT/results.txt"
+printf 'case\tseconds\n' > "$OUT/results.tsv"
+for key in cold registry_cache skip cached_build_sh cached_raw_bake publish_1 publish_4; do printf '%s\t%s\n' "$key" "${SECONDS_OF[$key]}" >> "$OUT/results.tsv"; done
+
+if command -v gnuplot >/dev/null; then
+  gnuplot <<EOF
+set terminal pngcairo size 900,480 font "sans,10"
+set output "$CHART"
+set title "devcontainer-pipeline on the fixture (${WORK_SECONDS}s cost per platform, $(nproc) cores, shared machine)"
+set ylabel "seconds (wall clock)"
+set style data histograms
+set style fill solid 0.8 border -1
+set boxwidth 0.7
+set yrange [0:*]
+set grid ytics
+set xtics rotate by -20 nomirror
+unset key
+plot "$OUT/results.tsv" using 2:xtic(stringcolumn(1) eq "cold" ? "cold bake" : \
+     stringcolumn(1) eq "registry_cache" ? "(a) fresh runner,\nregistry cache ($A)" : \
+     stringcolumn(1) eq "skip" ? "(b) fresh runner,\nskip unchanged ($B)" : \
+     stringcolumn(1) eq "cached_build_sh" ? "(c) ./build.sh Bake,\ncached ($C)" : \
+     stringcolumn(1) eq "cached_raw_bake" ? "(c) raw buildx bake,\ncached" : \
+     stringcolumn(1) eq "publish_1" ? "(d) Publish 1" : "(d) Publish 4 ($D)") lc rgb "#4878a8", \
+     "" using 0:(\$2):(sprintf("%.1f s", \$2)) with labels offset 0,0.7
+EOF
+  log "chart: $CHART"
+else
+  log "no chart: install gnuplot (apt-get install gnuplot-nox) and re-run"
+fi
