@@ -33,6 +33,7 @@ mkdir -p "$OUT"
 SCRATCH=$(mktemp -d /tmp/bench-XXXXXX)
 FRESH_PID=""
 FRESH_DIR=""
+FRESH_BRIDGE=""
 cleanup() { stop_fresh_engine || true; rm -rf "$SCRATCH"; }
 trap cleanup EXIT
 
@@ -77,22 +78,32 @@ pipeline() {
 }
 
 start_fresh_engine() {
-  # A second dockerd with an empty data root: the emulated fresh runner (the toolchain's engine shares its cache
-  # with every build, and a docker-container builder cannot be created offline). Same settings as the integration
-  # tests' FreshDockerEngine, with its own address range on the shared bridge.
-  FRESH_DIR=$(mktemp -d /tmp/bfe-XXXXXX)
+  # A private dockerd with an empty data root and its own bridge: the emulated fresh runner (the toolchain's engine
+  # shares its cache with every build, and a docker-container builder cannot be created offline). Same recipe as the
+  # integration harness's FreshBuilder: a bridge on a free 198.19.n.0/24, allocated under the same lock file.
+  FRESH_DIR=$(mktemp -d /tmp/bench-fresh-XXXXXX)
+  FRESH_BRIDGE="bnch$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  local subnet
+  subnet=$(flock /tmp/it-fresh-builders.lock sh -c '
+    used=$(ip -o -4 addr show)
+    for n in $(seq 1 250); do case "$used" in *" 198.19.$n."*) ;; *) echo $n; break ;; esac; done
+    ' )
+  [[ -n "$subnet" ]] || { echo "bench: no free 198.19.n.0/24 for a fresh engine" >&2; exit 1; }
+  ip link add "$FRESH_BRIDGE" type bridge && ip addr add "198.19.$subnet.1/24" dev "$FRESH_BRIDGE" && ip link set "$FRESH_BRIDGE" up \
+    || { echo "bench: creating bridge $FRESH_BRIDGE failed (needs root)" >&2; exit 1; }
   cat > "$FRESH_DIR/daemon.json" <<EOF
-{ "bridge": "docker0", "fixed-cidr": "198.18.0.96/27", "iptables": false, "ip6tables": false, "ip-masq": false,
+{ "bridge": "$FRESH_BRIDGE", "iptables": false, "ip6tables": false, "ip-masq": false,
+  "default-address-pools": [{"base": "198.19.$subnet.0/24", "size": 24}],
   "data-root": "$FRESH_DIR/data", "exec-root": "$FRESH_DIR/exec", "pidfile": "$FRESH_DIR/dockerd.pid",
   "hosts": ["unix://$FRESH_DIR/docker.sock"], "features": {"containerd-snapshotter": true} }
 EOF
   "$(dirname "$(command -v docker)")/dockerd" --config-file "$FRESH_DIR/daemon.json" > "$FRESH_DIR/dockerd.log" 2>&1 &
   FRESH_PID=$!
-  for _ in $(seq 120); do
-    DOCKER_HOST="unix://$FRESH_DIR/docker.sock" docker version >/dev/null 2>&1 && return 0
-    sleep 0.5
+  for _ in $(seq 240); do
+    DOCKER_HOST="unix://$FRESH_DIR/docker.sock" docker info --format '{{.ServerVersion}}' >/dev/null 2>&1 && return 0
+    sleep 0.25
   done
-  echo "bench: a second dockerd did not start (needs root); see $FRESH_DIR/dockerd.log" >&2
+  echo "bench: a private dockerd did not start (needs root); see $FRESH_DIR/dockerd.log" >&2
   exit 1
 }
 
@@ -101,8 +112,10 @@ stop_fresh_engine() {
   kill -TERM "$FRESH_PID" 2>/dev/null || true
   wait "$FRESH_PID" 2>/dev/null || true
   FRESH_PID=""
+  ip link delete "$FRESH_BRIDGE" 2>/dev/null || true
+  # dockerd leaves its data root bind-mounted onto itself: unmount what is ours, deepest first, then delete
+  awk -v d="$FRESH_DIR" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do umount "$m" || true; done
   rm -rf "$FRESH_DIR"
-  [[ -d /sys/class/net/docker0 ]] || echo "bench: WARNING the shared bridge docker0 is gone; restart the toolchain" >&2
 }
 
 declare -A SECONDS_OF LOAD_OF
