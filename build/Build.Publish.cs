@@ -127,7 +127,7 @@ partial class Build
         }
     }
 
-    /// <summary>skopeo and cosign for this manifest's registry, signing with a key or keyless, verifying with the matching identity.</summary>
+    /// <summary>skopeo and cosign for this manifest's registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
     async Task<RegistryClient> OpenRegistryAsync(ReleaseManifest manifest, bool forSigning)
     {
         var plainHttp = manifest.Permutations.All(p => RegistryHost.IsLoopback(p.Repository));
@@ -136,32 +136,21 @@ partial class Build
         var password = CosignPassword ?? Environment.GetEnvironmentVariable("COSIGN_PASSWORD");
         SecretMasker.Register(password);
         var cosignEnvironment = new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
-        var keyless = CosignKey is null;
-        if (keyless && forSigning && Environment.GetEnvironmentVariable("ACTIONS_ID_TOKEN_REQUEST_URL") is not { Length: > 0 })
-            throw new BuildInputException("Publish needs a signing identity: pass --cosign-key <cosign.key> with COSIGN_PASSWORD, or run in GitHub Actions with 'id-token: write' for keyless signing.");
-        var signing = forSigning ? new CosignSigning(keyless ? null : Path.GetFullPath(CosignKey!), TlogUpload, plainHttp) : null;
-        var verification = await VerificationAsync(cosign, cosignEnvironment, plainHttp, keyless);
-        return new RegistryClient(skopeo, cosign, plainHttp, RetryPolicy.Default, signing, verification, RootDirectory, cosignEnvironment);
+        // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
+        var derivedPublicKey = ArtifactsDirectory / "cosign.pub";
+        var identity = SigningPolicy.Decide(Full(CosignKey), Full(CosignPublicKey), TlogUpload, plainHttp, forSigning,
+            Environment.GetEnvironmentVariable, derivedPublicKey);
+        if (identity.DerivePublicKeyFrom is { } key)
+        {
+            derivedPublicKey.Parent.CreateDirectory();
+            if (derivedPublicKey.FileExists()) File.Delete(derivedPublicKey);
+            var command = cosign.Command(Cosign.PublicKeyArguments(key, derivedPublicKey), [key, derivedPublicKey], RootDirectory, cosignEnvironment);
+            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
+            if (!result.Succeeded || !derivedPublicKey.FileExists())
+                throw new BuildInputException($"Could not derive the public key from --cosign-key {CosignKey} ({LastLine(result.StandardError)}); check COSIGN_PASSWORD or pass --cosign-public-key.");
+        }
+        return new RegistryClient(skopeo, cosign, plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, cosignEnvironment);
     }
 
-    async Task<CosignVerification> VerificationAsync(ToolLocation cosign, IReadOnlyDictionary<string, string?> environment, bool plainHttp, bool keyless)
-    {
-        if (CosignPublicKey is not null) return new CosignVerification(Path.GetFullPath(CosignPublicKey), TlogUpload, plainHttp);
-        if (!keyless)
-        {
-            // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
-            var publicKey = ArtifactsDirectory / "cosign.pub";
-            publicKey.Parent.CreateDirectory();
-            if (publicKey.FileExists()) File.Delete(publicKey);
-            var command = cosign.Command(Cosign.PublicKeyArguments(Path.GetFullPath(CosignKey!), publicKey), [Path.GetFullPath(CosignKey!), publicKey], RootDirectory, environment);
-            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
-            if (!result.Succeeded || !publicKey.FileExists())
-                throw new BuildInputException($"Could not derive the public key from --cosign-key {CosignKey} ({LastLine(result.StandardError)}); check COSIGN_PASSWORD or pass --cosign-public-key.");
-            return new CosignVerification(publicKey, TlogUpload, plainHttp);
-        }
-        var server = Environment.GetEnvironmentVariable("GITHUB_SERVER_URL") ?? "https://github.com";
-        var repository = Environment.GetEnvironmentVariable("GITHUB_REPOSITORY")
-            ?? throw new BuildInputException("Verifying keyless signatures needs the signer's identity: run in GitHub Actions, or pass --cosign-public-key / --cosign-key.");
-        return new CosignVerification(null, true, plainHttp, $"^{System.Text.RegularExpressions.Regex.Escape($"{server}/{repository}/")}");
-    }
+    static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
 }

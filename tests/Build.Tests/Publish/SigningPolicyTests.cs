@@ -1,0 +1,52 @@
+using Pipeline.Host;
+using Xunit;
+
+namespace Build.Tests.Publish;
+
+public class SigningPolicyTests
+{
+    static Func<string, string?> Env(params (string Name, string Value)[] pairs) => name => pairs.FirstOrDefault(p => p.Name == name).Value;
+    static readonly Func<string, string?> GitHubActions = Env(("ACTIONS_ID_TOKEN_REQUEST_URL", "https://token"), ("GITHUB_REPOSITORY", "acme/dp"), ("GITHUB_SERVER_URL", "https://github.com"));
+
+    [Fact]
+    public void A_key_signs_without_the_log_and_verifies_with_its_derived_public_key()
+    {
+        var identity = SigningPolicy.Decide("/k/cosign.key", null, tlogUpload: false, plainHttp: true, forSigning: true, Env(), "/a/cosign.pub");
+        Assert.Equal(new CosignSigning("/k/cosign.key", false, true), identity.Signing);
+        Assert.Equal(new CosignVerification("/a/cosign.pub", false, true), identity.Verification);
+        Assert.Equal("/k/cosign.key", identity.DerivePublicKeyFrom);
+    }
+
+    [Fact]
+    public void An_explicit_public_key_wins_and_nothing_is_derived()
+    {
+        var identity = SigningPolicy.Decide("/k/cosign.key", "/k/other.pub", tlogUpload: true, plainHttp: false, forSigning: true, Env(), "/a/cosign.pub");
+        Assert.Equal(new CosignVerification("/k/other.pub", true, false), identity.Verification);
+        Assert.Null(identity.DerivePublicKeyFrom);
+    }
+
+    [Fact]
+    public void Without_a_key_github_actions_signs_keyless_and_verifies_the_repository_identity()
+    {
+        var identity = SigningPolicy.Decide(null, null, false, false, forSigning: true, GitHubActions, "/a/cosign.pub");
+        Assert.True(identity.Signing!.IsKeyless);
+        Assert.Equal(["--certificate-identity-regexp=^https://github\\.com/acme/dp/", "--certificate-oidc-issuer=https://token.actions.githubusercontent.com"],
+            identity.Verification.Flags());
+    }
+
+    [Fact]
+    public void Without_a_key_or_an_oidc_token_publish_is_refused_with_the_fix()
+    {
+        var error = Assert.Throws<BuildInputException>(() => SigningPolicy.Decide(null, null, false, true, forSigning: true, Env(), "/a/cosign.pub"));
+        Assert.Contains("pass --cosign-key", error.Message);
+    }
+
+    [Fact]
+    public void Rollback_verifies_with_a_public_key_alone()
+    {
+        var identity = SigningPolicy.Decide(null, "/k/cosign.pub", false, true, forSigning: false, Env(), "/a/cosign.pub");
+        Assert.Null(identity.Signing);
+        Assert.Equal(new CosignVerification("/k/cosign.pub", false, true), identity.Verification);
+        Assert.Contains("--cosign-public-key", Assert.Throws<BuildInputException>(() => SigningPolicy.Decide(null, null, false, true, false, Env(), "/a/p")).Message);
+    }
+}
