@@ -123,6 +123,23 @@ partial class Build
         return _bakePlan = plan;
     }
 
+    /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>
+    protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets)
+    {
+        if (!plannedTargets.Contains(nameof(Bake))) return [];
+        var unresolved = new BaseImage("(resolved when Bake runs)", "");
+        try
+        {
+            var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache,
+                SelectedPermutations.ToDictionary(p => p.Id, _ => unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
+            return ["", "Bake would decide (base image digests are resolved when it runs):", .. plan.Render(withBaseImages: false).TrimEnd().Split('\n')];
+        }
+        catch (ArgumentException e)
+        {
+            return ["", $"Bake would fail: {e.Message}"];
+        }
+    }
+
     static IReadOnlyDictionary<string, string?> BakeEnvironment(BakePlan plan) => new Dictionary<string, string?>
     {
         // buildx passes SOURCE_DATE_EPOCH to the build: timestamps come from the commit, not the clock.

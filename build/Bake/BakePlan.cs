@@ -17,7 +17,7 @@ public sealed record PermutationBake(
 /// <summary>The whole run's bake decisions; logged at Bake start and written to artifacts/bake-plan.txt.</summary>
 public sealed record BakePlan(BuildContext Context, string ImageRepository, CacheMode CacheMode, IReadOnlyList<PermutationBake> Permutations)
 {
-    public string Render()
+    public string Render(bool withBaseImages = true)
     {
         var text = new StringBuilder();
         text.AppendLine($"context: {Context.Describe()}");
@@ -26,7 +26,7 @@ public sealed record BakePlan(BuildContext Context, string ImageRepository, Cach
         {
             text.AppendLine($"{p.Id}:");
             text.AppendLine($"  platforms: {string.Join(", ", p.Platforms)}");
-            text.AppendLine($"  base: {p.BaseImage.Pinned}");
+            if (withBaseImages) text.AppendLine($"  base: {p.BaseImage.Pinned}");
             text.AppendLine($"  archive: {p.Archive}");
             text.AppendLine(p.Tags.Count == 0 ? "  tags: none (this build pushes no tags)" : "  tags:");
             foreach (var tag in p.Tags) text.AppendLine($"    {tag}");

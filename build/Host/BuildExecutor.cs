@@ -53,6 +53,8 @@ internal static class BuildExecutor
             if (build.Plan)
             {
                 console.Write(PlanText.Render(plan, t => MissingRequirements(t, parameters).Select(m => m.Parameter?.Flag ?? m.Member)));
+                var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
+                foreach (var line in build.PlannedDecisions(running)) console.WriteLine(line);
                 return Succeeded;
             }
 

@@ -39,6 +39,12 @@ public abstract class NukeBuild
     /// <summary>Called after parameters are bound and before any target runs.</summary>
     protected virtual void OnBuildInitialized() { }
 
+    /// <summary>
+    /// Lines --plan prints after the plan: what the planned targets would decide (tags, cache refs, …), computed
+    /// without running anything. <paramref name="plannedTargets"/> are the names of the targets that would run.
+    /// </summary>
+    protected virtual IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets) => [];
+
     public static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets) where T : NukeBuild, new() =>
         Execute<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), defaultTargets);
 
@@ -48,6 +54,8 @@ public abstract class NukeBuild
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
     internal void InvokeBuildInitialized() => OnBuildInitialized();
+
+    internal IEnumerable<string> PlannedDecisions(IReadOnlyCollection<string> plannedTargets) => DescribePlannedDecisions(plannedTargets);
 
     internal static HostKind DetectHost(Func<string, string?> env) =>
         env("GITHUB_ACTIONS") == "true" ? HostKind.GitHubActions : HostKind.Terminal;

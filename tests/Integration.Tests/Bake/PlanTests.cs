@@ -1,0 +1,46 @@
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Bake;
+
+/// <summary>--plan shows what Bake would decide, without docker (a child build process, no toolchain needed).</summary>
+public sealed class PlanTests(ITestOutputHelper output) : IDisposable
+{
+    readonly string _directory = Directory.CreateTempSubdirectory("plan-").FullName;
+
+    [Fact]
+    public async Task Plan_shows_the_tags_and_cache_refs_a_default_branch_bake_would_use()
+    {
+        var result = await new BuildRunner(output).RunAsync(["Publish", "--plan", "--registry", "127.0.0.1:5000/plan", "--permutations", "gcc15-clang20"],
+            null, GitHubEvent.Push(_directory), null);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Bake would decide", result.Output);
+        Assert.Contains("mode=DefaultBranch", result.Output);
+        Assert.Contains("127.0.0.1:5000/plan/devcontainer:gcc15-clang20 (mutable)", result.Output);
+        Assert.Contains($"127.0.0.1:5000/plan/devcontainer:{GitHubEvent.Sha}-gcc15-clang20 (immutable)", result.Output);
+        Assert.Contains("type=registry,ref=127.0.0.1:5000/plan/devcontainer-cache:gcc15-clang20-main,mode=max,registry.insecure=true", result.Output);
+        Assert.DoesNotContain("gcc14-clang20", result.Output);
+    }
+
+    [Fact]
+    public async Task Plan_of_a_pull_request_shows_no_tags_and_only_its_own_cache_write()
+    {
+        var result = await new BuildRunner(output).RunAsync(["Bake", "--plan", "--registry", "127.0.0.1:5000/plan", "--permutations", "gcc15-clang20"],
+            null, GitHubEvent.PullRequest(_directory, 12), null);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("tags: none", result.Output);
+        Assert.Contains("devcontainer-cache:gcc15-clang20-pr-12,mode=max", result.Output);
+        Assert.DoesNotContain("gcc15-clang20-main,mode=max", result.Output);
+    }
+
+    [Fact]
+    public async Task Plan_without_Bake_shows_no_bake_decisions()
+    {
+        var result = await new BuildRunner(output).RunAsync(["Rollback", "--plan"], null, GitHubEvent.Push(_directory), null);
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Bake would decide", result.Output);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
