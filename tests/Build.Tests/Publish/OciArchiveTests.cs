@@ -45,6 +45,8 @@ public class OciArchiveTests
         Assert.Equal([new PlatformDigest("linux/amd64", Amd64), new PlatformDigest("linux/arm64/v8", Arm64)], info.Platforms);
         Assert.Equal("127.0.0.1:5000/base/busybox:latest", info.Annotations["org.opencontainers.image.base.name"]);
         Assert.Equal(64, OciArchive.Sha256Hex(path).Length);
+        Assert.Null(info.RefName); // an untagged archive: skopeo takes its only image
+
     }
 
     [Fact]
