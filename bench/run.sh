@@ -7,7 +7,8 @@
 # It copies tests/fixture to a scratch directory and adds one RUN step there that busy-loops for BENCH_WORK_SECONDS
 # (bounded by the clock, so it costs the same on amd64 and on arm64 under QEMU); the tests' fixture is untouched.
 # Everything goes to its own registry namespace 127.0.0.1:5000/bench-<random>; no global docker state is pruned.
-# Prints the ratios and writes artifacts/bench/results.txt, results.tsv and docs/performance.png (gnuplot, if present).
+# Prints the ratios and writes artifacts/bench/results.txt, results.tsv, one log per run, and docs/performance.png
+# (bench/chart.sh, with gnuplot if present).
 #
 #   cold  Bake on a cold cache (unique stamp: no cache key was ever built), registry cache written
 #   (a)   Bake --force of the same inputs on a FRESH Docker engine (empty data root) through the registry cache
@@ -60,8 +61,9 @@ BAKE_FILE="$FIXTURE/docker-bake.hcl"
 (cd "$ROOT" && dotnet build tests/TrivyDouble -v q -nologo >/dev/null) || { echo "bench: building tests/TrivyDouble failed" >&2; exit 1; }
 export TRIVY_EXE="$ROOT/tests/TrivyDouble/bin/Debug/net10.0/trivy-test-double"
 export TRIVY_TEST_DOUBLE_SBOM="$ROOT/tests/TrivyDouble/samples/trivy-sbom-centos-7.cdx.json"
-(cd "$SCRATCH" && COSIGN_PASSWORD=bench cosign generate-key-pair >/dev/null 2>&1)
-export COSIGN_PASSWORD=bench FIXTURE_STAMP="$STAMP" BENCH_WORK_SECONDS="$WORK_SECONDS"
+export COSIGN_PASSWORD="cosign-pw-$RUN_ID"  # a secret: the build masks it in every log line
+(cd "$SCRATCH" && cosign generate-key-pair >/dev/null 2>&1)
+export FIXTURE_STAMP="$STAMP" BENCH_WORK_SECONDS="$WORK_SECONDS"
 export GITHUB_EVENT_NAME=push GITHUB_REF=refs/heads/main GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=acme/devcontainer-pipeline
 "$ROOT/build.sh" --help >/dev/null  # compiles the build once if needed: no case pays for it
 
@@ -182,31 +184,7 @@ D=$(ratio "${SECONDS_OF[publish_4]}" "${SECONDS_OF[publish_1]}")
   echo "(c) ./build.sh Bake / raw buildx bake       = $C   (goal <= 1.5)"
   echo "(d) Publish 4 permutations / 1 permutation  = $D   (goal <= 1.5)"
 } | tee "$OUT/results.txt"
-printf 'case\tseconds\n' > "$OUT/results.tsv"
+: > "$OUT/results.tsv"
 for key in cold registry_cache skip cached_build_sh cached_raw_bake publish_1 publish_4; do printf '%s\t%s\n' "$key" "${SECONDS_OF[$key]}" >> "$OUT/results.tsv"; done
 
-if command -v gnuplot >/dev/null; then
-  gnuplot <<EOF
-set terminal pngcairo size 900,480 font "sans,10"
-set output "$CHART"
-set title "devcontainer-pipeline on the fixture (${WORK_SECONDS}s cost per platform, $(nproc) cores, shared machine)"
-set ylabel "seconds (wall clock)"
-set style data histograms
-set style fill solid 0.8 border -1
-set boxwidth 0.7
-set yrange [0:*]
-set grid ytics
-set xtics rotate by -20 nomirror
-unset key
-plot "$OUT/results.tsv" using 2:xtic(stringcolumn(1) eq "cold" ? "cold bake" : \
-     stringcolumn(1) eq "registry_cache" ? "(a) fresh runner,\nregistry cache ($A)" : \
-     stringcolumn(1) eq "skip" ? "(b) fresh runner,\nskip unchanged ($B)" : \
-     stringcolumn(1) eq "cached_build_sh" ? "(c) ./build.sh Bake,\ncached ($C)" : \
-     stringcolumn(1) eq "cached_raw_bake" ? "(c) raw buildx bake,\ncached" : \
-     stringcolumn(1) eq "publish_1" ? "(d) Publish 1" : "(d) Publish 4 ($D)") lc rgb "#4878a8", \
-     "" using 0:(\$2):(sprintf("%.1f s", \$2)) with labels offset 0,0.7
-EOF
-  log "chart: $CHART"
-else
-  log "no chart: install gnuplot (apt-get install gnuplot-nox) and re-run"
-fi
+"$ROOT/bench/chart.sh" "$OUT/results.tsv" "$CHART" "cost ${WORK_SECONDS}s per platform, $(nproc) cores, load $(load)"
