@@ -14,12 +14,18 @@ variable "P2996_REF" {
   default = "p2996"
 }
 
+# LLVM's apt repository URL, used only when Ubuntu's archive has no clang-<major> (set it in the environment).
+variable "LLVM_APT_REPOSITORY" {
+  default = ""
+}
+
 target "_common" {
   context    = "devcontainer"
   dockerfile = "Dockerfile"
   args = {
-    BASE_IMAGE = BASE_IMAGE
-    P2996_REF  = P2996_REF
+    BASE_IMAGE          = BASE_IMAGE
+    P2996_REF           = P2996_REF
+    LLVM_APT_REPOSITORY = LLVM_APT_REPOSITORY
   }
 }
 

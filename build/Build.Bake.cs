@@ -27,7 +27,7 @@ partial class Build
     [Parameter("The repository's default branch (GitHub's event payload wins when present)")]
     readonly string DefaultBranch = "main";
 
-    string ImageRepository => $"{Registry}/{ImageName}";
+    string ImageRepository => TagPolicy.Repository(Registry, ImageName);
     IReadOnlyList<Permutation> SelectedPermutations => Permutations is { Length: > 0 } ? Permutations : Permutation.All;
     AbsolutePath BakeFilePath => RootDirectory / BakeFile;
     AbsolutePath BakeOverrideFile => ArtifactsDirectory / "bake.override.json";

@@ -43,6 +43,14 @@ public static partial class TagPolicy
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex TagPattern();
 
+    /// <summary>
+    /// The image repository for a registry prefix and image name. Repository paths must be lowercase, but GitHub's
+    /// <c>github.repository_owner</c> keeps the owner's capitals and workflow expressions cannot lowercase it, so the
+    /// whole reference is lowercased here (as docker/metadata-action does); hosts are case-insensitive anyway.
+    /// </summary>
+    public static string Repository(string registry, string imageName) =>
+        $"{registry.TrimEnd('/')}/{imageName}".ToLowerInvariant();
+
     public static IReadOnlyList<ImageTag> TagsFor(BuildContext context, string imageRepository, string permutationId)
     {
         if (!RepositoryPattern().IsMatch(imageRepository))

@@ -18,7 +18,8 @@ packages="clang-${version} lld-${version} libc++-${version}-dev libc++abi-${vers
 apt-get update
 if ! apt-cache show "clang-${version}" >/dev/null 2>&1; then
   . /etc/os-release
-  repository=${LLVM_APT_REPOSITORY:-https://apt.llvm.org}
+  # The repository is named by the caller (a bake variable), never baked into this script.
+  repository=${LLVM_APT_REPOSITORY:?clang-${version} is not in Ubuntu's archive: set the bake variable LLVM_APT_REPOSITORY to LLVM's apt repository URL (see README, Building the images)}
   install -d -m 0755 /etc/apt/keyrings
   curl -fsSL "$repository/llvm-snapshot.gpg.key" | gpg --dearmor -o /etc/apt/keyrings/llvm.gpg
   echo "deb [signed-by=/etc/apt/keyrings/llvm.gpg] $repository/$VERSION_CODENAME/ llvm-toolchain-$VERSION_CODENAME-$version main" \

@@ -25,6 +25,16 @@ public class TagPolicyTests
             Render(TagPolicy.TagsFor(Contexts.Release("v1.2.3"), Repo, Id)));
     }
 
+    [Theory]
+    [InlineData("ghcr.io/Acme-Org", "devcontainer", "ghcr.io/acme-org/devcontainer")]
+    [InlineData("127.0.0.1:5000/team/", "DevContainer", "127.0.0.1:5000/team/devcontainer")]
+    public void Repository_is_lowercased_because_owners_keep_their_capitals(string registry, string image, string expected)
+    {
+        var repository = TagPolicy.Repository(registry, image);
+        Assert.Equal(expected, repository);
+        Assert.NotEmpty(TagPolicy.TagsFor(Contexts.Main, repository, Id));
+    }
+
     [Fact]
     public void Release_below_one_gets_no_major_tag()
     {
