@@ -132,7 +132,7 @@ partial class Build
         {
             var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache,
                 SelectedPermutations.ToDictionary(p => p.Id, _ => unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
-            return ["", "Bake would decide (base image digests are resolved when it runs):", .. plan.Render(withBaseImages: false).TrimEnd().Split('\n')];
+            return ["", "Bake would decide (base image digests are resolved when it runs):", .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. DescribePlannedReuse(plan)];
         }
         catch (ArgumentException e)
         {

@@ -30,6 +30,12 @@ partial class Build
         return plan with { Permutations = entries };
     }
 
+    /// <summary>For --plan (no docker, no registry): which reference each permutation's reuse will be decided on.</summary>
+    IEnumerable<string> DescribePlannedReuse(BakePlan plan) => Force
+        ? ["reuse: none (--force: every permutation is built)"]
+        : ["reuse (decided when Bake runs: built unless this image's input digest equals the permutation's):",
+            .. plan.Permutations.Select(p => $"  {p.Id}: {ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id)}")];
+
     /// <summary>One registry read per permutation (none with --force); the decisions go to the log and bake-plan.txt.</summary>
     async Task DecideReuseAsync(BakePlan plan)
     {
