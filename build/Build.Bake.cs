@@ -106,9 +106,10 @@ partial class Build
         if (!BakeFilePath.FileExists())
             throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
         Log.Information("Build context: {Context:l}", Context.Describe());
-        var baseImages = await BakeInputs.ResolveBaseImagesAsync(BakeFilePath, SelectedPermutations, Builder);
-        var plan = await WithInputDigestsAsync(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
-            ImagesDirectory, TemporaryDirectory / "buildx-cache"));
+        var definition = await BakeInputs.ReadDefinitionAsync(BakeFilePath, SelectedPermutations);
+        var baseImages = await BakeInputs.ResolveBaseImagesAsync(definition, BakeFilePath, SelectedPermutations, Builder);
+        var plan = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
+            ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
         ImagesDirectory.CreateDirectory();
         File.WriteAllText(BakeOverrideFile, BakeOverride.Render(plan));
         File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());

@@ -18,9 +18,8 @@ partial class Build
     bool IsReused(string permutationId) => _reuse.TryGetValue(permutationId, out var r) && r.Reuses;
 
     /// <summary>Adds each permutation's input digest to its labels (and so its annotations).</summary>
-    async Task<BakePlan> WithInputDigestsAsync(BakePlan plan)
+    BakePlan WithInputDigests(BakePlan plan, BakeDefinition definition)
     {
-        var definition = await DockerBuildx.PrintAsync(new BakeSettings { Files = [BakeFilePath], Targets = plan.Permutations.Select(p => p.Permutation.BakeTarget).ToList() });
         var entries = plan.Permutations.Select(p =>
         {
             var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], p));

@@ -4,12 +4,12 @@ using Pipeline.Host.Tooling;
 /// <summary>Reads what the static bake file says (via <c>bake --print</c>) and resolves each BASE_IMAGE to a digest.</summary>
 public static class BakeInputs
 {
-    public static async Task<IReadOnlyDictionary<string, BaseImage>> ResolveBaseImagesAsync(string bakeFile, IReadOnlyList<Permutation> permutations, string? builder)
+    /// <summary>The static bake file's resolved definition of the permutations' image targets (read once per run).</summary>
+    public static async Task<BakeDefinition> ReadDefinitionAsync(string bakeFile, IReadOnlyList<Permutation> permutations)
     {
-        BakeDefinition definition;
         try
         {
-            definition = await DockerBuildx.PrintAsync(new BakeSettings { Files = [bakeFile], Targets = permutations.Select(p => p.BakeTarget).ToList() });
+            return await DockerBuildx.PrintAsync(new BakeSettings { Files = [bakeFile], Targets = permutations.Select(p => p.BakeTarget).ToList() });
         }
         catch (ToolFailedException e)
         {
@@ -18,6 +18,11 @@ public static class BakeInputs
                 ? $"{bakeFile} has no target '{missing.BakeTarget}'; add it (and 'validate-{missing.Id}') or drop it from --permutations."
                 : $"docker buildx bake cannot read {bakeFile} ({e.Message}); fix the bake file.");
         }
+    }
+
+    public static async Task<IReadOnlyDictionary<string, BaseImage>> ResolveBaseImagesAsync(
+        BakeDefinition definition, string bakeFile, IReadOnlyList<Permutation> permutations, string? builder)
+    {
         var resolved = new Dictionary<string, BaseImage>();
         var digests = new Dictionary<string, string>();
         foreach (var p in permutations)
