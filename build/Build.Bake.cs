@@ -78,26 +78,33 @@ partial class Build
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();
-            var failures = new List<ValidateFailure>();
-            // One bake per permutation and platform, so a failure names both.
-            foreach (var p in plan.Permutations.Where(p => !IsReused(p.Id)))
-            foreach (var platform in p.Platforms)
+            // One bake per permutation and platform, so a failure names both; they run side by side because each is
+            // mostly waiting on BuildKit, which schedules the shared work itself.
+            var runs = plan.Permutations.Where(p => !IsReused(p.Id)).SelectMany(p => p.Platforms.Select(platform => (p, platform))).ToList();
+            var failures = new System.Collections.Concurrent.ConcurrentBag<ValidateFailure>();
+            await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (run, _) =>
             {
-                Log.Information("Validating {Permutation} on {Platform}", p.Id, platform);
-                var result = await DockerBuildx.BakeAsync(new BakeSettings
-                {
-                    Files = [BakeFilePath, BakeOverrideFile],
-                    Targets = [p.Permutation.ValidateBakeTarget],
-                    Sets = [$"{p.Permutation.ValidateBakeTarget}.platform={platform}"],
-                    Builder = Builder,
-                }, BakeEnvironment(plan));
-                if (!result.Succeeded) failures.Add(new ValidateFailure(p.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError)));
-            }
+                if (await ValidateOneAsync(plan, run.p, run.platform) is { } failure) failures.Add(failure);
+            });
             // A reused image passed Validate when it was built (Publish depends on Validate); its layers are not rebuilt here.
             foreach (var p in plan.Permutations.Where(p => IsReused(p.Id))) Log.Information("Not validating {Permutation}: reused {Digest}, validated when it was built", p.Id, _reuse[p.Id].ReusedDigest);
             ReportSummary(s => { s["validated"] = $"{plan.Permutations.Where(p => !IsReused(p.Id)).Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed, {plan.Permutations.Count(p => IsReused(p.Id))} reused"; return s; });
-            if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures));
+            if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures.OrderBy(f => f.PermutationId).ThenBy(f => f.Platform).ToList()));
         });
+
+    async Task<ValidateFailure?> ValidateOneAsync(BakePlan plan, PermutationBake permutation, string platform)
+    {
+        Log.Information("Validating {Permutation} on {Platform}", permutation.Id, platform);
+        var target = permutation.Permutation.ValidateBakeTarget;
+        var result = await DockerBuildx.BakeAsync(new BakeSettings
+        {
+            Files = [BakeFilePath, BakeOverrideFile],
+            Targets = [target],
+            Sets = [$"{target}.platform={platform}"],
+            Builder = Builder,
+        }, BakeEnvironment(plan));
+        return result.Succeeded ? null : new ValidateFailure(permutation.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError));
+    }
 
     /// <summary>Decides everything (once per run), writes the override and the plan to artifacts/, and checks bake agrees.</summary>
     async Task<BakePlan> PrepareBakeAsync()

@@ -38,10 +38,13 @@ partial class Build
             var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
             File.WriteAllText(ArtifactsDirectory / "publish-plan.txt", planText + "\n");
             Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
-            // Everything is pushed, signed, attested and verified before the first tag moves.
-            foreach (var (entry, steps) in plans)
-                foreach (var step in steps.Where(s => s.Kind != PublishStepKind.Tag))
-                    await ExecuteAsync(registry, entry, step, ManifestFile.Parent, verifyAttestations: true);
+            // Everything is pushed, signed, attested and verified before the first tag moves; permutations are
+            // independent until then, so they go side by side.
+            await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (plan, _) =>
+            {
+                foreach (var step in plan.Steps.Where(s => s.Kind != PublishStepKind.Tag))
+                    await ExecuteAsync(registry, plan.Entry, step, ManifestFile.Parent, verifyAttestations: true);
+            });
             foreach (var (entry, steps) in plans)
                 foreach (var step in steps.Where(s => s.Kind == PublishStepKind.Tag))
                     await ExecuteAsync(registry, entry, step, ManifestFile.Parent, verifyAttestations: true);
