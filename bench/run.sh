@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the pipeline's speed on the integration fixture with the real toolchain (NOT part of the test suite).
 #
-#   bench/run.sh                       # needs the toolchain: /work/shared/tools/container-toolchain start
+#   bench/run.sh                       # needs the toolchain: ../shared/tools/container-toolchain start
 #   BENCH_WORK_SECONDS=40 bench/run.sh # the fixture's added cost (default 40 s of busy loop per platform)
 #
 # It copies tests/fixture to a scratch directory and adds one RUN step there that busy-loops for BENCH_WORK_SECONDS
@@ -21,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK_SECONDS=${BENCH_WORK_SECONDS:-40}
 OUT=${BENCH_OUT:-$ROOT/artifacts/bench}
 CHART=${BENCH_CHART:-$ROOT/docs/performance.png}
-TOOLCHAIN=${TOOLCHAIN:-/work/shared/tools/container-toolchain}
+TOOLCHAIN=${TOOLCHAIN:-$ROOT/../shared/tools/container-toolchain}
 RUN_ID=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
 REGISTRY="127.0.0.1:5000/bench-$RUN_ID"
 STAMP="bench-$RUN_ID"
