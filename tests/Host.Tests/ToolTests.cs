@@ -66,14 +66,25 @@ public class ToolTests : IDisposable
     [Fact]
     public async Task Output_reaches_the_log_while_the_tool_is_still_running()
     {
-        var sink = new TimedSink();
+        // The tool prints "first", then waits (up to 20 s) for a file that only the log sink creates on seeing
+        // "first": the run can only print "released" if its output reached the log before it exited.
+        var release = Path.Combine(_directory, "release");
+        var sink = new ReleasingSink("first", release);
         Serilog.Log.Logger = new Serilog.LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
-        var result = await ToolRunner.RunAsync("/bin/sh", ["-c", "echo first; sleep 1; echo second"]);
-        var finished = DateTimeOffset.Now;
+        var script = $"echo first; i=0; while [ ! -e '{release}' ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; " +
+                     $"if [ -e '{release}' ]; then echo released; else echo 'never released'; exit 1; fi";
+        var result = await ToolRunner.RunAsync("/bin/sh", ["-c", script]);
         Serilog.Log.CloseAndFlush();
+        Assert.Equal("first\nreleased\n", result.StandardOutput);
         Assert.Equal(0, result.ExitCode);
-        var first = sink.Events.Single(e => e.Text.EndsWith("first"));
-        Assert.True(finished - first.At > TimeSpan.FromMilliseconds(700), $"'first' was logged {finished - first.At} before the tool exited");
+    }
+
+    private sealed class ReleasingSink(string trigger, string releaseFile) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            if (logEvent.RenderMessage().EndsWith(trigger)) File.WriteAllText(releaseFile, "");
+        }
     }
 
     [Fact]
@@ -85,9 +96,4 @@ public class ToolTests : IDisposable
         Assert.Equal(3, error.Result.ExitCode);
     }
 
-    private sealed class TimedSink : ILogEventSink
-    {
-        public List<(string Text, DateTimeOffset At)> Events { get; } = [];
-        public void Emit(LogEvent logEvent) { lock (Events) Events.Add((logEvent.RenderMessage(), DateTimeOffset.Now)); }
-    }
 }
