@@ -1,5 +1,3 @@
-using Xunit;
-
-// The host logs through Serilog's static Log.Logger and keeps the root in a static property, as NUKE does;
-// test classes that run builds would replace each other's logger if they ran in parallel.
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// The host keeps per-process state (root directory, host kind, Serilog's static logger, registered secrets),
+// exactly like NUKE; the tests run one build at a time.
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
