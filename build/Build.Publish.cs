@@ -150,7 +150,7 @@ partial class Build
             var command = cosign.Command(Cosign.PublicKeyArguments(key, derivedPublicKey), [key, derivedPublicKey], RootDirectory, cosignEnvironment);
             var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
             if (!result.Succeeded || !derivedPublicKey.FileExists())
-                throw new BuildInputException($"Could not derive the public key from --cosign-key {CosignKey} ({LastLine(result.StandardError)}); check COSIGN_PASSWORD or pass --cosign-public-key.");
+                throw new BuildInputException($"Could not derive the public key from --cosign-key {CosignKey} ({ToolOutput.LastLine(result.StandardError)}); check COSIGN_PASSWORD or pass --cosign-public-key.");
         }
         return new RegistryClient(skopeo, cosign, plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, cosignEnvironment);
     }

@@ -99,7 +99,7 @@ partial class Build
         var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
         var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
         if (!output.FileExists())
-            throw new InvalidOperationException($"Trivy wrote no {format} output for {permutation.Id} (exit {result.ExitCode}): {LastLine(result.StandardError)}; see the log above.");
+            throw new InvalidOperationException($"Trivy wrote no {format} output for {permutation.Id} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
         return result.ExitCode;
     }
 
@@ -118,7 +118,4 @@ partial class Build
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.AppendAllText(target, markdown + "\n");
     }
-
-    static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no error output";
 }

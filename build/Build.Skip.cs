@@ -59,7 +59,7 @@ partial class Build
             return new PublishedImage(reference, OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
         return Skopeo.IsNotFound(result.StandardError)
             ? new PublishedImage(reference, null, null)
-            : new PublishedImage(reference, null, null, LastLine(result.StandardError));
+            : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));
     }
 
     /// <summary>Copies each reused image, digest preserved, into its archive: Scan and Publish read exactly what is published.</summary>

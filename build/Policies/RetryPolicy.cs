@@ -36,21 +36,18 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpa
             var delay = DelayBefore(number);
             if (delay > TimeSpan.Zero)
             {
-                log?.Invoke($"{what}: attempt {number}/{MaxAttempts} in {delay.TotalSeconds:0.#}s after a network error: {LastLine(lastError)}");
+                log?.Invoke($"{what}: attempt {number}/{MaxAttempts} in {delay.TotalSeconds:0.#}s after a network error: {ToolOutput.LastLine(lastError)}");
                 await wait(delay);
             }
             var (ok, value, error) = await attempt();
             if (ok) return value;
             lastError = error;
             if (!IsTransient(error))
-                throw new RegistryOperationException($"{what} failed: {LastLine(error)}");
+                throw new RegistryOperationException($"{what} failed: {ToolOutput.LastLine(error)}");
         }
         throw new RegistryOperationException(
-            $"{what} failed after {MaxAttempts} attempts ({LastLine(lastError)}); check that the registry is reachable and accepts pushes, then re-run (completed steps are skipped).");
+            $"{what} failed after {MaxAttempts} attempts ({ToolOutput.LastLine(lastError)}); check that the registry is reachable and accepts pushes, then re-run (completed steps are skipped).");
     }
-
-    static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault(l => l.Length > 0) ?? "no error output";
 }
 
 /// <summary>A registry operation failed for good; one line naming the operation, the cause and the fix.</summary>
