@@ -41,7 +41,7 @@ public sealed class OciRegistryClient(RepositoryReference repository, HttpClient
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         await EnsureSuccessAsync(response, $"read manifest {reference} of");
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var digest = OciArchive.Sha256Digest(bytes);
         return new ManifestResponse(Encoding.UTF8.GetString(bytes), response.Content.Headers.ContentType?.MediaType, digest);
     }
 
