@@ -24,7 +24,7 @@ partial class Build
         {
             var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], p));
             var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = digest };
-            return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels, p.Platforms.Count) };
+            return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels) };
         }).ToList();
         return plan with { Permutations = entries };
     }

@@ -8,12 +8,21 @@ using System.Text.Json.Nodes;
 /// </summary>
 public static class BakeOverride
 {
+    /// <summary>BuildKit's frontend switch for "always export an image index", whatever the platform count.</summary>
+    public const string MultiPlatformArg = "BUILDKIT_MULTI_PLATFORM";
+
     public static string Render(BakePlan plan)
     {
         var targets = new JsonObject();
         foreach (var p in plan.Permutations)
         {
-            var args = new JsonObject { ["BASE_IMAGE"] = p.BaseImage.Pinned };
+            var args = new JsonObject
+            {
+                ["BASE_IMAGE"] = p.BaseImage.Pinned,
+                // An image index even for one platform: Publish, signing and a later per-platform merge then treat
+                // every archive alike, and the digest that is signed is always the index's.
+                [MultiPlatformArg] = "1",
+            };
             targets[p.Permutation.BakeTarget] = new JsonObject
             {
                 ["args"] = args,

@@ -68,7 +68,7 @@ public static class BakePlanner
                 platforms,
                 TagPolicy.TagsFor(context, imageRepository, p.Id),
                 labels,
-                OciMetadata.Annotations(labels, platforms.Count),
+                OciMetadata.Annotations(labels),
                 CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory),
                 baseImage,
                 Path.Combine(imagesDirectory, p.Id + ".tar"));

@@ -49,7 +49,7 @@ public static class OciArchive
         var mediaType = descriptor.GetProperty("mediaType").GetString();
         var digest = descriptor.GetProperty("digest").GetString()!;
         if (mediaType is not (IndexMediaType or DockerListMediaType))
-            throw new InvalidOperationException($"'{source}' holds a single-platform image ({mediaType}); Bake must build an image index for all platforms.");
+            throw new InvalidOperationException($"'{source}' holds a single image manifest ({mediaType}), not an image index; re-run Bake (it exports an index even for one platform).");
         var indexBytes = blob(digest) ?? throw new InvalidOperationException($"'{source}' lacks the blob of its image index {digest}; the archive is incomplete.");
         if (Sha256Digest(indexBytes) != digest)
             throw new InvalidOperationException($"'{source}': image index blob does not hash to {digest}; the archive is corrupt, re-run Bake.");

@@ -40,10 +40,11 @@ public static class OciMetadata
 
     /// <summary>
     /// The same keys as annotations on the image index and on each platform manifest (bake's <c>index:</c> /
-    /// <c>manifest:</c> forms). A single-platform export has no index, and buildkit refuses index annotations then.
+    /// <c>manifest:</c> forms). Every archive is an index, one platform included (<see cref="BakeOverride"/> sets
+    /// BUILDKIT_MULTI_PLATFORM), so the index always exists to carry them.
     /// </summary>
-    public static IReadOnlyList<string> Annotations(IReadOnlyDictionary<string, string> labels, int platformCount) =>
-        (platformCount > 1 ? new[] { "index", "manifest" } : ["manifest"])
+    public static IReadOnlyList<string> Annotations(IReadOnlyDictionary<string, string> labels) =>
+        new[] { "index", "manifest" }
             .SelectMany(level => labels.Select(l => $"{level}:{l.Key}={l.Value}")).ToList();
 
     /// <summary>Like docker/metadata-action: the release version, else pr-N, else the branch, else local.</summary>

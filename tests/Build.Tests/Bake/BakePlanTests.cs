@@ -28,6 +28,15 @@ public class BakePlanTests
         Assert.All(Plan(Contexts.Main, ["linux/arm64"]).Permutations, p => Assert.Equal(["linux/arm64"], p.Platforms));
     }
 
+    [Fact]
+    public void One_platform_is_still_exported_as_an_annotated_image_index()
+    {
+        var plan = Plan(Contexts.Main, ["linux/amd64"]);
+        var target = System.Text.Json.Nodes.JsonNode.Parse(BakeOverride.Render(plan))!["target"]!["gcc14-clang20"]!;
+        Assert.Equal("1", (string?)target["args"]![BakeOverride.MultiPlatformArg]);
+        Assert.Contains(target["annotations"]!.AsArray(), a => ((string?)a)!.StartsWith("index:org.opencontainers.image.revision=", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("amd64")]
     [InlineData("linux/amd64 ")]

@@ -37,19 +37,10 @@ public class OciMetadataTests
     public void Annotations_repeat_every_label_on_the_index_and_the_manifests()
     {
         var labels = OciMetadata.Labels(Contexts.Main, "devcontainer", Permutation.Gcc14Clang20, Base);
-        var annotations = OciMetadata.Annotations(labels, platformCount: 2);
+        var annotations = OciMetadata.Annotations(labels);
         Assert.Equal(labels.Count * 2, annotations.Count);
         Assert.Contains($"index:org.opencontainers.image.revision={Contexts.Sha}", annotations);
         Assert.Contains($"manifest:org.opencontainers.image.revision={Contexts.Sha}", annotations);
-    }
-
-    [Fact]
-    public void A_single_platform_image_has_no_index_to_annotate()
-    {
-        var labels = OciMetadata.Labels(Contexts.Main, "devcontainer", Permutation.Gcc14Clang20, Base);
-        var annotations = OciMetadata.Annotations(labels, platformCount: 1);
-        Assert.Equal(labels.Count, annotations.Count);
-        Assert.All(annotations, a => Assert.StartsWith("manifest:", a));
     }
 
     [Fact]

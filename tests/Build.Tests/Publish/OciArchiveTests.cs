@@ -50,10 +50,10 @@ public class OciArchiveTests
     }
 
     [Fact]
-    public void Refuses_single_platform_and_multi_image_archives()
+    public void Refuses_a_bare_image_manifest_and_multi_image_archives()
     {
         var single = WriteArchive(ImageIndex, "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + Amd64 + "\",\"size\":1}]}");
-        Assert.Contains("single-platform", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(single)).Message);
+        Assert.Contains("not an image index", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(single)).Message);
         var two = WriteArchive(ImageIndex, "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"sha256:1\"},{\"digest\":\"sha256:2\"}]}");
         Assert.Contains("holds 2 images", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(two)).Message);
         Assert.Contains("run the Bake target", Assert.Throws<InvalidOperationException>(() => OciArchive.Read("/nonexistent.tar")).Message);

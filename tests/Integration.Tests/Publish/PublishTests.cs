@@ -44,6 +44,29 @@ public class PublishTests(ITestOutputHelper output) : PublishTest(output)
     }
 
     [IntegrationFact]
+    public async Task One_platform_publishes_an_index_with_one_entry_signed_attested_and_tagged_like_any_other()
+    {
+        var result = await RunBuildAsync(PipelineArguments("Publish", "--platforms", "linux/amd64"));
+        Assert.True(result.Succeeded, "Publish --platforms linux/amd64 failed");
+        var manifest = ReadManifest();
+        foreach (var entry in manifest.Permutations)
+        {
+            var index = await Registry.Client.ManifestAsync(Registry.RepositoryPath(), entry.Digest);
+            Assert.NotNull(index);
+            Assert.True(index.IsIndex, $"{entry.Id} was pushed as {index.MediaType}, not an image index");
+            Assert.Equal(["linux/amd64"], index.Platforms);
+            Assert.Equal([new PlatformDigest("linux/amd64", index.PlatformDigests["linux/amd64"])], entry.Platforms);
+            // The index carries the same annotations a multi-platform index does.
+            Assert.Equal(HeadSha, (string?)index.Json["annotations"]?["org.opencontainers.image.revision"]);
+            var expected = TagPolicy.TagsFor(Context(HeadSha), Repository, entry.Id);
+            Assert.Equal(expected.Select(t => (t.Reference, t.IsMutable)), entry.Tags.Select(t => (t.Reference, t.Mutable)));
+            Assert.True((await CosignAsync("verify", entry.DigestReference)).Succeeded, "cosign verify failed for " + entry.DigestReference);
+            Assert.True((await CosignAsync("verify-attestation", "--type", "slsaprovenance1", entry.DigestReference)).Succeeded, "provenance did not verify");
+        }
+        Assert.Equal(ExpectedShape(manifest), await ShapeAsync(manifest));
+    }
+
+    [IntegrationFact]
     public async Task A_publish_killed_right_after_its_first_push_is_completed_by_running_it_again()
     {
         var (killed, firstOutput) = await RunAndKillAsync(PipelineArguments("Publish"), "Pushed ");
