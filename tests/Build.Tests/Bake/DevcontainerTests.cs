@@ -105,6 +105,12 @@ public class DevcontainerTests
         Assert.Contains("RUN sh /tmp/smoke/no-secrets.sh /", Dockerfile);
     }
 
+    // A PEM block's shape with a made-up body: the scan looks at structure, not at whether the key is valid.
+    const string PemBody = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\nNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\n";
+
+    static string Pem(string type, string body = PemBody, string headers = "") =>
+        $"-----BEGIN {type}PRIVATE KEY-----\n{headers}{body}-----END {type}PRIVATE KEY-----\n";
+
     [Fact]
     public void Secret_scan_finds_keys_and_tokens_and_passes_a_clean_tree()
     {
@@ -119,16 +125,53 @@ public class DevcontainerTests
 
             Directory.CreateDirectory(Path.Combine(root, "home", "dev", ".ssh"));
             File.WriteAllText(Path.Combine(root, "home", "dev", ".ssh", "id_rsa"), "-----BEGIN OPENSSH PRIVATE KEY-----\n");
-            File.WriteAllText(Path.Combine(root, "etc", "tls.pem"), "-----BEGIN EC PRIVATE KEY-----\n");
+            File.WriteAllText(Path.Combine(root, "etc", "tls.pem"), Pem("EC "));
+            File.WriteAllText(Path.Combine(root, "etc", "legacy.key"), Pem("RSA ", headers: "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0F1E2D3C4B5A69788796A5B4C3D2E1F0\n\n"));
+            File.WriteAllText(Path.Combine(root, "etc", "secret.yaml"), "tls:\n  key: |\n" + string.Join("", Pem("").Split('\n').Select(l => "    " + l + "\r\n")));
             File.WriteAllText(Path.Combine(root, "home", "dev", ".git-credentials"), "https://u:p@example.com\n");
             Directory.CreateDirectory(Path.Combine(root, "home", "dev", ".config", "gh"));
             File.WriteAllText(Path.Combine(root, "home", "dev", ".config", "gh", "hosts.yml"), "github.com:\n  oauth_token: gho_x\n");
             File.WriteAllText(Path.Combine(root, "home", "dev", ".npmrc"), "//registry/:_authToken=npm_abc\n");
             var (code, output) = Run(root);
             Assert.Equal(1, code);
-            foreach (var path in new[] { "/home/dev/.ssh/id_rsa", "/etc/tls.pem", "/home/dev/.git-credentials", "/home/dev/.config/gh/hosts.yml", "/home/dev/.npmrc" })
+            foreach (var path in new[] { "/home/dev/.ssh/id_rsa", "/etc/tls.pem", "/etc/legacy.key", "/etc/secret.yaml", "/home/dev/.git-credentials", "/home/dev/.config/gh/hosts.yml", "/home/dev/.npmrc" })
                 Assert.Contains($"FAIL secrets: {path}", output);
             Assert.DoesNotContain("/etc/.npmrc", output);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Secret_scan_passes_binaries_and_text_that_only_mention_the_PEM_header()
+    {
+        var root = Directory.CreateTempSubdirectory("no-secrets-").FullName;
+        try
+        {
+            // What ssh, ssh-keygen, libgnutls and libssh look like to grep: a NUL-laden binary with the header string
+            // (even a whole block) among its constants.
+            Directory.CreateDirectory(Path.Combine(root, "usr", "bin"));
+            File.WriteAllBytes(Path.Combine(root, "usr", "bin", "ssh-keygen"),
+                [0x7f, .. "ELF"u8, 0, 0, 1, .. System.Text.Encoding.ASCII.GetBytes(Pem("OPENSSH ")), 0, 0, .. "-----BEGIN %s PRIVATE KEY-----"u8, 0]);
+            // Documentation and code that name the header, or a header and footer with no key between them.
+            Directory.CreateDirectory(Path.Combine(root, "usr", "share", "doc"));
+            File.WriteAllText(Path.Combine(root, "usr", "share", "doc", "README"),
+                "A key file starts with -----BEGIN RSA PRIVATE KEY----- and ends with the matching END line.\n");
+            File.WriteAllText(Path.Combine(root, "usr", "share", "doc", "pem.py"),
+                "HEADER = '-----BEGIN PRIVATE KEY-----'\nprint(HEADER)\n");
+            File.WriteAllText(Path.Combine(root, "usr", "share", "doc", "empty.pem"), Pem("", body: ""));
+            File.WriteAllText(Path.Combine(root, "usr", "share", "doc", "unterminated.pem"), "-----BEGIN PRIVATE KEY-----\n" + PemBody);
+            var (code, output) = Run(root);
+            Assert.True(code == 0, output);
+            Assert.Contains("ok secrets", output);
+
+            // The same tree with a planted key still fails, naming only the key.
+            File.WriteAllText(Path.Combine(root, "usr", "share", "doc", "planted.pem"), "notes\n" + Pem("") + "more notes\n");
+            (code, output) = Run(root);
+            Assert.Equal(1, code);
+            Assert.Equal("FAIL secrets: /usr/share/doc/planted.pem (PEM private key)", output.Trim());
         }
         finally
         {
