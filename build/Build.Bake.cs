@@ -49,6 +49,7 @@ partial class Build
         {
             var plan = await PrepareBakeAsync();
             var toBuild = plan.Permutations.Where(p => !IsReused(p.Id)).ToList();
+            foreach (var p in plan.Permutations) StagedArchive.Discard(p.Archive);
             if (toBuild.Count > 0)
             {
                 var result = await DockerBuildx.BakeAsync(new BakeSettings
@@ -59,11 +60,13 @@ partial class Build
                     Builder = Builder,
                 }, BakeEnvironment(plan));
                 if (!result.Succeeded)
+                {
+                    foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
                     throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
+                }
+                foreach (var p in toBuild) StagedArchive.Commit(p.Archive, p.Id);
             }
             await FetchReusedAsync(plan);
-            foreach (var p in plan.Permutations.Where(p => !File.Exists(p.Archive)))
-                throw new InvalidOperationException($"Bake succeeded but wrote no archive for {p.Id} at {p.Archive}; check the bake file's output for target '{p.Id}'.");
             var digests = toBuild.Count > 0 ? BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile)) : new Dictionary<string, string>();
             ReportSummary(s =>
             {
@@ -126,6 +129,7 @@ partial class Build
             Files = [BakeFilePath, BakeOverrideFile],
             Targets = plan.Permutations.SelectMany(p => new[] { p.Permutation.BakeTarget, p.Permutation.ValidateBakeTarget }).ToList(),
         });
+        foreach (var p in plan.Permutations) StagedArchive.DiscardPartial(p.Archive); // --print created them empty
         BakeGuard.Check(Context, plan, resolved);
         await DecideReuseAsync(plan);
         return _bakePlan = plan;

@@ -89,12 +89,11 @@ partial class Build
     /// <summary>Runs one Trivy scan; returns its exit code. A missing output is an error whatever the exit code.</summary>
     async Task<int> RunTrivyAsync(ToolLocation trivy, Permutation permutation, string format, AbsolutePath output)
     {
-        if (!ArchiveFile(permutation).FileExists())
-            throw new InvalidOperationException($"No OCI archive for {permutation.Id} at {ArchiveFile(permutation)}; run Bake first.");
+        if (output.FileExists()) File.Delete(output); // a stale report must never pass for this run's
+        OciArchive.Read(ArchiveFile(permutation)); // a missing, empty or truncated archive fails here with one line, never scans "clean"
         if (!TrivyConfigFile.FileExists())
             throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
         output.Parent.CreateDirectory();
-        if (output.FileExists()) File.Delete(output); // a stale report must never pass for this run's
         var scan = new TrivyImageScan(ArchiveFile(permutation), TrivyConfigFile, format, output, permutation.Platforms[0], TemporaryDirectory / "trivy-cache");
         var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
         var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);

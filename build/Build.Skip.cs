@@ -69,13 +69,15 @@ partial class Build
         {
             var digest = _reuse[p.Id].ReusedDigest!;
             var source = $"{plan.ImageRepository}@{digest}";
-            if (File.Exists(p.Archive)) File.Delete(p.Archive);
             var skopeo = ToolResolver.Resolve("skopeo", Skopeo.InstallHint);
             string[] tls = RegistryHost.IsLoopback(source) ? ["--src-tls-verify=false"] : [];
-            await ToolRunner.RunCheckedAsync(skopeo, ["copy", "--all", "--preserve-digests", .. tls, "docker://" + source, "oci-archive:" + p.Archive], logOutput: false);
-            var copied = OciArchive.Read(p.Archive).IndexDigest;
+            await ToolRunner.RunCheckedAsync(skopeo, ["copy", "--all", "--preserve-digests", .. tls, "docker://" + source, "oci-archive:" + StagedArchive.PartialPath(p.Archive)], logOutput: false);
+            var copied = StagedArchive.Commit(p.Archive, p.Id).IndexDigest;
             if (copied != digest)
+            {
+                StagedArchive.Discard(p.Archive);
                 throw new InvalidOperationException($"Reusing {p.Id}: the copy of {source} has digest {copied}; re-run with --force to build it instead.");
+            }
             Log.Information("Reused {Id}: {Source} → {Archive} (no build)", p.Id, source, p.Archive);
         }
     }

@@ -34,8 +34,8 @@ public static class BakeOverride
                 ["annotations"] = Array(p.Annotations),
                 ["cache-from"] = Array(p.Cache.From),
                 ["cache-to"] = Array(p.Cache.To),
-                // One multi-platform OCI archive: exactly what Scan reads and Publish pushes.
-                ["output"] = Array([$"type=oci,dest={p.Archive}"]),
+                // One OCI archive (an image index): exactly what Scan reads and Publish pushes, renamed into place once complete.
+                ["output"] = Array([$"type=oci,dest={StagedArchive.PartialPath(p.Archive)}"]),
                 // buildx's default provenance carries timestamps and ids that change every run; the pipeline attests its own SLSA provenance at Publish.
                 ["attest"] = Array(["type=provenance,disabled=true"]),
             };

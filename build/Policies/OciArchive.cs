@@ -29,10 +29,45 @@ public static class OciArchive
     {
         if (!File.Exists(archivePath))
             throw new InvalidOperationException($"OCI archive '{archivePath}' does not exist; run the Bake target first.");
-        var blobs = ReadEntries(archivePath);
+        if (new FileInfo(archivePath).Length == 0)
+            throw new InvalidOperationException($"OCI archive '{archivePath}' is empty (0 bytes), not an image; re-run Bake.");
+        Dictionary<string, byte[]> blobs;
+        Dictionary<string, long> sizes;
+        try { (blobs, sizes) = ReadEntries(archivePath); }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            throw new InvalidOperationException($"'{archivePath}' is not a complete tar archive ({e.Message}); re-run Bake.");
+        }
         if (!blobs.TryGetValue("index.json", out var layoutIndex))
-            throw new InvalidOperationException($"'{archivePath}' is not an OCI archive (no index.json); Bake must export with type=oci.");
-        return Describe(layoutIndex, digest => blobs.GetValueOrDefault("blobs/sha256/" + digest["sha256:".Length..]), archivePath);
+            throw new InvalidOperationException($"'{archivePath}' is not an OCI archive (no index.json, e.g. a partial write); re-run Bake (it exports type=oci).");
+        byte[]? Blob(string digest) => blobs.GetValueOrDefault(BlobPath(digest));
+        var info = Describe(layoutIndex, Blob, archivePath);
+        if (MissingBlob(info, Blob, digest => sizes.TryGetValue(BlobPath(digest), out var size) ? size : null) is { } missing)
+            throw new InvalidOperationException($"'{archivePath}' is incomplete: {missing}; re-run Bake.");
+        return info;
+    }
+
+    static string BlobPath(string digest) => "blobs/sha256/" + digest[(digest.IndexOf(':') + 1)..];
+
+    /// <summary>Pure: the first blob a platform's image needs (its manifest, config or a layer) that the archive lacks or holds cut short.</summary>
+    public static string? MissingBlob(OciArchiveInfo info, Func<string, byte[]?> blob, Func<string, long?> size)
+    {
+        foreach (var platform in info.Platforms)
+        {
+            if (blob(platform.Digest) is not { } manifestBytes) return $"{platform.Platform} manifest {platform.Digest} is missing";
+            using var manifest = JsonDocument.Parse(manifestBytes);
+            var needed = new List<JsonElement>();
+            if (manifest.RootElement.TryGetProperty("config", out var config)) needed.Add(config);
+            if (manifest.RootElement.TryGetProperty("layers", out var layers)) needed.AddRange(layers.EnumerateArray());
+            foreach (var descriptor in needed)
+            {
+                var digest = descriptor.GetProperty("digest").GetString()!;
+                var expected = descriptor.GetProperty("size").GetInt64();
+                if (size(digest) is not { } actual) return $"{platform.Platform} blob {digest} is missing";
+                if (actual != expected) return $"{platform.Platform} blob {digest} has {actual} of {expected} bytes";
+            }
+        }
+        return null;
     }
 
     /// <summary>Pure part: given the layout's index.json and a blob lookup, find the image index and its platforms.</summary>
@@ -71,20 +106,22 @@ public static class OciArchive
         return new OciArchiveInfo(digest, platforms, annotations, refName);
     }
 
-    static Dictionary<string, byte[]> ReadEntries(string archivePath)
+    static (Dictionary<string, byte[]> Small, Dictionary<string, long> Sizes) ReadEntries(string archivePath)
     {
-        // Only JSON-sized entries are kept in memory; layers are skipped.
+        // Only JSON-sized entries are kept in memory; of layers only the size is read.
         var entries = new Dictionary<string, byte[]>();
+        var sizes = new Dictionary<string, long>();
         using var stream = File.OpenRead(archivePath);
         using var reader = new TarReader(stream);
         while (reader.GetNextEntry() is { } entry)
         {
-            if (entry.DataStream is null || entry.Length > 4 * 1024 * 1024) continue;
             var name = entry.Name.StartsWith("./") ? entry.Name[2..] : entry.Name;
+            sizes[name] = entry.Length;
+            if (entry.DataStream is null || entry.Length > 4 * 1024 * 1024) continue;
             using var buffer = new MemoryStream();
             entry.DataStream.CopyTo(buffer);
             entries[name] = buffer.ToArray();
         }
-        return entries;
+        return (entries, sizes);
     }
 }

@@ -10,7 +10,7 @@ public class OciArchiveTests
     const string Arm64 = "sha256:b3b4b22873f3d0dc93c1afb097c6b42d5925cb92bcc65cb0a72ea08190888821";
 
     // The shape buildx writes: index.json -> one image index -> platform manifests + unknown/unknown attestation manifests.
-    static readonly string ImageIndex = $$$"""
+    internal static readonly string ImageIndex = $$$"""
         {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{Amd64}}}","size":668,"platform":{"architecture":"amd64","os":"linux"}},
         {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{Arm64}}}","size":668,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}},
@@ -19,7 +19,13 @@ public class OciArchiveTests
         "annotations":{"org.opencontainers.image.base.name":"127.0.0.1:5000/base/busybox:latest"}}
         """;
 
-    static string WriteArchive(string indexJson, string? layoutIndexOverride = null)
+    // Each platform manifest needs its config and layers in the archive, at their declared sizes.
+    static readonly string Config = "sha256:" + new string('c', 64), Layer = "sha256:" + new string('d', 64);
+    static readonly byte[] LayerBytes = Encoding.UTF8.GetBytes("layer bytes");
+    static readonly string PlatformManifest =
+        $"{{\"config\":{{\"digest\":\"{Config}\",\"size\":2}},\"layers\":[{{\"digest\":\"{Layer}\",\"size\":{LayerBytes.Length}}}]}}";
+
+    internal static string WriteArchive(string indexJson, string? layoutIndexOverride = null, bool withLayer = true)
     {
         var bytes = Encoding.UTF8.GetBytes(indexJson);
         var digest = OciArchive.Sha256Digest(bytes);
@@ -32,6 +38,9 @@ public class OciArchiveTests
             Add("index.json", Encoding.UTF8.GetBytes(layoutIndexOverride ??
                 $"{{\"schemaVersion\":2,\"manifests\":[{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{digest}\",\"size\":{bytes.Length}}}]}}"));
             Add("blobs/sha256/" + digest[7..], bytes);
+            foreach (var manifest in new[] { Amd64, Arm64 }) Add("blobs/sha256/" + manifest[7..], Encoding.UTF8.GetBytes(PlatformManifest));
+            Add("blobs/sha256/" + Config[7..], Encoding.UTF8.GetBytes("{}"));
+            if (withLayer) Add("blobs/sha256/" + Layer[7..], LayerBytes);
         }
         return path;
     }
@@ -69,6 +78,24 @@ public class OciArchiveTests
         var info = OciArchive.Read(path);
         Assert.Equal(digest, info.IndexDigest);
         Assert.Equal("gcc14-clang20", info.RefName);
+    }
+
+    [Fact]
+    public void Refuses_an_empty_a_truncated_and_an_incomplete_archive_with_one_line_each()
+    {
+        var empty = Path.Combine(Path.GetTempPath(), $"oci-{Guid.NewGuid():N}.tar");
+        File.WriteAllBytes(empty, []);
+        Assert.Contains("is empty (0 bytes)", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(empty)).Message);
+
+        var whole = File.ReadAllBytes(WriteArchive(ImageIndex));
+        var truncated = Path.Combine(Path.GetTempPath(), $"oci-{Guid.NewGuid():N}.tar");
+        File.WriteAllBytes(truncated, whole[..(whole.Length / 2)]);
+        var message = Assert.Throws<InvalidOperationException>(() => OciArchive.Read(truncated)).Message;
+        Assert.Contains("re-run Bake", message);
+        Assert.DoesNotContain("\n", message);
+
+        var noLayer = WriteArchive(ImageIndex, withLayer: false);
+        Assert.Contains($"incomplete: linux/amd64 blob {Layer} is missing", Assert.Throws<InvalidOperationException>(() => OciArchive.Read(noLayer)).Message);
     }
 
     [Fact]

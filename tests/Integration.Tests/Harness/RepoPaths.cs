@@ -19,6 +19,19 @@ public static class RepoPaths
 
     public static string FixtureBakeFile => Path.Combine(Fixture, "docker-bake.hcl");
 
+    /// <summary>Copies the fixture into <paramref name="directory"/>/fixture (for a test that edits it); returns the copy's bake file.</summary>
+    public static string CopyFixture(string directory)
+    {
+        var target = Path.Combine(directory, "fixture");
+        foreach (var file in Directory.EnumerateFiles(Fixture, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(Fixture, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+        return Path.Combine(target, "docker-bake.hcl");
+    }
+
     /// <summary>Real Trivy outputs for TRIVY_TEST_DOUBLE_FINDINGS / _SBOM (tests/TrivyDouble/samples).</summary>
     public static string TrivySample(string fileName) => Path.Combine(Root, "tests", "TrivyDouble", "samples", fileName);
 

@@ -19,7 +19,7 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
     [IntegrationFact]
     public async Task Unchanged_inputs_reuse_the_signed_digest_with_new_tags_and_a_changed_file_rebuilds()
     {
-        var fixture = CopyFixture();
+        var fixture = RepoPaths.CopyFixture(WorkDirectory);
         var first = await PublishAt(HeadSha, fixture, "first");
         Assert.True(first.Result.Succeeded, "first Publish failed");
         Assert.Matches(BuildLine, first.Result.Output);
@@ -78,18 +78,6 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
             "--cosign-key", KeyPath, "--permutations", .. TwoPermutations, "--no-logo", "--artifacts", artifacts]);
         var manifest = File.Exists(Path.Combine(artifacts, "manifest.json")) ? ReadManifest(Path.Combine(artifacts, "manifest.json")) : null;
         return (result, manifest!, artifacts);
-    }
-
-    string CopyFixture()
-    {
-        var target = Path.Combine(WorkDirectory, "fixture");
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.Fixture, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(RepoPaths.Fixture, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-        return Path.Combine(target, "docker-bake.hcl");
     }
 
     async Task<IReadOnlyDictionary<string, string>> ConfigLabelsAsync(string indexDigest)
