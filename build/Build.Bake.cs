@@ -1,3 +1,4 @@
+using Pipeline.CI;
 using Pipeline.Host;
 using Serilog;
 
@@ -42,6 +43,7 @@ partial class Build
 
     BakePlan? _bakePlan;
 
+    [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache)]
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/")
         .Produces("artifacts/images/*.tar", "artifacts/bake.override.json", "artifacts/bake-metadata.json", "artifacts/bake-plan.txt")
@@ -64,6 +66,11 @@ partial class Build
                     foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
                     throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
                 }
+                foreach (var failure in CacheExportReport.Failures(result.StandardError + "\n" + result.StandardOutput))
+                {
+                    Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
+                    WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
+                }
                 foreach (var p in toBuild) StagedArchive.Commit(p.Archive, p.Id);
             }
             await FetchReusedAsync(plan);
@@ -75,6 +82,7 @@ partial class Build
             });
         });
 
+    [RegistryAccess(RegistryUse.Read)]
     Target Validate => _ => _
         .Description("Run each permutation's smoke tests (the validate bake group) on every platform")
         .DependsOn(Bake)

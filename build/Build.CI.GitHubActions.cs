@@ -3,34 +3,31 @@ using Pipeline.Host;
 using Serilog;
 
 // The workflows under .github/workflows/ are generated from these attributes (`./build.sh GenerateWorkflows`);
-// the matrix comes from Permutation.All. Tests fail when the committed files are stale.
+// the matrix comes from Permutation.All, each job's credentials from the [RegistryAccess] of the targets it runs.
+// Tests fail when the committed files are stale.
 [GitHubActionsMatrix("build-devcontainer",
-    OnPullRequestPaths = new[] { "devcontainer/**", "docker-bake.hcl", "build/**" },
+    OnPullRequestPaths = new[] { "devcontainer/**", "docker-bake.hcl", "build/**", "trivy.yaml", ".trivyignore.yaml" },
     OnPushBranches = new[] { "main" },
     OnPushTags = new[] { "v*.*.*" },
     MatrixTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom), nameof(Manifest) },
     // The publishing job re-derives one manifest from every permutation's downloaded outputs, then publishes it.
     PublishTargets = new[] { nameof(Manifest), nameof(Publish) },
     PublishSkippedTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom) },
-    RunsOn = new[] { "ubuntu-latest" },
     TimeoutMinutes = 360,
     ArtifactRetentionDays = 30)]
 [GitHubActions("retention",
     OnCronSchedule = "17 3 * * 1",
     OnWorkflowDispatch = true,
-    InvokedTargets = new[] { nameof(Retention) },
-    WritePermissions = new[] { "packages" },
-    EnableGitHubToken = true)]
+    InvokedTargets = new[] { nameof(Retention) })]
 [GitHubActionsInput("retention", "dry-run", WorkflowInputType.Boolean,
     "Only print the deletions (a scheduled run deletes)", Default = "true")]
 [GitHubActions("rollback",
     OnWorkflowDispatch = true,
     InvokedTargets = new[] { nameof(Rollback) },
-    WritePermissions = new[] { "packages" },
-    RegistryLogin = true,
-    InstallCosign = true)]
+    Environment = "registry-rollback")]
 [GitHubActionsInput("rollback", "manifest", WorkflowInputType.String,
     "Path in this checkout of the last-known-good manifest.json to roll the mutable tags back to", Required = true)]
+[GitHubActionsTests("test", TimeoutMinutes = 60)]
 partial class Build
 {
     Target GenerateWorkflows => _ => _

@@ -1,3 +1,4 @@
+using Pipeline.CI;
 using Pipeline.Host;
 using Pipeline.Host.Tooling;
 using Serilog;
@@ -21,6 +22,7 @@ partial class Build
 
     static readonly IReadOnlyList<string> KnownPermutationIds = Permutation.All.Select(p => p.Id).ToList();
 
+    [RegistryAccess(RegistryUse.Read | RegistryUse.Push | RegistryUse.SignKeyless)]
     Target Publish => _ => _
         .Description("Push each archive by digest, sign, attest and verify it, then move its tags")
         .DependsOn(Manifest)
@@ -51,6 +53,7 @@ partial class Build
             ReportSummary(s => { foreach (var (entry, steps) in plans) s[entry.Id] = $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))"; return s; });
         });
 
+    [RegistryAccess(RegistryUse.Read | RegistryUse.Push)]
     Target Rollback => _ => _
         .Description("Move the mutable tags back to the digests of a last-known-good manifest (no rebuild)")
         .Requires(() => RollbackManifest)
@@ -142,7 +145,7 @@ partial class Build
         // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
         var derivedPublicKey = ArtifactsDirectory / "cosign.pub";
         var identity = SigningPolicy.Decide(Full(CosignKey), Full(CosignPublicKey), TlogUpload, plainHttp, forSigning,
-            Environment.GetEnvironmentVariable, derivedPublicKey);
+            Environment.GetEnvironmentVariable, derivedPublicKey, DefaultBranch);
         if (identity.DerivePublicKeyFrom is { } key)
         {
             derivedPublicKey.Parent.CreateDirectory();

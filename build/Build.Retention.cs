@@ -1,3 +1,4 @@
+using Pipeline.CI;
 using Pipeline.Host;
 using Pipeline.Host.Tooling;
 using Pipeline.Retention;
@@ -41,6 +42,7 @@ partial class Build
     [Parameter("Let Prune wipe Docker and buildx state on this machine", Name = "Prune")]
     readonly bool PruneRequested;
 
+    [RegistryAccess(RegistryUse.Delete)]
     Target Retention => _ => _
         .Description("Delete old, untagged and pull-request images by the committed retention policy; never a kept image's parts")
         .Produces("artifacts/retention")

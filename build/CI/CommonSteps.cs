@@ -5,8 +5,17 @@ public static class CommonSteps
 {
     public const string GitHubToken = "${{ secrets.GITHUB_TOKEN }}";
 
-    public static Step Checkout() => new("Check out", PinnedActions.Checkout,
-        With: new Dictionary<string, object> { ["persist-credentials"] = false });
+    /// <param name="fullHistory">fetch-depth 0: the release-tag check needs the default branch's history.</param>
+    public static Step Checkout(bool fullHistory = false) => new("Check out", PinnedActions.Checkout,
+        With: fullHistory
+            ? new Dictionary<string, object> { ["persist-credentials"] = false, ["fetch-depth"] = 0 }
+            : new Dictionary<string, object> { ["persist-credentials"] = false });
+
+    /// <summary>A release publishes only from a tag whose commit is on the default branch (any branch can carry a tag).</summary>
+    public static Step ReleaseTagOnDefaultBranch(string defaultBranch) => new("Release tags must point at the default branch",
+        If: "${{ startsWith(github.ref, 'refs/tags/') }}",
+        Run: "git merge-base --is-ancestor \"$GITHUB_SHA\" \"origin/$DEFAULT_BRANCH\" || { echo \"::error::$GITHUB_REF ($GITHUB_SHA) is not on $DEFAULT_BRANCH; tag a commit of $DEFAULT_BRANCH to release.\"; exit 1; }",
+        Env: new Dictionary<string, string> { ["DEFAULT_BRANCH"] = defaultBranch });
 
     public static Step SetupDotnet() => new("Set up .NET (global.json)", PinnedActions.SetupDotnet,
         With: new Dictionary<string, object> { ["global-json-file"] = "global.json" });
@@ -18,28 +27,48 @@ public static class CommonSteps
             ["key"] = "nuget-${{ runner.os }}-${{ hashFiles('**/*.csproj', 'global.json', 'Directory.Build.props') }}",
         });
 
-    /// <summary>Self-hosted runners keep Docker state between jobs: the Prune target clears it before anything is built.</summary>
-    public static Step RunnerHygiene(string? condition = null) =>
-        new("Runner hygiene (self-hosted)", Run: "./build.sh Prune --prune", If: condition);
+    public const string OnSelfHosted = "runner.environment == 'self-hosted'";
 
-    public static Step SetupQemu() => new("Set up QEMU (linux/arm64 emulation)", PinnedActions.SetupQemu);
+    /// <summary>
+    /// Self-hosted runners keep Docker state (images, build cache, credentials) between jobs: the Prune target clears
+    /// it before anything is built and again after the job, whatever happened (`always()`). Hosted runners are fresh.
+    /// </summary>
+    public static Step RunnerHygieneBefore() =>
+        new("Runner hygiene before the job (self-hosted)", Run: "./build.sh Prune --prune", If: "${{ " + OnSelfHosted + " }}");
 
-    public static Step SetupBuildx() => new("Set up Docker Buildx", PinnedActions.SetupBuildx);
+    public static Step RunnerHygieneAfter() =>
+        new("Runner hygiene after the job (self-hosted)", Run: "./build.sh Prune --prune", If: "${{ always() && " + OnSelfHosted + " }}");
+
+    public static Step SetupQemu() => new("Set up QEMU (linux/arm64 emulation)", PinnedActions.SetupQemu,
+        With: new Dictionary<string, object> { ["image"] = PinnedImages.Binfmt, ["platforms"] = "arm64" });
+
+    public static Step SetupBuildx() => new("Set up Docker Buildx", PinnedActions.SetupBuildx,
+        With: new Dictionary<string, object> { ["driver-opts"] = "image=" + PinnedImages.BuildKit });
 
     /// <summary>Installs the Trivy release the build is pinned to (<see cref="Trivy.PinnedVersion"/>), not whatever is latest.</summary>
     public static Step SetupTrivy() => new("Set up Trivy " + Trivy.PinnedVersion, PinnedActions.SetupTrivy,
         With: new Dictionary<string, object> { ["version"] = "v" + Trivy.PinnedVersion });
 
-    public static Step SetupCosign() => new("Set up cosign", PinnedActions.CosignInstaller);
+    public static Step SetupCosign() => new("Set up cosign " + PinnedImages.CosignVersion, PinnedActions.CosignInstaller,
+        With: new Dictionary<string, object> { ["cosign-release"] = PinnedImages.CosignVersion });
 
-    /// <summary>docker login with GITHUB_TOKEN on stdin; the token reaches the step through env: only.</summary>
-    public static Step RegistryLogin(string registry) => new("Log in to " + RegistryHost(registry),
-        Run: "printf '%s' \"$GITHUB_TOKEN\" | docker login \"$REGISTRY_HOST\" --username \"$GITHUB_ACTOR\" --password-stdin",
-        Env: new Dictionary<string, string> { ["REGISTRY_HOST"] = RegistryHost(registry), ["GITHUB_TOKEN"] = GitHubToken });
+    /// <summary>
+    /// skopeo pinned to Ubuntu 24.04's package version. GitHub's Ubuntu 24.04 images ship that package; a self-hosted
+    /// runner gets exactly it from apt when its own differs.
+    /// </summary>
+    public static Step SetupSkopeo() => new("Set up skopeo " + PinnedImages.SkopeoPackageVersion, If: "${{ " + OnSelfHosted + " }}",
+        Run: "if [ \"$(dpkg-query -W -f='${Version}' skopeo 2>/dev/null)\" != \"$SKOPEO_VERSION\" ]; then sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends \"skopeo=$SKOPEO_VERSION\"; fi\nskopeo --version",
+        Env: new Dictionary<string, string> { ["SKOPEO_VERSION"] = PinnedImages.SkopeoPackageVersion });
 
-    public static Step RegistryLogout(string registry) => new("Log out of " + RegistryHost(registry),
-        Run: "docker logout \"$REGISTRY_HOST\"", If: "${{ always() }}",
-        Env: new Dictionary<string, string> { ["REGISTRY_HOST"] = RegistryHost(registry) });
+    /// <summary>docker login to the registry's host with GITHUB_TOKEN on stdin; the token reaches the step through env: only.</summary>
+    public static Step RegistryLogin(string registry, string? condition = null) => new("Log in to the registry",
+        If: condition,
+        Run: "printf '%s' \"$GITHUB_TOKEN\" | docker login \"${REGISTRY%%/*}\" --username \"$GITHUB_ACTOR\" --password-stdin",
+        Env: new Dictionary<string, string> { ["REGISTRY"] = registry, ["GITHUB_TOKEN"] = GitHubToken });
+
+    public static Step RegistryLogout(string registry) => new("Log out of the registry",
+        Run: "docker logout \"${REGISTRY%%/*}\"", If: "${{ always() }}",
+        Env: new Dictionary<string, string> { ["REGISTRY"] = registry });
 
     /// <summary>
     /// `./build.sh Targets --param "$PARAM" ...`: each parameter's value (which may hold an expression) is set in env:
@@ -60,11 +89,21 @@ public static class CommonSteps
     /// <summary>`dry-run` → `DRY_RUN`; the host also binds that variable to the parameter, so both routes agree.</summary>
     public static string EnvironmentVariable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
 
-    public static string RegistryHost(string registry) => registry.Split('/')[0];
+    /// <summary>`${{ fromJSON(vars.NAME || '["default","labels"]') }}`: runner labels from a repository variable, else the defaults.</summary>
+    public static string RunnerLabels(string variable, IReadOnlyList<string> defaults) =>
+        $"fromJSON(vars.{variable} || '{LabelsJson(defaults)}')";
+
+    public static string LabelsJson(IReadOnlyList<string> labels) => System.Text.Json.JsonSerializer.Serialize(labels);
 
     public static IReadOnlyDictionary<string, string> ReadOnly => new Dictionary<string, string> { ["contents"] = "read" };
 
     public static Concurrency PerWorkflowAndRef => new(
         "${{ github.workflow }}-${{ github.ref }}",
         "${{ github.event_name == 'pull_request' }}");
+
+    /// <summary>
+    /// One group for every job that moves registry tags or deletes versions: they queue instead of racing. Never
+    /// cancelled (a half-done publish or rollback is finished by its re-run, but should not be interrupted).
+    /// </summary>
+    public static Concurrency Registry(string group) => new(group, "false");
 }

@@ -8,19 +8,27 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
 
     public string FileName => Name + ".yml";
 
-    /// <summary>Runner labels: one hosted label (`ubuntu-latest`) or a self-hosted set (`self-hosted`, `linux`, `x64`).</summary>
-    public string[] RunsOn { get; set; } = ["ubuntu-latest"];
+    /// <summary>
+    /// Default runner labels (self-hosted first, as the plan says). A repository variable named
+    /// <see cref="RunsOnVariable"/> overrides them without editing C#: a JSON array of labels (`["ubuntu-24.04"]`).
+    /// </summary>
+    public string[] RunsOn { get; set; } = ["self-hosted", "linux", "x64"];
 
-    /// <summary>The `--registry` the build gets (through env:). The owner part is the only expression in it.</summary>
-    public string Registry { get; set; } = "ghcr.io/${{ github.repository_owner }}";
+    public string RunsOnVariable { get; set; } = "DEVCONTAINER_RUNS_ON";
+
+    /// <summary>
+    /// The `--registry` the build gets (through env:): the repository variable DEVCONTAINER_REGISTRY, else
+    /// ghcr.io/&lt;owner&gt;. The login step logs in to its host.
+    /// </summary>
+    public string Registry { get; set; } = "${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}";
 
     /// <summary>The build parameter <see cref="Registry"/> is passed to (`--registry`; Retention takes `--retention-repository`).</summary>
     public string RegistryParameter { get; set; } = "registry";
 
-    public int TimeoutMinutes { get; set; } = 30;
+    /// <summary>Jobs that move registry tags or delete versions (publish, rollback, retention) share this group, so they never race.</summary>
+    public string RegistryConcurrencyGroup { get; set; } = "devcontainer-registry";
 
-    internal static bool IsSelfHosted(IEnumerable<string> labels) =>
-        labels.Any(l => string.Equals(l, "self-hosted", StringComparison.OrdinalIgnoreCase));
+    public int TimeoutMinutes { get; set; } = 30;
 }
 
 /// <summary>
@@ -55,7 +63,18 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
     /// </summary>
     public bool PerPlatformJobs { get; set; }
 
-    public string[] Arm64RunsOn { get; set; } = ["ubuntu-24.04-arm"];
+    /// <summary>Default labels of the linux/arm64 runners; the repository variable <see cref="Arm64RunsOnVariable"/> overrides them (GitHub's `["ubuntu-24.04-arm"]`, or self-hosted arm64).</summary>
+    public string[] Arm64RunsOn { get; set; } = ["self-hosted", "linux", "arm64"];
+
+    public string Arm64RunsOnVariable { get; set; } = "DEVCONTAINER_RUNS_ON_ARM64";
+
+    /// <summary>A pull request from a fork never reaches a self-hosted runner (its code would run on a persistent machine): it gets this GitHub-hosted label.</summary>
+    public string ForkRunsOn { get; set; } = "ubuntu-24.04";
+
+    public string ForkArm64RunsOn { get; set; } = "ubuntu-24.04-arm";
+
+    /// <summary>The default branch: releases publish only from tags whose commit is on it.</summary>
+    public string DefaultBranch { get; set; } = "main";
 
     public int ArtifactRetentionDays { get; set; } = 30;
 
@@ -74,17 +93,8 @@ public sealed class GitHubActionsAttribute(string name) : GitHubActionsWorkflowA
     /// <summary>Adds the workflow_dispatch trigger; its inputs come from <see cref="GitHubActionsInputAttribute"/>.</summary>
     public bool OnWorkflowDispatch { get; set; }
 
-    /// <summary>Write scopes the job gets (e.g. `packages`); the workflow's top level stays read-only.</summary>
-    public string[] WritePermissions { get; set; } = [];
-
-    /// <summary>Passes GITHUB_TOKEN to the build step as an environment variable (never on a command line).</summary>
-    public bool EnableGitHubToken { get; set; }
-
-    /// <summary>Logs in to the registry's host with GITHUB_TOKEN (through env:) before the build step.</summary>
-    public bool RegistryLogin { get; set; }
-
-    /// <summary>Installs cosign (pinned installer) for targets that sign or verify signatures.</summary>
-    public bool InstallCosign { get; set; }
+    /// <summary>A deployment environment whose protection rules (reviewers, allowed branches) gate the job.</summary>
+    public string? Environment { get; set; }
 }
 
 /// <summary>A workflow_dispatch input of the workflow named <see cref="Workflow"/>, passed to the build as `--&lt;name&gt;` through env:.</summary>
@@ -99,4 +109,18 @@ public sealed class GitHubActionsInputAttribute(string workflow, string name, Wo
     public string? Default { get; set; }
 
     internal DispatchInput ToInput() => new(Name, Description, Type, Required, Default);
+}
+
+/// <summary>
+/// A workflow that runs the repository's tests (<see cref="Command"/>, the README's test command) on every pull
+/// request, with no registry credentials. Integration tests need the container toolchain on the runner (README,
+/// Developing); with CI=true they fail rather than skip when it is missing.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
+public sealed class GitHubActionsTestsAttribute(string name) : GitHubActionsWorkflowAttribute(name)
+{
+    public string Command { get; set; } = "dotnet test devcontainer-pipeline.sln";
+
+    /// <summary>A pull request from a fork never reaches a self-hosted runner: it gets this GitHub-hosted label.</summary>
+    public string ForkRunsOn { get; set; } = "ubuntu-24.04";
 }

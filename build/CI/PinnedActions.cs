@@ -29,3 +29,19 @@ public static class PinnedActions
     public static readonly PinnedAction CosignInstaller = new("sigstore/cosign-installer", "3454372f43399081ed03b604cb2d021dabca52bb", "v3.8.2");
     public static readonly PinnedAction SetupTrivy = new("aquasecurity/setup-trivy", "3fb12ec12f41e471780db15c232d5dd185dcb514", "v0.2.6");
 }
+
+/// <summary>
+/// Images and tool versions the actions would otherwise take as "latest" (binfmt, BuildKit) or at their own default,
+/// pinned by digest. Where each digest was confirmed: the same tag@digest in many independent public workflows and
+/// pin tables (exact-string search over public repositories). Bump with
+/// `docker buildx imagetools inspect &lt;image:tag&gt;` and regenerate.
+/// </summary>
+public static class PinnedImages
+{
+    public const string Binfmt = "tonistiigi/binfmt:qemu-v10.2.3@sha256:400a4873b838d1b89194d982c45e5fb3cda4593fbfd7e08a02e76b03b21166f0";
+    public const string BuildKit = "moby/buildkit:v0.31.2@sha256:2f5adac4ecd194d9f8c10b7b5d7bceb5186853db1b26e5abd3a657af0b7e26ec";
+    /// <summary>The release cosign-installer installs: the one the build's own fallback image pins (<see cref="Cosign.Image"/>).</summary>
+    public const string CosignVersion = "v2.5.3";
+    /// <summary>Ubuntu 24.04's skopeo package (noble-updates).</summary>
+    public const string SkopeoPackageVersion = "1.13.3+ds1-2ubuntu0.24.04.3";
+}

@@ -3,7 +3,7 @@ namespace Pipeline.CI;
 /// <summary>A workflow with one job that runs the build's targets on a schedule and/or by hand (retention, rollback).</summary>
 public static class TargetWorkflowFactory
 {
-    public static Workflow Create(GitHubActionsAttribute a, IReadOnlyList<GitHubActionsInputAttribute> inputAttributes)
+    public static Workflow Create(GitHubActionsAttribute a, IReadOnlyList<GitHubActionsInputAttribute> inputAttributes, RegistryUse use)
     {
         if (a.InvokedTargets.Length == 0) throw new ArgumentException($"Workflow '{a.Name}' has no InvokedTargets; name the targets its job runs.");
         if (a.OnCronSchedule is null && !a.OnWorkflowDispatch) throw new ArgumentException($"Workflow '{a.Name}' has no trigger; set OnCronSchedule or OnWorkflowDispatch.");
@@ -14,21 +14,23 @@ public static class TargetWorkflowFactory
             Schedules: a.OnCronSchedule is { } cron ? [cron] : null,
             WorkflowDispatch: a.OnWorkflowDispatch ? inputs : null);
 
-        var steps = new List<Step> { CommonSteps.Checkout(), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache() };
-        if (GitHubActionsWorkflowAttribute.IsSelfHosted(a.RunsOn)) steps.Add(CommonSteps.RunnerHygiene());
-        if (a.InstallCosign) steps.Add(CommonSteps.SetupCosign());
-        if (a.RegistryLogin) steps.Add(CommonSteps.RegistryLogin(a.Registry));
+        var credentials = RegistryAccess.For(use, JobTrigger.Trusted);
+        var movesTags = (use & (RegistryUse.Push | RegistryUse.Delete)) != 0;
+        var steps = new List<Step> { CommonSteps.Checkout(), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore() };
+        if (use.HasFlag(RegistryUse.Push)) steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
+        if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         var parameters = inputs.Select(i => (i.Parameter, InputValue(i))).ToList();
         parameters.Add((a.RegistryParameter, a.Registry));
         steps.Add(CommonSteps.Build(string.Join(", ", a.InvokedTargets), a.InvokedTargets, parameters,
-            a.EnableGitHubToken ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
-        if (a.RegistryLogin) steps.Add(CommonSteps.RegistryLogout(a.Registry));
+            credentials.GitHubTokenToBuild ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
+        if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
+        steps.Add(CommonSteps.RunnerHygieneAfter());
 
-        var permissions = new Dictionary<string, string> { ["contents"] = "read" };
-        foreach (var scope in a.WritePermissions) permissions[scope] = "write";
-        var job = new Job(a.Name, a.Name, new RunsOn(a.RunsOn), steps,
-            Permissions: a.WritePermissions.Length > 0 ? permissions : null,
-            TimeoutMinutes: a.TimeoutMinutes);
+        var job = new Job(a.Name, a.Name, RunsOn.Expression("${{ " + CommonSteps.RunnerLabels(a.RunsOnVariable, a.RunsOn) + " }}"), steps,
+            Permissions: credentials.HasWrites || credentials.Permissions.Count > 1 ? credentials.Permissions : null,
+            TimeoutMinutes: a.TimeoutMinutes,
+            Concurrency: movesTags ? CommonSteps.Registry(a.RegistryConcurrencyGroup) : null,
+            Environment: a.Environment);
         return new Workflow(a.Name, on, CommonSteps.ReadOnly, CommonSteps.PerWorkflowAndRef, [job]);
     }
 

@@ -29,15 +29,18 @@ public static class WorkflowGenerator
         foreach (var target in TargetsOf(attribute).Where(t => !targets.Contains(t)))
             throw new ArgumentException($"Workflow '{attribute.Name}' names target '{target}', which {buildType.Name} does not have; use nameof(...) of a target.");
 
-        return attributes.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => Generate(a, inputs, permutations)).ToList();
+        return attributes.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => Generate(buildType, a, inputs, permutations)).ToList();
     }
 
-    public static GeneratedWorkflow Generate(GitHubActionsWorkflowAttribute attribute, IReadOnlyList<GitHubActionsInputAttribute> inputs, IReadOnlyList<Permutation> permutations)
+    /// <summary>One workflow; <paramref name="buildType"/>'s [RegistryAccess] declarations decide each job's credentials.</summary>
+    public static GeneratedWorkflow Generate(Type buildType, GitHubActionsWorkflowAttribute attribute, IReadOnlyList<GitHubActionsInputAttribute> inputs, IReadOnlyList<Permutation> permutations)
     {
+        RegistryUse Use(IEnumerable<string> targets) => RegistryAccess.Of(buildType, targets);
         var workflow = attribute switch
         {
-            GitHubActionsMatrixAttribute matrix => MatrixWorkflowFactory.Create(matrix, permutations),
-            GitHubActionsAttribute simple => TargetWorkflowFactory.Create(simple, inputs),
+            GitHubActionsMatrixAttribute matrix => MatrixWorkflowFactory.Create(matrix, permutations, Use),
+            GitHubActionsAttribute simple => TargetWorkflowFactory.Create(simple, inputs, Use(simple.InvokedTargets)),
+            GitHubActionsTestsAttribute tests => TestWorkflowFactory.Create(tests),
             _ => throw new ArgumentException($"Unknown workflow attribute {attribute.GetType().Name}"),
         };
         return new GeneratedWorkflow(attribute.FileName, WorkflowYaml.Serialize(workflow, attribute.FileName));

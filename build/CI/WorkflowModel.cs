@@ -16,6 +16,7 @@ public sealed record Triggers(
     IReadOnlyList<string>? Schedules = null,
     IReadOnlyList<DispatchInput>? WorkflowDispatch = null);
 
+/// <summary>Pull requests; with no paths, every pull request.</summary>
 public sealed record PullRequestTrigger(IReadOnlyList<string> Paths);
 
 public sealed record PushTrigger(IReadOnlyList<string> Branches, IReadOnlyList<string> Tags);
@@ -50,7 +51,11 @@ public sealed record Job(
     IReadOnlyDictionary<string, string>? Permissions = null,
     int? TimeoutMinutes = null,
     Matrix? Matrix = null,
-    bool FailFast = false);
+    bool FailFast = false,
+    // A job-level group (e.g. every job that moves registry tags) on top of the workflow's own group.
+    Concurrency? Concurrency = null,
+    // A deployment environment: its protection rules (required reviewers, branches) gate the job.
+    string? Environment = null);
 
 /// <summary>One step: either <see cref="Uses"/> (with inputs) or <see cref="Run"/> (with env). Values are string, bool or int.</summary>
 public sealed record Step(

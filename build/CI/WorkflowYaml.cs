@@ -39,11 +39,7 @@ public static class WorkflowYaml
             Pair("name", w.Name);
             Key("on"); Triggers(w.On);
             Key("permissions"); Map(w.Permissions);
-            Key("concurrency");
-            e.Emit(new MappingStart());
-            Pair("group", w.Concurrency.Group);
-            Pair("cancel-in-progress", w.Concurrency.CancelInProgress);
-            e.Emit(new MappingEnd());
+            Key("concurrency"); Concurrency(w.Concurrency);
             Key("jobs");
             e.Emit(new MappingStart());
             foreach (var job in w.Jobs) { Key(job.Id); Job(job); }
@@ -57,7 +53,7 @@ public static class WorkflowYaml
             if (t.PullRequest is { } pr)
             {
                 Key("pull_request"); e.Emit(new MappingStart());
-                Key("paths"); Seq(pr.Paths);
+                if (pr.Paths.Count > 0) { Key("paths"); Seq(pr.Paths); }
                 e.Emit(new MappingEnd());
             }
             if (t.Push is { } push)
@@ -104,6 +100,8 @@ public static class WorkflowYaml
             Key("runs-on");
             if (job.RunsOn.Labels.Count == 1) String(job.RunsOn.Labels[0]); else Seq(job.RunsOn.Labels);
             if (job.Permissions is { } permissions) { Key("permissions"); Map(permissions); }
+            if (job.Environment is { } environment) Pair("environment", environment);
+            if (job.Concurrency is { } concurrency) { Key("concurrency"); Concurrency(concurrency); }
             if (job.TimeoutMinutes is { } timeout) Pair("timeout-minutes", timeout);
             if (job.Matrix is { } matrix)
             {
@@ -123,6 +121,15 @@ public static class WorkflowYaml
             Key("steps"); e.Emit(new SequenceStart(null, null, false, SequenceStyle.Block));
             foreach (var step in job.Steps) Step(step);
             e.Emit(new SequenceEnd());
+            e.Emit(new MappingEnd());
+        }
+
+        private void Concurrency(Concurrency c)
+        {
+            e.Emit(new MappingStart());
+            Pair("group", c.Group);
+            if (bool.TryParse(c.CancelInProgress, out var constant)) Pair("cancel-in-progress", constant);
+            else Pair("cancel-in-progress", c.CancelInProgress);
             e.Emit(new MappingEnd());
         }
 

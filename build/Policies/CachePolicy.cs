@@ -34,6 +34,9 @@ public static class CachePolicy
 {
     public const string MainScope = "main";
 
+    /// <summary>BuildKit's cache-export option: a failed export is a warning, not a failed build.</summary>
+    public const string IgnoreError = "ignore-error=true";
+
     public static string CacheRepository(string imageRepository) => imageRepository + "-cache";
 
     public static string Scope(BuildContext context) => context.Mode == BuildMode.PullRequest ? $"pr-{context.PullRequestNumber}" : MainScope;
@@ -67,7 +70,8 @@ public static class CachePolicy
         }
         if (writeScope is null) return new(from, []);
         EnsureWritable(context, writeScope);
-        return new(from, [$"type=registry,ref={CacheRef(imageRepository, permutationId, writeScope)},mode=max{insecure}"]);
+        // A failed export must not fail a build that succeeded (hours of LLVM); Bake reports it instead (CacheExportReport).
+        return new(from, [$"type=registry,ref={CacheRef(imageRepository, permutationId, writeScope)},mode=max{insecure},{IgnoreError}"]);
     }
 
     /// <summary>Throws unless <paramref name="context"/> may write the cache scope: main only from the default branch, pr-N only from PR N (not a fork).</summary>

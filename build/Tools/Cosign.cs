@@ -53,7 +53,8 @@ public sealed record CosignSigning(string? KeyPath, bool TlogUpload, bool PlainH
 }
 
 /// <summary>How to verify: with a public key, or keyless against a certificate identity and OIDC issuer.</summary>
-public sealed record CosignVerification(string? PublicKeyPath, bool TlogUsed, bool PlainHttp, string? CertificateIdentityRegexp = null, string? OidcIssuer = null)
+public sealed record CosignVerification(string? PublicKeyPath, bool TlogUsed, bool PlainHttp, string? CertificateIdentityRegexp = null, string? OidcIssuer = null,
+    string? WorkflowTrigger = null)
 {
     public IEnumerable<string> Flags()
     {
@@ -67,6 +68,7 @@ public sealed record CosignVerification(string? PublicKeyPath, bool TlogUsed, bo
             yield return "--certificate-identity-regexp=" + (CertificateIdentityRegexp ?? throw new InvalidOperationException(
                 "Keyless verification needs the signer's identity; run in GitHub Actions or pass --cosign-key / --cosign-public-key."));
             yield return "--certificate-oidc-issuer=" + (OidcIssuer ?? Cosign.GitHubOidcIssuer);
+            if (WorkflowTrigger is not null) yield return "--certificate-github-workflow-trigger=" + WorkflowTrigger;
         }
         foreach (var flag in Cosign.RegistryFlags(PlainHttp)) yield return flag;
     }

@@ -28,9 +28,20 @@ public sealed class GitHubPackagesBackend(IGitHubClient github, GitHubPackage pa
     {
         var kind = await OwnerKindAsync();
         var options = new ApiOptions { PageSize = PageSize, StartPage = 1 };
-        var versions = await Call("list versions of", () => kind == GitHubOwnerKind.Org
-            ? github.Packages.PackageVersions.GetAllForOrg(package.Owner, PackageType.Container, package.Name, PackageVersionState.Active, options)
-            : github.Packages.PackageVersions.GetAllForUser(package.Owner, PackageType.Container, package.Name, PackageVersionState.Active, options));
+        IReadOnlyList<PackageVersion> versions;
+        try
+        {
+            versions = await (kind == GitHubOwnerKind.Org
+                ? github.Packages.PackageVersions.GetAllForOrg(package.Owner, PackageType.Container, package.Name, PackageVersionState.Active, options)
+                : github.Packages.PackageVersions.GetAllForUser(package.Owner, PackageType.Container, package.Name, PackageVersionState.Active, options));
+        }
+        catch (NotFoundException)
+        {
+            // A package nothing was pushed to yet (the cache repository before the first default-branch build) has nothing to clean.
+            Serilog.Log.Information("Container package {Package} of {Owner} does not exist (yet); nothing to clean", package.Name, package.Owner);
+            return [];
+        }
+        catch (ApiException e) { throw Explain("list versions of", e); }
         return versions.Select(v => new RegistryVersion(
                 v.Name,
                 v.Metadata?.Container?.Tags ?? [],

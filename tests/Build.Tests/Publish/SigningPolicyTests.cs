@@ -26,12 +26,32 @@ public class SigningPolicyTests
     }
 
     [Fact]
-    public void Without_a_key_github_actions_signs_keyless_and_verifies_the_repository_identity()
+    public void Without_a_key_github_actions_signs_keyless_and_verifies_the_publishing_workflow_on_main_or_a_release_tag_pushed()
     {
         var identity = SigningPolicy.Decide(null, null, false, false, forSigning: true, GitHubActions, "/a/cosign.pub");
         Assert.True(identity.Signing!.IsKeyless);
-        Assert.Equal(["--certificate-identity-regexp=^https://github\\.com/acme/dp/", "--certificate-oidc-issuer=https://token.actions.githubusercontent.com"],
+        Assert.Equal([
+                "--certificate-identity-regexp=^https://github\\.com/acme/dp/\\.github/workflows/build-devcontainer\\.yml@refs/(heads/main|tags/v[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?)$",
+                "--certificate-oidc-issuer=https://token.actions.githubusercontent.com",
+                "--certificate-github-workflow-trigger=push",
+            ],
             identity.Verification.Flags());
+    }
+
+    [Theory]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/heads/main", true)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/tags/v1.2.3", true)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/tags/v1.2.3-rc.1+b7", true)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/heads/feature", false)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/pull/7/merge", false)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/other.yml@refs/heads/main", false)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/heads/mainline", false)]
+    [InlineData("https://github.com/acme/dp-fork/.github/workflows/build-devcontainer.yml@refs/heads/main", false)]
+    [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/tags/release-1", false)]
+    public void The_keyless_identity_is_only_the_publishing_workflow_on_main_or_a_release_tag(string certificateIdentity, bool trusted)
+    {
+        var pattern = SigningPolicy.IdentityRegexp("https://github.com", "acme/dp", "main");
+        Assert.Equal(trusted, System.Text.RegularExpressions.Regex.IsMatch(certificateIdentity, pattern));
     }
 
     [Fact]

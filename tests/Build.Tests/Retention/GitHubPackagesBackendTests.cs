@@ -67,9 +67,22 @@ public class GitHubPackagesBackendTests
         Assert.Contains(pages, p => p.Contains("page=3"));
     }
 
+    [Fact]
+    public async Task A_package_that_does_not_exist_yet_is_empty_not_an_error()
+    {
+        // The cache package before the first default-branch build: GitHub answers 404 for its versions.
+        await using var server = new FakeGitHub("acme", "devcontainer-cache", ownerIsOrg: true) { ListStatus = 404 };
+
+        var plan = await new RetentionRun(Backend(server, GitHubOwnerKind.Org), Planner(), server.Repository).ExecuteAsync(dryRun: false, Now, null);
+
+        Assert.Empty(plan.Deletions);
+        Assert.Empty(server.DeletedIds);
+        Assert.Contains(server.Requests, r => r.StartsWith("GET /orgs/acme/packages/container/devcontainer-cache/versions"));
+    }
+
     [Theory]
     [InlineData(403, "token lacks read:packages")]
-    [InlineData(404, "no such package for this owner")]
+    [InlineData(401, "token is missing or expired")]
     public async Task A_refused_listing_is_one_line_naming_the_cause_and_the_fix(int status, string expected)
     {
         await using var server = new FakeGitHub("acme", "devcontainer", ownerIsOrg: true) { ListStatus = status };

@@ -8,66 +8,126 @@ public class BuildDevcontainerWorkflowTests
     private static Yaml Committed() => Yaml.Parse(WorkflowTestSupport.Generated().Single(w => w.FileName == "build-devcontainer.yml").Text);
     private static Yaml Variant(string name) => Yaml.Parse(WorkflowTestSupport.MatrixVariants().Single(v => v.Name == name).Workflow.Text);
     private static bool RunsBuild(Yaml step, string targets) => step["run"].Text?.StartsWith("./build.sh " + targets) == true;
+    private static bool LogsIn(Yaml step) => step["run"].Text?.Contains("docker login") == true;
+    private static Yaml Job(string id) => Committed()["jobs"][id];
 
     [Fact]
-    public void Triggers_are_pull_requests_on_the_pipeline_paths_pushes_to_main_and_release_tags()
+    public void Triggers_are_pull_requests_on_the_pipeline_and_scan_policy_paths_pushes_to_main_and_release_tags()
     {
         var on = Committed()["on"];
-        Assert.Equal(["devcontainer/**", "docker-bake.hcl", "build/**", ".github/workflows/build-devcontainer.yml"], on["pull_request"]["paths"].Strings);
+        Assert.Equal(["devcontainer/**", "docker-bake.hcl", "build/**", "trivy.yaml", ".trivyignore.yaml", ".github/workflows/build-devcontainer.yml"],
+            on["pull_request"]["paths"].Strings);
         Assert.Equal(["main"], on["push"]["branches"].Strings);
         Assert.Equal(["v*.*.*"], on["push"]["tags"].Strings);
         Assert.Equal(["pull_request", "push"], on.Keys);
     }
 
     [Fact]
-    public void The_matrix_is_Permutation_All()
+    public void Both_build_jobs_have_the_matrix_of_Permutation_All()
     {
-        Assert.Equal(Permutation.All.Select(p => p.Id), Committed()["jobs"]["build"]["strategy"]["matrix"]["permutation"].Strings);
-        Assert.Equal("false", Committed()["jobs"]["build"]["strategy"]["fail-fast"].Text);
+        foreach (var id in new[] { "build", "build-pr" })
+        {
+            Assert.Equal(Permutation.All.Select(p => p.Id), Job(id)["strategy"]["matrix"]["permutation"].Strings);
+            Assert.Equal("false", Job(id)["strategy"]["fail-fast"].Text);
+        }
     }
 
     [Fact]
-    public void Matrix_jobs_build_validate_scan_and_upload_for_30_days_but_never_log_in_or_publish()
+    public void A_pull_request_build_reads_the_registry_with_a_read_only_token_and_only_a_same_repository_one_logs_in()
     {
-        var build = Committed()["jobs"]["build"];
-        var steps = build["steps"].Items;
-        Assert.False(build["permissions"].Exists);
-        Assert.Contains(steps, s => RunsBuild(s, "Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\""));
-        Assert.DoesNotContain(steps, s => s["run"].Text?.Contains("Publish") == true || s["run"].Text?.Contains("docker login") == true);
-        var upload = steps.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true);
-        Assert.Equal("30", upload["with"]["retention-days"].Text);
-        Assert.Equal("devcontainer-${{ matrix.permutation }}", upload["with"]["name"].Text);
-        Assert.Contains(steps, s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true);
-        Assert.Contains(steps, s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true);
+        var job = Job("build-pr");
+        Assert.Equal("${{ github.event_name == 'pull_request' }}", job["if"].Text);
+        Assert.Equal(["contents", "packages"], job["permissions"].Keys);
+        Assert.Equal("read", job["permissions"]["packages"].Text);
+        var login = job["steps"].Items.Single(LogsIn);
+        Assert.Equal("${{ github.event.pull_request.head.repo.full_name == github.repository }}", login["if"].Text);
+        Assert.True(job.IndexOfStep(LogsIn) < job.IndexOfStep(s => RunsBuild(s, "Bake")), "it logs in before Bake reads the cache");
+        Assert.DoesNotContain(job["steps"].Items, s => s["run"].Text?.Contains("Publish") == true);
     }
 
     [Fact]
-    public void Only_pushes_publish_from_the_merged_artifacts_of_every_matrix_job()
+    public void A_fork_pull_request_never_reaches_a_self_hosted_runner()
     {
-        var publish = Committed()["jobs"]["publish"];
+        var runsOn = Job("build-pr")["runs-on"].Text!;
+        Assert.StartsWith("${{ fromJSON(github.event.pull_request.head.repo.full_name != github.repository && ('[\"ubuntu-24.04\"]') || ", runsOn);
+        Assert.Contains("vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]'", runsOn);
+    }
+
+    [Fact]
+    public void A_push_build_logs_in_with_packages_write_before_Bake_exports_the_main_cache_and_logs_out_always()
+    {
+        var job = Job("build");
+        Assert.Equal("${{ github.event_name == 'push' }}", job["if"].Text);
+        Assert.Equal("write", job["permissions"]["packages"].Text);
+        Assert.False(job["permissions"]["id-token"].Exists);
+        var login = job.IndexOfStep(LogsIn);
+        var bake = job.IndexOfStep(s => RunsBuild(s, "Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\""));
+        var logout = job.IndexOfStep(s => s["run"].Text?.StartsWith("docker logout") == true);
+        Assert.True(login >= 0 && login < bake && bake < logout, "login → Bake → logout");
+        Assert.Equal("${{ always() }}", job["steps"].Items[logout]["if"].Text);
+        Assert.Equal("${{ fromJSON(vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]') }}", job["runs-on"].Text);
+    }
+
+    [Fact]
+    public void Every_job_cleans_a_self_hosted_runner_before_and_after_whatever_happened()
+    {
+        foreach (var id in new[] { "build", "build-pr", "publish" })
+        {
+            var steps = Job(id)["steps"].Items;
+            var prunes = steps.Where(s => RunsBuild(s, "Prune --prune")).ToList();
+            Assert.Equal(2, prunes.Count);
+            Assert.Equal("${{ runner.environment == 'self-hosted' }}", prunes[0]["if"].Text);
+            Assert.Equal("${{ always() && runner.environment == 'self-hosted' }}", prunes[1]["if"].Text);
+            Assert.True(RunsBuild(steps[^1], "Prune --prune"), $"{id}: hygiene is the last step");
+        }
+    }
+
+    [Fact]
+    public void Images_the_actions_run_are_pinned_by_digest_and_tools_by_version()
+    {
+        var steps = Job("build")["steps"].Items.Concat(Job("publish")["steps"].Items).ToList();
+        Assert.Matches(@"^tonistiigi/binfmt:qemu-v[\d.]+@sha256:[0-9a-f]{64}$", steps.Single(s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true)["with"]["image"].Text!);
+        Assert.All(steps.Where(s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true),
+            s => Assert.Matches(@"^image=moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}$", s["with"]["driver-opts"].Text!));
+        Assert.Matches(@"^v\d+\.\d+\.\d+$", steps.First(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true)["with"]["cosign-release"].Text!);
+        Assert.Contains(steps, s => s["run"].Text?.Contains("\"skopeo=$SKOPEO_VERSION\"") == true && s["env"]["SKOPEO_VERSION"].Text == Pipeline.CI.PinnedImages.SkopeoPackageVersion);
+    }
+
+    [Fact]
+    public void Releases_publish_only_from_tags_on_the_default_branch()
+    {
+        foreach (var id in new[] { "build", "publish" })
+        {
+            var job = Job(id);
+            Assert.Equal("0", job["steps"].Items[0]["with"]["fetch-depth"].Text);
+            var check = job["steps"].Items.Single(s => s["run"].Text?.StartsWith("git merge-base --is-ancestor \"$GITHUB_SHA\" \"origin/$DEFAULT_BRANCH\"") == true);
+            Assert.Equal("${{ startsWith(github.ref, 'refs/tags/') }}", check["if"].Text);
+            Assert.Equal("main", check["env"]["DEFAULT_BRANCH"].Text);
+            Assert.Equal(1, job.IndexOfStep(s => s["run"].Text == check["run"].Text));
+        }
+    }
+
+    [Fact]
+    public void Only_pushes_publish_with_write_scopes_and_id_token_in_the_registry_concurrency_group()
+    {
+        var publish = Job("publish");
         Assert.Equal("${{ github.event_name == 'push' }}", publish["if"].Text);
         Assert.Equal(["build"], publish["needs"].Strings);
-        var download = publish["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/download-artifact@") == true);
-        Assert.Equal("devcontainer-*", download["with"]["pattern"].Text);
-        Assert.Equal("true", download["with"]["merge-multiple"].Text);
-        var login = publish.IndexOfStep(s => s["run"].Text?.Contains("docker login") == true);
-        var release = publish.IndexOfStep(s => RunsBuild(s, "Manifest Publish --skip Bake Validate Scan Sbom"));
+        Assert.Equal("write", publish["permissions"]["packages"].Text);
+        Assert.Equal("write", publish["permissions"]["id-token"].Text);
+        Assert.Equal("devcontainer-registry", publish["concurrency"]["group"].Text);
+        Assert.Equal("false", publish["concurrency"]["cancel-in-progress"].Text);
+        var login = publish.IndexOfStep(LogsIn);
+        var release = publish.IndexOfStep(s => s["run"].Text?.Contains("Publish") == true && s["run"].Text!.StartsWith("./build.sh"));
         Assert.True(login >= 0 && release > login, "the publishing job logs in, then runs Publish");
         Assert.Contains(publish["steps"].Items, s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true);
     }
 
     [Fact]
-    public void Hosted_runners_get_no_hygiene_step_and_self_hosted_ones_prune_before_building()
+    public void Hosted_runner_labels_replace_the_self_hosted_defaults()
     {
-        Assert.DoesNotContain(Committed()["jobs"]["build"]["steps"].Items, s => s["run"].Text?.Contains("Prune") == true);
-        var selfHosted = Variant("self-hosted")["jobs"];
-        Assert.Equal(["self-hosted", "linux", "x64"], selfHosted["build"]["runs-on"].Strings);
-        foreach (var (job, firstBuild) in new[] { ("build", "Bake"), ("publish", "Manifest Publish") })
-        {
-            var prune = selfHosted[job].IndexOfStep(s => RunsBuild(s, "Prune"));
-            var build = selfHosted[job].IndexOfStep(s => RunsBuild(s, firstBuild));
-            Assert.True(prune >= 0 && prune < build, $"job {job}: Prune runs before {firstBuild}");
-        }
+        var runsOn = Variant("hosted-runners")["jobs"]["build"]["runs-on"].Text;
+        Assert.Equal("${{ fromJSON(vars.DEVCONTAINER_RUNS_ON || '[\"ubuntu-24.04\"]') }}", runsOn);
     }
 
     [Fact]
@@ -76,9 +136,9 @@ public class BuildDevcontainerWorkflowTests
         var build = Variant("per-platform")["jobs"]["build"];
         var include = build["strategy"]["matrix"]["include"].Items;
         Assert.Equal(Permutation.All.Sum(p => p.Platforms.Count), include.Count);
-        Assert.All(include.Where(e => e["platform"].Text == "linux/arm64"), e => Assert.Equal("ubuntu-24.04-arm", e["runner"].Text));
-        Assert.All(include.Where(e => e["platform"].Text == "linux/amd64"), e => Assert.Equal("ubuntu-latest", e["runner"].Text));
-        Assert.Equal("${{ matrix.runner }}", build["runs-on"].Text);
+        Assert.Equal(include.Select(e => e["platform"].Text!.Split('/')[1]), include.Select(e => e["arch"].Text));
+        Assert.Equal("${{ fromJSON(matrix.arch == 'arm64' && (vars.DEVCONTAINER_RUNS_ON_ARM64 || '[\"self-hosted\",\"linux\",\"arm64\"]') || (vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]')) }}",
+            build["runs-on"].Text);
         Assert.DoesNotContain(build["steps"].Items, s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true);
         Assert.Contains(build["steps"].Items, s => s["run"].Text?.Contains("--platforms \"$PLATFORMS\"") == true);
     }
@@ -89,7 +149,7 @@ public class BuildDevcontainerWorkflowTests
         var attribute = WorkflowTestSupport.MatrixAttribute();
         attribute.PerPlatformJobs = true;
         var odd = new Permutation { Value = "gcc15-riscv", Gcc = "15", Clang = "20", Platforms = ["linux/riscv64"] };
-        var error = Assert.Throws<ArgumentException>(() => Pipeline.CI.WorkflowGenerator.Generate(attribute, [], [odd]));
+        var error = Assert.Throws<ArgumentException>(() => Pipeline.CI.WorkflowGenerator.Generate(WorkflowTestSupport.BuildClass, attribute, [], [odd]));
         Assert.Contains("'gcc15-riscv' has platform 'linux/riscv64'", error.Message);
         Assert.DoesNotContain("\n", error.Message);
     }

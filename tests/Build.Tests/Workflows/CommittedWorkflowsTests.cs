@@ -31,9 +31,9 @@ public class CommittedWorkflowsTests
     }
 
     [Fact]
-    public void The_build_class_declares_the_three_workflows()
+    public void The_build_class_declares_the_four_workflows()
     {
-        Assert.Equal(["build-devcontainer.yml", "retention.yml", "rollback.yml"], WorkflowTestSupport.Generated().Select(w => w.FileName));
+        Assert.Equal(["build-devcontainer.yml", "retention.yml", "rollback.yml", "test.yml"], WorkflowTestSupport.Generated().Select(w => w.FileName));
     }
 
     [Fact]

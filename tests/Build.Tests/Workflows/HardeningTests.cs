@@ -8,9 +8,11 @@ public class HardeningTests
     // Only the jobs that write to the registry get write scopes; only publishing signs keylessly (id-token).
     private static readonly Dictionary<string, Dictionary<string, string[]>> AllowedWrites = new()
     {
-        ["build-devcontainer.yml"] = new() { ["publish"] = ["packages", "id-token"] },
+        // The push build writes its -main cache; pull-request builds (build-pr) only read.
+        ["build-devcontainer.yml"] = new() { ["build"] = ["packages"], ["publish"] = ["packages", "id-token"] },
         ["retention.yml"] = new() { ["retention"] = ["packages"] },
         ["rollback.yml"] = new() { ["rollback"] = ["packages"] },
+        ["test.yml"] = new(),
     };
 
     public static TheoryData<string> AllWorkflows()
@@ -65,7 +67,7 @@ public class HardeningTests
         var text = WorkflowTestSupport.Generated().Single(w => w.FileName == "build-devcontainer.yml").Text;
         Assert.Contains("run: ./build.sh Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\" --registry \"$REGISTRY\"", text);
         Assert.Contains("PERMUTATIONS: ${{ matrix.permutation }}", text);
-        Assert.Contains("REGISTRY: ghcr.io/${{ github.repository_owner }}", text);
+        Assert.Contains("REGISTRY: ${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}", text);
         Assert.Contains("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}", text);
     }
 

@@ -20,6 +20,40 @@ public class OperationsWorkflowTests
         Assert.Contains("--dry-run \"$DRY_RUN\"", step["run"].Text);
         Assert.Equal("${{ inputs.dry-run || false }}", step["env"]["DRY_RUN"].Text);
         Assert.Equal("${{ secrets.GITHUB_TOKEN }}", step["env"]["GITHUB_TOKEN"].Text);
+        Assert.DoesNotContain(workflow["jobs"]["retention"]["steps"].Items, s => s["run"].Text?.Contains("docker login") == true);
+    }
+
+    [Fact]
+    public void Jobs_that_move_tags_or_delete_share_one_registry_concurrency_group_with_publish()
+    {
+        var publish = Workflow("build-devcontainer.yml")["jobs"]["publish"]["concurrency"];
+        foreach (var (file, job) in new[] { ("retention.yml", "retention"), ("rollback.yml", "rollback") })
+        {
+            var concurrency = Workflow(file)["jobs"][job]["concurrency"];
+            Assert.Equal(publish["group"].Text, concurrency["group"].Text);
+            Assert.Equal("false", concurrency["cancel-in-progress"].Text);
+        }
+    }
+
+    [Fact]
+    public void Rollback_runs_in_a_protected_environment_with_cosign_and_skopeo_installed()
+    {
+        var job = Workflow("rollback.yml")["jobs"]["rollback"];
+        Assert.Equal("registry-rollback", job["environment"].Text);
+        Assert.Contains(job["steps"].Items, s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true);
+        Assert.Contains(job["steps"].Items, s => s["run"].Text?.Contains("skopeo=$SKOPEO_VERSION") == true);
+    }
+
+    [Fact]
+    public void Tests_run_on_every_pull_request_read_only_with_the_README_command()
+    {
+        var workflow = Workflow("test.yml");
+        Assert.Equal(["pull_request"], workflow["on"].Keys);
+        Assert.False(workflow["on"]["pull_request"]["paths"].Exists);
+        var job = workflow["jobs"]["test"];
+        Assert.False(job["permissions"].Exists);
+        Assert.Contains(job["steps"].Items, s => s["run"].Text == "dotnet test devcontainer-pipeline.sln");
+        Assert.Contains("dotnet test devcontainer-pipeline.sln", File.ReadAllText(Path.Combine(WorkflowTestSupport.RepoRoot, "README.md")));
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public partial class WorkflowCommandsTests
         "${{ matrix.platform }}" => "linux/arm64",
         "${{ inputs.dry-run || false }}" => "true",
         "${{ inputs.manifest }}" => "artifacts/manifest.json",
-        _ when expression.StartsWith("ghcr.io/${{ github.repository_owner }}") => expression.Replace("${{ github.repository_owner }}", "octo-org"),
+        "${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}" => "ghcr.io/octo-org",
         _ => throw new InvalidOperationException($"No sample value for `{expression}`; add one to {nameof(WorkflowCommandsTests)}.{nameof(Sample)}."),
     };
 

