@@ -140,7 +140,7 @@ partial class Build
         var skopeo = new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
         var cosign = Cosign.Locate();
         var password = CosignPassword ?? Environment.GetEnvironmentVariable("COSIGN_PASSWORD");
-        SecretMasker.Register(password);
+        SecretMasker.Register(password, declared: true);
         var cosignEnvironment = new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
         // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
         var derivedPublicKey = ArtifactsDirectory / "cosign.pub";

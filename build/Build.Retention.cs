@@ -93,7 +93,7 @@ partial class Build
     {
         var repository = RepositoryReference.Parse(repositoryReference);
         var token = RetentionToken ?? Environment.GetEnvironmentVariable("GITHUB_TOKEN");
-        SecretMasker.Register(token);
+        SecretMasker.Register(token, declared: true);
         if (RegistryBackends.Choose(RetentionBackend, repository) == RetentionBackendKind.Oci)
             return new OciRegistryBackend(new OciRegistryClient(repository, RetentionHttp, RetentionUsername, token));
 

@@ -22,9 +22,10 @@ internal static class BuildExecutor
             var root = LocateRoot(arguments);
             NukeBuild.RootDirectory = root;
             var binder = CreateBinder(root, arguments, environment);
-            binder.Bind(build, parameters);
+            build.GivenParameters = binder.Bind(build, parameters);
+            var secretNames = parameters.Where(p => p.IsSecret).Select(p => ParsedArguments.Normalize(p.Name)).ToHashSet();
             binder.WarnAboutUnknownKeys(parameters);
-            foreach (var secret in parameters.Where(p => p.IsSecret)) SecretMasker.Register(secret.GetValue(build) as string);
+            foreach (var secret in parameters.Where(p => p.IsSecret)) SecretMasker.Register(secret.GetValue(build) as string, declared: true);
             NukeBuild.Host = build.HostOverride ?? NukeBuild.DetectHost(environment.GetValueOrDefault);
             NukeBuild.IsServerBuild = NukeBuild.Host != HostKind.Terminal || environment.GetValueOrDefault("CI") == "true";
 
@@ -47,22 +48,29 @@ internal static class BuildExecutor
 
             var invoked = ResolveInvoked(arguments, build, targets);
             var plan = ExecutionPlanner.Plan(targets, invoked);
-            if (build.Continue) ContinueState.MarkSucceeded(args, plan);
+            if (build.Continue) ContinueState.MarkSucceeded(args, secretNames.Contains, plan);
             ApplySkips(build, plan, invoked, targets);
             TargetRunner.EvaluateStaticConditions(plan, invoked);
             if (build.Plan)
             {
                 console.Write(PlanText.Render(plan, t => MissingRequirements(t, parameters).Select(m => m.Parameter?.Flag ?? m.Member)));
-                var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
-                foreach (var line in build.PlannedDecisions(running)) console.WriteLine(line);
+                foreach (var line in build.PlannedDecisions(plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList())) console.WriteLine(line);
                 return Succeeded;
             }
 
             ThrowOnMissingRequirements(plan, parameters);
             if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
             build.InvokeBuildInitialized();
+            var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
+            var problems = build.PreflightProblems(running);
+            if (problems.Count > 0)
+            {
+                // Bad input found before any target ran: one line each, nothing touched, exit 2.
+                foreach (var problem in problems) console.WriteLine($"ERROR: {SecretMasker.Mask(problem)}");
+                return InvalidInput;
+            }
             var ok = TargetRunner.Execute(build, plan, console);
-            ContinueState.Save(args, plan);
+            ContinueState.Save(args, secretNames.Contains, plan);
             console.Write(SummaryText.Render(plan, ok, DateTime.Now));
             return ok ? Succeeded : TargetFailed;
         }
@@ -128,7 +136,7 @@ internal static class BuildExecutor
     {
         var known = parameters.Select(p => ParsedArguments.Normalize(p.Name)).ToHashSet();
         foreach (var name in arguments.Parameters.Keys.Where(k => !known.Contains(k)))
-            throw new BuildInputException($"Unknown parameter '{arguments.Spellings[name]}'; did you mean '{Suggestions.Closest(name, parameters.Select(p => p.Flag))}'? See --help.");
+            throw new BuildInputException($"Unknown parameter '{arguments.Spellings[name].Split('=')[0]}{(arguments.Spellings[name].Contains('=') ? "=…" : "")}'; did you mean '{Suggestions.Closest(name, parameters.Select(p => p.Flag))}'? See --help.");
     }
 
     private static List<ExecutableTarget> ResolveInvoked(ParsedArguments arguments, NukeBuild build, IReadOnlyList<ExecutableTarget> targets)

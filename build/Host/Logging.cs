@@ -14,10 +14,13 @@ public static class SecretMasker
     private static readonly HashSet<string> Secrets = [];
     private static readonly Lock Gate = new();
 
-    public static void Register(string? secret)
+    /// <param name="declared">
+    /// True for the value of a [Secret] parameter: masked whatever its length. Values found along the way (tokens
+    /// in tool output) must be 4+ characters, because very short values would mask ordinary words.
+    /// </param>
+    public static void Register(string? secret, bool declared = false)
     {
-        // Very short values would mask ordinary words; real secrets are longer.
-        if (string.IsNullOrEmpty(secret) || secret.Length < 4) return;
+        if (string.IsNullOrEmpty(secret) || (!declared && secret.Length < 4)) return;
         lock (Gate) Secrets.Add(secret);
     }
 

@@ -36,6 +36,21 @@ public abstract class NukeBuild
         if (_currentTarget is not null) configure(_currentTarget.SummaryNotes);
     }
 
+    internal IReadOnlySet<string> GivenParameters { get; set; } = new HashSet<string>();
+
+    /// <summary>
+    /// Whether the parameter was given by any source (command line, environment, parameters file) rather than left
+    /// at its initializer; e.g. to tell "--registry not given" from "--registry given and different".
+    /// </summary>
+    protected bool IsGiven(string parameterName) => GivenParameters.Contains(parameterName);
+
+    /// <summary>
+    /// Checks made after the plan is known and before any target runs: every bad input the run would otherwise find
+    /// hours later. Each problem is one line naming the flag and the fix; any problem stops the run with exit 2.
+    /// <paramref name="runningTargets"/> are the names of the targets that will run.
+    /// </summary>
+    protected virtual IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets) => [];
+
     /// <summary>Called after parameters are bound and before any target runs.</summary>
     protected virtual void OnBuildInitialized() { }
 
@@ -54,6 +69,8 @@ public abstract class NukeBuild
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
     internal void InvokeBuildInitialized() => OnBuildInitialized();
+
+    internal IReadOnlyList<string> PreflightProblems(IReadOnlyCollection<string> runningTargets) => CheckBeforeRunning(runningTargets);
 
     internal IEnumerable<string> PlannedDecisions(IReadOnlyCollection<string> plannedTargets) => DescribePlannedDecisions(plannedTargets);
 

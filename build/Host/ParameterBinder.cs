@@ -94,11 +94,17 @@ internal sealed class ParameterBinder(
 
     private static string JsonText(JsonElement e) => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
 
-    public void Bind(object build, IEnumerable<ParameterMember> parameters)
+    /// <summary>Sets every parameter some source names; returns those names (the rest keep their initializers).</summary>
+    public IReadOnlySet<string> Bind(object build, IEnumerable<ParameterMember> parameters)
     {
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in parameters)
             if (Lookup(p.Name, p.IsArray) is { } raw)
+            {
                 p.SetValue(build, Convert(raw, p));
+                given.Add(p.Name);
+            }
+        return given;
     }
 
     public static object? Convert(RawValue raw, ParameterMember parameter)

@@ -116,25 +116,43 @@ internal static class SummaryText
     internal static string Format(TimeSpan d) => d < TimeSpan.FromSeconds(1) ? "< 1sec" : $"{(int)d.TotalMinutes}:{d.Seconds:00}";
 }
 
-/// <summary>--continue: remembers which targets succeeded for an invocation under .nuke/temp/.</summary>
+/// <summary>
+/// --continue: remembers which targets succeeded for an invocation under .nuke/temp/. The invocation is stored with
+/// every secret parameter's value replaced by ****, so a password given on the command line never reaches the file.
+/// </summary>
 internal static class ContinueState
 {
     private static string File_ => NukeBuild.TemporaryDirectory / "build-attempt.log";
 
-    private static string Invocation(string[] args) =>
-        string.Join(" ", args.Where(a => !a.Equals("--continue", StringComparison.OrdinalIgnoreCase) && !a.Equals("-continue", StringComparison.OrdinalIgnoreCase)));
+    /// <param name="isSecret">Whether a normalised parameter name is a [Secret] parameter.</param>
+    internal static string Invocation(string[] args, Func<string, bool> isSecret)
+    {
+        var kept = new List<string>();
+        var masking = false;
+        foreach (var arg in args)
+        {
+            if (arg.Equals("--continue", StringComparison.OrdinalIgnoreCase) || arg.Equals("-continue", StringComparison.OrdinalIgnoreCase)) { masking = false; continue; }
+            if (arg.StartsWith('-') && arg.Length > 1 && !double.TryParse(arg, out _))
+            {
+                masking = isSecret(ParsedArguments.Normalize(arg));
+                kept.Add(arg);
+            }
+            else kept.Add(masking ? "****" : arg);
+        }
+        return string.Join(" ", kept);
+    }
 
-    public static void MarkSucceeded(string[] args, IReadOnlyList<PlannedTarget> plan)
+    public static void MarkSucceeded(string[] args, Func<string, bool> isSecret, IReadOnlyList<PlannedTarget> plan)
     {
         if (!File.Exists(File_)) return;
         var lines = File.ReadAllLines(File_);
-        if (lines.Length == 0 || lines[0] != Invocation(args)) return;
+        if (lines.Length == 0 || lines[0] != Invocation(args, isSecret)) return;
         foreach (var p in plan.Where(p => lines.Skip(1).Contains(p.Target.Name))) p.Target.Status = TargetStatus.Succeeded;
     }
 
-    public static void Save(string[] args, IReadOnlyList<PlannedTarget> plan)
+    public static void Save(string[] args, Func<string, bool> isSecret, IReadOnlyList<PlannedTarget> plan)
     {
         Directory.CreateDirectory(NukeBuild.TemporaryDirectory);
-        File.WriteAllLines(File_, plan.Where(p => p.Target.Status is TargetStatus.Succeeded or TargetStatus.Collective).Select(p => p.Target.Name).Prepend(Invocation(args)));
+        File.WriteAllLines(File_, plan.Where(p => p.Target.Status is TargetStatus.Succeeded or TargetStatus.Collective).Select(p => p.Target.Name).Prepend(Invocation(args, isSecret)));
     }
 }

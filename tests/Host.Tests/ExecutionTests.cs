@@ -224,4 +224,40 @@ public class ExecutionTests : IDisposable
         var exitCode = BuildExecutor.Run(new SampleBuild(), ["--root", "/nonexistent/dir"], [], _host.Environment, new StringWriter());
         Assert.Equal(2, exitCode);
     }
+
+    [Fact]
+    public void Problems_found_before_running_stop_the_build_with_one_line_each_and_exit_2_before_any_target_runs()
+    {
+        var build = new CheckedBuild();
+        Assert.Equal(2, _host.Run(build, ["Deploy"], "--registry", "bad registry"));
+        Assert.Empty(build.Ran);
+        Assert.Equal(["Deploy", "Prepare"], build.CheckedFor.Order());
+        Assert.Contains("ERROR: --registry 'bad registry' has a space; pass host[:port]/path.", _host.Output);
+        Assert.Contains("ERROR: --registry was given, so it is checked.", _host.Output);
+
+        // Skipped targets are not checked for; a parameter left at its default is not "given".
+        var skipped = new CheckedBuild();
+        Assert.Equal(0, _host.Run(skipped, ["Deploy"], "--skip", "Prepare"));
+        Assert.Equal(["Deploy"], skipped.CheckedFor);
+        Assert.Equal(["Deploy"], skipped.Ran);
+    }
+
+    private sealed class CheckedBuild : NukeBuild
+    {
+        [Parameter("Registry")] readonly string Registry = "localhost:5000";
+        public readonly List<string> Ran = [];
+        public IReadOnlyCollection<string> CheckedFor = [];
+
+        Target Prepare => _ => _.Executes(() => Ran.Add(nameof(Prepare)));
+        Target Deploy => _ => _.DependsOn(Prepare).Executes(() => Ran.Add(nameof(Deploy)));
+
+        protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets)
+        {
+            CheckedFor = runningTargets;
+            var problems = new List<string>();
+            if (Registry.Contains(' ')) problems.Add($"--registry '{Registry}' has a space; pass host[:port]/path.");
+            if (IsGiven(nameof(Registry))) problems.Add("--registry was given, so it is checked.");
+            return problems;
+        }
+    }
 }

@@ -50,6 +50,31 @@ public class SecretMaskingTests : IDisposable
         Assert.DoesNotContain(Secret, _host.BuildLog);
     }
 
+    [Theory]
+    [InlineData(Secret)]
+    [InlineData("pw1")] // too short for the log masker: the attempt log must not depend on it
+    public void A_secret_on_the_command_line_never_reaches_a_file_and_continue_still_matches_the_invocation(string secret)
+    {
+        Assert.Equal(0, _host.RunSample("Publish", "--push", "--password", secret, "--continue").ExitCode);
+        var files = Directory.EnumerateFiles(Path.Combine(_host.Root, ".nuke"), "*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(files, f => f.EndsWith("build-attempt.log", StringComparison.Ordinal));
+        foreach (var file in files) Assert.DoesNotContain(secret, File.ReadAllText(file));
+        Assert.StartsWith("Publish --push --password **** --root ", File.ReadAllLines(files.Single(f => f.EndsWith("build-attempt.log", StringComparison.Ordinal)))[0]);
+
+        // The same invocation again: every target succeeded last time, so --continue runs none of them.
+        var (again, build) = _host.RunSample("Publish", "--push", "--password", secret, "--continue");
+        Assert.Equal(0, again);
+        Assert.Empty(build.Ran);
+    }
+
+    [Fact]
+    public void An_unknown_flag_glued_to_its_value_is_named_without_the_value()
+    {
+        Assert.Equal(2, _host.RunSample("Publish", "--password=" + Secret).ExitCode);
+        Assert.Contains("Unknown parameter '--password=…'", _host.Output);
+        Assert.DoesNotContain(Secret, _host.Output);
+    }
+
     private sealed class LeakyBuild : NukeBuild
     {
         [Parameter("A token")] [Secret] readonly string Token = "";
