@@ -29,14 +29,14 @@ partial class Build
         .Produces("artifacts/publish-plan.txt")
         .Executes(async () =>
         {
-            var manifest = ManifestStore.Read(ManifestFile, KnownPermutationIds);
-            var problems = PublishPreflight.Problems(manifest, ManifestFile.Parent);
+            var (manifest, selection, tags) = ReadManifestScope(ManifestFile);
+            var problems = PublishPreflight.Problems(manifest with { Permutations = selection.Permutations }, ManifestFile.Parent);
             if (problems.Count > 0)
                 throw new InvalidOperationException($"Publish refused before pushing anything: {string.Join(" | ", problems)}");
-            var registry = await OpenRegistryAsync(manifest, forSigning: true);
+            var registry = await OpenRegistryAsync(selection.Permutations, forSigning: true);
             var plans = new List<(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps)>();
-            foreach (var entry in manifest.Permutations)
-                plans.Add((entry, PublishPlan.ForPermutation(entry, await ObserveAsync(registry, entry))));
+            foreach (var entry in selection.Permutations)
+                plans.Add((entry, PublishPlan.ForPermutation(entry, tags[entry.Id], await ObserveAsync(registry, entry, tags[entry.Id]))));
             var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
             File.WriteAllText(ArtifactsDirectory / "publish-plan.txt", planText + "\n");
             Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
@@ -47,9 +47,13 @@ partial class Build
                 foreach (var step in plan.Steps.Where(s => s.Kind != PublishStepKind.Tag))
                     await ExecuteAsync(registry, plan.Entry, step, ManifestFile.Parent, verifyAttestations: true);
             });
-            foreach (var (entry, steps) in plans)
-                foreach (var step in steps.Where(s => s.Kind == PublishStepKind.Tag))
-                    await ExecuteAsync(registry, entry, step, ManifestFile.Parent, verifyAttestations: true);
+            // Every immutable tag of the run before any mutable one, so a lost race moves no mutable tag.
+            foreach (var (entry, step) in plans.SelectMany(p => p.Steps.Where(s => s.Kind == PublishStepKind.Tag).Select(s => (p.Entry, s))).OrderBy(x => x.s.Tag!.IsMutable))
+                await ExecuteAsync(registry, entry, step, ManifestFile.Parent, verifyAttestations: true);
+            // Read every immutable tag once more: a run that wrote after our read-back shows here.
+            foreach (var entry in selection.Permutations)
+                foreach (var tag in tags[entry.Id].Where(t => !t.IsMutable))
+                    TagPolicy.CheckWritten(tag, await registry.DigestOf(tag.Reference), entry.Digest);
             ReportSummary(s => { foreach (var (entry, steps) in plans) s[entry.Id] = $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))"; return s; });
         });
 
@@ -59,27 +63,43 @@ partial class Build
         .Requires(() => RollbackManifest)
         .Executes(async () =>
         {
-            var path = Path.IsPathRooted(RollbackManifest) ? RollbackManifest : Path.GetFullPath(RollbackManifest);
-            var manifest = ManifestStore.Read(path, KnownPermutationIds);
-            var registry = await OpenRegistryAsync(manifest, forSigning: false);
+            var (manifest, selection, tags) = ReadManifestScope(RollbackManifestPath);
+            var registry = await OpenRegistryAsync(selection.Permutations, forSigning: false);
             var plans = new List<(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps)>();
-            foreach (var entry in manifest.Permutations)
+            foreach (var entry in selection.Permutations)
             {
                 if (await registry.DigestOf(entry.DigestReference) is null)
                     throw new InvalidOperationException($"Rollback refused: {entry.Id}'s {entry.DigestReference} no longer exists in the registry; pick an older manifest whose images were kept (see README, Rollback).");
                 if (!await registry.IsSigned(entry.DigestReference))
                     throw new InvalidOperationException($"Rollback refused: {entry.DigestReference} ({entry.Id}) has no valid signature for this key; pass the key it was signed with (--cosign-public-key) or pick another manifest.");
-                plans.Add((entry, PublishPlan.ForRollback(entry, await TagDigestsAsync(registry, entry))));
+                plans.Add((entry, PublishPlan.ForRollback(entry, tags[entry.Id], await TagDigestsAsync(registry, tags[entry.Id]))));
             }
-            Log.Information("Rollback plan to {Manifest} ({Sha}):\n{Plan:l}", path, manifest.Sha, string.Join("\n", plans.SelectMany(p => p.Steps)));
+            Log.Information("Rollback plan to {Manifest} ({Sha}):\n{Plan:l}", RollbackManifestPath, manifest.Sha, string.Join("\n", plans.SelectMany(p => p.Steps)));
             foreach (var (entry, steps) in plans)
                 foreach (var step in steps)
-                    await ExecuteAsync(registry, entry, step, Path.GetDirectoryName(path)!, verifyAttestations: false);
+                    await ExecuteAsync(registry, entry, step, Path.GetDirectoryName(RollbackManifestPath)!, verifyAttestations: false);
         });
 
-    async Task<RegistryState> ObserveAsync(RegistryClient registry, ManifestPermutation entry)
+    string RollbackManifestPath => Path.GetFullPath(RollbackManifest);
+
+    /// <summary>The image repository when --registry or --image-name was given (it must agree with a manifest), else null.</summary>
+    string? GivenRepository => IsGiven(nameof(Registry)) || IsGiven(nameof(ImageName)) ? ImageRepository : null;
+
+    /// <summary>
+    /// A manifest as Publish and Rollback act on it: schema-valid, reconciled with --registry/--permutations
+    /// (<see cref="ManifestScope"/>, notes logged), and each entry's tags as the tag policy derives them.
+    /// </summary>
+    (ReleaseManifest Manifest, ManifestSelection Selection, IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> Tags) ReadManifestScope(string path)
     {
-        var tags = await TagDigestsAsync(registry, entry);
+        var manifest = ManifestStore.Read(path, KnownPermutationIds);
+        var selection = ManifestScope.Select(manifest, path, GivenRepository, IsGiven(nameof(Permutations)) ? Permutations.Select(p => p.Id).ToList() : null);
+        foreach (var note in selection.Notes) Log.Information("{Note:l}", note);
+        return (manifest, selection, selection.Permutations.ToDictionary(p => p.Id, p => TagPolicy.OfManifestEntry(p, manifest.Sha)));
+    }
+
+    async Task<RegistryState> ObserveAsync(RegistryClient registry, ManifestPermutation entry, IReadOnlyList<ImageTag> imageTags)
+    {
+        var tags = await TagDigestsAsync(registry, imageTags);
         var present = await registry.DigestOf(entry.DigestReference) == entry.Digest;
         if (!present) return new RegistryState(false, false, false, false, tags);
         return new RegistryState(true,
@@ -89,10 +109,10 @@ partial class Build
             tags);
     }
 
-    static async Task<IReadOnlyDictionary<string, string?>> TagDigestsAsync(RegistryClient registry, ManifestPermutation entry)
+    static async Task<IReadOnlyDictionary<string, string?>> TagDigestsAsync(RegistryClient registry, IReadOnlyList<ImageTag> imageTags)
     {
         var tags = new Dictionary<string, string?>();
-        foreach (var tag in entry.Tags) tags[tag.Reference] = await registry.DigestOf(tag.Reference);
+        foreach (var tag in imageTags) tags[tag.Reference] = await registry.DigestOf(tag.Reference);
         return tags;
     }
 
@@ -128,35 +148,52 @@ partial class Build
                 }
                 break;
             case PublishStepKind.Tag:
-                await registry.Tag(entry.DigestReference, step.Target);
+                // Looked at again just before writing (another run may have tagged since the plan), then read back.
+                var tag = step.Tag!;
+                if (TagPolicy.CheckMove(tag, await registry.DigestOf(tag.Reference), entry.Digest) == TagMove.Unchanged) break;
+                await registry.Tag(entry.DigestReference, tag.Reference);
+                TagPolicy.CheckWritten(tag, await registry.DigestOf(tag.Reference), entry.Digest);
                 break;
         }
     }
 
-    /// <summary>skopeo and cosign for this manifest's registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
-    async Task<RegistryClient> OpenRegistryAsync(ReleaseManifest manifest, bool forSigning)
+    /// <summary>skopeo and cosign for these permutations' registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
+    async Task<RegistryClient> OpenRegistryAsync(IReadOnlyList<ManifestPermutation> permutations, bool forSigning)
     {
-        var plainHttp = manifest.Permutations.All(p => RegistryHost.IsLoopback(p.Repository));
+        var plainHttp = permutations.All(p => RegistryHost.IsLoopback(p.Repository));
         var skopeo = new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
-        var cosign = Cosign.Locate();
-        var password = CosignPassword ?? Environment.GetEnvironmentVariable("COSIGN_PASSWORD");
-        SecretMasker.Register(password, declared: true);
-        var cosignEnvironment = new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
-        // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
-        var derivedPublicKey = ArtifactsDirectory / "cosign.pub";
-        var identity = SigningPolicy.Decide(Full(CosignKey), Full(CosignPublicKey), TlogUpload, plainHttp, forSigning,
-            Environment.GetEnvironmentVariable, derivedPublicKey, DefaultBranch);
-        if (identity.DerivePublicKeyFrom is { } key)
+        var identity = DecideSigning(forSigning, plainHttp);
+        if (identity.DerivePublicKeyFrom is not null)
         {
-            derivedPublicKey.Parent.CreateDirectory();
-            if (derivedPublicKey.FileExists()) File.Delete(derivedPublicKey);
-            var command = cosign.Command(Cosign.PublicKeyArguments(key, derivedPublicKey), [key, derivedPublicKey], RootDirectory, cosignEnvironment);
-            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
-            if (!result.Succeeded || !derivedPublicKey.FileExists())
-                throw new BuildInputException($"Could not derive the public key from --cosign-key {CosignKey} ({ToolOutput.LastLine(result.StandardError)}); check COSIGN_PASSWORD or pass --cosign-public-key.");
+            var (pem, error) = await DerivedPublicKeyAsync();
+            // Written whole or not at all: a failure never leaves an empty cosign.pub behind.
+            CosignKeys.WriteAtomically(DerivedPublicKeyFile, pem ?? throw new BuildInputException(CosignKeyCheck.OpenProblem(CosignKey!, error)));
         }
-        return new RegistryClient(skopeo, cosign, plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, cosignEnvironment);
+        return new RegistryClient(skopeo, Cosign.Locate(), plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, CosignEnvironment);
     }
+
+    // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
+    AbsolutePath DerivedPublicKeyFile => ArtifactsDirectory / "cosign.pub";
+
+    SigningIdentity DecideSigning(bool forSigning, bool plainHttp) =>
+        SigningPolicy.Decide(Full(CosignKey), Full(CosignPublicKey), TlogUpload, plainHttp, forSigning, Environment.GetEnvironmentVariable, DerivedPublicKeyFile, DefaultBranch);
+
+    /// <summary>COSIGN_PASSWORD reaches cosign through its environment only (masked in every log line).</summary>
+    IReadOnlyDictionary<string, string?> CosignEnvironment
+    {
+        get
+        {
+            var password = CosignPassword ?? Environment.GetEnvironmentVariable("COSIGN_PASSWORD");
+            SecretMasker.Register(password, declared: true);
+            return new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
+        }
+    }
+
+    (string? Pem, string Error)? _derivedPublicKey;
+
+    /// <summary>The public key of --cosign-key, derived once per run (the preflight check opens the key the same way).</summary>
+    async Task<(string? Pem, string Error)> DerivedPublicKeyAsync() =>
+        _derivedPublicKey ??= await CosignKeys.DerivePublicKeyAsync(Cosign.Locate(), Full(CosignKey)!, CosignEnvironment, RootDirectory);
 
     static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
 }

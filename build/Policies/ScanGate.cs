@@ -30,10 +30,9 @@ public static class ScanGate
 
     public static ScanResult Evaluate(string permutationId, string reportJson, IReadOnlyList<string> failOn)
     {
+        // An empty list would pass every report: refused here too, not only up front.
+        if (Preflight.Severities(failOn).FirstOrDefault() is { } problem) throw new ArgumentException(problem);
         var failSet = failOn.Select(s => s.ToUpperInvariant()).ToHashSet();
-        foreach (var severity in failSet)
-            if (!SeverityCounts.Severities.Contains(severity))
-                throw new ArgumentException($"Unknown severity '{severity}' in --fail-on-severity; use {string.Join(", ", SeverityCounts.Severities)}.");
         JsonDocument document;
         try { document = JsonDocument.Parse(reportJson); }
         catch (JsonException e) { throw new InvalidOperationException($"Trivy report for {permutationId} is not JSON ({e.Message}); re-run Scan."); }

@@ -51,9 +51,12 @@ public static partial class TagPolicy
     public static string Repository(string registry, string imageName) =>
         $"{registry.TrimEnd('/')}/{imageName}".ToLowerInvariant();
 
+    /// <summary>Lowercase host[:port]/path, as a registry accepts it.</summary>
+    public static bool IsValidRepository(string imageRepository) => RepositoryPattern().IsMatch(imageRepository);
+
     public static IReadOnlyList<ImageTag> TagsFor(BuildContext context, string imageRepository, string permutationId)
     {
-        if (!RepositoryPattern().IsMatch(imageRepository))
+        if (!IsValidRepository(imageRepository))
             throw new ArgumentException($"'{imageRepository}' is not a valid image repository (lowercase host[:port]/path); fix --registry or --image-name.");
         ImageTag Tag(string tag, bool mutable) =>
             TagPattern().IsMatch(tag) ? new ImageTag($"{imageRepository}:{tag}", mutable)
@@ -101,6 +104,59 @@ public static partial class TagPolicy
         if (!tag.IsMutable)
             throw new ImmutableTagException($"Refusing to move immutable tag {tag.Reference} from {existingDigest} to {newDigest}; immutable tags are never overwritten: publish a new commit or release version instead.");
         return TagMove.Move;
+    }
+
+    /// <summary>
+    /// The tags of one manifest entry as the policy sees them: each must be in the entry's own repository and of a form
+    /// the policy gives this permutation; its mutability comes from that form, never from the manifest's flag, and a
+    /// flag that disagrees (an edited manifest) is refused, as is a <c>&lt;sha&gt;-&lt;id&gt;</c> tag of another commit.
+    /// Publish and Rollback act only on what this returns, so a manifest cannot move an immutable tag or reach
+    /// another repository.
+    /// </summary>
+    public static IReadOnlyList<ImageTag> OfManifestEntry(ManifestPermutation entry, string manifestSha)
+    {
+        var tags = new List<ImageTag>();
+        foreach (var tag in entry.Tags)
+        {
+            void Refuse(string why) => throw new InvalidManifestException(
+                $"Manifest tag {tag.Reference} of {entry.Id} {why}; a manifest names only the tags the tag policy gives, regenerate it with the Manifest target.");
+            var colon = tag.Reference.LastIndexOf(':');
+            var slash = tag.Reference.LastIndexOf('/');
+            if (colon <= slash || tag.Reference.Contains('@'))
+                Refuse("is not a repository:tag reference");
+            var (repository, text) = (tag.Reference[..colon], tag.Reference[(colon + 1)..]);
+            if (!string.Equals(repository, entry.Repository, StringComparison.Ordinal))
+                Refuse($"is outside the entry's image repository {entry.Repository}");
+            var immutable = IsImmutable(text, entry.Id);
+            if (!immutable && !MutableForms(entry.Id).Any(form => form.IsMatch(text)))
+                Refuse($"has a form the tag policy never gives ({entry.Id}, <sha>-{entry.Id}, vX.Y.Z-{entry.Id}, vX.Y-{entry.Id} or vX-{entry.Id})");
+            if (immutable && text[..^(entry.Id.Length + 1)] is var head && ShaPattern().IsMatch(head) && head != manifestSha)
+                Refuse($"names commit {head}, but the manifest is of commit {manifestSha}");
+            if (tag.Mutable == immutable)
+                Refuse($"is marked {(tag.Mutable ? "mutable" : "immutable")}, but the tag policy makes it {(immutable ? "immutable" : "mutable")}");
+            tags.Add(new ImageTag(tag.Reference, !immutable));
+        }
+        return tags;
+    }
+
+    /// <summary>The mutable forms: <c>&lt;id&gt;</c>, <c>vX.Y-&lt;id&gt;</c> and <c>vX-&lt;id&gt;</c>.</summary>
+    static Regex[] MutableForms(string permutationId) =>
+    [
+        new($"^{Regex.Escape(permutationId)}$"),
+        new($@"^v(0|[1-9]\d*)\.(0|[1-9]\d*)-{Regex.Escape(permutationId)}$"),
+        new($@"^v([1-9]\d*)-{Regex.Escape(permutationId)}$"),
+    ];
+
+    /// <summary>
+    /// After writing an immutable tag, what the registry holds must be this run's digest: the registry has no
+    /// compare-and-set, so two runs racing past <see cref="CheckMove"/> are told apart here, and the loser fails loudly.
+    /// </summary>
+    public static void CheckWritten(ImageTag tag, string? heldDigest, string writtenDigest)
+    {
+        if (tag.IsMutable || string.Equals(heldDigest, writtenDigest, StringComparison.Ordinal)) return;
+        throw new ImmutableTagException(
+            $"Another publish won immutable tag {tag.Reference}: it holds {heldDigest ?? "nothing"}, this run wrote {writtenDigest}; two runs of the same commit built different images. " +
+            "Publishes must run one at a time (CI's concurrency group does this); find out why the images differ, and do not move the tag by hand.");
     }
 
     [GeneratedRegex("^[0-9a-f]{40}$")]

@@ -18,7 +18,9 @@ public static class Cosign
         ["sign", "--yes", .. signing.Flags(), digestReference];
 
     public static IReadOnlyList<string> AttestArguments(CosignSigning signing, string digestReference, string predicatePath, string type) =>
-        ["attest", "--yes", "--type", type, "--predicate", predicatePath, .. signing.Flags(), digestReference];
+        // --replace: the attestation of this type replaces any earlier one, so two identical runs racing past the
+        // "already attested?" check leave one attestation per type, not two.
+        ["attest", "--yes", "--replace", "--type", type, "--predicate", predicatePath, .. signing.Flags(), digestReference];
 
     public static IReadOnlyList<string> VerifyArguments(CosignVerification verification, string digestReference) =>
         ["verify", .. verification.Flags(), "--output", "json", digestReference];

@@ -18,6 +18,9 @@ public static class Skopeo
     public static IReadOnlyList<string> InspectRawArguments(string reference, bool plainHttp) =>
         ["inspect", "--raw", .. (plainHttp ? new[] { "--tls-verify=false" } : []), "docker://" + reference];
 
+    public static IReadOnlyList<string> ListTagsArguments(string repository, bool plainHttp) =>
+        ["list-tags", .. (plainHttp ? new[] { "--tls-verify=false" } : []), "docker://" + repository];
+
     /// <summary>skopeo's words for "that manifest does not exist" (as opposed to a network failure).</summary>
     public static bool IsNotFound(string error) =>
         error.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase) || error.Contains("name unknown", StringComparison.OrdinalIgnoreCase)

@@ -9,37 +9,40 @@ public class PublishPlanTests
     static readonly string Mutable = Entry.Tags[0].Reference;
     static readonly string Immutable = Entry.Tags[1].Reference;
 
+    static readonly IReadOnlyList<ImageTag> EntryTags = TagPolicy.OfManifestEntry(Entry, new string('c', 40));
+
     static Dictionary<string, string?> Tags(string? mutable, string? immutable) => new() { [Mutable] = mutable, [Immutable] = immutable };
 
     [Fact]
-    public void A_fresh_registry_gets_push_sign_attest_verify_then_tags()
+    public void A_fresh_registry_gets_push_sign_attest_verify_then_tags_immutable_first()
     {
-        var steps = PublishPlan.ForPermutation(Entry, new RegistryState(false, false, false, false, Tags(null, null)));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(false, false, false, false, Tags(null, null)));
         Assert.Equal([Push, Sign, AttestProvenance, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
         Assert.Equal(Entry.DigestReference, steps[0].Target);
-        Assert.Equal([Mutable, Immutable], steps.Where(s => s.Kind == Tag).Select(s => s.Target));
+        Assert.Equal([Immutable, Mutable], steps.Where(s => s.Kind == Tag).Select(s => s.Target));
+        Assert.Equal([false, true], steps.Where(s => s.Kind == Tag).Select(s => s.Tag!.IsMutable));
     }
 
     [Fact]
     public void A_finished_publish_only_verifies_so_a_rerun_changes_nothing()
     {
-        var steps = PublishPlan.ForPermutation(Entry, new RegistryState(true, true, true, true, Tags(Entry.Digest, Entry.Digest)));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(Entry.Digest, Entry.Digest)));
         Assert.Equal([Verify], steps.Select(s => s.Kind));
     }
 
     [Fact]
     public void A_publish_killed_after_its_push_resumes_with_signing()
     {
-        var steps = PublishPlan.ForPermutation(Entry, new RegistryState(true, false, false, false, Tags(null, null)));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, false, false, false, Tags(null, null)));
         Assert.Equal([Sign, AttestProvenance, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
-        var halfAttested = PublishPlan.ForPermutation(Entry, new RegistryState(true, true, true, false, Tags(null, null)));
+        var halfAttested = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, false, Tags(null, null)));
         Assert.Equal([AttestSbom, Verify, Tag, Tag], halfAttested.Select(s => s.Kind));
     }
 
     [Fact]
     public void Signatures_found_without_the_index_are_ignored_the_index_is_pushed_and_signed()
     {
-        var steps = PublishPlan.ForPermutation(Entry, new RegistryState(false, true, true, true, Tags(null, null)));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(false, true, true, true, Tags(null, null)));
         Assert.Equal([Push, Sign, AttestProvenance, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
     }
 
@@ -47,11 +50,11 @@ public class PublishPlanTests
     public void A_mutable_tag_elsewhere_moves_but_an_immutable_one_is_refused()
     {
         var other = ManifestSamples.Digest('9');
-        var moved = PublishPlan.ForPermutation(Entry, new RegistryState(true, true, true, true, Tags(other, Entry.Digest)));
+        var moved = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(other, Entry.Digest)));
         Assert.Equal([Verify, Tag], moved.Select(s => s.Kind));
         Assert.Equal(Mutable, moved[1].Target);
         var error = Assert.Throws<ImmutableTagException>(() =>
-            PublishPlan.ForPermutation(Entry, new RegistryState(true, true, true, true, Tags(Entry.Digest, other))).ToList());
+            PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(Entry.Digest, other))).ToList());
         Assert.Contains($"Refusing to move immutable tag {Immutable} from {other}", error.Message);
     }
 
@@ -59,10 +62,22 @@ public class PublishPlanTests
     public void Rollback_moves_only_mutable_tags_and_never_touches_immutable_ones()
     {
         var other = ManifestSamples.Digest('9');
-        var steps = PublishPlan.ForRollback(Entry, Tags(other, other));
+        var steps = PublishPlan.ForRollback(Entry, EntryTags, Tags(other, other));
         Assert.Equal([Verify, Tag], steps.Select(s => s.Kind));
         Assert.Equal(Mutable, steps[1].Target);
-        Assert.Equal([Verify], PublishPlan.ForRollback(Entry, Tags(Entry.Digest, null)).Select(s => s.Kind));
+        Assert.Equal([Verify], PublishPlan.ForRollback(Entry, EntryTags, Tags(Entry.Digest, null)).Select(s => s.Kind));
+    }
+
+    [Fact]
+    public void A_tag_written_by_another_run_in_the_meantime_fails_naming_both_digests_only_when_immutable()
+    {
+        var ours = Entry.Digest;
+        var theirs = ManifestSamples.Digest('9');
+        TagPolicy.CheckWritten(EntryTags[1], ours, ours);
+        TagPolicy.CheckWritten(EntryTags[0], theirs, ours); // a mutable tag: the last writer wins, by design
+        var error = Assert.Throws<ImmutableTagException>(() => TagPolicy.CheckWritten(EntryTags[1], theirs, ours));
+        Assert.Equal($"Another publish won immutable tag {Immutable}: it holds {theirs}, this run wrote {ours}; two runs of the same commit built different images. " +
+                     "Publishes must run one at a time (CI's concurrency group does this); find out why the images differ, and do not move the tag by hand.", error.Message);
     }
 }
 

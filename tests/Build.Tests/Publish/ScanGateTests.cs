@@ -48,7 +48,7 @@ public class ScanGateTests
     {
         Assert.Contains("SchemaVersion 2", Assert.Throws<InvalidOperationException>(() => ScanGate.Evaluate("p", Fixture("trivy-sbom-centos-7.cdx.json"), ScanGate.DefaultFailOn)).Message);
         Assert.Contains("not JSON", Assert.Throws<InvalidOperationException>(() => ScanGate.Evaluate("p", "Total: 3", ScanGate.DefaultFailOn)).Message);
-        Assert.Contains("Unknown severity 'SEVERE'", Assert.Throws<ArgumentException>(() => ScanGate.Evaluate("p", "{}", ["SEVERE"])).Message);
+        Assert.Contains("--fail-on-severity has unknown severity 'SEVERE'", Assert.Throws<ArgumentException>(() => ScanGate.Evaluate("p", "{}", ["SEVERE"])).Message);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public class ToolArgumentTests
     public void Attest_and_verify_name_the_predicate_type()
     {
         var signing = new CosignSigning("/k/cosign.key", false, false);
-        Assert.Equal(["attest", "--yes", "--type", "slsaprovenance1", "--predicate", "/a/prov.json", "--key=/k/cosign.key", "--tlog-upload=false", Ref],
+        Assert.Equal(["attest", "--yes", "--replace", "--type", "slsaprovenance1", "--predicate", "/a/prov.json", "--key=/k/cosign.key", "--tlog-upload=false", Ref],
             Cosign.AttestArguments(signing, Ref, "/a/prov.json", Cosign.ProvenanceType));
         var verification = new CosignVerification("/k/cosign.pub", TlogUsed: false, PlainHttp: true);
         Assert.Equal(["verify-attestation", "--type", "cyclonedx", "--key=/k/cosign.pub", "--insecure-ignore-tlog=true", "--allow-http-registry", "--allow-insecure-registry", "--output", "json", Ref],

@@ -1,0 +1,106 @@
+using Pipeline.Host;
+using Pipeline.Host.Tooling;
+
+/// <summary>
+/// Up-front checks: everything that can be known before the first target runs is checked then, so bad input costs
+/// seconds, not hours of Bake (the decisions are <see cref="Preflight"/>'s; this file only gathers the facts).
+/// Any problem stops the run with exit 2 before anything is built, pushed or written.
+/// </summary>
+partial class Build
+{
+    protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> running)
+    {
+        var problems = new List<string>();
+        problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
+        problems.AddRange(Preflight.Platforms(Platforms));
+        problems.AddRange(Preflight.Repository(Registry, ImageName));
+        if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
+        problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(), File.Exists));
+        if (problems.Count > 0) return problems; // the probes below would only repeat them
+        if (ManifestDrivingThisRun(running) is { } manifestPath)
+        {
+            try { ReadManifestScope(manifestPath); }
+            catch (InvalidManifestException e) { return [e.Message]; }
+        }
+        if (Preflight.AnyRuns(running, Preflight.BakeReaders)) problems.AddRange(BakeFileProblems().GetAwaiter().GetResult());
+        if (running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback))) problems.AddRange(SigningProblems(forSigning: running.Contains(nameof(Publish))).GetAwaiter().GetResult());
+        if (problems.Count == 0) problems.AddRange(RegistryProblems(running).GetAwaiter().GetResult());
+        return problems;
+    }
+
+    /// <summary>Files each target reads from another; a missing one whose producer does not run is refused up front.</summary>
+    IEnumerable<ExpectedInput> ExpectedInputs()
+    {
+        foreach (var p in SelectedPermutations)
+        {
+            foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
+                yield return new(nameof(Bake), consumer, $"the OCI archive of {p.Id}", ArchiveFile(p));
+            yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", ScanReportFile(p));
+            yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", SbomFile(p));
+        }
+        yield return new(nameof(Manifest), nameof(Publish), "the manifest", ManifestFile);
+    }
+
+    /// <summary>The bake file exists and defines both targets of every selected permutation (read alone: the override must not supply them).</summary>
+    async Task<IReadOnlyList<string>> BakeFileProblems()
+    {
+        if (!BakeFilePath.FileExists())
+            return [$"--bake-file {BakeFile} does not exist under {RootDirectory}; pass --bake-file <path relative to the root>."];
+        try
+        {
+            var definition = await DockerBuildx.PrintAsync(new BakeSettings
+            {
+                Files = [BakeFilePath],
+                Targets = SelectedPermutations.SelectMany(p => new[] { p.BakeTarget, p.ValidateBakeTarget }).ToList(),
+            });
+            return Preflight.BakeTargets(BakeFile, SelectedPermutations, definition.Targets.Keys.ToHashSet()).ToList();
+        }
+        catch (ToolFailedException e)
+        {
+            return [Preflight.BakeFileUnreadable(BakeFile, SelectedPermutations, ToolOutput.LastLine(e.Message))];
+        }
+    }
+
+    /// <summary>The key opens with the password and the public key is a key (and the key's own); or keyless signing is possible.</summary>
+    async Task<IReadOnlyList<string>> SigningProblems(bool forSigning)
+    {
+        try { DecideSigning(forSigning, plainHttp: false); }
+        catch (BuildInputException e) { return [e.Message]; }
+        if (CosignKey is not null)
+        {
+            if (CosignKeyCheck.PrivateKeyProblem(CosignKey, ReadIfExists(Full(CosignKey)!)) is { } keyProblem) return [keyProblem];
+            if (await DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error)];
+        }
+        if (CosignPublicKey is not null
+            && CosignKeyCheck.PublicKeyProblem(CosignPublicKey, ReadIfExists(Full(CosignPublicKey)!), CosignKey is null ? null : (await DerivedPublicKeyAsync()).Pem, CosignKey) is { } publicProblem)
+            return [publicProblem];
+        return [];
+    }
+
+    /// <summary>The registry every running target talks to answers (Publish, Rollback, and Bake when it writes a registry cache).</summary>
+    async Task<IReadOnlyList<string>> RegistryProblems(IReadOnlyCollection<string> running)
+    {
+        var repositories = new List<string>();
+        if (running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback)))
+        {
+            var manifestPath = ManifestDrivingThisRun(running);
+            repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath).Selection.Permutations.Select(p => p.Repository));
+        }
+        if (running.Contains(nameof(Bake)) && Cache == CacheMode.Registry
+            && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "").To.Count > 0))
+            repositories.Add(CachePolicy.CacheRepository(ImageRepository));
+        var skopeo = repositories.Count == 0 ? null : new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
+        var problems = new List<string>();
+        foreach (var repository in repositories.Distinct())
+            if (await RegistryProbe.UnreachableReasonAsync(skopeo!, repository, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory) is { } reason)
+                problems.Add($"The registry of {repository} (--registry, or the manifest's repository) does not answer: {reason}");
+        return problems;
+    }
+
+    /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>
+    string? ManifestDrivingThisRun(IReadOnlyCollection<string> running) =>
+        running.Contains(nameof(Rollback)) ? RollbackManifestPath
+        : running.Contains(nameof(Publish)) && !running.Contains(nameof(Manifest)) ? (string)ManifestFile : null;
+
+    static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+}

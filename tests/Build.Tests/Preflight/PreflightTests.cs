@@ -1,0 +1,88 @@
+using Xunit;
+
+namespace Build.Tests.Preflight;
+
+/// <summary>Issue 13, cases 1, 8 and 9: bad input refused before Bake, one line each naming the flag and the fix.</summary>
+public class PreflightTests
+{
+    [Fact]
+    public void An_empty_severity_list_is_refused_as_it_would_turn_the_gate_off()
+    {
+        Assert.Equal(["--fail-on-severity is empty (is FAIL_ON_SEVERITY set to nothing?), which would turn the scan gate off; " +
+                      "pass the severities that fail it, e.g. --fail-on-severity CRITICAL HIGH, or leave it unset for that default."],
+            global::Preflight.Severities([]));
+        Assert.Equal(["--fail-on-severity has unknown severity 'CRTICAL'; use CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN."], global::Preflight.Severities(["CRTICAL", "high"]));
+        Assert.Empty(global::Preflight.Severities(["critical"]));
+        // The gate itself refuses too, so no caller can turn it off by passing nothing.
+        Assert.StartsWith("--fail-on-severity is empty", Assert.Throws<ArgumentException>(() => ScanGate.Evaluate("p", "{}", [])).Message);
+    }
+
+    [Fact]
+    public void Duplicate_permutations_are_refused()
+    {
+        Assert.Equal(["--permutations names gcc14-clang20 2 times; list each permutation once."],
+            global::Preflight.PermutationIds(["gcc14-clang20", "gcc15-clang20", "gcc14-clang20"]));
+        Assert.Empty(global::Preflight.PermutationIds(["gcc14-clang20", "gcc15-clang20"]));
+    }
+
+    [Theory]
+    [InlineData("linux/amd64", true)]
+    [InlineData("linux/arm64", true)]
+    [InlineData("linux/arm/v7", true)]
+    [InlineData("linux/amd65", false)]
+    [InlineData("amd64", false)]
+    [InlineData("Linux/amd64", false)]
+    [InlineData("linux/amd64 ", false)]
+    public void Platforms_must_be_os_arch_BuildKit_knows(string platform, bool valid)
+    {
+        var problems = global::Preflight.Platforms([platform]).ToList();
+        if (valid) Assert.Empty(problems);
+        else Assert.Equal([$"--platforms '{platform}' is not a platform BuildKit knows; pass os/arch[/variant] such as linux/amd64 or linux/arm64."], problems);
+    }
+
+    [Fact]
+    public void A_platform_named_twice_is_refused() =>
+        Assert.Equal(["--platforms names linux/amd64 2 times; list each platform once."], global::Preflight.Platforms(["linux/amd64", "linux/amd64"]));
+
+    [Theory]
+    [InlineData("127.0.0.1:5000/team", true)]
+    [InlineData("ghcr.io/Acme", true)] // owners keep capitals; the repository is lowercased
+    [InlineData("http://127.0.0.1:5000/team", false)]
+    [InlineData("127.0.0.1:5000/team:latest", false)]
+    [InlineData("127.0.0.1:5000/my team", false)]
+    public void The_registry_must_give_an_image_repository(string registry, bool valid)
+    {
+        var problems = global::Preflight.Repository(registry, "devcontainer").ToList();
+        if (valid) Assert.Empty(problems);
+        else Assert.StartsWith($"--registry '{registry}' (with --image-name 'devcontainer') gives ", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void Both_bake_targets_of_every_permutation_must_exist()
+    {
+        var permutations = Permutation.All.Where(p => p.Id is "gcc14-clang20" or "gcc15-clang20").ToList();
+        Assert.Equal(["--bake-file b.hcl has no target 'validate-gcc15-clang20' (Validate runs it for gcc15-clang20); add it as the repository's docker-bake.hcl does, or drop gcc15-clang20 from --permutations."],
+            global::Preflight.BakeTargets("b.hcl", permutations, new HashSet<string> { "gcc14-clang20", "validate-gcc14-clang20", "gcc15-clang20" }));
+        Assert.Equal("--bake-file b.hcl has no target 'gcc14-clang20' (Bake runs it for gcc14-clang20); add it as the repository's docker-bake.hcl does, or drop gcc14-clang20 from --permutations.",
+            global::Preflight.BakeFileUnreadable("b.hcl", permutations, "ERROR: failed to find target gcc14-clang20"));
+        Assert.Equal("docker buildx bake cannot read --bake-file b.hcl (ERROR: b.hcl:3 unexpected token); fix the bake file.",
+            global::Preflight.BakeFileUnreadable("b.hcl", permutations, "ERROR: b.hcl:3 unexpected token"));
+    }
+
+    [Fact]
+    public void A_skipped_producer_whose_file_is_missing_is_named_instead_of_a_missing_path_error()
+    {
+        ExpectedInput[] inputs =
+        [
+            new("Scan", "Manifest", "the scan report of gcc14-clang20", "artifacts/scan/gcc14-clang20.json"),
+            new("Scan", "Manifest", "the scan report of gcc15-clang20", "artifacts/scan/gcc15-clang20.json"),
+            new("Sbom", "Manifest", "the SBOM of gcc14-clang20", "artifacts/sbom/gcc14-clang20.cdx.json"),
+        ];
+        var exists = (string path) => path.Contains("sbom");
+        Assert.Equal(["Manifest needs the scan report of gcc14-clang20 (artifacts/scan/gcc14-clang20.json), the scan report of gcc15-clang20 (artifacts/scan/gcc15-clang20.json), " +
+                      "but Scan does not run (--skip, or --continue after it ran); run Scan (drop it from --skip) or restore the file."],
+            global::Preflight.MissingInputs(["Bake", "Manifest"], inputs, exists));
+        Assert.Empty(global::Preflight.MissingInputs(["Scan", "Manifest"], inputs, exists)); // Scan will write them
+        Assert.Empty(global::Preflight.MissingInputs(["Scan"], inputs, _ => false)); // nobody reads them
+    }
+}
