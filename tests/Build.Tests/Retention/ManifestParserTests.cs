@@ -22,6 +22,16 @@ public class ManifestParserTests
     }
 
     [Fact]
+    public void A_buildkit_registry_cache_index_lists_blobs_not_manifests_and_is_as_old_as_its_newest_blob()
+    {
+        var parsed = ManifestParser.Parse("sha256:c", Fixture("buildkit-registry-cache-index.json"), null);
+
+        Assert.Equal(OciMediaTypes.ImageIndex, parsed.Info.MediaType);
+        Assert.Empty(parsed.Info.Children); // a cache config and three layers: nothing to read as a manifest
+        Assert.Equal(DateTimeOffset.Parse("2026-12-01T11:31:00.435607087Z"), parsed.Info.Created);
+    }
+
+    [Fact]
     public void An_image_manifest_with_a_subject_is_a_referrer_and_names_its_config()
     {
         var parsed = ManifestParser.Parse("sha256:m", Fixture("oci-image-manifest-example.json"), null);
