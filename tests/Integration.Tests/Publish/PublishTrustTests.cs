@@ -56,7 +56,7 @@ public class PublishTrustTests(ITestOutputHelper output) : PublishTest(output)
         var one = await RunBuildAsync([.. PipelineArguments("Publish", "--skip"), "--permutations", "gcc14-clang20"]);
         Assert.True(one.Succeeded, "Publish of one permutation from the manifest failed");
         Assert.Contains($"Acting on gcc14-clang20 only (--permutations); manifest {ManifestPath} also lists gcc15-clang20, left untouched.", one.Output);
-        Assert.Equal(["gcc14-clang20", $"{HeadSha}-gcc14-clang20"], (await TagDigestsAsync()).Keys.Where(t => !t.StartsWith("sha256-")).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "gcc14-clang20", $"{HeadSha}-gcc14-clang20" }.Order(StringComparer.Ordinal), (await TagDigestsAsync()).Keys.Where(t => !t.StartsWith("sha256-")).Order(StringComparer.Ordinal));
 
         // Rollback trusts the manifest no more than Publish: the lying manifests are refused and no tag moves.
         var before = await TagDigestsAsync();
