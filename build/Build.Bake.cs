@@ -124,8 +124,9 @@ partial class Build
         if (!BakeFilePath.FileExists())
             throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
         Log.Information("Build context: {Context:l}", Context.Describe());
-        var definition = await BakeInputs.ReadDefinitionAsync(BakeFilePath, SelectedPermutations);
-        var baseImages = await BakeInputs.ResolveBaseImagesAsync(definition, BakeFilePath, SelectedPermutations, Builder);
+        StartPreBakeReads(); // already running when the up-front checks ran
+        var definition = await ReadStaticBakeDefinitionAsync();
+        var baseImages = await BaseImagesAsync();
         var plan = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
             ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
         ImagesDirectory.CreateDirectory();

@@ -22,9 +22,18 @@ partial class Build
             try { ReadManifestScope(manifestPath); }
             catch (InvalidManifestException e) { return [e.Message]; }
         }
-        if (Preflight.AnyRuns(running, Preflight.BakeReaders)) problems.AddRange(BakeFileProblems().GetAwaiter().GetResult());
-        if (running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback))) problems.AddRange(SigningProblems(forSigning: running.Contains(nameof(Publish))).GetAwaiter().GetResult());
-        if (problems.Count == 0) problems.AddRange(RegistryProblems(running).GetAwaiter().GetResult());
+        // The probes below and Bake's own reads wait on tools and the network, not on each other: all start now.
+        var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
+        if (bakeReads) StartPreBakeReads();
+        var bakeFile = Preflight.AnyRuns(running, Preflight.BakeReaders) ? BakeFileProblems() : Task.FromResult<IReadOnlyList<string>>([]);
+        var signing = running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback))
+            ? SigningProblems(forSigning: running.Contains(nameof(Publish))) : Task.FromResult<IReadOnlyList<string>>([]);
+        var registry = RegistryProblems(running);
+        problems.AddRange(bakeFile.GetAwaiter().GetResult());
+        problems.AddRange(signing.GetAwaiter().GetResult());
+        var registryProblems = registry.GetAwaiter().GetResult();
+        if (problems.Count == 0) problems.AddRange(registryProblems); // an unreachable registry is reported only when nothing else is wrong
+        if (problems.Count > 0 && bakeReads) AbandonPreBakeReads();
         return problems;
     }
 
@@ -48,11 +57,7 @@ partial class Build
             return [$"--bake-file {BakeFile} does not exist under {RootDirectory}; pass --bake-file <path relative to the root>."];
         try
         {
-            var definition = await DockerBuildx.PrintAsync(new BakeSettings
-            {
-                Files = [BakeFilePath],
-                Targets = SelectedPermutations.SelectMany(p => new[] { p.BakeTarget, p.ValidateBakeTarget }).ToList(),
-            });
+            var definition = await StaticBakeDefinitionAsync(); // the same read Bake's plan uses
             return Preflight.BakeTargets(BakeFile, SelectedPermutations, definition.Targets.Keys.ToHashSet()).ToList();
         }
         catch (ToolFailedException e)

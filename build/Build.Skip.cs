@@ -35,26 +35,22 @@ partial class Build
         : ["reuse (decided when Bake runs: built unless this image's input digest equals the permutation's):",
             .. plan.Permutations.Select(p => $"  {p.Id}: {ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id)}")];
 
-    /// <summary>One registry read per permutation (none with --force); the decisions go to the log and bake-plan.txt.</summary>
+    /// <summary>One registry read per permutation (none with --force; all started before the plan, see Build.PreBake.cs); the decisions go to the log and bake-plan.txt.</summary>
     async Task DecideReuseAsync(BakePlan plan)
     {
-        var decisions = new Dictionary<string, PermutationReuse>();
-        foreach (var p in plan.Permutations)
-        {
-            var published = Force ? null : await ReadPublishedAsync(ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id));
-            decisions[p.Id] = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published);
-        }
-        _reuse = decisions;
-        var text = "reuse (unchanged inputs skip the build):\n" + string.Join("", decisions.Values.Select(d => $"  {d}\n"));
+        var published = await PublishedCandidatesAsync();
+        _reuse = plan.Permutations.ToDictionary(p => p.Id, p => ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published[p.Id]));
+        var text = "reuse (unchanged inputs skip the build):\n" + string.Join("", _reuse.Values.Select(d => $"  {d}\n"));
         File.AppendAllText(ArtifactsDirectory / "bake-plan.txt", text);
         Log.Information("{Reuse:l}", text.TrimEnd());
     }
 
-    async Task<PublishedImage> ReadPublishedAsync(string reference)
+    async Task<PublishedImage> ReadPublishedAsync(string reference, CancellationToken cancellationToken)
     {
         if (ToolResolver.TryResolve("skopeo") is not { } skopeo)
             return new PublishedImage(reference, null, null, "skopeo is not installed (" + Skopeo.InstallHint + ")");
-        var result = await ToolRunner.RunAsync(skopeo, ["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, RegistryHost.IsLoopback(reference))], logOutput: false);
+        var result = await ToolRunner.RunAsync(skopeo, ["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, RegistryHost.IsLoopback(reference))], logOutput: false,
+            cancellationToken: cancellationToken);
         if (result.Succeeded)
             return new PublishedImage(reference, OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
         return Skopeo.IsNotFound(result.StandardError)

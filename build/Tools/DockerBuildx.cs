@@ -40,10 +40,10 @@ public static class DockerBuildx
         ToolRunner.RunAsync(Docker, settings.ToArguments(), WorkingDirectoryOf(settings), environment);
 
     /// <summary><c>bake --print</c>: the fully merged definition bake would build. Needs no daemon.</summary>
-    public static async Task<BakeDefinition> PrintAsync(BakeSettings settings)
+    public static async Task<BakeDefinition> PrintAsync(BakeSettings settings, CancellationToken cancellationToken = default)
     {
         var result = await ToolRunner.RunCheckedAsync(Docker, (settings with { Print = true, MetadataFile = null }).ToArguments(),
-            WorkingDirectoryOf(settings), logOutput: false);
+            WorkingDirectoryOf(settings), logOutput: false, cancellationToken: cancellationToken);
         return BakeDefinition.Parse(result.StandardOutput);
     }
 
