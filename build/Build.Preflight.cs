@@ -19,7 +19,7 @@ partial class Build
         if (problems.Count > 0) return problems; // the probes below would only repeat them
         if (ManifestDrivingThisRun(running) is { } manifestPath)
         {
-            try { ReadManifestScope(manifestPath); }
+            try { ReadManifestScope(manifestPath, logNotes: false); }
             catch (InvalidManifestException e) { return [e.Message]; }
         }
         // The probes below and Bake's own reads wait on tools and the network, not on each other: all start now.
@@ -74,7 +74,7 @@ partial class Build
         if (CosignKey is not null)
         {
             if (CosignKeyCheck.PrivateKeyProblem(CosignKey, ReadIfExists(Full(CosignKey)!)) is { } keyProblem) return [keyProblem];
-            if (await DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error)];
+            if (await DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error, CosignPasswordGiven)];
         }
         if (CosignPublicKey is not null
             && CosignKeyCheck.PublicKeyProblem(CosignPublicKey, ReadIfExists(Full(CosignPublicKey)!), CosignKey is null ? null : (await DerivedPublicKeyAsync()).Pem, CosignKey) is { } publicProblem)
@@ -89,7 +89,7 @@ partial class Build
         if (running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback)))
         {
             var manifestPath = ManifestDrivingThisRun(running);
-            repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath).Selection.Permutations.Select(p => p.Repository));
+            repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath, logNotes: false).Selection.Permutations.Select(p => p.Repository));
         }
         if (running.Contains(nameof(Bake)) && Cache == CacheMode.Registry
             && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "").To.Count > 0))

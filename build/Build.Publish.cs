@@ -85,15 +85,25 @@ partial class Build
     /// <summary>The image repository when --registry or --image-name was given (it must agree with a manifest), else null.</summary>
     string? GivenRepository => IsGiven(nameof(Registry)) || IsGiven(nameof(ImageName)) ? ImageRepository : null;
 
+    /// <summary>The flags that gave <see cref="GivenRepository"/>, as a refusal names them.</summary>
+    string GivenRepositoryFlags => (IsGiven(nameof(Registry)), IsGiven(nameof(ImageName))) switch
+    {
+        (true, true) => "--registry/--image-name",
+        (false, true) => "--image-name",
+        _ => "--registry",
+    };
+
     /// <summary>
     /// A manifest as Publish and Rollback act on it: schema-valid, reconciled with --registry/--permutations
-    /// (<see cref="ManifestScope"/>, notes logged), and each entry's tags as the tag policy derives them.
+    /// (<see cref="ManifestScope"/>), and each entry's tags as the tag policy derives them. The targets log the
+    /// scope's notes; the up-front checks read the same scope silently, so each note appears once.
     /// </summary>
-    (ReleaseManifest Manifest, ManifestSelection Selection, IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> Tags) ReadManifestScope(string path)
+    (ReleaseManifest Manifest, ManifestSelection Selection, IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> Tags) ReadManifestScope(string path, bool logNotes = true)
     {
         var manifest = ManifestStore.Read(path, KnownPermutationIds);
-        var selection = ManifestScope.Select(manifest, path, GivenRepository, IsGiven(nameof(Permutations)) ? Permutations.Select(p => p.Id).ToList() : null);
-        foreach (var note in selection.Notes) Log.Information("{Note:l}", note);
+        var selection = ManifestScope.Select(manifest, path, GivenRepository, IsGiven(nameof(Permutations)) ? Permutations.Select(p => p.Id).ToList() : null,
+            GivenRepositoryFlags);
+        if (logNotes) foreach (var note in selection.Notes) Log.Information("{Note:l}", note);
         return (manifest, selection, selection.Permutations.ToDictionary(p => p.Id, p => TagPolicy.OfManifestEntry(p, manifest.Sha)));
     }
 
@@ -167,7 +177,7 @@ partial class Build
         {
             var (pem, error) = await DerivedPublicKeyAsync();
             // Written whole or not at all: a failure never leaves an empty cosign.pub behind.
-            CosignKeys.WriteAtomically(DerivedPublicKeyFile, pem ?? throw new BuildInputException(CosignKeyCheck.OpenProblem(CosignKey!, error)));
+            CosignKeys.WriteAtomically(DerivedPublicKeyFile, pem ?? throw new BuildInputException(CosignKeyCheck.OpenProblem(CosignKey!, error, CosignPasswordGiven)));
         }
         return new RegistryClient(skopeo, Cosign.Locate(), plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, CosignEnvironment);
     }
@@ -188,6 +198,8 @@ partial class Build
             return new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
         }
     }
+
+    bool CosignPasswordGiven => !string.IsNullOrEmpty(CosignEnvironment["COSIGN_PASSWORD"]);
 
     (string? Pem, string Error)? _derivedPublicKey;
 

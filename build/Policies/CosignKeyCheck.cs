@@ -19,10 +19,10 @@ public static class CosignKeyCheck
         return null;
     }
 
-    /// <summary>cosign could not derive the public key: a wrong password, or a key it cannot read.</summary>
-    public static string OpenProblem(string flagValue, string cosignError) =>
+    /// <summary>cosign could not derive the public key: a wrong or missing password, or a key it cannot read.</summary>
+    public static string OpenProblem(string flagValue, string cosignError, bool passwordGiven = true) =>
         cosignError.Contains("decrypt", StringComparison.OrdinalIgnoreCase)
-            ? $"--cosign-key {flagValue} does not open with the password given (cosign: {cosignError}); set COSIGN_PASSWORD (or --cosign-password) to the key's password."
+            ? $"--cosign-key {flagValue} does not open {(passwordGiven ? "with the password given" : "without a password (COSIGN_PASSWORD is not set)")} (cosign: {cosignError}); set COSIGN_PASSWORD (or --cosign-password) to the key's password."
             : $"--cosign-key {flagValue} could not be opened by cosign ({cosignError}); pass a key made by `cosign generate-key-pair`.";
 
     /// <summary>The public key file: null when it exists and holds a PEM public key; checked against the private key when both are given.</summary>

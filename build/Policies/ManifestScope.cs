@@ -11,12 +11,14 @@ public static class ManifestScope
 {
     /// <param name="givenRepository">The image repository from --registry/--image-name when either was given, else null.</param>
     /// <param name="givenIds">The --permutations ids when given, else null.</param>
-    public static ManifestSelection Select(ReleaseManifest manifest, string source, string? givenRepository, IReadOnlyList<string>? givenIds)
+    /// <param name="repositoryFlags">The flags that gave <paramref name="givenRepository"/>, as the error names them.</param>
+    public static ManifestSelection Select(ReleaseManifest manifest, string source, string? givenRepository, IReadOnlyList<string>? givenIds,
+        string repositoryFlags = "--registry")
     {
         if (givenRepository is not null && manifest.Permutations.FirstOrDefault(p => p.Repository != givenRepository) is { } elsewhere)
             throw new InvalidManifestException(
-                $"--registry gives repository {givenRepository}, but manifest {source} publishes {elsewhere.Id} to {elsewhere.Repository}; " +
-                $"drop --registry (the manifest decides) or pass the registry the manifest was built for.");
+                $"{repositoryFlags} gives repository {givenRepository}, but manifest {source} publishes {elsewhere.Id} to {elsewhere.Repository}; " +
+                $"drop {repositoryFlags} (the manifest decides) or pass the {(repositoryFlags == "--registry" ? "registry" : "repository")} the manifest was built for.");
         if (givenIds is null || givenIds.Count == 0)
             return new ManifestSelection(manifest.Permutations, []);
         var listed = manifest.Permutations.Select(p => p.Id).ToList();

@@ -33,6 +33,13 @@ public class CosignKeyCheckTests
     }
 
     [Fact]
+    public void No_password_at_all_is_told_apart_from_a_wrong_one()
+    {
+        Assert.Equal("--cosign-key k does not open without a password (COSIGN_PASSWORD is not set) (cosign: Error: decrypt: encrypted: decryption failed); set COSIGN_PASSWORD (or --cosign-password) to the key's password.",
+            CosignKeyCheck.OpenProblem("k", "Error: decrypt: encrypted: decryption failed", passwordGiven: false));
+    }
+
+    [Fact]
     public void The_public_key_must_exist_be_a_key_and_match_the_private_key()
     {
         var mine = PublicPem();

@@ -67,6 +67,16 @@ public class ManifestTrustTests
                      "drop --registry (the manifest decides) or pass the registry the manifest was built for.", error.Message);
     }
 
+    [Theory]
+    [InlineData("--image-name")]
+    [InlineData("--registry/--image-name")]
+    public void A_refusal_names_the_flag_that_gave_the_repository(string flags)
+    {
+        var error = Assert.Throws<InvalidManifestException>(() => ManifestScope.Select(Two, "m.json", "127.0.0.1:5000/team/other", null, flags));
+        Assert.Equal($"{flags} gives repository 127.0.0.1:5000/team/other, but manifest m.json publishes gcc14-clang20 to 127.0.0.1:5000/team/devcontainer; " +
+                     $"drop {flags} (the manifest decides) or pass the repository the manifest was built for.", error.Message);
+    }
+
     [Fact]
     public void Permutations_narrow_the_run_to_the_intersection_with_a_note_and_unknown_ones_are_refused()
     {

@@ -35,6 +35,10 @@ public class PublishTrustTests(ITestOutputHelper output) : PublishTest(output)
             Assert.Contains($"ERROR: --cosign-key {KeyPath} does not open with the password given", wrong.Output);
             Assert.False(File.Exists(derivedPublicKey), "a failed derivation left artifacts/cosign.pub");
         }
+        Build.Environment["COSIGN_PASSWORD"] = null;
+        var none = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains($"ERROR: --cosign-key {KeyPath} does not open without a password (COSIGN_PASSWORD is not set)", none.Output);
         Build.Environment["COSIGN_PASSWORD"] = Password;
 
         // A manifest that marks the immutable <sha>-<id> tag mutable, or names a tag in another repository.
@@ -51,11 +55,15 @@ public class PublishTrustTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Equal(2, elsewhere.ExitCode);
         Assert.Contains($"ERROR: --registry gives repository {Registry.Prefix}-other/devcontainer, but manifest {ManifestPath} publishes gcc14-clang20 to {Repository}", elsewhere.Output);
         Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
+        var otherName = await RunBuildAsync([.. PipelineArguments("Publish", "--skip"), "--image-name", "other"]);
+        Assert.Equal(2, otherName.ExitCode);
+        Assert.Contains($"ERROR: --registry/--image-name gives repository {Registry.Prefix}/other, but manifest {ManifestPath} publishes gcc14-clang20 to {Repository}; drop --registry/--image-name", otherName.Output);
 
         // --permutations narrows the publish to the intersection, and says so.
         var one = await RunBuildAsync([.. PipelineArguments("Publish", "--skip"), "--permutations", "gcc14-clang20"]);
         Assert.True(one.Succeeded, "Publish of one permutation from the manifest failed");
-        Assert.Contains($"Acting on gcc14-clang20 only (--permutations); manifest {ManifestPath} also lists gcc15-clang20, left untouched.", one.Output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(one.Output,
+            System.Text.RegularExpressions.Regex.Escape($"Acting on gcc14-clang20 only (--permutations); manifest {ManifestPath} also lists gcc15-clang20, left untouched.")));
         Assert.Equal(new[] { "gcc14-clang20", $"{HeadSha}-gcc14-clang20" }.Order(StringComparer.Ordinal), (await TagDigestsAsync()).Keys.Where(t => !t.StartsWith("sha256-")).Order(StringComparer.Ordinal));
 
         // Rollback trusts the manifest no more than Publish: the lying manifests are refused and no tag moves.
