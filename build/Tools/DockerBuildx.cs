@@ -31,7 +31,7 @@ public sealed record BakeSettings
 /// <summary>The docker CLI, as far as the pipeline needs it: bake, bake --print and resolving a digest.</summary>
 public static class DockerBuildx
 {
-    public const string InstallHint = "install Docker with the buildx plugin (or set DOCKER_EXE), e.g. `eval \"$(/work/shared/tools/container-toolchain env)\"` on the dev box.";
+    public const string InstallHint = "install Docker with the buildx plugin (or set DOCKER_EXE); for this repository's tests, `eval \"$(../shared/tools/container-toolchain env)\"` from the root (README, Developing).";
 
     public static string Docker => ToolResolver.Resolve("docker", InstallHint);
 

@@ -17,7 +17,7 @@ public class ManifestEntryTests
         }
         var files = new ManifestFiles(artifacts, Write("images/p.tar", "tar"), Write("scan/p.json", "{}"), Write("sbom/p.cdx.json", "{\"s\":1}"), Write("provenance/p.slsa.json", "{\"p\":1}"));
         var archive = new OciArchiveInfo(ManifestSamples.Digest('1'), [new PlatformDigest("linux/amd64", ManifestSamples.Digest('2'))], new Dictionary<string, string>());
-        var scan = ScanGate.Evaluate("gcc15-clang20", File.ReadAllText("/work/shared/fixtures/trivy-report-ubuntu-1804.json"), ScanGate.DefaultFailOn);
+        var scan = ScanGate.Evaluate("gcc15-clang20", PublishFixtures.Read("trivy-report-ubuntu-1804.json"), ScanGate.DefaultFailOn);
         var entry = ManifestEntry.Create("gcc15-clang20", "127.0.0.1:5000/t/devcontainer", files, archive,
             [new ImageTag("127.0.0.1:5000/t/devcontainer:gcc15-clang20", true)], new BaseImage("b:1", ManifestSamples.Digest('4')), scan, ManifestSamples.Digest('8'));
 

@@ -14,7 +14,7 @@ public class ProvenanceTests
     [Fact]
     public void Predicate_has_the_slsa_v1_shape_of_the_reference_example()
     {
-        var reference = JsonNode.Parse(File.ReadAllText("/work/shared/fixtures/slsa-provenance-v1-example.json"))!["predicate"]!.AsObject();
+        var reference = JsonNode.Parse(PublishFixtures.Read("slsa-provenance-v1-example.json"))!["predicate"]!.AsObject();
         var predicate = Provenance.Predicate(Inputs(Local));
         Assert.Equal(reference.Select(p => p.Key).Order(), predicate.Select(p => p.Key).Order());
         Assert.Equal(reference["buildDefinition"]!.AsObject().Select(p => p.Key).Order(), predicate["buildDefinition"]!.AsObject().Select(p => p.Key).Order());

@@ -8,7 +8,7 @@ public class SbomGateTests
     [InlineData("trivy-sbom-centos-7.cdx.json")]
     [InlineData("trivy-sbom-fluentd-multiple-lockfiles.cdx.json")]
     public void Trivy_cyclonedx_sboms_pass(string fixture) =>
-        Assert.Null(SbomGate.Problem("p", Path.Combine("/work/shared/fixtures", fixture)));
+        Assert.Null(SbomGate.Problem("p", PublishFixtures.PathOf(fixture)));
 
     [Theory]
     [InlineData("", "is empty")]
@@ -28,7 +28,7 @@ public class SbomGateTests
     [Fact]
     public void Spdx_and_missing_files_fail()
     {
-        Assert.Contains("not CycloneDX", SbomGate.Problem("p", "/work/shared/fixtures/trivy-sbom-centos-7.spdx.json"));
+        Assert.Contains("not CycloneDX", SbomGate.Problem("p", PublishFixtures.PathOf("trivy-sbom-centos-7.spdx.json")));
         Assert.Contains("is missing", SbomGate.Problem("p", "/nonexistent/sbom.cdx.json"));
     }
 }

@@ -5,7 +5,7 @@ namespace Build.Tests.Publish;
 
 public class ScanGateTests
 {
-    static string Fixture(string name) => File.ReadAllText(Path.Combine("/work/shared/fixtures", name));
+    static string Fixture(string name) => PublishFixtures.Read(name);
 
     [Fact]
     public void Critical_findings_fail_the_gate_naming_permutation_and_findings()

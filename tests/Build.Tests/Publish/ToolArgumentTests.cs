@@ -80,9 +80,9 @@ public class ToolArgumentTests
     public void The_cosign_container_gets_its_password_by_name_never_by_value()
     {
         var location = new ToolLocation("cosign", null, "/usr/bin/docker", Cosign.Image);
-        var command = location.Command(Cosign.SignArguments(new CosignSigning("/keys/cosign.key", false, true), Ref), ["/keys/cosign.key"], "/work/repo",
+        var command = location.Command(Cosign.SignArguments(new CosignSigning("/keys/cosign.key", false, true), Ref), ["/keys/cosign.key"], "/src/repo",
             new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = "s3cret-value" });
-        Assert.Equal(["run", "--rm", "--network", "host", "-v", "/keys:/keys", "-v", "/work/repo:/work/repo", "-w", "/work/repo", "-e", "COSIGN_PASSWORD", Cosign.Image,
+        Assert.Equal(["run", "--rm", "--network", "host", "-v", "/keys:/keys", "-v", "/src/repo:/src/repo", "-w", "/src/repo", "-e", "COSIGN_PASSWORD", Cosign.Image,
             "sign", "--yes", "--key=/keys/cosign.key", "--tlog-upload=false", "--allow-http-registry", "--allow-insecure-registry", Ref], command.Arguments);
         Assert.DoesNotContain("s3cret-value", command.ToString());
         Assert.Equal("s3cret-value", command.Environment["COSIGN_PASSWORD"]);

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Build.Tests.Retention;
 
-/// <summary>Against the OCI image-spec examples (copied from /work/shared/fixtures into the repository's test data).</summary>
+/// <summary>Against the OCI image-spec examples (copies of ../shared/fixtures in Retention/Fixtures).</summary>
 public class ManifestParserTests
 {
     private static string Fixture(string name) =>
