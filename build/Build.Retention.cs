@@ -72,7 +72,7 @@ partial class Build
         .Executes(async () =>
         {
             var docker = ToolResolver.Resolve("docker", "install the Docker CLI (docs.docker.com/engine/install).");
-            foreach (var arguments in RunnerHygiene.Commands(builder: null))
+            foreach (var arguments in RunnerHygiene.Commands(Builder))
                 await ToolRunner.RunCheckedAsync(docker, arguments);
         });
 

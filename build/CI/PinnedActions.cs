@@ -8,12 +8,6 @@ public sealed record PinnedAction(string Repository, string Sha, string Version)
 
 /// <summary>
 /// Every action the generated workflows use, pinned to the release commit (tags can move; commits cannot).
-/// Where each SHA↔version pair was confirmed (public material, read through the project's code search):
-/// - checkout v6.0.2, upload-artifact v4.6.2: astral-sh/uv .github/workflows/build-release-binaries.yml
-///   (commit 244e24247114bc7240dc853159c8af2949c59086), pinned with these version comments by Renovate.
-/// - download-artifact v4.3.0, setup-dotnet v4.3.1, cache v4.2.3, setup-qemu v3.6.0, setup-buildx v3.11.1,
-///   cosign-installer v3.8.2, setup-trivy v0.2.6: the same SHA with the same version comment in many independent
-///   public workflows and pin tables (exact-string search over public repositories, 5+ agreeing hits each).
 /// To bump one: take the new release's commit (`git ls-remote https://github.com/OWNER/REPO refs/tags/vX.Y.Z`,
 /// dereferencing annotated tags), change it here, run `./build.sh GenerateWorkflows` and commit both.
 /// </summary>
@@ -32,8 +26,7 @@ public static class PinnedActions
 
 /// <summary>
 /// Images and tool versions the actions would otherwise take as "latest" (binfmt, BuildKit) or at their own default,
-/// pinned by digest. Where each digest was confirmed: the same tag@digest in many independent public workflows and
-/// pin tables (exact-string search over public repositories). Bump with
+/// pinned by digest. Bump with
 /// `docker buildx imagetools inspect &lt;image:tag&gt;` and regenerate.
 /// </summary>
 public static class PinnedImages

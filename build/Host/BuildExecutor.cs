@@ -60,7 +60,6 @@ internal static class BuildExecutor
 
             ThrowOnMissingRequirements(plan, parameters);
             if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
-            build.InvokeBuildInitialized();
             var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
             var problems = build.PreflightProblems(running);
             if (problems.Count > 0)

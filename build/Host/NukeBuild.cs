@@ -51,9 +51,6 @@ public abstract class NukeBuild
     /// </summary>
     protected virtual IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets) => [];
 
-    /// <summary>Called after parameters are bound and before any target runs.</summary>
-    protected virtual void OnBuildInitialized() { }
-
     /// <summary>
     /// Lines --plan prints after the plan: what the planned targets would decide (tags, cache refs, …), computed
     /// without running anything. <paramref name="plannedTargets"/> are the names of the targets that would run.
@@ -67,8 +64,6 @@ public abstract class NukeBuild
         BuildExecutor.Run(new T(), args, defaultTargets.Select(MemberName).ToArray(), ReadEnvironment(), Console.Out);
 
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
-
-    internal void InvokeBuildInitialized() => OnBuildInitialized();
 
     internal IReadOnlyList<string> PreflightProblems(IReadOnlyCollection<string> runningTargets) => CheckBeforeRunning(runningTargets);
 

@@ -25,7 +25,6 @@ public sealed class Permutation : Enumeration
     public string Id => Value;
     public string BakeTarget => Id;
     public string ValidateBakeTarget => "validate-" + Id;
-    public bool IsReflectionFork => Clang == "p2996";
 
     public static IReadOnlyList<Permutation> All => All<Permutation>();
 }

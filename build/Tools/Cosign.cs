@@ -43,8 +43,6 @@ public static class Cosign
 /// <summary>How to sign: with a key file (password in COSIGN_PASSWORD) or keyless (KeyPath null).</summary>
 public sealed record CosignSigning(string? KeyPath, bool TlogUpload, bool PlainHttp)
 {
-    public bool IsKeyless => KeyPath is null;
-
     public IEnumerable<string> Flags()
     {
         if (KeyPath is not null) yield return "--key=" + KeyPath;

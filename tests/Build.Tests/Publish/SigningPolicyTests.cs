@@ -29,7 +29,7 @@ public class SigningPolicyTests
     public void Without_a_key_github_actions_signs_keyless_and_verifies_the_publishing_workflow_on_main_or_a_release_tag_pushed()
     {
         var identity = SigningPolicy.Decide(null, null, false, false, forSigning: true, GitHubActions, "/a/cosign.pub");
-        Assert.True(identity.Signing!.IsKeyless);
+        Assert.Null(identity.Signing!.KeyPath); // keyless
         Assert.Equal([
                 "--certificate-identity-regexp=^https://github\\.com/acme/dp/\\.github/workflows/build-devcontainer\\.yml@refs/(heads/main|tags/v[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?)$",
                 "--certificate-oidc-issuer=https://token.actions.githubusercontent.com",
