@@ -20,7 +20,7 @@ partial class Build
     readonly string ImageName = "devcontainer";
 
     [Parameter("A buildx builder to use (remote or multi-node builders scale past one machine); default: the current builder")]
-    readonly string Builder;
+    readonly string? Builder;
 
     [Parameter("Build cache: registry (cache repository beside the image), local (.nuke/temp/buildx-cache) or none")]
     readonly CacheMode Cache = CacheMode.Registry;

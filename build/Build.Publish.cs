@@ -6,19 +6,19 @@ using Serilog;
 partial class Build
 {
     [Parameter("cosign private key for local signing (password in COSIGN_PASSWORD); omit in GitHub Actions to sign keyless with its OIDC token")]
-    readonly string CosignKey;
+    readonly string? CosignKey;
 
     [Parameter("Password of --cosign-key"), Secret]
-    readonly string CosignPassword;
+    readonly string? CosignPassword;
 
     [Parameter("Public key to verify signatures with (default: derived from --cosign-key)")]
-    readonly string CosignPublicKey;
+    readonly string? CosignPublicKey;
 
     [Parameter("Upload key-based signatures to the transparency log (keyless signing always does)")]
     readonly bool TlogUpload;
 
     [Parameter("Last-known-good manifest.json that Rollback moves the mutable tags back to", Name = "manifest")]
-    readonly string RollbackManifest;
+    readonly string? RollbackManifest;
 
     static readonly IReadOnlyList<string> KnownPermutationIds = Permutation.All.Select(p => p.Id).ToList();
 
@@ -80,7 +80,7 @@ partial class Build
                     await ExecuteAsync(registry, entry, step, Path.GetDirectoryName(RollbackManifestPath)!, verifyAttestations: false);
         });
 
-    string RollbackManifestPath => Path.GetFullPath(RollbackManifest);
+    string RollbackManifestPath => Path.GetFullPath(RollbackManifest!);
 
     /// <summary>The image repository when --registry or --image-name was given (it must agree with a manifest), else null.</summary>
     string? GivenRepository => IsGiven(nameof(Registry)) || IsGiven(nameof(ImageName)) ? ImageRepository : null;
