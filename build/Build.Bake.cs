@@ -46,7 +46,7 @@ partial class Build
     [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache)]
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/")
-        .Produces("artifacts/images/*.tar", "artifacts/bake.override.json", "artifacts/bake-metadata.json", "artifacts/bake-plan.txt")
+        .Produces(ImagesDirectory / "*.tar", BakeOverrideFile, BakeMetadataFile, ArtifactsDirectory / "bake-plan.txt")
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();

@@ -26,7 +26,7 @@ partial class Build
     Target Publish => _ => _
         .Description("Push each archive by digest, sign, attest and verify it, then move its tags")
         .DependsOn(Manifest)
-        .Produces("artifacts/publish-plan.txt")
+        .Produces(ArtifactsDirectory / "publish-plan.txt")
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(ManifestFile);

@@ -18,7 +18,7 @@ partial class Build
     Target Scan => _ => _
         .Description("Scan each OCI archive with Trivy and gate on the configured severities")
         .DependsOn(Bake)
-        .Produces("artifacts/scan/*.json", "artifacts/summary.md")
+        .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
         .Executes(async () =>
         {
             var trivy = Trivy.Locate();
@@ -45,7 +45,7 @@ partial class Build
     Target Sbom => _ => _
         .Description("Write a CycloneDX SBOM per permutation and gate on missing, empty or invalid SBOMs")
         .DependsOn(Bake)
-        .Produces("artifacts/sbom/*.cdx.json")
+        .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {
             var trivy = Trivy.Locate();
@@ -62,7 +62,7 @@ partial class Build
     Target Manifest => _ => _
         .Description("Write artifacts/manifest.json: every permutation's archive, digests, tags, SBOM and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
-        .Produces("artifacts/manifest.json", "artifacts/provenance/*.slsa.json")
+        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();

@@ -28,6 +28,8 @@ internal sealed class ExecutableTarget(string name, Target factory, TargetDefini
     public Dictionary<string, string> SummaryNotes { get; } = [];
 
     public string? Description => Definition.DescriptionText;
+    /// <summary>Paths (globs allowed) the target writes, as declared with Produces; --plan lists them.</summary>
+    public IReadOnlyList<string> ProducedPaths => Definition.ProducedPaths;
     public bool Listed => !Definition.IsUnlisted;
 
     public override string ToString() => Name;

@@ -81,11 +81,22 @@ internal static class PlanText
             {
                 TargetStatus.Skipped => $"skipped ({t.SkipReason})",
                 TargetStatus.Succeeded => "succeeded in the last run (--continue)",
-                _ => reason + string.Concat(missing(t).Select(flag => $"; needs {flag} (not set)")),
+                _ => reason + string.Concat(missing(t).Select(flag => $"; needs {flag} (not set)")) + Produces(t),
             };
             sb.Append($"  {i + 1}. {t.Name.PadRight(width)}  {state}\n");
         }
         return sb.ToString();
+    }
+
+    /// <summary>What a target that will run writes, relative to the root when under it (so --artifacts shows).</summary>
+    static string Produces(ExecutableTarget target) => target.ProducedPaths.Count == 0 ? ""
+        : "; produces " + string.Join(", ", target.ProducedPaths.Select(RelativeToRoot));
+
+    static string RelativeToRoot(string path)
+    {
+        if (!Path.IsPathRooted(path)) return path;
+        var relative = Path.GetRelativePath(NukeBuild.RootDirectory, path);
+        return (relative.StartsWith("..", StringComparison.Ordinal) ? path : relative).Replace('\\', '/');
     }
 }
 

@@ -24,7 +24,7 @@ public interface ITargetDefinition
     ITargetDefinition ProceedAfterFailure();
     ITargetDefinition AssuredAfterFailure();
     ITargetDefinition Unlisted();
-    /// <summary>Artifact paths (relative to the root) this target writes; CI uploads them.</summary>
+    /// <summary>Paths the target writes (globs allowed), e.g. <c>ArtifactsDirectory / "scan" / "*.json"</c>; --plan lists them.</summary>
     ITargetDefinition Produces(params string[] paths);
     ITargetDefinition Executes(Action action);
     ITargetDefinition Executes(Func<Task> action);

@@ -66,6 +66,7 @@ internal sealed class SampleBuild : NukeBuild
     Target Pack => _ => _
         .Description("Pack the flavors")
         .DependsOn(Test)
+        .Produces(RootDirectory / "packages" / "*.nupkg")
         .Executes(async () =>
         {
             await Task.Yield();
