@@ -1,85 +1,70 @@
-using System.Diagnostics;
 using Integration.Tests.Harness;
+using Integration.Tests.RealImage;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Integration.Tests.Bake;
 
-/// <summary>Skips when this machine has no real g++ plus clang++ with libc++ (the smoke tests need real compilers).</summary>
-public sealed class LocalCompilersFactAttribute : FactAttribute
-{
-    public LocalCompilersFactAttribute()
-    {
-        if (LocalCompilers.Find() is null) Skip = "needs g++ and clang-<N> with libc++ installed (e.g. apt-get install g++ clang libc++-dev)";
-    }
-}
-
-/// <summary>The machine's g++ and newest versioned clang, linked as plain clang/clang++ in a directory for PATH.</summary>
-internal sealed record LocalCompilers(string Gcc, string Clang, string BinDirectory)
-{
-    public static LocalCompilers? Find()
-    {
-        if (!File.Exists("/usr/bin/g++")) return null;
-        var clang = Directory.Exists("/usr/bin") ? Directory.GetFiles("/usr/bin", "clang++-*")
-            .Select(f => Path.GetFileName(f)["clang++-".Length..]).Where(v => int.TryParse(v, out _))
-            .Where(v => Directory.Exists($"/usr/lib/llvm-{v}/include/c++/v1")).OrderByDescending(int.Parse).FirstOrDefault() : null;
-        if (clang is null) return null;
-        var bin = Path.Combine(Path.GetTempPath(), $"smoke-compilers-{clang}");
-        Directory.CreateDirectory(bin);
-        foreach (var tool in new[] { "clang", "clang++" })
-            if (!File.Exists(Path.Combine(bin, tool))) File.CreateSymbolicLink(Path.Combine(bin, tool), $"/usr/bin/{tool}-{clang}");
-        var gcc = Run("gcc", "-dumpfullversion").Output.Trim().Split('.')[0];
-        return new LocalCompilers(gcc, clang, bin);
-    }
-
-    public static (int ExitCode, string Output) Run(string file, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
-}
-
 /// <summary>
-/// devcontainer/tests/run.sh (the validate stage's smoke tests) against this machine's real compilers: the real
-/// image cannot be built here, but its smoke tests can be run. Skipped where no clang with libc++ is installed.
+/// devcontainer/tests (the validate stage's smoke tests and secret scan) run in the real published gcc14-clang20
+/// image with `docker run`, mounted where the validate stage copies them. Validate runs them too, but BuildKit
+/// answers an unchanged validate stage from its cache; here they run every time, and also where they must fail.
 /// </summary>
-public class SmokeTestScriptTests
+[Collection(RealImageCollection.Name)]
+public sealed class SmokeTestScriptTests(RealImageBuild image, ITestOutputHelper output)
 {
-    static (int, string) RunSmokeTests(LocalCompilers compilers, string gcc, string clang)
+    static readonly string SmokeTests = Path.Combine(RepoPaths.Root, "devcontainer", "tests");
+
+    async Task<ProcessResult> RunInImageAsync(string user, params string[] command)
     {
-        var info = new ProcessStartInfo("sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "devcontainer", "tests", "run.sh"));
-        info.ArgumentList.Add(gcc);
-        info.ArgumentList.Add(clang);
-        info.Environment["PATH"] = compilers.BinDirectory + ":" + Environment.GetEnvironmentVariable("PATH");
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
+        var reference = await image.PulledImageAsync();
+        return await ProcessRunner.RunAsync("docker",
+            ["run", "--rm", "--network", "none", "--user", user, "--volume", $"{SmokeTests}:/tmp/smoke:ro", reference, .. command],
+            onLine: line => { try { output.WriteLine(line); } catch (InvalidOperationException) { } });
     }
 
-    [LocalCompilersFact]
-    public void Passes_when_both_compilers_are_the_expected_versions_and_build_and_run_a_program()
+    [RealImageFact]
+    public async Task Pass_for_the_image_own_compilers_building_and_running_a_program_with_each()
     {
-        var compilers = LocalCompilers.Find()!;
-        var (code, output) = RunSmokeTests(compilers, compilers.Gcc, compilers.Clang);
-        Assert.True(code == 0, output);
-        foreach (var test in new[] { "gcc-version", "clang-version", "gcc-hello", "clang-hello", "clang-libcxx-hello" })
-            Assert.Contains("ok " + test, output);
+        var run = await RunInImageAsync("dev", "sh", "/tmp/smoke/run.sh", "14", "20");
+        Assert.True(run.Succeeded, run.Output);
+        foreach (var test in new[] { "gcc-version (14.", "g++-version", "clang-version (Ubuntu clang version 20.", "gcc-hello", "clang-hello", "clang-libcxx-hello" })
+            Assert.Contains("ok " + test, run.StandardOutput);
+        Assert.Contains("all smoke tests passed (gcc 14, clang 20)", run.StandardOutput);
     }
 
-    [LocalCompilersFact]
-    public void Fails_naming_the_compiler_whose_version_is_wrong()
+    [RealImageFact]
+    public async Task Fail_naming_the_compiler_whose_version_is_wrong()
     {
-        var compilers = LocalCompilers.Find()!;
-        var (code, output) = RunSmokeTests(compilers, "99", "p2996");
-        Assert.Equal(1, code);
-        Assert.Contains($"FAIL gcc-version: gcc reports {compilers.Gcc}.", output);
-        Assert.Contains("FAIL clang-version: clang is not the p2996 fork", output);
-        Assert.Contains("FAIL reflection: clang++ -freflection did not compile reflection.cpp", output);
-        Assert.Contains("ok gcc-hello", output);
+        var run = await RunInImageAsync("dev", "sh", "/tmp/smoke/run.sh", "99", "p2996");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("FAIL gcc-version: gcc reports 14.", run.StandardOutput);
+        Assert.Contains("FAIL clang-version: clang is not the p2996 fork", run.StandardOutput);
+        Assert.Contains("FAIL reflection: clang++ -freflection did not compile reflection.cpp", run.StandardOutput);
+        Assert.Contains("ok gcc-hello", run.StandardOutput);
+    }
+
+    [RealImageFact]
+    public async Task The_secret_scan_passes_the_real_image()
+    {
+        var run = await RunInImageAsync("root", "sh", "/tmp/smoke/no-secrets.sh", "/");
+        Assert.True(run.Succeeded, run.Output);
+        Assert.Contains("ok secrets: no private keys or credential files under /", run.StandardOutput);
+    }
+
+    [RealImageFact]
+    public async Task The_secret_scan_finds_keys_and_credentials_planted_in_the_real_image()
+    {
+        // Real keys made by the image's own ssh-keygen: a PEM RSA key in a server's config and a user's SSH key.
+        var run = await RunInImageAsync("root", "sh", "-c",
+            "mkdir -p /etc/app /home/dev/.ssh && ssh-keygen -q -t rsa -b 2048 -m PEM -N '' -f /etc/app/server.key"
+            + " && ssh-keygen -q -t ed25519 -N '' -f /home/dev/.ssh/id_ed25519"
+            + " && echo 'https://dev:ghp_plantedtoken@example.invalid' > /home/dev/.git-credentials"
+            + " && sh /tmp/smoke/no-secrets.sh /");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("FAIL secrets: /etc/app/server.key (PEM private key)", run.StandardOutput);
+        Assert.Contains("FAIL secrets: /home/dev/.ssh/id_ed25519 (SSH private key file)", run.StandardOutput);
+        Assert.Contains("FAIL secrets: /home/dev/.git-credentials (git credentials)", run.StandardOutput);
+        Assert.DoesNotContain("FAIL secrets: /usr/", run.StandardOutput); // binaries that merely hold the header pass
     }
 }

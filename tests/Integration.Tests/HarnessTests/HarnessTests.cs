@@ -39,6 +39,28 @@ public sealed class HarnessTests
         Assert.Contains("container-toolchain start", verdict.FailureMessage);
     }
 
+    [Fact]
+    public void Real_image_tests_skip_locally_naming_what_is_missing_and_how_to_get_it()
+    {
+        var verdict = RealImageRequirements.Decide(["the devcontainer CLI (DEVCONTAINER_CLI, .ci/devcontainer-cli or PATH)"], isCi: false);
+        Assert.False(verdict.Available);
+        Assert.Null(verdict.FailureMessage);
+        Assert.StartsWith("Real-image tests need (missing: the devcontainer CLI", verdict.SkipReason);
+        Assert.Contains("npm ci --prefix .ci/devcontainer-cli", verdict.SkipReason);
+        Assert.Contains("container-toolchain start", verdict.SkipReason);
+    }
+
+    [Fact]
+    public void Real_image_tests_fail_in_CI_when_something_is_missing_and_run_when_nothing_is()
+    {
+        var verdict = RealImageRequirements.Decide(["base image 127.0.0.1:5000/base/ubuntu:24.04"], isCi: true);
+        Assert.False(verdict.Available);
+        Assert.Null(verdict.SkipReason);
+        Assert.Contains("CI=true", verdict.FailureMessage);
+        Assert.Contains("missing: base image 127.0.0.1:5000/base/ubuntu:24.04", verdict.FailureMessage);
+        Assert.True(RealImageRequirements.Decide([], isCi: true).Available);
+    }
+
     [Theory]
     [InlineData("true", true)]
     [InlineData("TRUE", true)]

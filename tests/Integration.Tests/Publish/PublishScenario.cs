@@ -33,7 +33,7 @@ public abstract class PublishTest : IntegrationTest
     protected static string HeadSha => Git("rev-parse", "HEAD");
     protected static string ParentSha => Git("rev-parse", "HEAD~1");
 
-    protected static Dictionary<string, string?> DefaultBranchEnvironment(string sha) => new()
+    internal static Dictionary<string, string?> DefaultBranchEnvironment(string sha) => new()
     {
         ["GITHUB_EVENT_NAME"] = "push", ["GITHUB_REF"] = "refs/heads/main", ["GITHUB_SHA"] = sha,
         ["GITHUB_SERVER_URL"] = "https://github.com", ["GITHUB_REPOSITORY"] = "acme/devcontainer-pipeline",

@@ -1,0 +1,1 @@
+int  main( ){int *p=0;return p!=0;}
