@@ -11,6 +11,7 @@ partial class Build
     protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> running)
     {
         var problems = new List<string>();
+        if (running.Contains(nameof(Retention))) problems.AddRange(RetentionPolicyProblems());
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
         problems.AddRange(Preflight.Platforms(Platforms));
         problems.AddRange(Preflight.Repository(Registry, ImageName));

@@ -62,6 +62,13 @@ partial class Build
             ReportSummary(_ => { _[dryRun ? "would delete" : "deleted"] = deletions.ToString(); _["kept"] = kept.ToString(); return _; });
         });
 
+    /// <summary>The policy file parses and its values are in range (an up-front check: bad input, exit 2).</summary>
+    IReadOnlyList<string> RetentionPolicyProblems()
+    {
+        try { Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile); return []; }
+        catch (Pipeline.Retention.RetentionPolicyException e) { return [e.Message]; }
+    }
+
     /// <summary>Derived from where Publish pushes, so the policy covers the images and the build cache it wrote.</summary>
     IReadOnlyList<string> RetentionRepositories => RetentionRepository is { Length: > 0 } explicitRepositories ? explicitRepositories
         : Cache == CacheMode.Registry ? [ImageRepository, CachePolicy.CacheRepository(ImageRepository)] : [ImageRepository];
