@@ -51,7 +51,11 @@ partial class Build
         {
             var plan = await PrepareBakeAsync();
             var toBuild = plan.Permutations.Where(p => !IsReused(p.Id)).ToList();
-            foreach (var p in plan.Permutations) StagedArchive.Discard(p.Archive);
+            foreach (var p in plan.Permutations)
+            {
+                StagedArchive.Discard(p.Archive);
+                File.Delete(PublishedIndexFile(p.Permutation));
+            }
             if (toBuild.Count > 0)
             {
                 var result = await DockerBuildx.BakeAsync(new BakeSettings

@@ -44,7 +44,9 @@ partial class Build
         foreach (var p in SelectedPermutations)
         {
             foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
-                yield return new(nameof(Bake), consumer, $"the OCI archive of {p.Id}", ArchiveFile(p));
+                yield return UsesPublishedEvidence(p)
+                    ? new(nameof(Bake), consumer, $"the published index of {p.Id} (reused)", PublishedIndexFile(p))
+                    : new(nameof(Bake), consumer, $"the OCI archive of {p.Id}", ArchiveFile(p));
             yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", ScanReportFile(p));
             yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", SbomFile(p));
         }

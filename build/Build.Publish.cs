@@ -34,26 +34,16 @@ partial class Build
             if (problems.Count > 0)
                 throw new InvalidOperationException($"Publish refused before pushing anything: {string.Join(" | ", problems)}");
             var registry = await OpenRegistryAsync(selection.Permutations, forSigning: true);
-            var plans = new List<(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps)>();
-            foreach (var entry in selection.Permutations)
-                plans.Add((entry, PublishPlan.ForPermutation(entry, tags[entry.Id], await ObserveAsync(registry, entry, tags[entry.Id]))));
+            var states = await InParallelAsync(selection.Permutations, entry => ObserveAsync(registry, entry, tags[entry.Id]));
+            var plans = selection.Permutations.Select((entry, i) => (Entry: entry, Steps: PublishPlan.ForPermutation(entry, tags[entry.Id], states[i]))).ToList();
             var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
             File.WriteAllText(ArtifactsDirectory / "publish-plan.txt", planText + "\n");
             Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
-            // Everything is pushed, signed, attested and verified before the first tag moves; permutations are
-            // independent until then, so they go side by side.
-            await Parallel.ForEachAsync(plans, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (plan, _) =>
-            {
-                foreach (var step in plan.Steps.Where(s => s.Kind != PublishStepKind.Tag))
-                    await ExecuteAsync(registry, plan.Entry, step, ManifestFile.Parent, verifyAttestations: true);
-            });
-            // Every immutable tag of the run before any mutable one, so a lost race moves no mutable tag.
-            foreach (var (entry, step) in plans.SelectMany(p => p.Steps.Where(s => s.Kind == PublishStepKind.Tag).Select(s => (p.Entry, s))).OrderBy(x => x.s.Tag!.IsMutable))
-                await ExecuteAsync(registry, entry, step, ManifestFile.Parent, verifyAttestations: true);
+            await ExecutePhasesAsync(registry, plans.SelectMany(p => p.Steps), selection.Permutations, ManifestFile.Parent, verifyAttestations: true);
             // Read every immutable tag once more: a run that wrote after our read-back shows here.
-            foreach (var entry in selection.Permutations)
-                foreach (var tag in tags[entry.Id].Where(t => !t.IsMutable))
-                    TagPolicy.CheckWritten(tag, await registry.DigestOf(tag.Reference), entry.Digest);
+            var immutable = selection.Permutations.SelectMany(entry => tags[entry.Id].Where(t => !t.IsMutable).Select(tag => (entry, tag))).ToList();
+            var written = await InParallelAsync(immutable, x => registry.DigestOf(x.tag.Reference));
+            for (var i = 0; i < immutable.Count; i++) TagPolicy.CheckWritten(immutable[i].tag, written[i], immutable[i].entry.Digest);
             ReportSummary(s => { foreach (var (entry, steps) in plans) s[entry.Id] = $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))"; return s; });
         });
 
@@ -75,9 +65,7 @@ partial class Build
                 plans.Add((entry, PublishPlan.ForRollback(entry, tags[entry.Id], await TagDigestsAsync(registry, tags[entry.Id]))));
             }
             Log.Information("Rollback plan to {Manifest} ({Sha}):\n{Plan:l}", RollbackManifestPath, manifest.Sha, string.Join("\n", plans.SelectMany(p => p.Steps)));
-            foreach (var (entry, steps) in plans)
-                foreach (var step in steps)
-                    await ExecuteAsync(registry, entry, step, Path.GetDirectoryName(RollbackManifestPath)!, verifyAttestations: false);
+            await ExecutePhasesAsync(registry, plans.SelectMany(p => p.Steps), selection.Permutations, Path.GetDirectoryName(RollbackManifestPath)!, verifyAttestations: false);
         });
 
     string RollbackManifestPath => Path.GetFullPath(RollbackManifest!);
@@ -107,32 +95,63 @@ partial class Build
         return (manifest, selection, selection.Permutations.ToDictionary(p => p.Id, p => TagPolicy.OfManifestEntry(p, manifest.Sha)));
     }
 
-    async Task<RegistryState> ObserveAsync(RegistryClient registry, ManifestPermutation entry, IReadOnlyList<ImageTag> imageTags)
+    /// <summary>What the registry holds for one permutation; the reads wait on the network, not on each other.</summary>
+    static async Task<RegistryState> ObserveAsync(RegistryClient registry, ManifestPermutation entry, IReadOnlyList<ImageTag> imageTags)
     {
-        var tags = await TagDigestsAsync(registry, imageTags);
+        var tags = TagDigestsAsync(registry, imageTags);
         var present = await registry.DigestOf(entry.DigestReference) == entry.Digest;
-        if (!present) return new RegistryState(false, false, false, false, tags);
-        return new RegistryState(true,
-            await registry.IsSigned(entry.DigestReference),
-            await registry.HasAttestation(entry.DigestReference, Cosign.ProvenanceType),
-            await registry.HasAttestation(entry.DigestReference, Cosign.SbomType),
-            tags);
+        if (!present) return new RegistryState(false, false, false, false, await tags);
+        var signed = registry.IsSigned(entry.DigestReference);
+        var provenance = registry.HasAttestation(entry.DigestReference, Cosign.ProvenanceType);
+        var sbom = registry.HasAttestation(entry.DigestReference, Cosign.SbomType);
+        return new RegistryState(true, await signed, await provenance, await sbom, await tags);
     }
 
     static async Task<IReadOnlyDictionary<string, string?>> TagDigestsAsync(RegistryClient registry, IReadOnlyList<ImageTag> imageTags)
     {
-        var tags = new Dictionary<string, string?>();
-        foreach (var tag in imageTags) tags[tag.Reference] = await registry.DigestOf(tag.Reference);
-        return tags;
+        var digests = await Task.WhenAll(imageTags.Select(tag => registry.DigestOf(tag.Reference)));
+        return imageTags.Select((tag, i) => (tag.Reference, digests[i])).ToDictionary(x => x.Reference, x => x.Item2);
     }
 
-    static async Task ExecuteAsync(RegistryClient registry, ManifestPermutation entry, PublishStep step, string manifestDirectory, bool verifyAttestations)
+    /// <summary>
+    /// Runs the steps of all permutations phase by phase (<see cref="PublishPhases"/>): nothing is tagged before every
+    /// image is pushed, signed, attested and verified. Sign and Verify are one cosign call for all images.
+    /// </summary>
+    static async Task ExecutePhasesAsync(RegistryClient registry, IEnumerable<PublishStep> steps, IReadOnlyList<ManifestPermutation> entries, string manifestDirectory, bool verifyAttestations)
+    {
+        var entryOf = entries.ToDictionary(e => e.Id);
+        foreach (var phase in PublishPhases.Of(steps))
+        {
+            foreach (var step in phase.Steps) Log.Information("{Step:l} {Id:l}: {Target:l}", step.Kind.ToString(), step.PermutationId, step.Target);
+            switch (phase.Kind)
+            {
+                case PublishPhaseKind.Sign:
+                    await registry.Sign(phase.Targets);
+                    break;
+                case PublishPhaseKind.Verify:
+                    await Task.WhenAll(verifyAttestations
+                        ? [registry.Verify(phase.Targets), registry.VerifyAttestation(phase.Targets, Cosign.ProvenanceType), registry.VerifyAttestation(phase.Targets, Cosign.SbomType)]
+                        : [registry.Verify(phase.Targets)]);
+                    break;
+                default:
+                    await InParallelAsync(phase.Lanes, async lane =>
+                    {
+                        foreach (var step in lane) await ExecuteAsync(registry, entryOf[step.PermutationId], step, manifestDirectory);
+                    });
+                    break;
+            }
+        }
+    }
+
+    /// <summary>One image's push, attestation or tag move (Sign and Verify are batched by the caller).</summary>
+    static async Task ExecuteAsync(RegistryClient registry, ManifestPermutation entry, PublishStep step, string manifestDirectory)
     {
         string File(string relative) => Path.GetFullPath(Path.Combine(manifestDirectory, relative));
-        Log.Information("{Step:l} {Id:l}: {Target:l}", step.Kind.ToString(), entry.Id, step.Target);
         switch (step.Kind)
         {
             case PublishStepKind.Push:
+                if (entry.Archive is null)
+                    throw new InvalidOperationException($"{entry.Id} was reused without its bytes, but the registry no longer holds {entry.DigestReference}; run Bake with --force to build it again, nothing was tagged.");
                 var archive = OciArchive.Read(File(entry.Archive.Path));
                 await registry.Push(File(entry.Archive.Path), archive.RefName, entry.DigestReference);
                 var pushed = await registry.DigestOf(entry.DigestReference);
@@ -140,22 +159,11 @@ partial class Build
                     throw new InvalidOperationException($"The registry holds {pushed ?? "nothing"} for {entry.DigestReference} after the push; the digest was not preserved, nothing was tagged.");
                 Log.Information("Pushed {Reference}", entry.DigestReference);
                 break;
-            case PublishStepKind.Sign:
-                await registry.Sign(entry.DigestReference);
-                break;
             case PublishStepKind.AttestProvenance:
                 await registry.Attest(entry.DigestReference, File(entry.Provenance.Path), Cosign.ProvenanceType);
                 break;
             case PublishStepKind.AttestSbom:
                 await registry.Attest(entry.DigestReference, File(entry.Sbom.Path), Cosign.SbomType);
-                break;
-            case PublishStepKind.Verify:
-                await registry.Verify(entry.DigestReference);
-                if (verifyAttestations)
-                {
-                    await registry.VerifyAttestation(entry.DigestReference, Cosign.ProvenanceType);
-                    await registry.VerifyAttestation(entry.DigestReference, Cosign.SbomType);
-                }
                 break;
             case PublishStepKind.Tag:
                 // Looked at again just before writing (another run may have tagged since the plan), then read back.
@@ -164,8 +172,22 @@ partial class Build
                 await registry.Tag(entry.DigestReference, tag.Reference);
                 TagPolicy.CheckWritten(tag, await registry.DigestOf(tag.Reference), entry.Digest);
                 break;
+            default:
+                throw new InvalidOperationException($"{step.Kind} runs batched for all images, not per image.");
         }
     }
+
+    /// <summary>Runs <paramref name="work"/> for each item, as many at once as <see cref="PublishPhases.Concurrency"/> allows; results in item order.</summary>
+    static async Task<T[]> InParallelAsync<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, Task<T>> work)
+    {
+        var results = new T[items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = PublishPhases.Concurrency(Environment.ProcessorCount) },
+            async (i, _) => results[i] = await work(items[i]));
+        return results;
+    }
+
+    static Task InParallelAsync<TItem>(IReadOnlyList<TItem> items, Func<TItem, Task> work) =>
+        InParallelAsync(items, async item => { await work(item); return true; });
 
     /// <summary>skopeo and cosign for these permutations' registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
     async Task<RegistryClient> OpenRegistryAsync(IReadOnlyList<ManifestPermutation> permutations, bool forSigning)

@@ -5,8 +5,9 @@ using Serilog;
 /// <summary>
 /// Skipping unchanged permutations: each permutation's <see cref="InputDigest"/> goes into its labels, annotations and
 /// manifest.json; when the registry's latest published image of the permutation was built from the same inputs,
-/// Bake copies that image (same digest) into artifacts/images/ instead of building it, Validate skips it, and
-/// Publish finds it pushed, signed and attested, so it only verifies and moves the new tags.
+/// Bake keeps that image's published index and verified SBOM attestation (or, when it cannot verify them, copies the
+/// image) instead of building it, Validate skips it, Scan re-scans the SBOM, and Publish finds it pushed, signed and
+/// attested, so it only verifies and moves the new tags.
 /// </summary>
 partial class Build
 {
@@ -58,23 +59,83 @@ partial class Build
             : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));
     }
 
-    /// <summary>Copies each reused image, digest preserved, into its archive: Scan and Publish read exactly what is published.</summary>
+    /// <summary>Where a reused permutation keeps its published image index (instead of the image's archive).</summary>
+    AbsolutePath PublishedIndexFile(Permutation p) => ImagesDirectory / $"{p.Id}.index.json";
+
+    /// <summary>Reused without its bytes: the published index and the attested SBOM stand in for the archive.</summary>
+    bool UsesPublishedEvidence(Permutation p) => !ArchiveFile(p).FileExists() && PublishedIndexFile(p).FileExists();
+
+    /// <summary>
+    /// For each reused image: its published index and the SBOM attested at publish time (verified with cosign), so no
+    /// image bytes are downloaded; Scan re-scans that SBOM. When the attestation cannot be verified (no key or identity
+    /// to verify with, or none that verifies), the image itself is copied, digest preserved, as before.
+    /// </summary>
     async Task FetchReusedAsync(BakePlan plan)
     {
-        foreach (var p in plan.Permutations.Where(p => IsReused(p.Id)))
+        var reused = plan.Permutations.Where(p => IsReused(p.Id)).ToList();
+        if (reused.Count == 0) return;
+        var published = await PublishedCandidatesAsync();
+        var (registry, unverifiable) = await EvidenceReaderAsync(plan.ImageRepository);
+        await Task.WhenAll(reused.Select(async p =>
         {
             var digest = _reuse[p.Id].ReusedDigest!;
             var source = $"{plan.ImageRepository}@{digest}";
-            var skopeo = ToolResolver.Resolve("skopeo", Skopeo.InstallHint);
-            string[] tls = RegistryHost.IsLoopback(source) ? ["--src-tls-verify=false"] : [];
-            await ToolRunner.RunCheckedAsync(skopeo, ["copy", "--all", "--preserve-digests", .. tls, "docker://" + source, "oci-archive:" + StagedArchive.PartialPath(p.Archive)], logOutput: false);
-            var copied = StagedArchive.Commit(p.Archive, p.Id).IndexDigest;
-            if (copied != digest)
+            var problem = unverifiable;
+            if (registry is not null)
             {
-                StagedArchive.Discard(p.Archive);
-                throw new InvalidOperationException($"Reusing {p.Id}: the copy of {source} has digest {copied}; re-run with --force to build it instead.");
+                try
+                {
+                    var sbom = PublishedEvidence.AttestedSbom(await registry.VerifiedAttestations(source, Cosign.SbomType), digest, out problem);
+                    if (sbom is not null && KeepEvidence(p, published[p.Id]!.IndexJson!, sbom, digest)) return;
+                }
+                catch (RegistryOperationException e) { problem = e.Message; }
             }
-            Log.Information("Reused {Id}: {Source} → {Archive} (no build)", p.Id, source, p.Archive);
+            Log.Information("Reusing {Id} by copying its image: {Problem:l}", p.Id, problem);
+            await CopyPublishedImageAsync(p, source, digest);
+        }));
+    }
+
+    /// <summary>Writes the published index and the attested SBOM; false when the index read at the start is not that digest's.</summary>
+    bool KeepEvidence(PermutationBake p, string indexJson, string sbom, string digest)
+    {
+        var indexBytes = System.Text.Encoding.UTF8.GetBytes(indexJson);
+        if (PublishedEvidence.DescribeIndex(indexBytes, PublishedIndexFile(p.Permutation)).IndexDigest != digest) return false;
+        SbomFile(p.Permutation).Parent.CreateDirectory();
+        File.WriteAllText(SbomFile(p.Permutation), sbom);
+        File.WriteAllBytes(PublishedIndexFile(p.Permutation), indexBytes);
+        Log.Information("Reused {Id}: {Digest} — its index and verified SBOM attestation, no image bytes downloaded (no build)", p.Id, digest);
+        return true;
+    }
+
+    /// <summary>A cosign client that verifies as Publish would, or why there is none (then reused images are copied).</summary>
+    async Task<(RegistryClient? Registry, string Problem)> EvidenceReaderAsync(string repository)
+    {
+        var plainHttp = RegistryHost.IsLoopback(repository);
+        SigningIdentity identity;
+        try { identity = DecideSigning(forSigning: false, plainHttp); }
+        catch (BuildInputException e) { return (null, "no identity to verify the published SBOM attestation with: " + e.Message); }
+        if (identity.DerivePublicKeyFrom is not null)
+        {
+            var (pem, error) = await DerivedPublicKeyAsync();
+            if (pem is null) return (null, CosignKeyCheck.OpenProblem(CosignKey!, error));
+            CosignKeys.WriteAtomically(DerivedPublicKeyFile, pem);
         }
+        var skopeo = new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
+        return (new RegistryClient(skopeo, Cosign.Locate(), plainHttp, RetryPolicy.Default, null, identity.Verification, RootDirectory, CosignEnvironment), "");
+    }
+
+    /// <summary>Copies a reused image, digest preserved, into its archive: Scan and Publish read exactly what is published.</summary>
+    async Task CopyPublishedImageAsync(PermutationBake p, string source, string digest)
+    {
+        var skopeo = ToolResolver.Resolve("skopeo", Skopeo.InstallHint);
+        string[] tls = RegistryHost.IsLoopback(source) ? ["--src-tls-verify=false"] : [];
+        await ToolRunner.RunCheckedAsync(skopeo, ["copy", "--all", "--preserve-digests", .. tls, "docker://" + source, "oci-archive:" + StagedArchive.PartialPath(p.Archive)], logOutput: false);
+        var copied = StagedArchive.Commit(p.Archive, p.Id).IndexDigest;
+        if (copied != digest)
+        {
+            StagedArchive.Discard(p.Archive);
+            throw new InvalidOperationException($"Reusing {p.Id}: the copy of {source} has digest {copied}; re-run with --force to build it instead.");
+        }
+        Log.Information("Reused {Id}: {Source} → {Archive} (no build)", p.Id, source, p.Archive);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text;
 
-/// <summary>The files of one permutation a manifest entry points at (absolute here, relative in the manifest).</summary>
-public sealed record ManifestFiles(string ArtifactsDirectory, string Archive, string ScanReport, string Sbom, string Provenance)
+/// <summary>The files of one permutation a manifest entry points at (absolute here, relative in the manifest); no archive for an image reused without its bytes.</summary>
+public sealed record ManifestFiles(string ArtifactsDirectory, string? Archive, string ScanReport, string Sbom, string Provenance)
 {
     public string Relative(string path) => Path.GetRelativePath(ArtifactsDirectory, path).Replace('\\', '/');
 }
@@ -13,7 +13,7 @@ public static class ManifestEntry
         BaseImage baseImage, ScanResult scan, string scanConfigDigest) => new(
         id,
         repository,
-        new ArchiveFile(files.Relative(files.Archive), OciArchive.Sha256Hex(files.Archive)),
+        files.Archive is null ? null : new ArchiveFile(files.Relative(files.Archive), OciArchive.Sha256Hex(files.Archive)),
         archive.IndexDigest,
         archive.Platforms,
         tags.Select(t => new ManifestTag(t.Reference, t.IsMutable)).ToList(),

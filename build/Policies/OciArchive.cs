@@ -12,7 +12,7 @@ public sealed record OciArchiveInfo(string IndexDigest, IReadOnlyList<PlatformDi
 
 public static class OciArchive
 {
-    const string IndexMediaType = "application/vnd.oci.image.index.v1+json";
+    public const string IndexMediaType = "application/vnd.oci.image.index.v1+json";
     const string DockerListMediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
 
     public static string Sha256Hex(string path)

@@ -12,7 +12,7 @@ public static class PublishPreflight
             var id = permutation.Id;
             if (!permutation.Scan.Passed)
                 problems.Add($"{id}: the scan gate failed ({permutation.Scan.Counts.Critical} CRITICAL, {permutation.Scan.Counts.High} HIGH; fails on {string.Join("/", permutation.Scan.FailOn)}); fix the findings and re-run Scan.");
-            CheckFile(problems, id, "archive", manifestDirectory, permutation.Archive.Path, "sha256:" + permutation.Archive.Sha256);
+            if (permutation.Archive is { } archive) CheckFile(problems, id, "archive", manifestDirectory, archive.Path, "sha256:" + archive.Sha256);
             CheckFile(problems, id, "SBOM", manifestDirectory, permutation.Sbom.Path, permutation.Sbom.Digest);
             CheckFile(problems, id, "provenance", manifestDirectory, permutation.Provenance.Path, permutation.Provenance.Digest);
         }

@@ -19,7 +19,8 @@ public sealed record ReleaseManifest(
 public sealed record ManifestPermutation(
     string Id,
     string Repository,
-    ArchiveFile Archive,
+    // Null for an image reused without its bytes (already published: Publish pushes nothing, it verifies and tags).
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ArchiveFile? Archive,
     string Digest,
     IReadOnlyList<PlatformDigest> Platforms,
     IReadOnlyList<ManifestTag> Tags,

@@ -14,19 +14,25 @@ public static class Cosign
 
     public static ToolLocation Locate(IReadOnlyDictionary<string, string?>? environment = null) => ToolLocation.Resolve("cosign", Image, InstallHint, environment);
 
-    public static IReadOnlyList<string> SignArguments(CosignSigning signing, string digestReference) =>
-        ["sign", "--yes", .. signing.Flags(), digestReference];
+    /// <summary>One call signs several images: the key is opened (and cosign started) once, not once per image.</summary>
+    public static IReadOnlyList<string> SignArguments(CosignSigning signing, params IReadOnlyList<string> digestReferences) =>
+        ["sign", "--yes", .. signing.Flags(), .. digestReferences];
 
     public static IReadOnlyList<string> AttestArguments(CosignSigning signing, string digestReference, string predicatePath, string type) =>
         // --replace: the attestation of this type replaces any earlier one, so two identical runs racing past the
         // "already attested?" check leave one attestation per type, not two.
         ["attest", "--yes", "--replace", "--type", type, "--predicate", predicatePath, .. signing.Flags(), digestReference];
 
-    public static IReadOnlyList<string> VerifyArguments(CosignVerification verification, string digestReference) =>
-        ["verify", .. verification.Flags(), "--output", "json", digestReference];
+    /// <summary>Verifies every image given (cosign fails when any one does not verify).</summary>
+    public static IReadOnlyList<string> VerifyArguments(CosignVerification verification, params IReadOnlyList<string> digestReferences) =>
+        ["verify", .. verification.Flags(), "--output", "json", .. digestReferences];
 
     public static IReadOnlyList<string> VerifyAttestationArguments(CosignVerification verification, string digestReference, string type) =>
-        ["verify-attestation", "--type", type, .. verification.Flags(), "--output", "json", digestReference];
+        VerifyAttestationArguments(verification, type, [digestReference]);
+
+    /// <summary>Verifies one attestation type on every image given (cosign fails when any one does not verify).</summary>
+    public static IReadOnlyList<string> VerifyAttestationArguments(CosignVerification verification, string type, IReadOnlyList<string> digestReferences) =>
+        ["verify-attestation", "--type", type, .. verification.Flags(), "--output", "json", .. digestReferences];
 
     public static IReadOnlyList<string> PublicKeyArguments(string keyPath, string outputPath) => ["public-key", "--key", keyPath, "--outfile", outputPath];
 

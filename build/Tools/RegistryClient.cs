@@ -37,24 +37,35 @@ public sealed class RegistryClient(
     public Task<bool> HasAttestation(string digestReference, string type) =>
         Present($"Checking the {type} attestation of {digestReference}", Cosign.VerifyAttestationArguments(verification, digestReference, type));
 
-    public Task Sign(string digestReference) =>
-        Checked($"Signing {digestReference}", cosign, Cosign.SignArguments(RequireSigning(), digestReference), [], cosignEnvironment);
+    /// <summary>Signs every image in one cosign call (one process, the key opened once).</summary>
+    public Task Sign(IReadOnlyList<string> digestReferences) =>
+        Checked($"Signing {Describe(digestReferences)}", cosign, Cosign.SignArguments(RequireSigning(), digestReferences), [], cosignEnvironment);
 
     public Task Attest(string digestReference, string predicatePath, string type) =>
         Checked($"Attesting {type} for {digestReference}", cosign, Cosign.AttestArguments(RequireSigning(), digestReference, predicatePath, type), [predicatePath], cosignEnvironment);
 
     // Verification output is the signed payload (base64, kilobytes): one summary line instead of the dump.
-    public async Task Verify(string digestReference)
+    public async Task Verify(IReadOnlyList<string> digestReferences)
     {
-        await Checked($"Verifying the signature of {digestReference}", cosign, Cosign.VerifyArguments(verification, digestReference), [], null, logOutput: false);
-        Log.Information("Verified the signature of {Reference}", digestReference);
+        await Checked($"Verifying the signature of {Describe(digestReferences)}", cosign, Cosign.VerifyArguments(verification, digestReferences), [], null, logOutput: false);
+        Log.Information("Verified the signature of {References:l}", Describe(digestReferences));
     }
 
-    public async Task VerifyAttestation(string digestReference, string type)
+    public async Task VerifyAttestation(IReadOnlyList<string> digestReferences, string type)
     {
-        await Checked($"Verifying the {type} attestation of {digestReference}", cosign, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null, logOutput: false);
-        Log.Information("Verified the {Type} attestation of {Reference}", type, digestReference);
+        await Checked($"Verifying the {type} attestation of {Describe(digestReferences)}", cosign, Cosign.VerifyAttestationArguments(verification, type, digestReferences), [], null, logOutput: false);
+        Log.Information("Verified the {Type} attestation of {References:l}", type, Describe(digestReferences));
     }
+
+    /// <summary>The attestations of one type that verify (cosign's DSSE envelopes, one per line); throws when none does.</summary>
+    public async Task<string> VerifiedAttestations(string digestReference, string type) =>
+        await retry.RunAsync($"Reading the verified {type} attestation of {digestReference}", async () =>
+        {
+            var result = await Run(cosign, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null, logOutput: false);
+            return (result.Succeeded, result.StandardOutput, result.StandardError);
+        }, log: Warn);
+
+    static string Describe(IReadOnlyList<string> references) => string.Join(", ", references);
 
     CosignSigning RequireSigning() => signing ?? throw new InvalidOperationException("Signing is not configured; pass --cosign-key or run keyless in GitHub Actions.");
 

@@ -19,9 +19,28 @@ public static class Trivy
         return arguments;
     }
 
+    /// <summary>
+    /// `trivy sbom --config trivy.yaml --scanners vuln --format json --output out [--cache-dir d] sbom.cdx.json`: today's
+    /// vulnerability data against a published image's attested SBOM. Only the vulnerability scanner reads an SBOM (the
+    /// secret scan ran on the image's layers when it was published, and those have not changed).
+    /// </summary>
+    public static IReadOnlyList<string> SbomArguments(TrivySbomScan scan)
+    {
+        var arguments = new List<string> { "sbom", "--config", scan.ConfigFile, "--scanners", "vuln", "--format", "json", "--output", scan.Output };
+        if (scan.CacheDirectory is not null) arguments.AddRange(["--cache-dir", scan.CacheDirectory]);
+        arguments.Add(scan.Sbom);
+        return arguments;
+    }
+
+    public static IReadOnlyList<string> HostPaths(TrivySbomScan scan) =>
+        new[] { scan.ConfigFile, scan.Sbom, scan.Output, scan.CacheDirectory }.OfType<string>().ToList();
+
     public static IReadOnlyList<string> HostPaths(TrivyImageScan scan) =>
         new[] { scan.ConfigFile, scan.Archive, scan.Output, scan.CacheDirectory }.OfType<string>().ToList();
 }
 
 /// <summary>One Trivy image scan of an OCI archive: JSON report (format "json") or SBOM (format "cyclonedx").</summary>
 public sealed record TrivyImageScan(string Archive, string ConfigFile, string Format, string Output, string? Platform = null, string? CacheDirectory = null);
+
+/// <summary>One Trivy scan of a CycloneDX SBOM (a reused image's attested one) into a JSON report.</summary>
+public sealed record TrivySbomScan(string Sbom, string ConfigFile, string Output, string? CacheDirectory = null);

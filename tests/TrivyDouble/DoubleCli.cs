@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace TrivyDouble;
 
 /// <summary>
-/// trivy-test-double: answers `trivy image ...` and `trivy --version` the way Trivy does (report formats, exit-code
+/// trivy-test-double: answers `trivy image ...`, `trivy sbom ...` and `trivy --version` the way Trivy does (report formats, exit-code
 /// contract, ignore files, config file) with findings chosen by the test. It is NOT Trivy: it never looks inside
 /// layers; see Findings for how a test picks what it reports.
 /// </summary>
@@ -50,10 +50,12 @@ public static class DoubleCli
             stdout.WriteLine("trivy-test-double: a test double standing in for Trivy (tests/TrivyDouble); it scans nothing.");
             return 0;
         }
-        if (parsed.Command is not ("image" or "i"))
-            throw new DoubleUsageException($"unknown command \"{parsed.Command}\" (trivy-test-double implements `image` and `--version`)");
+        if (parsed.Command is not ("image" or "i" or "sbom"))
+            throw new DoubleUsageException($"unknown command \"{parsed.Command}\" (trivy-test-double implements `image`, `sbom` and `--version`)");
 
         var options = ScanOptions.Resolve(parsed, env, workingDirectory);
+        var isSbom = parsed.Command == "sbom";
+        if (isSbom) SbomInput.Check(options, workingDirectory);
         void Info(string message) { if (!options.Quiet) stderr.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'}\tINFO\t[trivy-test-double] {message}"); }
 
         var facts = options.Input is not null ? OciArchive.Read(Path.GetFullPath(options.Input, workingDirectory), options.Platform) : null;
@@ -70,7 +72,7 @@ public static class DoubleCli
         var now = DateTimeOffset.UtcNow;
         var text = options.Format switch
         {
-            "json" => JsonReport.Build(options, facts, findings, results, version, now).ToJsonString(Indented) + "\n",
+            "json" => JsonReport.Build(options, facts, findings, results, version, now, isSbom ? SbomInput.ArtifactType : JsonReport.ImageArtifactType).ToJsonString(Indented) + "\n",
             "cyclonedx" => CycloneDxReport.Build(options, facts, findings, results, Findings.LoadSbom(env), version, now).ToJsonString(Indented) + "\n",
             _ => Table(results, options.ArtifactName),
         };

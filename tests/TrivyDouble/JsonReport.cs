@@ -5,8 +5,10 @@ namespace TrivyDouble;
 /// <summary>Trivy's JSON report (SchemaVersion 2), in the field order of Trivy's own golden files.</summary>
 internal static class JsonReport
 {
+    public const string ImageArtifactType = "container_image";
+
     public static JsonObject Build(ScanOptions options, ImageFacts? facts, JsonObject? findings, JsonArray results,
-        string version, DateTimeOffset now)
+        string version, DateTimeOffset now, string artifactType = ImageArtifactType)
     {
         var metadata = new JsonObject();
         if (facts is not null) metadata["Size"] = facts.Size;
@@ -16,7 +18,7 @@ internal static class JsonReport
             metadata["ImageID"] = facts.ImageId;
             metadata["DiffIDs"] = new JsonArray(facts.DiffIds.Select(d => (JsonNode)d!).ToArray());
         }
-        if (options.Reference is not null)
+        if (options.Reference is not null && artifactType == ImageArtifactType)
         {
             metadata["RepoTags"] = new JsonArray(options.Reference);
             metadata["Reference"] = options.Reference;
@@ -35,7 +37,7 @@ internal static class JsonReport
             ["CreatedAt"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"),
             ["ArtifactID"] = facts?.ImageId,
             ["ArtifactName"] = options.ArtifactName,
-            ["ArtifactType"] = "container_image",
+            ["ArtifactType"] = artifactType,
             ["Metadata"] = metadata,
         };
         if (facts is null) report.Remove("ArtifactID");

@@ -29,6 +29,26 @@ public class ToolArgumentTests
     }
 
     [Fact]
+    public void A_reused_images_sbom_is_scanned_for_vulnerabilities_only()
+    {
+        Assert.Equal(["sbom", "--config", "/r/trivy.yaml", "--scanners", "vuln", "--format", "json", "--output", "/a/scan/p.json", "--cache-dir", "/c", "/a/sbom/p.cdx.json"],
+            Trivy.SbomArguments(new TrivySbomScan("/a/sbom/p.cdx.json", "/r/trivy.yaml", "/a/scan/p.json", "/c")));
+        Assert.Equal(["/r/trivy.yaml", "/a/sbom/p.cdx.json", "/a/scan/p.json", "/c"], Trivy.HostPaths(new TrivySbomScan("/a/sbom/p.cdx.json", "/r/trivy.yaml", "/a/scan/p.json", "/c")));
+    }
+
+    [Fact]
+    public void One_cosign_call_signs_and_verifies_several_images()
+    {
+        const string other = "127.0.0.1:5000/team/devcontainer@sha256:28a50473042c19802658b2a98ac5257d929b5d8fd0185cda5b3968dcdfa72550";
+        Assert.Equal(["sign", "--yes", "--key=/k/cosign.key", "--tlog-upload=false", Ref, other],
+            Cosign.SignArguments(new CosignSigning("/k/cosign.key", TlogUpload: false, PlainHttp: false), [Ref, other]));
+        var verification = new CosignVerification("/k/cosign.pub", TlogUsed: false, PlainHttp: false);
+        Assert.Equal(["verify", "--key=/k/cosign.pub", "--insecure-ignore-tlog=true", "--output", "json", Ref, other], Cosign.VerifyArguments(verification, [Ref, other]));
+        Assert.Equal(["verify-attestation", "--type", "slsaprovenance1", "--key=/k/cosign.pub", "--insecure-ignore-tlog=true", "--output", "json", Ref, other],
+            Cosign.VerifyAttestationArguments(verification, Cosign.ProvenanceType, [Ref, other]));
+    }
+
+    [Fact]
     public void Attest_and_verify_name_the_predicate_type()
     {
         var signing = new CosignSigning("/k/cosign.key", false, false);

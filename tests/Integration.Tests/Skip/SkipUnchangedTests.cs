@@ -24,8 +24,11 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
         Assert.True(first.Result.Succeeded, "first Publish failed");
         Assert.Matches(BuildLine, first.Result.Output);
 
-        // A new commit, same inputs: no bake, no push, no signing; only the new immutable tag.
+        // A new commit, same inputs: no bake, no push, no signing, no image bytes; only the new immutable tag.
+        var trivyLog = Path.Combine(WorkDirectory, "trivy-second.jsonl");
+        Build.Environment["TRIVY_TEST_DOUBLE_LOG"] = trivyLog;
         var second = await PublishAt(ShaB, fixture, "second");
+        Build.Environment.Remove("TRIVY_TEST_DOUBLE_LOG");
         Assert.True(second.Result.Succeeded, "second Publish failed");
         Assert.DoesNotMatch(BuildLine, second.Result.Output);
         Assert.Equal(first.Manifest.Permutations.Select(p => p.Digest), second.Manifest.Permutations.Select(p => p.Digest));
@@ -44,7 +47,28 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
             // The label in the image config says the same as the manifest.
             var config = await ConfigLabelsAsync(entry.Digest);
             Assert.Equal(entry.InputDigest, config[InputDigest.LabelKey]);
+            // Nothing of the image was downloaded: no archive, only the published index (whose hash is the digest) and
+            // the SBOM attested by the first run, which Scan re-scanned with `trivy sbom`.
+            Assert.Null(entry.Archive);
+            Assert.False(File.Exists(Path.Combine(second.Artifacts, "images", $"{entry.Id}.tar")), "the reused image was downloaded");
+            Assert.Equal(entry.Digest, Sha256Digest(File.ReadAllBytes(Path.Combine(second.Artifacts, "images", $"{entry.Id}.index.json"))));
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+                System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(first.Artifacts, "sbom", $"{entry.Id}.cdx.json"))),
+                System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(second.Artifacts, "sbom", $"{entry.Id}.cdx.json")))),
+                "the reused SBOM is not the one the first run attested");
         }
+        var scans = File.ReadAllLines(trivyLog).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList()).ToList();
+        Assert.Equal(TwoPermutations.Length, scans.Count);
+        Assert.All(scans, args => Assert.Equal("sbom", args[0]));
+        Assert.DoesNotContain(scans, args => args.Contains("--input"));
+
+        // The gate still runs on today's vulnerability data: the same reused SBOMs, now with critical findings, fail Scan.
+        Build.Environment["TRIVY_TEST_DOUBLE_FINDINGS"] = RepoPaths.TrivySample("trivy-report-alpine-39.json");
+        var rescan = await RunBuildAsync(["Scan", "--skip", "--bake-file", fixture, "--registry", Registry.Prefix, "--permutations", .. TwoPermutations,
+            "--no-logo", "--artifacts", second.Artifacts]);
+        Build.Environment.Remove("TRIVY_TEST_DOUBLE_FINDINGS");
+        Assert.False(rescan.Succeeded, "Scan passed although the SBOM scan found CRITICAL vulnerabilities");
+        Assert.Contains($"Scan gate failed for {TwoPermutations[0]}", rescan.Output);
 
         // One fixture file changes: every permutation rebuilds, gets a new digest and the mutable tag moves to it.
         File.AppendAllText(Path.Combine(Path.GetDirectoryName(fixture)!, "compilers", "gcc.in"), "# changed\n");
@@ -66,6 +90,8 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
         Assert.Matches(BuildLine, forced.Output);
         Assert.Contains($"{TwoPermutations[0]}: build (--force)", forced.Output);
     }
+
+    static string Sha256Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     /// <summary>The log line of an image bake (not `bake --print`, which the plan always runs).</summary>
     static readonly Regex BuildLine = new(@"> docker buildx bake .*--metadata-file", RegexOptions.Multiline);
