@@ -15,7 +15,7 @@ public class PublishPreflightTests
             return OciArchive.Sha256Digest(path);
         }
         var entry = ManifestSamples.Entry(verdict: verdict);
-        var archive = Write(entry.Archive.Path, "archive bytes");
+        var archive = Write(entry.Archive!.Path, "archive bytes");
         entry = entry with
         {
             Archive = entry.Archive with { Sha256 = archive[7..] },
@@ -36,13 +36,13 @@ public class PublishPreflightTests
     public void One_changed_byte_in_an_archive_is_named()
     {
         var (manifest, directory) = Prepared();
-        var archive = Path.Combine(directory, manifest.Permutations[0].Archive.Path);
+        var archive = Path.Combine(directory, manifest.Permutations[0].Archive!.Path);
         var bytes = File.ReadAllBytes(archive);
         bytes[3] ^= 1;
         File.WriteAllBytes(archive, bytes);
         var problem = Assert.Single(PublishPreflight.Problems(manifest, directory));
         Assert.Contains($"gcc15-clang20: archive {archive} has digest sha256:", problem);
-        Assert.Contains("but the manifest records sha256:" + manifest.Permutations[0].Archive.Sha256, problem);
+        Assert.Contains("but the manifest records sha256:" + manifest.Permutations[0].Archive!.Sha256, problem);
     }
 
     [Fact]

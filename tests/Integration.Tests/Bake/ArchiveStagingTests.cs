@@ -47,7 +47,7 @@ public sealed class ArchiveStagingTests(ITestOutputHelper output) : BakeScenario
         Assert.Equal(built, OciArchive.Sha256Digest(Archive("gcc14-clang20")));
         var manifest = ManifestStore.Read(Path.Combine(ArtifactsDirectory, "manifest.json"), Permutation.All.Select(p => p.Id));
         Assert.Equal(digest, manifest.Permutations.Single().Digest);
-        Assert.Equal(built, "sha256:" + manifest.Permutations.Single().Archive.Sha256);
+        Assert.Equal(built, "sha256:" + manifest.Permutations.Single().Archive!.Sha256);
         Assert.Empty(Directory.GetFiles(ImagesDirectory, "*.partial"));
 
         File.WriteAllBytes(Archive("gcc14-clang20"), []);
