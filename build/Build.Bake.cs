@@ -130,8 +130,8 @@ partial class Build
         Log.Information("Build context: {Context:l}", Context.Describe());
         StartPreBakeReads(); // already running when the up-front checks ran
         var definition = await ReadStaticBakeDefinitionAsync();
-        var baseImages = await BaseImagesAsync();
-        var plan = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, baseImages,
+        var images = await BuildImagesAsync();
+        var plan = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, images,
             ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
         ImagesDirectory.CreateDirectory();
         File.WriteAllText(BakeOverrideFile, BakeOverride.Render(plan));
@@ -152,11 +152,10 @@ partial class Build
     protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets)
     {
         if (!plannedTargets.Contains(nameof(Bake))) return [];
-        var unresolved = new BaseImage("(resolved when Bake runs)", "");
         try
         {
             var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache,
-                SelectedPermutations.ToDictionary(p => p.Id, _ => unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
+                SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
             return ["", "Bake would decide (base image digests are resolved when it runs):", .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. DescribePlannedReuse(plan)];
         }
         catch (ArgumentException e)

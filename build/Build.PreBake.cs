@@ -2,14 +2,14 @@ using Pipeline.Host.Tooling;
 
 /// <summary>
 /// The reads Bake needs before it can start, each started once and as early as possible, side by side: the static bake
-/// file's <c>--print</c> (shared by the up-front check and the plan), the base images' digests (they only wait for that
-/// print), and every permutation's reuse candidate in the registry (waits for nothing). Sequentially they were a second
+/// file's <c>--print</c> (shared by the up-front check and the plan), the digests of the images the Dockerfiles use
+/// (they only wait for that print), and every permutation's reuse candidate in the registry (waits for nothing). Sequentially they were a second
 /// of fixed cost per run; together they cost about the slowest of them.
 /// </summary>
 partial class Build
 {
     Task<BakeDefinition>? _staticDefinition;
-    Task<IReadOnlyDictionary<string, BaseImage>>? _baseImages;
+    Task<IReadOnlyDictionary<string, BuildImages>>? _buildImages;
     Task<IReadOnlyDictionary<string, PublishedImage?>>? _publishedCandidates;
 
     /// <summary>Cancelled when the up-front checks refuse the run, so no read outlives it.</summary>
@@ -18,7 +18,7 @@ partial class Build
     /// <summary>Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread).</summary>
     void StartPreBakeReads()
     {
-        _ = BaseImagesAsync();
+        _ = BuildImagesAsync();
         _ = PublishedCandidatesAsync();
     }
 
@@ -39,10 +39,11 @@ partial class Build
         }
     }
 
-    Task<IReadOnlyDictionary<string, BaseImage>> BaseImagesAsync() => _baseImages ??= ResolveBaseImagesAsync();
+    /// <summary>Every external image each permutation's Dockerfile uses, resolved to its registry digest.</summary>
+    Task<IReadOnlyDictionary<string, BuildImages>> BuildImagesAsync() => _buildImages ??= ResolveBuildImagesAsync();
 
-    async Task<IReadOnlyDictionary<string, BaseImage>> ResolveBaseImagesAsync() =>
-        await BakeInputs.ResolveBaseImagesAsync(await ReadStaticBakeDefinitionAsync(), BakeFilePath, SelectedPermutations, Builder);
+    async Task<IReadOnlyDictionary<string, BuildImages>> ResolveBuildImagesAsync() =>
+        await BakeInputs.ResolveImagesAsync(await ReadStaticBakeDefinitionAsync(), BakeFilePath, SelectedPermutations);
 
     /// <summary>What the registry holds at each permutation's reuse candidate (all read at once; none with --force).</summary>
     Task<IReadOnlyDictionary<string, PublishedImage?>> PublishedCandidatesAsync() => _publishedCandidates ??= ReadPublishedCandidatesAsync();
@@ -59,7 +60,7 @@ partial class Build
     void AbandonPreBakeReads()
     {
         _preBakeReads.Cancel();
-        var started = new Task?[] { _staticDefinition, _baseImages, _publishedCandidates }.OfType<Task>().ToArray();
+        var started = new Task?[] { _staticDefinition, _buildImages, _publishedCandidates }.OfType<Task>().ToArray();
         try { Task.WaitAll(started); }
         catch (AggregateException) { } // refused anyway; the problems already name the cause
     }

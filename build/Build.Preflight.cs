@@ -61,7 +61,14 @@ partial class Build
         try
         {
             var definition = await StaticBakeDefinitionAsync(); // the same read Bake's plan uses
-            return Preflight.BakeTargets(BakeFile, SelectedPermutations, definition.Targets.Keys.ToHashSet()).ToList();
+            var problems = Preflight.BakeTargets(BakeFile, SelectedPermutations, definition.Targets.Keys.ToHashSet()).ToList();
+            // Each image target's Dockerfile names its images (ARGs resolvable from the bake args or defaults).
+            foreach (var p in SelectedPermutations.Where(_ => problems.Count == 0))
+            {
+                try { BakeInputs.ImagesOf(definition, BakeFilePath, p); }
+                catch (BuildInputException e) { if (!problems.Contains(e.Message)) problems.Add(e.Message); }
+            }
+            return problems;
         }
         catch (ToolFailedException e)
         {

@@ -77,7 +77,7 @@ partial class Build
                 var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
                 if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
                 var provenance = new ProvenanceInputs(p.Id, plan.Context.SourceUrl, plan.Context.Ref, plan.Context.Sha, BakeFile, OciArchive.Sha256Digest(BakeFilePath),
-                    OciArchive.Sha256Digest(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run);
+                    OciArchive.Sha256Digest(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run, p.Images.External);
                 Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
                 File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
                 entries.Add(ManifestEntry.Create(p.Id, plan.ImageRepository, files,

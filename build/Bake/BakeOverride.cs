@@ -18,14 +18,18 @@ public static class BakeOverride
         {
             var args = new JsonObject
             {
-                ["BASE_IMAGE"] = p.BaseImage.Pinned,
                 // An image index even for one platform: Publish, signing and a later per-platform merge then treat
                 // every archive alike, and the digest that is signed is always the index's.
                 [MultiPlatformArg] = "1",
             };
+            // Every external image pinned to the digest that was resolved and is recorded (labels, provenance), whatever
+            // ARG or literal names it: BuildKit takes a named context in place of the FROM / --from reference.
+            var contexts = new JsonObject(p.Images.External.Where(i => BaseImage.DigestIn(i.Reference) is null).DistinctBy(i => i.ContextKey)
+                .Select(i => KeyValuePair.Create(i.ContextKey, (JsonNode?)("docker-image://" + i.Pinned))));
             targets[p.Permutation.BakeTarget] = new JsonObject
             {
                 ["args"] = args,
+                ["contexts"] = contexts,
                 ["platforms"] = Array(p.Platforms),
                 // No names in the archive: the oci exporter writes one index.json entry per tag, and an archive must
                 // hold exactly one image. Publish applies the TagPolicy's tags (bake-plan.txt lists them) by digest.
@@ -42,6 +46,7 @@ public static class BakeOverride
             targets[p.Permutation.ValidateBakeTarget] = new JsonObject
             {
                 ["args"] = args.DeepClone(),
+                ["contexts"] = contexts.DeepClone(),
                 ["platforms"] = Array(p.Platforms),
                 ["tags"] = Array([]),
                 ["annotations"] = Array([]),

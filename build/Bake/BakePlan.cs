@@ -8,10 +8,13 @@ public sealed record PermutationBake(
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyList<string> Annotations,
     CacheSettings Cache,
-    BaseImage BaseImage,
+    BuildImages Images,
     string Archive)
 {
     public string Id => Permutation.Id;
+
+    /// <summary>The final stage's base image (null for FROM scratch): labels, manifest and provenance name it.</summary>
+    public BaseImage? BaseImage => Images.Base;
 }
 
 /// <summary>The whole run's bake decisions; logged at Bake start and written to artifacts/bake-plan.txt.</summary>
@@ -26,7 +29,11 @@ public sealed record BakePlan(BuildContext Context, string ImageRepository, Cach
         {
             text.AppendLine($"{p.Id}:");
             text.AppendLine($"  platforms: {string.Join(", ", p.Platforms)}");
-            if (withBaseImages) text.AppendLine($"  base: {p.BaseImage.Pinned}");
+            if (withBaseImages)
+            {
+                text.AppendLine($"  base: {(p.BaseImage is null ? "none (FROM scratch)" : p.BaseImage.Pinned)}");
+                foreach (var image in p.Images.External) text.AppendLine($"  uses: {image.Pinned} ({image.Use})");
+            }
             text.AppendLine($"  archive: {p.Archive}");
             text.AppendLine(p.Tags.Count == 0 ? "  tags: none (this build pushes no tags)" : "  tags:");
             foreach (var tag in p.Tags) text.AppendLine($"    {tag}");
@@ -49,7 +56,7 @@ public static class BakePlanner
         string imageRepository,
         string imageName,
         CacheMode cacheMode,
-        IReadOnlyDictionary<string, BaseImage> baseImages,
+        IReadOnlyDictionary<string, BuildImages> images,
         string imagesDirectory,
         string localCacheDirectory)
     {
@@ -59,9 +66,9 @@ public static class BakePlanner
                 throw new ArgumentException($"Platform '{platform}' is not os/arch[/variant]; pass e.g. --platforms linux/amd64 linux/arm64.");
         var entries = permutations.Select(p =>
         {
-            var baseImage = baseImages.TryGetValue(p.Id, out var b) ? b
-                : throw new ArgumentException($"No resolved base image for {p.Id}; its bake target must set the BASE_IMAGE arg.");
-            var labels = OciMetadata.Labels(context, imageName, p, baseImage);
+            var used = images.TryGetValue(p.Id, out var b) ? b
+                : throw new ArgumentException($"No resolved images for {p.Id}; Bake resolves them from its Dockerfile.");
+            var labels = OciMetadata.Labels(context, imageName, p, used.Base);
             var platforms = platformsOverride is { Count: > 0 } ? platformsOverride : p.Platforms;
             return new PermutationBake(
                 p,
@@ -70,7 +77,7 @@ public static class BakePlanner
                 labels,
                 OciMetadata.Annotations(labels),
                 CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory),
-                baseImage,
+                used,
                 Path.Combine(imagesDirectory, p.Id + ".tar"));
         }).ToList();
         return new BakePlan(context, imageRepository, cacheMode, entries);

@@ -2,8 +2,8 @@ using Pipeline.Host;
 
 /// <summary>
 /// Reads one permutation's inputs from disk for <see cref="InputDigest"/>: the build context named by its bake target
-/// (relative to the bake file's directory, filtered by the context's .dockerignore), its Dockerfile, its args with
-/// BASE_IMAGE replaced by the digest-pinned reference the build will use, and the platforms it builds.
+/// (relative to the bake file's directory, filtered by the context's .dockerignore), its Dockerfile, its args, every
+/// external image pinned to the digest the build will use, and the platforms it builds.
 /// </summary>
 public static class InputDigestSource
 {
@@ -17,10 +17,8 @@ public static class InputDigestSource
             throw new BuildInputException($"Target '{target.Name}' names Dockerfile '{target.Dockerfile}', which does not exist in {context}; fix the bake file.");
         var ignoreFile = Path.Combine(context, ".dockerignore");
         var ignore = File.Exists(ignoreFile) ? DockerIgnore.Parse(File.ReadAllText(ignoreFile)) : DockerIgnore.None;
-        var args = target.Args.ToDictionary(a => a.Key, a => a.Value);
-        args["BASE_IMAGE"] = permutation.BaseImage.Pinned;
         return new InputDigestInputs(permutation.Id, target.Stage, Path.GetRelativePath(context, dockerfile), File.ReadAllBytes(dockerfile),
-            Files(context, ignore), args, permutation.BaseImage.Digest, permutation.Platforms);
+            Files(context, ignore), target.Args, permutation.Images.External.Select(i => i.Pinned).ToList(), permutation.Platforms);
     }
 
     /// <summary>Every file docker would send as the context, by relative path (symbolic links by their target, as docker sends them).</summary>

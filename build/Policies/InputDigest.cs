@@ -12,13 +12,13 @@ public sealed record InputDigestInputs(
     byte[] Dockerfile,
     IReadOnlyList<ContextFile> ContextFiles,
     IReadOnlyDictionary<string, string> BuildArgs,
-    string BaseImageDigest,
+    IReadOnlyList<string> PinnedImages,
     IReadOnlyList<string> Platforms);
 
 /// <summary>
 /// The input digest of a permutation: sha256 over the Dockerfile, every build-context file (sorted relative path,
-/// executable bit and bytes — line endings are NOT normalised, bytes are what COPY copies), the build args, the
-/// resolved base image digest, the platforms and the target stage. No timestamps, no absolute paths, no commit:
+/// executable bit and bytes — line endings are NOT normalised, bytes are what COPY copies), the build args, every
+/// external image the build uses pinned to its resolved digest, the platforms and the target stage. No timestamps, no absolute paths, no commit:
 /// the same inputs give the same digest on any machine and any commit, so an unchanged permutation can reuse the
 /// image published before (see <see cref="ReuseDecision"/>). Recorded as the <see cref="LabelKey"/> label/annotation
 /// and as <c>inputDigest</c> in manifest.json.
@@ -28,7 +28,7 @@ public static class InputDigest
     public const string LabelKey = "dev.devcontainer-pipeline.input-digest";
 
     /// <summary>Bumped whenever what goes into the digest changes, so old and new digests never compare equal by accident.</summary>
-    const string Version = "devcontainer-pipeline/input-digest/v1";
+    const string Version = "devcontainer-pipeline/input-digest/v2";
 
     public static string Compute(InputDigestInputs inputs)
     {
@@ -49,7 +49,8 @@ public static class InputDigest
         Field("stage", inputs.Stage ?? "");
         Field("dockerfile.path", Normalise(inputs.DockerfilePath));
         Bytes("dockerfile", inputs.Dockerfile);
-        Field("base.digest", inputs.BaseImageDigest);
+        foreach (var image in inputs.PinnedImages.Distinct().Order(StringComparer.Ordinal))
+            Field("image", image);
         foreach (var platform in inputs.Platforms.Select(p => p.Trim()).Distinct().Order(StringComparer.Ordinal))
             Field("platform", platform);
         foreach (var (key, value) in inputs.BuildArgs.OrderBy(a => a.Key, StringComparer.Ordinal))

@@ -10,7 +10,7 @@ public sealed record ManifestFiles(string ArtifactsDirectory, string? Archive, s
 public static class ManifestEntry
 {
     public static ManifestPermutation Create(string id, string repository, ManifestFiles files, OciArchiveInfo archive, IReadOnlyList<ImageTag> tags,
-        BaseImage baseImage, ScanResult scan, string scanConfigDigest) => new(
+        BaseImage? baseImage, ScanResult scan, string scanConfigDigest) => new(
         id,
         repository,
         files.Archive is null ? null : new ArchiveFile(files.Relative(files.Archive), OciArchive.Sha256Hex(files.Archive)),

@@ -22,7 +22,7 @@ public static class OciMetadata
 {
     public const string Prefix = "org.opencontainers.image.";
 
-    public static IReadOnlyDictionary<string, string> Labels(BuildContext context, string imageName, Permutation permutation, BaseImage baseImage)
+    public static IReadOnlyDictionary<string, string> Labels(BuildContext context, string imageName, Permutation permutation, BaseImage? baseImage)
     {
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
@@ -31,9 +31,13 @@ public static class OciMetadata
             [Prefix + "revision"] = context.Sha,
             [Prefix + "created"] = context.CommitTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"),
             [Prefix + "version"] = VersionOf(context),
-            [Prefix + "base.name"] = baseImage.Name,
-            [Prefix + "base.digest"] = baseImage.Digest,
         };
+        // FROM scratch has no base to name.
+        if (baseImage is not null)
+        {
+            labels[Prefix + "base.name"] = baseImage.Name;
+            labels[Prefix + "base.digest"] = baseImage.Digest;
+        }
         if (context.SourceUrl.Length > 0) labels[Prefix + "source"] = context.SourceUrl;
         return labels;
     }

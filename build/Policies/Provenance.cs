@@ -11,9 +11,10 @@ public sealed record ProvenanceInputs(
     string BakeFileDigest,
     string? BakeOverrideDigest,
     IReadOnlyList<string> Platforms,
-    BaseImage BaseImage,
+    BaseImage? BaseImage,
     string EventName,
-    RunIdentity Run);
+    RunIdentity Run,
+    IReadOnlyList<ResolvedImage>? Images = null);
 
 /// <summary>Who ran the build and which run it was (SLSA runDetails).</summary>
 public sealed record RunIdentity(string BuilderId, string InvocationId, DateTimeOffset StartedOn)
@@ -59,19 +60,14 @@ public static class Provenance
                 ["bakeFileDigest"] = inputs.BakeFileDigest,
                 ["bakeOverrideDigest"] = inputs.BakeOverrideDigest,
             },
-            ["resolvedDependencies"] = new JsonArray(
+            ["resolvedDependencies"] = new JsonArray([
                 new JsonObject
                 {
                     // Without a remote (a local clone) the commit digest still identifies the source.
                     ["uri"] = inputs.SourceUrl.Length > 0 ? $"git+{inputs.SourceUrl}@{inputs.Ref}" : $"git+{inputs.Ref}",
                     ["digest"] = new JsonObject { ["gitCommit"] = inputs.Sha },
                 },
-                new JsonObject
-                {
-                    ["uri"] = "pkg:docker/" + inputs.BaseImage.Reference,
-                    ["name"] = "base-image",
-                    ["digest"] = DigestObject(inputs.BaseImage.Digest),
-                }),
+                .. ImageDependencies(inputs)]),
         },
         ["runDetails"] = new JsonObject
         {
@@ -86,6 +82,30 @@ public static class Provenance
 
     public static string PredicateJson(ProvenanceInputs inputs) =>
         Predicate(inputs).ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace("\r\n", "\n") + "\n";
+
+    /// <summary>
+    /// Every external image the build pulled (FROM, COPY --from, RUN --mount), the final stage's base named
+    /// "base-image"; each with its index digest and, in annotations, how it was used and each platform's manifest digest.
+    /// </summary>
+    static IEnumerable<JsonObject> ImageDependencies(ProvenanceInputs inputs)
+    {
+        var images = inputs.Images is { Count: > 0 } used ? used
+            : inputs.BaseImage is { } b ? [new ResolvedImage(b.Reference, b.Digest, [], "FROM")] : [];
+        foreach (var image in images)
+        {
+            var isBase = inputs.BaseImage is { } baseImage && baseImage.Reference == image.Reference && image.Use == "FROM";
+            var annotations = new JsonObject { ["use"] = image.Use };
+            if (image.Platforms.Count > 0)
+                annotations["platforms"] = new JsonObject(image.Platforms.Select(p => KeyValuePair.Create(p.Platform, (JsonNode?)p.Digest)));
+            yield return new JsonObject
+            {
+                ["uri"] = "pkg:docker/" + image.Reference,
+                ["name"] = isBase ? "base-image" : "build-image",
+                ["digest"] = DigestObject(image.Digest),
+                ["annotations"] = annotations,
+            };
+        }
+    }
 
     static JsonObject DigestObject(string digest)
     {

@@ -24,7 +24,8 @@ public sealed record ManifestPermutation(
     string Digest,
     IReadOnlyList<PlatformDigest> Platforms,
     IReadOnlyList<ManifestTag> Tags,
-    BaseImage BaseImage,
+    // Null for an image built FROM scratch (no base image).
+    BaseImage? BaseImage,
     DigestedFile Sbom,
     DigestedFile Provenance,
     ScanSummary Scan,

@@ -28,7 +28,7 @@ public sealed record BakeSettings
     }
 }
 
-/// <summary>The docker CLI, as far as the pipeline needs it: bake, bake --print and resolving a digest.</summary>
+/// <summary>The docker CLI, as far as the pipeline needs it: bake and bake --print.</summary>
 public static class DockerBuildx
 {
     public const string InstallHint = "install Docker with the buildx plugin (or set DOCKER_EXE); for this repository's tests, `eval \"$(../shared/tools/container-toolchain env)\"` from the root (README, Developing).";
@@ -45,17 +45,6 @@ public static class DockerBuildx
         var result = await ToolRunner.RunCheckedAsync(Docker, (settings with { Print = true, MetadataFile = null }).ToArguments(),
             WorkingDirectoryOf(settings), logOutput: false, cancellationToken: cancellationToken);
         return BakeDefinition.Parse(result.StandardOutput);
-    }
-
-    /// <summary>The digest a reference resolves to in its registry (the image index for multi-platform images).</summary>
-    public static async Task<string> ResolveDigestAsync(string reference, string? builder)
-    {
-        var args = new List<string> { "buildx", "imagetools", "inspect" };
-        if (builder is { Length: > 0 }) args.AddRange(["--builder", builder]);
-        args.AddRange([reference, "--format", "{{json .Manifest}}"]);
-        var result = await ToolRunner.RunCheckedAsync(Docker, args, logOutput: false);
-        using var json = JsonDocument.Parse(result.StandardOutput);
-        return json.RootElement.GetProperty("digest").GetString()!;
     }
 
     private static string WorkingDirectoryOf(BakeSettings settings) =>

@@ -8,7 +8,7 @@ public class BakeGuardTests
     static readonly BaseImage Base = new("b:1", "sha256:" + new string('b', 64));
 
     static BakePlan Plan(BuildContext context) => BakePlanner.Plan(context, [Permutation.Gcc14Clang20], null, Repo, "devcontainer",
-        CacheMode.Registry, new Dictionary<string, BaseImage> { ["gcc14-clang20"] = Base }, "/a", "/c");
+        CacheMode.Registry, new Dictionary<string, BuildImages> { ["gcc14-clang20"] = new(Base, []) }, "/a", "/c");
 
     static BakeDefinition Resolved(string imageCacheTo, string validateOutput = "type=cacheonly") => BakeDefinition.Parse($$$"""
         {"target":{

@@ -5,8 +5,8 @@ namespace Build.Tests.Bake;
 
 public class BakePlanTests
 {
-    static readonly IReadOnlyDictionary<string, BaseImage> Bases = Permutation.All.ToDictionary(p => p.Id,
-        _ => new BaseImage("127.0.0.1:5000/base/busybox:latest", "sha256:" + new string('b', 64)));
+    static readonly ResolvedImage Busybox = new("127.0.0.1:5000/base/busybox:latest", "sha256:" + new string('b', 64), [], "FROM");
+    static readonly IReadOnlyDictionary<string, BuildImages> Bases = Permutation.All.ToDictionary(p => p.Id, _ => new BuildImages(Busybox.AsBase(), [Busybox]));
 
     static BakePlan Plan(BuildContext context, IReadOnlyList<string>? platforms = null) => BakePlanner.Plan(
         context, [Permutation.Gcc14Clang20, Permutation.Gcc15ClangP2996], platforms, "127.0.0.1:5000/t1/devcontainer", "devcontainer",

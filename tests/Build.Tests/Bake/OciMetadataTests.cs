@@ -52,4 +52,37 @@ public class OciMetadataTests
         Assert.Equal("127.0.0.1:5000/base/busybox:latest@sha256:" + new string('b', 64),
             new BaseImage("127.0.0.1:5000/base/busybox:latest", "sha256:" + new string('b', 64)).Pinned);
     }
+
+    [Fact]
+    public void An_image_FROM_scratch_carries_no_base_labels()
+    {
+        var labels = OciMetadata.Labels(Contexts.Main, "devcontainer", Permutation.Gcc15ClangP2996, null);
+        Assert.DoesNotContain(labels.Keys, k => k.StartsWith("org.opencontainers.image.base.", StringComparison.Ordinal));
+        Assert.Equal(Contexts.Sha, labels["org.opencontainers.image.revision"]);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5000/base/busybox:latest", "127.0.0.1:5000/base/busybox")]
+    [InlineData("127.0.0.1:5000/base/ubuntu:24.04", "127.0.0.1:5000/base/ubuntu:24.04")]
+    [InlineData("docker.io/library/ubuntu:24.04", "ubuntu:24.04")]
+    [InlineData("docker.io/acme/tools:latest", "acme/tools")]
+    [InlineData("localhost:5000/busybox", "localhost:5000/busybox")]
+    public void Named_context_keys_are_the_names_BuildKit_looks_up(string reference, string key) =>
+        Assert.Equal(key, new ResolvedImage(reference, "sha256:" + new string('a', 64), [], "FROM").ContextKey);
+
+    [Fact]
+    public void A_raw_index_resolves_to_its_digest_and_platform_manifests()
+    {
+        const string raw = """
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","size":1,"platform":{"architecture":"amd64","os":"linux"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","size":1,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}},
+              {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:3333333333333333333333333333333333333333333333333333333333333333","size":1,"platform":{"architecture":"unknown","os":"unknown"}}]}
+            """;
+        var image = ResolvedImage.FromRawManifest("r/base:1", "FROM", raw);
+        Assert.Equal(OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(raw)), image.Digest);
+        Assert.Equal(["linux/amd64", "linux/arm64/v8"], image.Platforms.Select(p => p.Platform));
+        Assert.Equal("r/base:1@" + image.Digest, image.Pinned);
+        Assert.Empty(ResolvedImage.FromRawManifest("r/single:1", "FROM", """{"schemaVersion":2,"config":{},"layers":[]}""").Platforms);
+    }
 }

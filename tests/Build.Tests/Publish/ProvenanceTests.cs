@@ -37,6 +37,25 @@ public class ProvenanceTests
     }
 
     [Fact]
+    public void Records_every_external_image_with_how_it_is_used_and_its_platform_digests()
+    {
+        var busybox = new ResolvedImage("127.0.0.1:5000/base/busybox:latest", ManifestSamples.Digest('4'),
+            [new PlatformDigest("linux/amd64", ManifestSamples.Digest('5')), new PlatformDigest("linux/arm64", ManifestSamples.Digest('6'))], "FROM");
+        var tools = new ResolvedImage("r/tools:2", ManifestSamples.Digest('7'), [], "COPY --from");
+        var dependencies = Provenance.Predicate(Inputs(Local) with { Images = [busybox, tools] })["buildDefinition"]!["resolvedDependencies"]!.AsArray();
+        Assert.Equal(3, dependencies.Count);
+        Assert.Equal("base-image", (string)dependencies[1]!["name"]!);
+        Assert.Equal("FROM", (string)dependencies[1]!["annotations"]!["use"]!);
+        Assert.Equal(ManifestSamples.Digest('6'), (string)dependencies[1]!["annotations"]!["platforms"]!["linux/arm64"]!);
+        Assert.Equal("pkg:docker/r/tools:2", (string)dependencies[2]!["uri"]!);
+        Assert.Equal("build-image", (string)dependencies[2]!["name"]!);
+        Assert.Equal(new string('7', 64), (string)dependencies[2]!["digest"]!["sha256"]!);
+        Assert.Equal("COPY --from", (string)dependencies[2]!["annotations"]!["use"]!);
+        // An image built FROM scratch has no base image to record.
+        Assert.Single(Provenance.Predicate(Inputs(Local) with { BaseImage = null, Images = [] })["buildDefinition"]!["resolvedDependencies"]!.AsArray());
+    }
+
+    [Fact]
     public void Run_identity_comes_from_github_actions_when_present_else_local()
     {
         var env = new Dictionary<string, string?>

@@ -12,7 +12,9 @@ public sealed class InputDigestSourceTests : IDisposable
         [], [], [], [], [], "image") { Context = "ctx", Dockerfile = "Dockerfile" };
 
     static PermutationBake Bake() => new(Permutation.Gcc15Clang20, ["linux/amd64"], [], new Dictionary<string, string>(), [],
-        new CacheSettings([], []), new BaseImage("r/base:latest", "sha256:" + new string('a', 64)), "/x.tar");
+        new CacheSettings([], []), new BuildImages(Base.AsBase(), [Base]), "/x.tar");
+
+    static readonly ResolvedImage Base = new("r/base:latest", "sha256:" + new string('a', 64), [], "FROM");
 
     string MakeContext(string bakeDirectory)
     {
@@ -49,11 +51,12 @@ public sealed class InputDigestSourceTests : IDisposable
     }
 
     [Fact]
-    public void BASE_IMAGE_is_hashed_as_the_pinned_reference()
+    public void Images_are_hashed_pinned_and_args_as_bake_gives_them()
     {
         MakeContext(_root);
         var inputs = InputDigestSource.Read(_root, Target, Bake());
-        Assert.Equal("r/base:latest@sha256:" + new string('a', 64), inputs.BuildArgs["BASE_IMAGE"]);
+        Assert.Equal(["r/base:latest@sha256:" + new string('a', 64)], inputs.PinnedImages);
+        Assert.Equal("r/base:latest", inputs.BuildArgs["BASE_IMAGE"]);
         Assert.Equal([".dockerignore", "Dockerfile", "compilers/gcc.in"], inputs.ContextFiles.Select(f => f.RelativePath).Order(StringComparer.Ordinal));
     }
 

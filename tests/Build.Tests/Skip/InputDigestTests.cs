@@ -14,8 +14,8 @@ public class InputDigestTests
         "Dockerfile",
         B("FROM base\nRUN true\n"),
         [new ContextFile("Dockerfile", B("FROM base\nRUN true\n")), new ContextFile("compilers/gcc.in", B("#!/bin/sh\necho 15\n"), Executable: true), new ContextFile("smoke-test.sh", B("exit 0\n"))],
-        new Dictionary<string, string> { ["BASE_IMAGE"] = "r/base@sha256:" + new string('a', 64), ["GCC_VERSION"] = "15", ["CLANG_VERSION"] = "20" },
-        "sha256:" + new string('a', 64),
+        new Dictionary<string, string> { ["BASE_IMAGE"] = "r/base", ["GCC_VERSION"] = "15", ["CLANG_VERSION"] = "20" },
+        ["r/base@sha256:" + new string('a', 64), "r/tools:1@sha256:" + new string('c', 64)],
         ["linux/amd64", "linux/arm64"]);
 
     [Fact]
@@ -24,7 +24,7 @@ public class InputDigestTests
         var digest = InputDigest.Compute(Sample());
         Assert.Matches("^sha256:[0-9a-f]{64}$", digest);
         // Pinned: a change to the encoding changes every published digest (and so every reuse); bump Version when that is intended.
-        Assert.Equal("sha256:c0f2687eae6fd138d0c17b7ba10b668fe4c24463c39a0143b38b2a3eab19ef11", digest);
+        Assert.Equal("sha256:a361a8bd0c26b40881ceae8c34de3b50901a66f5f5029a8aac6d1b14e86a06c9", digest);
     }
 
     [Fact]
@@ -36,6 +36,7 @@ public class InputDigestTests
             ContextFiles = [.. sample.ContextFiles.Reverse().Select(f => f with { RelativePath = "./" + f.RelativePath.Replace('/', '\\') })],
             BuildArgs = sample.BuildArgs.Reverse().ToDictionary(),
             Platforms = ["linux/arm64", "linux/amd64"],
+            PinnedImages = [.. sample.PinnedImages.Reverse()],
             DockerfilePath = ".\\Dockerfile",
         };
         Assert.Equal(InputDigest.Compute(sample), InputDigest.Compute(reordered));
@@ -55,7 +56,8 @@ public class InputDigestTests
         { "executable bit", i => i with { ContextFiles = [.. i.ContextFiles.Select(f => f with { Executable = !f.Executable })] } },
         { "arg value", i => i with { BuildArgs = new Dictionary<string, string>(i.BuildArgs) { ["GCC_VERSION"] = "14" } } },
         { "arg added", i => i with { BuildArgs = new Dictionary<string, string>(i.BuildArgs) { ["EXTRA"] = "" } } },
-        { "base image digest", i => i with { BaseImageDigest = "sha256:" + new string('b', 64) } },
+        { "base image digest", i => i with { PinnedImages = ["r/base@sha256:" + new string('b', 64), i.PinnedImages[1]] } },
+        { "image added", i => i with { PinnedImages = [.. i.PinnedImages, "r/extra:2@sha256:" + new string('d', 64)] } },
         { "platform removed", i => i with { Platforms = ["linux/amd64"] } },
         { "platform added", i => i with { Platforms = [.. i.Platforms, "linux/arm/v7"] } },
     };
