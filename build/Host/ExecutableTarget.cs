@@ -75,9 +75,3 @@ internal sealed class ExecutableTarget(string name, Target factory, TargetDefini
         return targets;
     }
 }
-
-/// <summary>The build class itself is wrong (a cycle, an unknown reference); reported before anything runs.</summary>
-public sealed class BuildConfigurationException(string message) : Exception(message);
-
-/// <summary>The user's input is wrong (an unknown target or flag, a bad value, a missing parameter).</summary>
-public sealed class BuildInputException(string message) : Exception(message);
