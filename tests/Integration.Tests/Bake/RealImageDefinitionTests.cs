@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace Integration.Tests.Bake;
 
 /// <summary>
-/// The real image cannot be built here (its base cannot be pulled), but buildx can still read its definition without
-/// pulling anything: bake resolves docker-bake.hcl, and the Dockerfile frontend parses devcontainer/Dockerfile.
+/// Every permutation's definition, read by buildx without pulling anything: bake resolves docker-bake.hcl, and the
+/// Dockerfile frontend parses devcontainer/Dockerfile. (Only gcc14-clang20 can be built here: RealImage/.)
 /// </summary>
 public sealed class RealImageDefinitionTests(ITestOutputHelper output) : IntegrationTest(output)
 {
