@@ -63,9 +63,11 @@ public sealed class RealImageBuild : IAsyncLifetime
         // The Trivy double does not read layers: its SBOM components come from a real Trivy SBOM the test names.
         build.Environment["TRIVY_TEST_DOUBLE_SBOM"] = RepoPaths.TrivySample("trivy-sbom-centos-7.cdx.json");
         var clock = Stopwatch.StartNew();
+        // --cache none: the registry cache sits beside the image, in a namespace no later run reads, so exporting it
+        // would only cost time and registry space; later runs reuse dockerd's BuildKit cache and the apt proxy's.
         Publish = await build.RunAsync(
             ["Publish", "--permutations", PermutationId, "--platforms", Platform, "--registry", Registry.Prefix,
-             "--cosign-key", KeyPath, "--artifacts", ArtifactsDirectory, "--no-logo"], null, null, BuildTimeout);
+             "--cache", "none", "--cosign-key", KeyPath, "--artifacts", ArtifactsDirectory, "--no-logo"], null, null, BuildTimeout);
         PublishDuration = clock.Elapsed;
     }
 
