@@ -34,7 +34,7 @@ measure real_cold "$(DOCKER_HOST=$DOCKER_HOST_REAL_A real real-cold a Bake --cac
 measure real_publish "$(DOCKER_HOST=$DOCKER_HOST_REAL_A real real-publish a Publish --cache registry)"
 # one line changed at the end of the image stage: only that last layer rebuilds (local cache)
 cp "$REAL/devcontainer/Dockerfile" "$REAL/Dockerfile.orig"
-awk '/^FROM image AS validate/ && !done { print "RUN echo bench-change > /etc/bench-change"; print ""; done = 1 } { print }' "$REAL/Dockerfile.orig" > "$REAL/devcontainer/Dockerfile"
+awk '/^FROM image AS validate/ && !done { print "RUN echo bench-change > /tmp/bench-change"; print ""; done = 1 } { print }' "$REAL/Dockerfile.orig" > "$REAL/devcontainer/Dockerfile"
 measure real_change "$(DOCKER_HOST=$DOCKER_HOST_REAL_A real real-change c Bake --cache registry)"
 cp "$REAL/Dockerfile.orig" "$REAL/devcontainer/Dockerfile"
 stop_fresh_engine
