@@ -10,9 +10,14 @@ using Serilog;
     OnPushBranches = new[] { "main" },
     OnPushTags = new[] { "v*.*.*" },
     MatrixTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom), nameof(Manifest) },
-    // The publishing job re-derives one manifest from every permutation's downloaded outputs, then publishes it.
-    PublishTargets = new[] { nameof(Manifest), nameof(Publish) },
-    PublishSkippedTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom) },
+    // Native per-platform jobs build and validate one platform each; a merge job per permutation joins them into one
+    // image index, scans it and writes that permutation's manifest.
+    PlatformTargets = new[] { nameof(Bake), nameof(Validate) },
+    MergeTargets = new[] { nameof(MergePlatforms), nameof(Scan), nameof(Sbom), nameof(Manifest) },
+    MergeSkippedTargets = new[] { nameof(Bake), nameof(Validate) },
+    // The publishing job joins the build jobs' own manifests (checked, never re-planned) and publishes exactly that.
+    PublishTargets = new[] { nameof(MergeManifests), nameof(Publish) },
+    PublishSkippedTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom), nameof(Manifest) },
     TimeoutMinutes = 360,
     ArtifactRetentionDays = 30)]
 [GitHubActions("retention",

@@ -16,7 +16,7 @@ partial class Build
         problems.AddRange(Preflight.Platforms(Platforms));
         problems.AddRange(Preflight.Repository(Registry, ImageName));
         if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
-        problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(), File.Exists));
+        problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
         if (problems.Count > 0) return problems; // the probes below would only repeat them
         if (ManifestDrivingThisRun(running) is { } manifestPath)
         {
@@ -39,18 +39,21 @@ partial class Build
     }
 
     /// <summary>Files each target reads from another; a missing one whose producer does not run is refused up front.</summary>
-    IEnumerable<ExpectedInput> ExpectedInputs()
+    IEnumerable<ExpectedInput> ExpectedInputs(IReadOnlyCollection<string> running)
     {
+        // The archives come from Bake, or in CI's fan-in from MergePlatforms; the manifest from Manifest or MergeManifests.
+        var archiveProducer = running.Contains(nameof(MergePlatforms)) ? nameof(MergePlatforms) : nameof(Bake);
+        var manifestProducer = running.Contains(nameof(MergeManifests)) ? nameof(MergeManifests) : nameof(Manifest);
         foreach (var p in SelectedPermutations)
         {
             foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
                 yield return UsesPublishedEvidence(p)
                     ? new(nameof(Bake), consumer, $"the published index of {p.Id} (reused)", PublishedIndexFile(p))
-                    : new(nameof(Bake), consumer, $"the OCI archive of {p.Id}", ArchiveFile(p));
+                    : new(archiveProducer, consumer, $"the OCI archive of {p.Id}", ArchiveFile(p));
             yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", ScanReportFile(p));
             yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", SbomFile(p));
         }
-        yield return new(nameof(Manifest), nameof(Publish), "the manifest", ManifestFile);
+        yield return new(manifestProducer, nameof(Publish), "the manifest", ManifestFile);
     }
 
     /// <summary>The bake file exists and defines both targets of every selected permutation (read alone: the override must not supply them).</summary>
@@ -102,7 +105,7 @@ partial class Build
             repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath, logNotes: false).Selection.Permutations.Select(p => p.Repository));
         }
         if (running.Contains(nameof(Bake)) && Cache == CacheMode.Registry
-            && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "").To.Count > 0))
+            && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0))
             repositories.Add(CachePolicy.CacheRepository(ImageRepository));
         var skopeo = repositories.Count == 0 ? null : new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
         var problems = new List<string>();
@@ -115,7 +118,7 @@ partial class Build
     /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>
     string? ManifestDrivingThisRun(IReadOnlyCollection<string> running) =>
         running.Contains(nameof(Rollback)) ? RollbackManifestPath
-        : running.Contains(nameof(Publish)) && !running.Contains(nameof(Manifest)) ? (string)ManifestFile : null;
+        : running.Contains(nameof(Publish)) && !running.Contains(nameof(Manifest)) && !running.Contains(nameof(MergeManifests)) ? (string)ManifestFile : null;
 
     static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }

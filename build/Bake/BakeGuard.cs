@@ -12,7 +12,7 @@ public static class BakeGuard
             {
                 var target = resolved.Targets.TryGetValue(name, out var t) ? t
                     : throw new ArgumentException($"The bake file has no target '{name}'; add it (every permutation needs '{p.Id}' and 'validate-{p.Id}').");
-                foreach (var cacheTo in target.CacheTo) CheckCacheWrite(context, plan.ImageRepository, p.Id, cacheTo);
+                foreach (var cacheTo in target.CacheTo) CheckCacheWrite(context, plan.ImageRepository, p.Id, cacheTo, CachePolicy.CachePlatform(p.Platforms, p.Permutation.Platforms));
             }
             var validate = resolved.Targets[p.Permutation.ValidateBakeTarget];
             if (validate.CacheTo.Count > 0 || validate.Output.Any(o => !o.Contains("type=cacheonly")))
@@ -21,12 +21,15 @@ public static class BakeGuard
     }
 
     /// <summary>A registry cache write into the main scope (or any scope that is not this run's) is refused.</summary>
-    public static void CheckCacheWrite(BuildContext context, string imageRepository, string permutationId, string cacheTo)
+    /// <param name="platform">The one platform this build covers when its refs are per platform (<c>&lt;id&gt;-&lt;scope&gt;-&lt;arch&gt;</c>).</param>
+    public static void CheckCacheWrite(BuildContext context, string imageRepository, string permutationId, string cacheTo, string? platform = null)
     {
         if (!cacheTo.Contains("type=registry", StringComparison.Ordinal) && cacheTo.Contains("type=", StringComparison.Ordinal)) return;
         var reference = cacheTo.Split(',').Select(f => f.Split('=', 2)).FirstOrDefault(kv => kv[0] == "ref")?[1] ?? "";
         var tag = reference.Contains(':') && !reference[(reference.LastIndexOf(':') + 1)..].Contains('/') ? reference[(reference.LastIndexOf(':') + 1)..] : "";
         var scope = tag.StartsWith(permutationId + "-", StringComparison.Ordinal) ? tag[(permutationId.Length + 1)..] : tag;
+        var suffix = platform is null ? null : "-" + CachePolicy.PlatformSlug(platform);
+        if (suffix is not null && scope.EndsWith(suffix, StringComparison.Ordinal)) scope = scope[..^suffix.Length];
         if (!reference.StartsWith(CachePolicy.CacheRepository(imageRepository) + ":", StringComparison.Ordinal))
             throw new CachePoisoningException($"Cache write to '{reference}' is outside this image's cache repository {CachePolicy.CacheRepository(imageRepository)}; remove cache-to from the bake file (the build class decides it).");
         CachePolicy.EnsureWritable(context, scope);

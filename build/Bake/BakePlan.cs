@@ -76,7 +76,7 @@ public static class BakePlanner
                 TagPolicy.TagsFor(context, imageRepository, p.Id),
                 labels,
                 OciMetadata.Annotations(labels),
-                CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory),
+                CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory, CachePolicy.CachePlatform(platforms, p.Platforms)),
                 used,
                 Path.Combine(imagesDirectory, p.Id + ".tar"));
         }).ToList();

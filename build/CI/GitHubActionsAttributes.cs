@@ -46,22 +46,34 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
 
     public string[] OnPushTags { get; set; } = [];
 
-    /// <summary>Targets each matrix job runs (`--permutations &lt;id&gt;`); its artifacts are uploaded.</summary>
+    /// <summary>
+    /// Targets that build one permutation completely (`--permutations &lt;id&gt;`, each job under artifacts/&lt;id&gt;/):
+    /// what a build job runs when <see cref="PerPlatformJobs"/> is off.
+    /// </summary>
     public string[] MatrixTargets { get; set; } = [];
 
-    /// <summary>Targets the publishing job runs on the merged artifacts of all matrix jobs (push events only).</summary>
+    /// <summary>
+    /// One job per permutation and platform on a runner of that architecture (amd64 on
+    /// <see cref="GitHubActionsWorkflowAttribute.RunsOn"/>, arm64 on <see cref="Arm64RunsOn"/>), running
+    /// <see cref="PlatformTargets"/>; then one merge job per permutation joins the platforms into one image index and runs
+    /// <see cref="MergeTargets"/>. Off: one QEMU-emulated multi-platform job per permutation runs <see cref="MatrixTargets"/>.
+    /// </summary>
+    public bool PerPlatformJobs { get; set; } = true;
+
+    /// <summary>Targets each per-platform job runs (`--platforms &lt;platform&gt;`, under artifacts/&lt;id&gt;-&lt;arch&gt;/).</summary>
+    public string[] PlatformTargets { get; set; } = [];
+
+    /// <summary>Targets the per-permutation merge job runs on the downloaded platform archives (under artifacts/&lt;id&gt;/).</summary>
+    public string[] MergeTargets { get; set; } = [];
+
+    /// <summary>Targets the merge job skips because the per-platform jobs ran them (`--skip ...`).</summary>
+    public string[] MergeSkippedTargets { get; set; } = [];
+
+    /// <summary>Targets the publishing job runs on every permutation's downloaded outputs (push events only).</summary>
     public string[] PublishTargets { get; set; } = [];
 
-    /// <summary>Targets the publishing job skips because the matrix jobs ran them (`--skip ...`).</summary>
+    /// <summary>Targets the publishing job skips because the build jobs ran them (`--skip ...`): it never re-plans or rebuilds.</summary>
     public string[] PublishSkippedTargets { get; set; } = [];
-
-    /// <summary>
-    /// One job per permutation and platform on native runners (amd64 on <see cref="GitHubActionsWorkflowAttribute.RunsOn"/>,
-    /// arm64 on <see cref="Arm64RunsOn"/>) instead of one QEMU-emulated multi-platform job per permutation. The publishing
-    /// job then gets each platform's outputs apart under artifacts/platforms/ for a digest merge into one index per
-    /// permutation; the build does not do that merge yet, so this stays off until it does (README, "CI workflows").
-    /// </summary>
-    public bool PerPlatformJobs { get; set; }
 
     /// <summary>Default labels of the linux/arm64 runners; the repository variable <see cref="Arm64RunsOnVariable"/> overrides them (GitHub's `["ubuntu-24.04-arm"]`, or self-hosted arm64).</summary>
     public string[] Arm64RunsOn { get; set; } = ["self-hosted", "linux", "arm64"];

@@ -1,67 +1,106 @@
 namespace Pipeline.CI;
 
 /// <summary>
-/// The image pipeline as a workflow: a matrix job per permutation (or per permutation and platform) derived from the
-/// permutations given, then a publishing job on push events that merges their artifacts and publishes.
+/// The image pipeline as a workflow: per permutation and platform a native build job, per permutation a merge job that
+/// joins the platforms into one image index (or, with PerPlatformJobs off, one emulated job per permutation), then a
+/// publishing job on push events that joins the permutations' manifests and publishes.
 /// </summary>
 public static class MatrixWorkflowFactory
 {
     public const string BuildJobId = "build";
     public const string PullRequestJobId = "build-pr";
+    public const string MergeJobId = "merge";
+    public const string PullRequestMergeJobId = "merge-pr";
     public const string PublishJobId = "publish";
-    public const string ArtifactPrefix = "devcontainer-";
+    /// <summary>One artifact per permutation (<c>permutation-&lt;id&gt;</c>, holding &lt;id&gt;/...) and per platform (<c>platform-&lt;id&gt;-&lt;arch&gt;</c>, holding &lt;id&gt;-&lt;arch&gt;/...).</summary>
+    public const string PermutationArtifactPrefix = "permutation-";
+    public const string PlatformArtifactPrefix = "platform-";
     public const string PublishedManifestArtifact = "published-manifest";
+    /// <summary>Where the merge job downloads the per-platform artifacts (the build's --platform-parts default), outside artifacts/ so they are not uploaded again.</summary>
+    public const string PlatformPartsFolder = "platforms/";
 
     /// <summary>True for a pull request from a fork: it gets no credentials and no self-hosted runner.</summary>
     public const string FromFork = "github.event.pull_request.head.repo.full_name != github.repository";
     public const string FromThisRepository = "github.event.pull_request.head.repo.full_name == github.repository";
+
+    const string PermutationFolder = "artifacts/${{ matrix.permutation }}";
+    const string PlatformFolder = "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}";
 
     /// <param name="registryUse">What the named targets do with the registry (<see cref="RegistryAccess.Of"/>): it decides each job's credentials.</param>
     public static Workflow Create(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, Func<IEnumerable<string>, RegistryUse> registryUse)
     {
         if (permutations.Count == 0) throw new ArgumentException($"Workflow '{a.Name}' has no permutations; add one to build/Matrix/Permutation.cs.");
         if (a.MatrixTargets.Length == 0) throw new ArgumentException($"Workflow '{a.Name}' has no MatrixTargets; name the targets each permutation job runs.");
+        if (a.PerPlatformJobs && (a.PlatformTargets.Length == 0 || a.MergeTargets.Length == 0))
+            throw new ArgumentException($"Workflow '{a.Name}' has PerPlatformJobs but no PlatformTargets or MergeTargets; name what each platform job and each merge job runs.");
 
         var on = new Triggers(
             PullRequest: a.OnPullRequestPaths.Length > 0
                 ? new PullRequestTrigger([.. a.OnPullRequestPaths, ".github/workflows/" + a.FileName]) : null,
             Push: a.OnPushBranches.Length + a.OnPushTags.Length > 0 ? new PushTrigger(a.OnPushBranches, a.OnPushTags) : null);
         var jobs = new List<Job>();
-        var buildUse = registryUse(a.MatrixTargets);
-        if (on.PullRequest is not null) jobs.Add(BuildJob(a, permutations, JobTrigger.PullRequest, buildUse));
-        if (on.Push is not null) jobs.Add(BuildJob(a, permutations, JobTrigger.Trusted, buildUse));
+        foreach (var trigger in new[] { JobTrigger.PullRequest, JobTrigger.Trusted })
+        {
+            if (trigger == JobTrigger.PullRequest ? on.PullRequest is null : on.Push is null) continue;
+            if (a.PerPlatformJobs)
+            {
+                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), perPlatform: true));
+                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets)));
+            }
+            else jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.MatrixTargets), perPlatform: false));
+        }
         if (a.PublishTargets.Length > 0 && on.Push is not null) jobs.Add(PublishJob(a, registryUse(a.PublishTargets)));
         return new Workflow(a.Name, on, CommonSteps.ReadOnly, CommonSteps.PerWorkflowAndRef, jobs);
     }
 
-    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use)
-    {
-        var perPlatform = a.PerPlatformJobs;
-        var pullRequest = trigger == JobTrigger.PullRequest;
-        var credentials = RegistryAccess.For(use, trigger);
+    static string EventCondition(JobTrigger trigger) =>
+        trigger == JobTrigger.PullRequest ? "${{ github.event_name == 'pull_request' }}" : "${{ github.event_name == 'push' }}";
 
+    /// <summary>Checkout, release-tag check (push), .NET, NuGet cache, hygiene: the start of every pipeline job.</summary>
+    static List<Step> Preamble(GitHubActionsMatrixAttribute a, bool pullRequest)
+    {
         var steps = new List<Step> { CommonSteps.Checkout(fullHistory: !pullRequest) };
         if (!pullRequest) steps.Add(CommonSteps.ReleaseTagOnDefaultBranch(a.DefaultBranch));
         steps.AddRange([CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore()]);
+        return steps;
+    }
+
+    /// <summary>
+    /// Uploads artifacts/ (which holds only this job's own folder), so the artifact keeps that folder: jobs downloaded
+    /// together with merge-multiple never overwrite each other's files.
+    /// </summary>
+    static Step Upload(GitHubActionsMatrixAttribute a, string name) => new("Upload artifacts (this job's own folder)", PinnedActions.UploadArtifact, If: "${{ !cancelled() }}",
+        With: new Dictionary<string, object>
+        {
+            ["name"] = name,
+            ["path"] = "artifacts/",
+            ["retention-days"] = a.ArtifactRetentionDays,
+            ["if-no-files-found"] = "warn",
+            ["compression-level"] = 0,
+        });
+
+    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, bool perPlatform)
+    {
+        var pullRequest = trigger == JobTrigger.PullRequest;
+        var credentials = RegistryAccess.For(use, trigger);
+        var targets = perPlatform ? a.PlatformTargets : a.MatrixTargets;
+
+        var steps = Preamble(a, pullRequest);
         if (!perPlatform) steps.Add(CommonSteps.SetupQemu());
-        steps.AddRange([CommonSteps.SetupBuildx(), CommonSteps.SetupTrivy(), CommonSteps.SetupSkopeo()]);
+        steps.Add(CommonSteps.SetupBuildx());
+        if (!perPlatform) steps.Add(CommonSteps.SetupTrivy());
+        steps.Add(CommonSteps.SetupSkopeo());
         // A fork's pull request gets no credentials: its login step is skipped, so it reads only public caches and writes none.
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
 
         var parameters = new List<(string, string)> { ("permutations", "${{ matrix.permutation }}") };
         if (perPlatform) parameters.Add(("platforms", "${{ matrix.platform }}"));
         parameters.Add((a.RegistryParameter, a.Registry));
-        steps.Add(CommonSteps.Build(string.Join(", ", a.MatrixTargets) + " (no push)", a.MatrixTargets, parameters));
-
-        steps.Add(new Step("Upload artifacts", PinnedActions.UploadArtifact, If: "${{ !cancelled() }}",
-            With: new Dictionary<string, object>
-            {
-                ["name"] = ArtifactPrefix + "${{ matrix.permutation }}" + (perPlatform ? "-${{ matrix.arch }}" : ""),
-                ["path"] = "artifacts/",
-                ["retention-days"] = a.ArtifactRetentionDays,
-                ["if-no-files-found"] = "warn",
-                ["compression-level"] = 0,
-            }));
+        parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
+        steps.Add(CommonSteps.Build(string.Join(", ", targets) + (perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
+        steps.Add(Upload(a, perPlatform
+            ? PlatformArtifactPrefix + "${{ matrix.permutation }}-${{ matrix.arch }}"
+            : PermutationArtifactPrefix + "${{ matrix.permutation }}"));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
 
@@ -70,12 +109,48 @@ public static class MatrixWorkflowFactory
             perPlatform ? "${{ matrix.permutation }} (${{ matrix.platform }})" : "${{ matrix.permutation }}",
             RunsOn.Expression("${{ " + Runner(a, perPlatform, pullRequest) + " }}"),
             steps,
-            If: pullRequest ? "${{ github.event_name == 'pull_request' }}" : "${{ github.event_name == 'push' }}",
+            If: EventCondition(trigger),
             Permissions: credentials.Permissions,
             TimeoutMinutes: a.TimeoutMinutes,
-            Matrix: perPlatform
-                ? new Matrix(Include: PlatformEntries(permutations))
-                : new Matrix(Axes: new Dictionary<string, IReadOnlyList<string>> { ["permutation"] = permutations.Select(p => p.Id).ToList() }));
+            Matrix: perPlatform ? new Matrix(Include: PlatformEntries(permutations)) : PermutationAxis(permutations));
+    }
+
+    static Matrix PermutationAxis(IReadOnlyList<Permutation> permutations) =>
+        new(Axes: new Dictionary<string, IReadOnlyList<string>> { ["permutation"] = permutations.Select(p => p.Id).ToList() });
+
+    /// <summary>
+    /// Per permutation, after its platform jobs: joins their archives into one image index (MergePlatforms), scans it and
+    /// writes the permutation's manifest, all under artifacts/&lt;id&gt;/. It builds nothing and needs no registry credentials.
+    /// </summary>
+    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use)
+    {
+        var pullRequest = trigger == JobTrigger.PullRequest;
+        var credentials = RegistryAccess.For(use, trigger);
+        var steps = Preamble(a, pullRequest);
+        steps.AddRange([CommonSteps.SetupBuildx(), CommonSteps.SetupTrivy(), CommonSteps.SetupSkopeo(),
+            new Step("Download this permutation's platform artifacts", PinnedActions.DownloadArtifact,
+                With: new Dictionary<string, object>
+                {
+                    ["pattern"] = PlatformArtifactPrefix + "${{ matrix.permutation }}-*",
+                    ["path"] = PlatformPartsFolder,
+                    ["merge-multiple"] = true,
+                })]);
+        if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
+        steps.Add(CommonSteps.Build(string.Join(", ", a.MergeTargets) + " (one index per permutation, no push)", a.MergeTargets,
+            [("permutations", "${{ matrix.permutation }}"), (a.RegistryParameter, a.Registry), ("artifacts", PermutationFolder)], skip: a.MergeSkippedTargets));
+        steps.Add(Upload(a, PermutationArtifactPrefix + "${{ matrix.permutation }}"));
+        if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
+        steps.Add(CommonSteps.RunnerHygieneAfter());
+        return new Job(
+            pullRequest ? PullRequestMergeJobId : MergeJobId,
+            "${{ matrix.permutation }} (merge platforms)",
+            RunsOn.Expression("${{ " + Runner(a, perPlatform: false, pullRequest) + " }}"),
+            steps,
+            Needs: [pullRequest ? PullRequestJobId : BuildJobId],
+            If: EventCondition(trigger),
+            Permissions: credentials.Permissions,
+            TimeoutMinutes: a.PublishTimeoutMinutes,
+            Matrix: PermutationAxis(permutations));
     }
 
     // Labels from repository variables (JSON arrays), else the attribute's defaults; a fork's pull request always a hosted runner.
@@ -100,29 +175,20 @@ public static class MatrixWorkflowFactory
             {
                 ["permutation"] = p.Id,
                 ["platform"] = platform,
-                ["arch"] = platform.Split('/')[1],
+                ["arch"] = CachePolicy.PlatformSlug(platform),
             };
         })).ToList();
-
-    // One job per permutation: its files never collide, so they merge into one artifacts/ that Manifest re-reads.
-    // One job per platform: each holds images/<id>.tar for one platform; they are kept apart under
-    // artifacts/platforms/<artifact>/ for the digest merge (see GitHubActionsMatrixAttribute.PerPlatformJobs).
-    private static Step DownloadArtifacts(bool perPlatform) => perPlatform
-        ? new Step("Download every platform's artifacts (kept apart for the digest merge)", PinnedActions.DownloadArtifact,
-            With: new Dictionary<string, object> { ["pattern"] = ArtifactPrefix + "*", ["path"] = "artifacts/platforms/", ["merge-multiple"] = false })
-        : new Step("Download every permutation's artifacts", PinnedActions.DownloadArtifact,
-            With: new Dictionary<string, object> { ["pattern"] = ArtifactPrefix + "*", ["path"] = "artifacts/", ["merge-multiple"] = true });
 
     private static Job PublishJob(GitHubActionsMatrixAttribute a, RegistryUse use)
     {
         var credentials = RegistryAccess.For(use, JobTrigger.Trusted);
-        var steps = new List<Step>
-        {
-            CommonSteps.Checkout(fullHistory: true), CommonSteps.ReleaseTagOnDefaultBranch(a.DefaultBranch),
-            CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore(),
+        var steps = Preamble(a, pullRequest: false);
+        steps.AddRange([
             CommonSteps.SetupBuildx(), CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo(),
-            DownloadArtifacts(a.PerPlatformJobs),
-        };
+            // Each permutation's artifact holds its own folder, so merge-multiple gives artifacts/<id>/... with no collisions.
+            new Step("Download every permutation's artifacts (one folder each)", PinnedActions.DownloadArtifact,
+                With: new Dictionary<string, object> { ["pattern"] = PermutationArtifactPrefix + "*", ["path"] = "artifacts/", ["merge-multiple"] = true }),
+        ]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         steps.AddRange([
             CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (push by digest, sign, attest, tag)", a.PublishTargets,
@@ -141,7 +207,7 @@ public static class MatrixWorkflowFactory
 
         return new Job(
             PublishJobId, "publish", RunsOn.Expression("${{ " + Runner(a, perPlatform: false, pullRequest: false) + " }}"), steps,
-            Needs: [BuildJobId],
+            Needs: [a.PerPlatformJobs ? MergeJobId : BuildJobId],
             If: "${{ github.event_name == 'push' }}",
             Permissions: credentials.Permissions,
             TimeoutMinutes: a.PublishTimeoutMinutes,

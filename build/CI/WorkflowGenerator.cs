@@ -48,7 +48,7 @@ public static class WorkflowGenerator
 
     private static IEnumerable<string> TargetsOf(GitHubActionsWorkflowAttribute attribute) => attribute switch
     {
-        GitHubActionsMatrixAttribute m => [.. m.MatrixTargets, .. m.PublishTargets, .. m.PublishSkippedTargets],
+        GitHubActionsMatrixAttribute m => [.. m.MatrixTargets, .. m.PlatformTargets, .. m.MergeTargets, .. m.MergeSkippedTargets, .. m.PublishTargets, .. m.PublishSkippedTargets],
         GitHubActionsAttribute s => s.InvokedTargets,
         _ => [],
     };

@@ -26,6 +26,8 @@ public sealed class CachePoisoningException(string message) : Exception(message)
 /// a pull request from a fork writes nothing (its token cannot push, and its content is untrusted);</item>
 /// <item>release tags and local builds read <c>&lt;id&gt;-main</c> and write nothing.</item>
 /// </list>
+/// A build of one platform of a multi-platform permutation (native per-platform jobs) uses the same scopes with the
+/// platform appended (<c>&lt;id&gt;-main-arm64</c>, <c>&lt;id&gt;-pr-N-arm64</c>), so each platform's runner has its own cache.
 /// The main cache is written only by a default-branch build: <see cref="EnsureWritable"/> refuses anything else and
 /// runs on every write this policy returns, so no caller (or generated workflow) can get a main write from a PR.
 /// Registries on loopback are reached over plain HTTP (<c>registry.insecure=true</c>), as Docker does.
@@ -41,21 +43,31 @@ public static class CachePolicy
 
     public static string Scope(BuildContext context) => context.Mode == BuildMode.PullRequest ? $"pr-{context.PullRequestNumber}" : MainScope;
 
-    public static string CacheRef(string imageRepository, string permutationId, string scope) =>
-        $"{CacheRepository(imageRepository)}:{permutationId}-{scope}";
+    /// <param name="platform">Set when the build covers one platform of a multi-platform permutation (a per-platform CI job):
+    /// each platform then has its own ref, <c>&lt;id&gt;-&lt;scope&gt;-&lt;arch&gt;</c>, so native runners never overwrite each other's cache.</param>
+    public static string CacheRef(string imageRepository, string permutationId, string scope, string? platform = null) =>
+        $"{CacheRepository(imageRepository)}:{permutationId}-{scope}{(platform is null ? "" : "-" + PlatformSlug(platform))}";
 
-    public static CacheSettings For(BuildContext context, CacheMode mode, string imageRepository, string permutationId, string localCacheDirectory)
+    /// <summary><c>linux/arm64</c> → <c>arm64</c>, <c>linux/arm/v7</c> → <c>arm-v7</c>: a platform as a tag or folder name part.</summary>
+    public static string PlatformSlug(string platform) =>
+        platform.Contains('/') ? string.Join("-", platform.Split('/')[1..]) : platform;
+
+    /// <summary>The platform a cache ref is keyed by: the one platform built, when the permutation has several; else none (one ref for the index).</summary>
+    public static string? CachePlatform(IReadOnlyList<string> built, IReadOnlyList<string> permutationPlatforms) =>
+        built.Count == 1 && permutationPlatforms.Count > 1 ? built[0] : null;
+
+    public static CacheSettings For(BuildContext context, CacheMode mode, string imageRepository, string permutationId, string localCacheDirectory, string? platform = null)
     {
         switch (mode)
         {
             case CacheMode.None:
                 return CacheSettings.Empty;
             case CacheMode.Local:
-                var directory = Path.Combine(localCacheDirectory, permutationId);
+                var directory = Path.Combine(localCacheDirectory, permutationId + (platform is null ? "" : "-" + PlatformSlug(platform)));
                 return new([$"type=local,src={directory}"], [$"type=local,dest={directory},mode=max"]);
         }
         var insecure = RegistryHost.IsLoopback(imageRepository) ? ",registry.insecure=true" : "";
-        string Read(string scope) => $"type=registry,ref={CacheRef(imageRepository, permutationId, scope)}{insecure}";
+        string Read(string scope) => $"type=registry,ref={CacheRef(imageRepository, permutationId, scope, platform)}{insecure}";
         var from = new List<string> { Read(MainScope) };
         string? writeScope = null;
         switch (context.Mode)
@@ -71,7 +83,7 @@ public static class CachePolicy
         if (writeScope is null) return new(from, []);
         EnsureWritable(context, writeScope);
         // A failed export must not fail a build that succeeded (hours of LLVM); Bake reports it instead (CacheExportReport).
-        return new(from, [$"type=registry,ref={CacheRef(imageRepository, permutationId, writeScope)},mode=max{insecure},{IgnoreError}"]);
+        return new(from, [$"type=registry,ref={CacheRef(imageRepository, permutationId, writeScope, platform)},mode=max{insecure},{IgnoreError}"]);
     }
 
     /// <summary>Throws unless <paramref name="context"/> may write the cache scope: main only from the default branch, pr-N only from PR N (not a fork).</summary>

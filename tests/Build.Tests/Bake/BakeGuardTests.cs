@@ -25,6 +25,16 @@ public class BakeGuardTests
     }
 
     [Fact]
+    public void A_per_platform_build_may_write_its_own_platform_s_ref_of_its_scope_only()
+    {
+        BakeGuard.CheckCacheWrite(Contexts.Main, Repo, "gcc14-clang20", $"type=registry,ref={Repo}-cache:gcc14-clang20-main-arm64,mode=max", "linux/arm64");
+        BakeGuard.CheckCacheWrite(Contexts.PullRequest(5), Repo, "gcc14-clang20", $"type=registry,ref={Repo}-cache:gcc14-clang20-pr-5-amd64,mode=max", "linux/amd64");
+        Assert.Throws<CachePoisoningException>(() => BakeGuard.CheckCacheWrite(Contexts.PullRequest(5), Repo, "gcc14-clang20", $"type=registry,ref={Repo}-cache:gcc14-clang20-main-amd64,mode=max", "linux/amd64"));
+        // Without a platform the suffix is not stripped: a multi-platform build never writes a platform's ref.
+        Assert.Throws<CachePoisoningException>(() => BakeGuard.CheckCacheWrite(Contexts.Main, Repo, "gcc14-clang20", $"type=registry,ref={Repo}-cache:gcc14-clang20-main-arm64,mode=max"));
+    }
+
+    [Fact]
     public void A_cache_write_outside_the_cache_repository_is_refused()
     {
         var resolved = Resolved("\"type=registry,ref=127.0.0.1:5000/elsewhere:gcc14-clang20-main,mode=max\"");

@@ -107,4 +107,29 @@ public class CachePolicyTests
         CachePolicy.EnsureWritable(Contexts.PullRequest(42), "pr-42");
         Assert.Throws<CachePoisoningException>(() => CachePolicy.EnsureWritable(Contexts.Main, "pr-42"));
     }
+
+    [Fact]
+    public void One_platform_of_a_multi_platform_permutation_has_its_own_refs_in_the_same_scopes()
+    {
+        var main = CachePolicy.For(Contexts.Main, CacheMode.Registry, Remote, Id, "/cache", "linux/arm64");
+        Assert.Equal([$"type=registry,ref={Remote}-cache:{Id}-main-arm64"], main.From);
+        Assert.Equal([$"type=registry,ref={Remote}-cache:{Id}-main-arm64,mode=max,ignore-error=true"], main.To);
+        var pr = CachePolicy.For(Contexts.PullRequest(42), CacheMode.Registry, Remote, Id, "/cache", "linux/amd64");
+        Assert.Equal([$"type=registry,ref={Remote}-cache:{Id}-main-amd64", $"type=registry,ref={Remote}-cache:{Id}-pr-42-amd64"], pr.From);
+        Assert.Equal([$"type=registry,ref={Remote}-cache:{Id}-pr-42-amd64,mode=max,ignore-error=true"], pr.To);
+        Assert.Empty(CachePolicy.For(Contexts.PullRequest(42, fork: true), CacheMode.Registry, Remote, Id, "/cache", "linux/arm64").To);
+        Assert.Equal([$"type=local,src=/cache/{Id}-arm64"], CachePolicy.For(Contexts.Main, CacheMode.Local, Remote, Id, "/cache", "linux/arm64").From);
+    }
+
+    [Theory]
+    [InlineData(new[] { "linux/arm64" }, new[] { "linux/amd64", "linux/arm64" }, "linux/arm64")]
+    [InlineData(new[] { "linux/amd64", "linux/arm64" }, new[] { "linux/amd64", "linux/arm64" }, null)]
+    [InlineData(new[] { "linux/amd64" }, new[] { "linux/amd64" }, null)]
+    public void Only_a_build_of_one_of_several_platforms_is_keyed_by_platform(string[] built, string[] permutation, string? expected) =>
+        Assert.Equal(expected, CachePolicy.CachePlatform(built, permutation));
+
+    [Theory]
+    [InlineData("linux/amd64", "amd64")]
+    [InlineData("linux/arm/v7", "arm-v7")]
+    public void Platform_slugs_name_the_architecture(string platform, string slug) => Assert.Equal(slug, CachePolicy.PlatformSlug(platform));
 }

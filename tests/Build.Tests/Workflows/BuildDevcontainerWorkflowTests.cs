@@ -23,13 +23,64 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
-    public void Both_build_jobs_have_the_matrix_of_Permutation_All()
+    public void Build_jobs_cover_every_permutation_and_platform_and_merge_jobs_every_permutation_of_Permutation_All()
     {
         foreach (var id in new[] { "build", "build-pr" })
         {
-            Assert.Equal(Permutation.All.Select(p => p.Id), Job(id)["strategy"]["matrix"]["permutation"].Strings);
+            var include = Job(id)["strategy"]["matrix"]["include"].Items;
+            Assert.Equal(Permutation.All.SelectMany(p => p.Platforms.Select(platform => $"{p.Id} {platform}")), include.Select(e => $"{e["permutation"].Text} {e["platform"].Text}"));
             Assert.Equal("false", Job(id)["strategy"]["fail-fast"].Text);
         }
+        foreach (var (merge, build) in new[] { ("merge", "build"), ("merge-pr", "build-pr") })
+        {
+            Assert.Equal(Permutation.All.Select(p => p.Id), Job(merge)["strategy"]["matrix"]["permutation"].Strings);
+            Assert.Equal([build], Job(merge)["needs"].Strings);
+        }
+    }
+
+    [Fact]
+    public void Every_job_uploads_only_its_own_folder_under_a_name_no_other_job_uses()
+    {
+        // artifacts/ holds only the folder named by --artifacts, which carries the same matrix values as the artifact name.
+        foreach (var (id, folder, name) in new[]
+                 {
+                     ("build", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "platform-${{ matrix.permutation }}-${{ matrix.arch }}"),
+                     ("build-pr", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "platform-${{ matrix.permutation }}-${{ matrix.arch }}"),
+                     ("merge", "artifacts/${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}"),
+                     ("merge-pr", "artifacts/${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}"),
+                 })
+        {
+            var steps = Job(id)["steps"].Items;
+            Assert.Equal(folder, steps.Single(s => RunsBuild(s, "") && !RunsBuild(s, "Prune"))["env"]["ARTIFACTS"].Text);
+            var upload = steps.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true);
+            Assert.Equal(name, upload["with"]["name"].Text);
+            Assert.Equal("artifacts/", upload["with"]["path"].Text);
+        }
+        var download = Job("merge")["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/download-artifact@") == true);
+        Assert.Equal("platform-${{ matrix.permutation }}-*", download["with"]["pattern"].Text);
+        Assert.Equal("platforms/", download["with"]["path"].Text);
+        Assert.Equal("true", download["with"]["merge-multiple"].Text);
+    }
+
+    [Fact]
+    public void The_merge_job_joins_the_platforms_and_writes_the_manifest_without_building_or_credentials()
+    {
+        var job = Job("merge");
+        var run = job["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text!;
+        Assert.StartsWith("./build.sh MergePlatforms Scan Sbom Manifest --skip Bake Validate --permutations", run);
+        Assert.Equal(["contents"], job["permissions"].Keys);
+        Assert.DoesNotContain(job["steps"].Items, LogsIn);
+    }
+
+    [Fact]
+    public void The_publishing_job_joins_the_build_manifests_and_never_re_plans_or_rebuilds()
+    {
+        var steps = Job("publish")["steps"].Items;
+        var download = steps.Single(s => s["uses"].Text?.StartsWith("actions/download-artifact@") == true);
+        Assert.Equal("permutation-*", download["with"]["pattern"].Text);
+        Assert.Equal("artifacts/", download["with"]["path"].Text);
+        var run = steps.Single(s => RunsBuild(s, "MergeManifests"))["run"].Text!;
+        Assert.StartsWith("./build.sh MergeManifests Publish --skip Bake Validate Scan Sbom Manifest ", run);
     }
 
     [Fact]
@@ -49,8 +100,9 @@ public class BuildDevcontainerWorkflowTests
     public void A_fork_pull_request_never_reaches_a_self_hosted_runner()
     {
         var runsOn = Job("build-pr")["runs-on"].Text!;
-        Assert.StartsWith("${{ fromJSON(github.event.pull_request.head.repo.full_name != github.repository && ('[\"ubuntu-24.04\"]') || ", runsOn);
+        Assert.StartsWith("${{ fromJSON(github.event.pull_request.head.repo.full_name != github.repository && (matrix.arch == 'arm64' && '[\"ubuntu-24.04-arm\"]' || '[\"ubuntu-24.04\"]') || ", runsOn);
         Assert.Contains("vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]'", runsOn);
+        Assert.StartsWith("${{ fromJSON(github.event.pull_request.head.repo.full_name != github.repository && ('[\"ubuntu-24.04\"]') || ", Job("merge-pr")["runs-on"].Text!);
     }
 
     [Fact]
@@ -61,17 +113,17 @@ public class BuildDevcontainerWorkflowTests
         Assert.Equal("write", job["permissions"]["packages"].Text);
         Assert.False(job["permissions"]["id-token"].Exists);
         var login = job.IndexOfStep(LogsIn);
-        var bake = job.IndexOfStep(s => RunsBuild(s, "Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\""));
+        var bake = job.IndexOfStep(s => RunsBuild(s, "Bake Validate --permutations \"$PERMUTATIONS\" --platforms \"$PLATFORMS\""));
         var logout = job.IndexOfStep(s => s["run"].Text?.StartsWith("docker logout") == true);
         Assert.True(login >= 0 && login < bake && bake < logout, "login → Bake → logout");
         Assert.Equal("${{ always() }}", job["steps"].Items[logout]["if"].Text);
-        Assert.Equal("${{ fromJSON(vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]') }}", job["runs-on"].Text);
+        Assert.Equal("${{ fromJSON(matrix.arch == 'arm64' && (vars.DEVCONTAINER_RUNS_ON_ARM64 || '[\"self-hosted\",\"linux\",\"arm64\"]') || (vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]')) }}", job["runs-on"].Text);
     }
 
     [Fact]
     public void Every_job_cleans_a_self_hosted_runner_before_and_after_whatever_happened()
     {
-        foreach (var id in new[] { "build", "build-pr", "publish" })
+        foreach (var id in new[] { "build", "build-pr", "merge", "merge-pr", "publish" })
         {
             var steps = Job(id)["steps"].Items;
             var prunes = steps.Where(s => RunsBuild(s, "Prune --prune")).ToList();
@@ -85,7 +137,7 @@ public class BuildDevcontainerWorkflowTests
     [Fact]
     public void Images_the_actions_run_are_pinned_by_digest_and_tools_by_version()
     {
-        var steps = Job("build")["steps"].Items.Concat(Job("publish")["steps"].Items).ToList();
+        var steps = Job("build")["steps"].Items.Concat(Job("publish")["steps"].Items).Concat(Variant("emulated")["jobs"]["build"]["steps"].Items).ToList();
         Assert.Matches(@"^tonistiigi/binfmt:qemu-v[\d.]+@sha256:[0-9a-f]{64}$", steps.Single(s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true)["with"]["image"].Text!);
         Assert.All(steps.Where(s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true),
             s => Assert.Matches(@"^image=moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}$", s["with"]["driver-opts"].Text!));
@@ -96,7 +148,7 @@ public class BuildDevcontainerWorkflowTests
     [Fact]
     public void Releases_publish_only_from_tags_on_the_default_branch()
     {
-        foreach (var id in new[] { "build", "publish" })
+        foreach (var id in new[] { "build", "merge", "publish" })
         {
             var job = Job(id);
             Assert.Equal("0", job["steps"].Items[0]["with"]["fetch-depth"].Text);
@@ -112,7 +164,7 @@ public class BuildDevcontainerWorkflowTests
     {
         var publish = Job("publish");
         Assert.Equal("${{ github.event_name == 'push' }}", publish["if"].Text);
-        Assert.Equal(["build"], publish["needs"].Strings);
+        Assert.Equal(["merge"], publish["needs"].Strings);
         Assert.Equal("write", publish["permissions"]["packages"].Text);
         Assert.Equal("write", publish["permissions"]["id-token"].Text);
         Assert.Equal("devcontainer-registry", publish["concurrency"]["group"].Text);
@@ -127,13 +179,13 @@ public class BuildDevcontainerWorkflowTests
     public void Hosted_runner_labels_replace_the_self_hosted_defaults()
     {
         var runsOn = Variant("hosted-runners")["jobs"]["build"]["runs-on"].Text;
-        Assert.Equal("${{ fromJSON(vars.DEVCONTAINER_RUNS_ON || '[\"ubuntu-24.04\"]') }}", runsOn);
+        Assert.Equal("${{ fromJSON(matrix.arch == 'arm64' && (vars.DEVCONTAINER_RUNS_ON_ARM64 || '[\"ubuntu-24.04-arm\"]') || (vars.DEVCONTAINER_RUNS_ON || '[\"ubuntu-24.04\"]')) }}", runsOn);
     }
 
     [Fact]
     public void Per_platform_jobs_run_each_platform_on_its_native_runner_without_QEMU()
     {
-        var build = Variant("per-platform")["jobs"]["build"];
+        var build = Job("build");
         var include = build["strategy"]["matrix"]["include"].Items;
         Assert.Equal(Permutation.All.Sum(p => p.Platforms.Count), include.Count);
         Assert.Equal(include.Select(e => e["platform"].Text!.Split('/')[1]), include.Select(e => e["arch"].Text));
@@ -141,6 +193,18 @@ public class BuildDevcontainerWorkflowTests
             build["runs-on"].Text);
         Assert.DoesNotContain(build["steps"].Items, s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true);
         Assert.Contains(build["steps"].Items, s => s["run"].Text?.Contains("--platforms \"$PLATFORMS\"") == true);
+    }
+
+    [Fact]
+    public void Turned_off_one_emulated_job_per_permutation_builds_everything_and_publish_needs_it()
+    {
+        var jobs = Variant("emulated")["jobs"];
+        Assert.Equal(["build-pr", "build", "publish"], jobs.Keys);
+        Assert.Equal(Permutation.All.Select(p => p.Id), jobs["build"]["strategy"]["matrix"]["permutation"].Strings);
+        Assert.Contains(jobs["build"]["steps"].Items, s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true);
+        Assert.Contains(jobs["build"]["steps"].Items, s => RunsBuild(s, "Bake Validate Scan Sbom Manifest --permutations \"$PERMUTATIONS\" --registry \"$REGISTRY\" --artifacts \"$ARTIFACTS\""));
+        Assert.Equal("permutation-${{ matrix.permutation }}", jobs["build"]["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["name"].Text);
+        Assert.Equal(["build"], jobs["publish"]["needs"].Strings);
     }
 
     [Fact]

@@ -52,6 +52,8 @@ public partial class WorkflowCommandsTests
     {
         "${{ matrix.permutation }}" => Permutation.All[0].Id,
         "${{ matrix.platform }}" => "linux/arm64",
+        "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}" => $"artifacts/{Permutation.All[0].Id}-arm64",
+        "artifacts/${{ matrix.permutation }}" => $"artifacts/{Permutation.All[0].Id}",
         "${{ inputs.dry-run || false }}" => "true",
         "${{ inputs.manifest }}" => "artifacts/manifest.json",
         "${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}" => "ghcr.io/octo-org",

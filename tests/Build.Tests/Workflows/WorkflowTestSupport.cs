@@ -38,7 +38,7 @@ internal static class WorkflowTestSupport
         [
             Variant("hosted-runners", "RunsOn = [ubuntu-24.04], Arm64RunsOn = [ubuntu-24.04-arm]",
                 a => { a.RunsOn = ["ubuntu-24.04"]; a.Arm64RunsOn = ["ubuntu-24.04-arm"]; }),
-            Variant("per-platform", "PerPlatformJobs = true", a => a.PerPlatformJobs = true),
+            Variant("emulated", "PerPlatformJobs = false (one QEMU-emulated job per permutation)", a => a.PerPlatformJobs = false),
             Variant("fifth-permutation", "a fifth permutation gcc16-clang21 in Permutation.All", _ => { }, [.. Permutation.All, FifthPermutation]),
         ];
     }

@@ -8,7 +8,8 @@ namespace Integration.Tests.Retention;
 
 /// <summary>
 /// Issue 13, case 4: Retention on the build's own cache repository, as buildx writes it (`type=registry,mode=max`:
-/// an index whose entries are layer blobs and a cache config, not manifests).
+/// an index whose entries are layer blobs and a cache config, not manifests). One platform of the permutation is built,
+/// as CI's native per-platform jobs do, so the refs are the per-platform ones (<c>&lt;id&gt;-main-amd64</c>).
 /// </summary>
 public class CacheRetentionTests(ITestOutputHelper output) : IntegrationTest(output)
 {
@@ -23,8 +24,8 @@ public class CacheRetentionTests(ITestOutputHelper output) : IntegrationTest(out
         Assert.True((await Build.RunAsync([.. bake, "--artifacts", Path.Combine(WorkDirectory, "main")], null, GitHubEvent.Push(WorkDirectory), null)).Succeeded, "main Bake failed");
         Assert.True((await Build.RunAsync([.. bake, "--artifacts", Path.Combine(WorkDirectory, "pr")], null, GitHubEvent.PullRequest(WorkDirectory, 7), null)).Succeeded, "pull-request Bake failed");
         var cache = Registry.RepositoryPath("devcontainer-cache");
-        Assert.Equal([$"{Id}-main", $"{Id}-pr-7"], await RetentionTools.TagsAsync(cache));
-        var main = (await Registry.Client.ManifestAsync(cache, $"{Id}-main"))!;
+        Assert.Equal([$"{Id}-main-amd64", $"{Id}-pr-7-amd64"], (await RetentionTools.TagsAsync(cache)).Order(StringComparer.Ordinal));
+        var main = (await Registry.Client.ManifestAsync(cache, $"{Id}-main-amd64"))!;
         var blobs = main.Json["manifests"]!.AsArray().Select(m => (MediaType: (string)m!["mediaType"]!, Digest: (string)m["digest"]!)).ToList();
         Assert.Contains(blobs, b => b.MediaType == "application/vnd.buildkit.cacheconfig.v0"); // really a cache index
         Assert.All(blobs, b => Assert.DoesNotContain("manifest", b.MediaType));
@@ -38,10 +39,10 @@ public class CacheRetentionTests(ITestOutputHelper output) : IntegrationTest(out
             Assert.DoesNotContain("registry's health", run.Output);
             var plan = ReadPlan();
             Assert.Empty(plan.Deletions);
-            Assert.Equal([$"{Id}-main", $"{Id}-pr-7"], plan.KeptTags);
+            Assert.Equal([$"{Id}-main-amd64", $"{Id}-pr-7-amd64"], plan.KeptTags.Order(StringComparer.Ordinal));
         }
         // Both caches, with every blob they list, are still there.
-        Assert.Equal(main.Digest, (await Registry.Client.ManifestAsync(cache, $"{Id}-main"))!.Digest);
+        Assert.Equal(main.Digest, (await Registry.Client.ManifestAsync(cache, $"{Id}-main-amd64"))!.Digest);
         foreach (var blob in blobs) Assert.True(await Registry.Client.BlobExistsAsync(cache, blob.Digest), $"{blob.Digest} is gone");
     }
 

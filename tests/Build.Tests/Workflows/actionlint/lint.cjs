@@ -30,8 +30,13 @@ const isAllowedContext = (f) =>
   });
 
 (async () => {
-  const lint = await createLinter();
-  const findings = files.flatMap((file) => lint(readFileSync(file, "utf8"), file)).filter((f) => !isAllowedLabel(f) && !isAllowedContext(f));
+  // One linter per file: the wasm build's memory does not survive several large workflows in one instance
+  // ("RuntimeError: unreachable" on the third per-platform variant).
+  const findings = [];
+  for (const file of files) {
+    const lint = await createLinter();
+    findings.push(...lint(readFileSync(file, "utf8"), file).filter((f) => !isAllowedLabel(f) && !isAllowedContext(f)));
+  }
   process.stdout.write(JSON.stringify(findings, null, 2) + "\n");
   process.exit(0);
 })().catch((error) => {

@@ -1,0 +1,66 @@
+using Pipeline.Host;
+using Serilog;
+
+/// <summary>
+/// The CI fan-in: native per-platform jobs each build one platform (Bake/Validate --platforms), MergePlatforms joins
+/// their archives into one image index per permutation, and MergeManifests joins the build jobs' own manifests into the
+/// one Publish reads (without re-planning or rebuilding anything).
+/// </summary>
+partial class Build
+{
+    [Parameter("Folder (relative to the root) holding each platform's build output as <id>-<arch>/images/<id>.tar, for MergePlatforms")]
+    readonly string PlatformParts = "platforms";
+
+    AbsolutePath PlatformArchive(Permutation p, string platform) =>
+        RootDirectory / PlatformParts / $"{p.Id}-{CachePolicy.PlatformSlug(platform)}" / "images" / $"{p.Id}.tar";
+
+    IReadOnlyList<string> PlatformsOf(Permutation p) => Platforms is { Length: > 0 } ? Platforms : p.Platforms;
+
+    Target MergePlatforms => _ => _
+        .Description("Join each permutation's per-platform OCI archives (from --platform-parts) into one multi-platform image index in artifacts/images/")
+        .Before(Scan, Sbom, Manifest)
+        .Produces("artifacts/images/*.tar")
+        .Executes(() =>
+        {
+            foreach (var p in SelectedPermutations)
+            {
+                var parts = PlatformsOf(p).Select(platform =>
+                {
+                    var archive = PlatformArchive(p, platform);
+                    if (!archive.FileExists())
+                        throw new InvalidOperationException($"{p.Id} has no {platform} archive at {archive}; its per-platform build job must succeed and its artifact be downloaded to {PlatformParts}/.");
+                    return PlatformArchives.ReadPart(platform, archive);
+                }).ToList();
+                var merged = PlatformMerge.Compose(p.Id, parts);
+                ImagesDirectory.CreateDirectory();
+                StagedArchive.Discard(ArchiveFile(p));
+                var info = PlatformArchives.Write(p.Id, parts, merged, ArchiveFile(p));
+                if (merged.DroppedAnnotations.Count > 0)
+                    Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
+                Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
+                ReportSummary(s => { s[p.Id] = info.IndexDigest; return s; });
+            }
+        });
+
+    Target MergeManifests => _ => _
+        .Description("Join the build jobs' manifests (<artifacts>/<folder>/manifest.json) into artifacts/manifest.json, checking commit, ref, files and that every permutation is there")
+        .Before(Publish)
+        .Produces("artifacts/manifest.json")
+        .Executes(() =>
+        {
+            var parts = Directory.Exists(ArtifactsDirectory)
+                ? Directory.GetDirectories(ArtifactsDirectory).Order(StringComparer.Ordinal)
+                    .Where(folder => File.Exists(Path.Combine(folder, "manifest.json")))
+                    .Select(folder => new ManifestPart(Path.GetFileName(folder), ManifestStore.Read(Path.Combine(folder, "manifest.json"), KnownPermutationIds)))
+                    .ToList()
+                : [];
+            string? DigestOf(string relative)
+            {
+                var path = Path.GetFullPath(Path.Combine(ArtifactsDirectory, relative));
+                return File.Exists(path) ? OciArchive.Sha256Digest(path) : null;
+            }
+            var manifest = ManifestMerge.Combine(parts, SelectedPermutations.Select(p => p.Id).ToList(), DigestOf);
+            ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
+            Log.Information("Merged {Count} build manifest(s) into {Manifest}:\n{Table:l}", parts.Count, ManifestFile, ManifestEntry.Describe(manifest));
+        });
+}
