@@ -12,38 +12,53 @@ partial class Build
     AbsolutePath ManifestFile => ArtifactsDirectory / "manifest.json";
     AbsolutePath ScanReportFile(Permutation p) => ArtifactsDirectory / "scan" / $"{p.Id}.json";
     AbsolutePath SbomFile(Permutation p) => ArtifactsDirectory / "sbom" / $"{p.Id}.cdx.json";
+    AbsolutePath ScanReportFile(Permutation p, string platform) => ArtifactsDirectory / "scan" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
+    AbsolutePath SbomFile(Permutation p, string platform) => ArtifactsDirectory / "sbom" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
     AbsolutePath ProvenanceFile(Permutation p) => ArtifactsDirectory / "provenance" / $"{p.Id}.slsa.json";
     AbsolutePath ArchiveFile(Permutation p) => ImagesDirectory / $"{p.Id}.tar";
 
     Target Scan => _ => _
-        .Description("Scan each OCI archive with Trivy and gate on the configured severities")
+        .Description("Scan every platform of each OCI archive with Trivy and gate on the configured severities")
         .DependsOn(Bake)
         .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
         .Executes(async () =>
         {
             var trivy = Trivy.Locate();
             var results = new List<ScanResult>();
+            var permutations = new List<ScanResult>(); // one per permutation, over all its platforms
             foreach (var p in SelectedPermutations)
             {
-                var exitCode = UsesPublishedEvidence(p) ? await RunTrivySbomAsync(trivy, p) : await RunTrivyAsync(trivy, p, "json", ScanReportFile(p));
-                var result = ScanGate.Evaluate(p.Id, File.ReadAllText(ScanReportFile(p)), FailOnSeverity);
-                // The report decides; a non-zero exit with a passing report means the scanner itself is unhappy.
-                if (exitCode != 0 && result.Passed)
-                    throw new InvalidOperationException($"Trivy exited {exitCode} on {p.Id} although its report has no {string.Join("/", result.FailOn)} findings; see the log above (trivy.yaml keeps exit-code 0).");
-                if (result.TrivyVersion != Trivy.PinnedVersion)
-                    Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
-                results.Add(result);
+                if (UsesPublishedEvidence(p))
+                {
+                    var reused = CheckedScan(p, null, await RunTrivySbomAsync(trivy, p), ScanReportFile(p));
+                    results.Add(reused);
+                    permutations.Add(reused);
+                    continue;
+                }
+                // Every platform is scanned on its own; the permutation's report (the manifest's) merges them.
+                if (ScanReportFile(p).FileExists()) File.Delete(ScanReportFile(p));
+                var archive = OciArchive.Read(ArchiveFile(p)); // a missing, empty or truncated archive fails here with one line, never scans "clean"
+                var reports = new List<(string Platform, string ReportJson)>();
+                foreach (var platform in archive.Platforms.Select(x => x.Platform))
+                {
+                    var report = ScanReportFile(p, platform);
+                    results.Add(CheckedScan(p, platform, await RunTrivyAsync(trivy, p, archive, platform, "json", report), report));
+                    reports.Add((platform, File.ReadAllText(report)));
+                }
+                var merged = PlatformScanReports.Merge(p.Id, reports);
+                File.WriteAllText(ScanReportFile(p), merged);
+                permutations.Add(ScanGate.Evaluate(p.Id, merged, FailOnSeverity));
             }
             var table = ScanGate.SummaryTable(results);
             Log.Information("Scan summary:\n{Table:l}", table);
             WriteStepSummary("## Vulnerability scan (Trivy)\n\n" + table);
-            ReportSummary(s => { foreach (var r in results) s[r.PermutationId] = $"{r.Verdict} ({r.Counts.Critical}C/{r.Counts.High}H/{r.Counts.Medium}M)"; return s; });
+            ReportSummary(s => { foreach (var r in permutations) s[r.PermutationId] = $"{r.Verdict} ({r.Counts.Critical}C/{r.Counts.High}H/{r.Counts.Medium}M)"; return s; });
             var failed = results.Where(r => !r.Passed).ToList();
             if (failed.Count > 0) throw new InvalidOperationException(string.Join(" | ", failed.Select(r => r.FailureMessage())));
         });
 
     Target Sbom => _ => _
-        .Description("Write a CycloneDX SBOM per permutation and gate on missing, empty or invalid SBOMs")
+        .Description("Write a CycloneDX SBOM per platform of each permutation and gate on missing, empty or invalid SBOMs")
         .DependsOn(Bake)
         .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
@@ -53,10 +68,22 @@ partial class Build
             foreach (var p in SelectedPermutations)
             {
                 // A reused image's SBOM is the one attested at publish time (Bake read it back, verified); it is gated as well.
-                if (UsesPublishedEvidence(p)) Log.Information("SBOM of {Id}: the verified attestation of its published image ({File})", p.Id, SbomFile(p));
-                else if (await RunTrivyAsync(trivy, p, "cyclonedx", SbomFile(p)) != 0)
-                    throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id}; see the log above.");
-                if (SbomGate.Problem(p.Id, SbomFile(p)) is { } problem) problems.Add(problem);
+                if (UsesPublishedEvidence(p))
+                {
+                    Log.Information("SBOM of {Id}: the verified attestation of its published image ({File})", p.Id, SbomFile(p));
+                    if (SbomGate.Problem(p.Id, SbomFile(p)) is { } reused) problems.Add(reused);
+                    continue;
+                }
+                if (SbomFile(p).FileExists()) File.Delete(SbomFile(p));
+                var archive = OciArchive.Read(ArchiveFile(p));
+                foreach (var platform in archive.Platforms.Select(x => x.Platform))
+                {
+                    if (await RunTrivyAsync(trivy, p, archive, platform, "cyclonedx", SbomFile(p, platform)) != 0)
+                        throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; see the log above.");
+                    if (SbomGate.Problem($"{p.Id} {platform}", SbomFile(p, platform)) is { } problem) problems.Add(problem);
+                }
+                // The SBOM attested on the index (and read back when inputs are unchanged) is the first platform's; every platform's is an artifact.
+                File.Copy(SbomFile(p, archive.Platforms[0].Platform), SbomFile(p), overwrite: true);
             }
             if (problems.Count > 0) throw new InvalidOperationException(string.Join(" | ", problems));
         });
@@ -90,20 +117,42 @@ partial class Build
             ReportSummary(s => { foreach (var e in entries) s[e.Id] = e.Digest; return s; });
         });
 
-    /// <summary>Runs one Trivy scan; returns its exit code. A missing output is an error whatever the exit code.</summary>
-    async Task<int> RunTrivyAsync(ToolLocation trivy, Permutation permutation, string format, AbsolutePath output)
+    /// <summary>Gates one report; a non-zero Trivy exit with a passing report means the scanner itself is unhappy.</summary>
+    ScanResult CheckedScan(Permutation permutation, string? platform, int exitCode, AbsolutePath report)
+    {
+        var result = ScanGate.Evaluate(permutation.Id, File.ReadAllText(report), FailOnSeverity, platform);
+        if (exitCode != 0 && result.Passed)
+            throw new InvalidOperationException($"Trivy exited {exitCode} on {result.Subject} although its report has no {string.Join("/", result.FailOn)} findings; see the log above (trivy.yaml keeps exit-code 0).");
+        if (result.TrivyVersion != Trivy.PinnedVersion)
+            Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
+        return result;
+    }
+
+    /// <summary>
+    /// Runs Trivy on one platform's image, extracted into a layout of its own (Trivy reads only an archive's first
+    /// image and ignores --platform for archives); returns its exit code. A missing output is an error whatever the exit code.
+    /// </summary>
+    async Task<int> RunTrivyAsync(ToolLocation trivy, Permutation permutation, OciArchiveInfo archive, string platform, string format, AbsolutePath output)
     {
         if (output.FileExists()) File.Delete(output); // a stale report must never pass for this run's
-        OciArchive.Read(ArchiveFile(permutation)); // a missing, empty or truncated archive fails here with one line, never scans "clean"
         if (!TrivyConfigFile.FileExists())
             throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
         output.Parent.CreateDirectory();
-        var scan = new TrivyImageScan(ArchiveFile(permutation), TrivyConfigFile, format, output, permutation.Platforms[0], TemporaryDirectory / "trivy-cache");
-        var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
-        var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
-        if (!output.FileExists())
-            throw new InvalidOperationException($"Trivy wrote no {format} output for {permutation.Id} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
-        return result.ExitCode;
+        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.tar";
+        try
+        {
+            PlatformArchive.Extract(ArchiveFile(permutation), archive, platform, input);
+            var scan = new TrivyImageScan(input, TrivyConfigFile, format, output, platform, TemporaryDirectory / "trivy-cache");
+            var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
+            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
+            if (!output.FileExists())
+                throw new InvalidOperationException($"Trivy wrote no {format} output for {permutation.Id} {platform} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
+            return result.ExitCode;
+        }
+        finally
+        {
+            if (File.Exists(input)) File.Delete(input);
+        }
     }
 
     /// <summary>Scans a reused image's attested SBOM with today's vulnerability data (`trivy sbom`): no image bytes needed.</summary>
