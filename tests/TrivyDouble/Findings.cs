@@ -5,20 +5,24 @@ namespace TrivyDouble;
 /// <summary>
 /// The findings a test chose. TRIVY_TEST_DOUBLE_FINDINGS names a real Trivy JSON report (SchemaVersion 2) whose
 /// Results are reported for the scanned image; unset means a clean image. TRIVY_TEST_DOUBLE_FINDINGS_MATCH (optional)
-/// limits them to scans whose input or reference contains that text, e.g. one permutation id.
+/// limits them to scans whose input or reference contains that text, e.g. one permutation id;
+/// TRIVY_TEST_DOUBLE_FINDINGS_PLATFORM (optional) to scans of that platform's image, e.g. linux/arm64.
 /// </summary>
 internal static class Findings
 {
     public const string FindingsVariable = "TRIVY_TEST_DOUBLE_FINDINGS";
     public const string MatchVariable = "TRIVY_TEST_DOUBLE_FINDINGS_MATCH";
+    public const string PlatformVariable = "TRIVY_TEST_DOUBLE_FINDINGS_PLATFORM";
     public const string SbomVariable = "TRIVY_TEST_DOUBLE_SBOM";
 
-    public static JsonObject? Load(IReadOnlyDictionary<string, string?> env, string artifactName)
+    public static JsonObject? Load(IReadOnlyDictionary<string, string?> env, string artifactName, string? platform = null)
     {
         var path = env.GetValueOrDefault(FindingsVariable);
         if (string.IsNullOrEmpty(path)) return null;
         var match = env.GetValueOrDefault(MatchVariable);
         if (!string.IsNullOrEmpty(match) && !artifactName.Contains(match, StringComparison.Ordinal)) return null;
+        var onlyPlatform = env.GetValueOrDefault(PlatformVariable);
+        if (!string.IsNullOrEmpty(onlyPlatform) && onlyPlatform != platform) return null;
         var report = ReadJson(path, FindingsVariable);
         if ((int?)report["SchemaVersion"] != 2)
             throw new DoubleUsageException($"{FindingsVariable}={path} is not a Trivy JSON report with SchemaVersion 2");

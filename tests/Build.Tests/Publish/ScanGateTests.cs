@@ -59,4 +59,25 @@ public class ScanGateTests
             ScanGate.Evaluate("gcc15-clang20", Fixture("trivy-report-ubuntu-1804.json"), ScanGate.DefaultFailOn)]);
         Golden.Match("scan-summary.md", table);
     }
+
+    [Fact]
+    public void A_platform_report_failing_names_the_platform()
+    {
+        var result = ScanGate.Evaluate("gcc14-clang20", Fixture("trivy-report-alpine-39.json"), ScanGate.DefaultFailOn, "linux/arm64");
+        Assert.StartsWith("Scan gate failed for gcc14-clang20 linux/arm64: 2 finding(s)", result.FailureMessage());
+        Assert.Contains("| gcc14-clang20 linux/arm64 | 2 | 0 | 4 | 0 | 0 | CRITICAL,HIGH | **FAIL** |", ScanGate.SummaryTable([result]));
+    }
+
+    [Fact]
+    public void The_merged_report_fails_when_any_platform_fails_and_sums_counts_with_targets_naming_the_platform()
+    {
+        var merged = PlatformScanReports.Merge("gcc14-clang20", [("linux/amd64", Fixture("trivy-report-ubuntu-1804.json")), ("linux/arm64", Fixture("trivy-report-alpine-39.json"))]);
+        var result = ScanGate.Evaluate("gcc14-clang20", merged, ScanGate.DefaultFailOn);
+        Assert.False(result.Passed);
+        Assert.Equal(new SeverityCounts(2, 0, 8, 1, 0), result.Counts);
+        Assert.All(result.Blocking, f => Assert.StartsWith("linux/arm64: ", f.Target));
+        var clean = PlatformScanReports.Merge("p", [("linux/amd64", Fixture("trivy-report-ubuntu-1804.json"))]);
+        Assert.True(ScanGate.Evaluate("p", clean, ScanGate.DefaultFailOn).Passed);
+        Assert.Throws<ArgumentException>(() => PlatformScanReports.Merge("p", []));
+    }
 }

@@ -25,6 +25,15 @@ public static class OciArchiveReader
         return new RegistryManifest(digest, (string?)JsonNode.Parse(bytes)!["mediaType"] ?? "", bytes).Platforms;
     }
 
+    /// <summary>The config digest (what Trivy reports as ImageID) of one platform's image in the archive.</summary>
+    public static string ConfigDigest(string archivePath, string platform)
+    {
+        var digest = IndexDigest(archivePath);
+        var bytes = ReadEntry(archivePath, "blobs/" + digest.Replace(':', '/'));
+        var manifestDigest = new RegistryManifest(digest, (string?)JsonNode.Parse(bytes)!["mediaType"] ?? "", bytes).PlatformDigests[platform];
+        return (string)ReadJson(archivePath, "blobs/" + manifestDigest.Replace(':', '/'))["config"]!["digest"]!;
+    }
+
     static JsonObject ReadJson(string archivePath, string entryName) => JsonNode.Parse(ReadEntry(archivePath, entryName))!.AsObject();
 
     static byte[] ReadEntry(string archivePath, string entryName)

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Publish;
+
+/// <summary>Scan and SBOM cover every platform of every image: arm64 is gated like amd64, and named when it fails.</summary>
+public class PlatformScanTests(ITestOutputHelper output) : PublishTest(output)
+{
+    const string Id = "gcc14-clang20";
+
+    [IntegrationFact]
+    public async Task Findings_only_in_the_arm64_image_fail_the_gate_naming_linux_arm64_and_each_platform_gets_its_own_SBOM()
+    {
+        var log = Path.Combine(WorkDirectory, "trivy-invocations.jsonl");
+        Build.Environment["TRIVY_TEST_DOUBLE_LOG"] = log;
+        Build.Environment["TRIVY_TEST_DOUBLE_FINDINGS"] = RepoPaths.TrivySample("trivy-report-alpine-39.json");
+        Build.Environment["TRIVY_TEST_DOUBLE_FINDINGS_PLATFORM"] = "linux/arm64";
+        string[] common = ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none", "--cosign-key", KeyPath, "--permutations", Id, "--no-logo"];
+
+        var result = await RunBuildAsync(["Publish", .. common]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"Scan gate failed for {Id} linux/arm64: 2 finding(s) at CRITICAL/HIGH: CVE-2019-14697 (CRITICAL, musl", result.Output);
+        Assert.DoesNotContain($"Scan gate failed for {Id} linux/amd64", result.Output);
+        var summary = File.ReadAllText(Path.Combine(ArtifactsDirectory, "summary.md"));
+        Assert.Contains($"| {Id} linux/amd64 | 0 | 0 | 0 | 0 | 0 | CRITICAL,HIGH | pass |", summary);
+        Assert.Contains($"| {Id} linux/arm64 | 2 | 0 | 4 | 0 | 0 | CRITICAL,HIGH | **FAIL** |", summary);
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace)); // nothing published
+
+        // Each report is Trivy's JSON of that platform's own image (the archive's arm64 manifest config, not amd64's).
+        var archive = Path.Combine(ArtifactsDirectory, "images", Id + ".tar");
+        foreach (var platform in new[] { "linux/amd64", "linux/arm64" })
+        {
+            var report = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "scan", $"{Id}.{platform.Replace('/', '-')}.json")))!;
+            Assert.Equal(OciArchiveReader.ConfigDigest(archive, platform), (string?)report["Metadata"]!["ImageID"]);
+            Assert.Equal(platform == "linux/arm64" ? 2 : 0, report["Results"]?.AsArray().SelectMany(r => r!["Vulnerabilities"]?.AsArray() ?? []).Count() ?? 0);
+        }
+
+        // The permutation's report (the manifest's) holds every platform's results, each target naming its platform.
+        var merged = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "scan", $"{Id}.json")))!;
+        var targets = merged["Results"]!.AsArray().Where(r => r!["Vulnerabilities"] is JsonArray).Select(r => (string)r!["Target"]!).ToList();
+        Assert.NotEmpty(targets);
+        Assert.All(targets, t => Assert.StartsWith("linux/arm64: ", t));
+
+        // The SBOM target writes one SBOM per platform, each of its own image.
+        var sbom = await RunBuildAsync(["Sbom", "--skip", .. common]);
+        Assert.True(sbom.Succeeded, "Sbom failed");
+        foreach (var platform in new[] { "linux/amd64", "linux/arm64" })
+        {
+            var document = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "sbom", $"{Id}.{platform.Replace('/', '-')}.cdx.json")))!;
+            Assert.Equal("CycloneDX", (string?)document["bomFormat"]);
+            var properties = document["metadata"]!["component"]!["properties"]!.AsArray();
+            Assert.Contains(properties, p => (string?)p!["name"] == "aquasecurity:trivy:ImageID" && (string?)p["value"] == OciArchiveReader.ConfigDigest(archive, platform));
+        }
+        // Trivy ran for each platform and format, each time on a layout holding that platform only.
+        var invocations = File.ReadAllLines(log).Select(l => JsonNode.Parse(l)!["args"]!.AsArray().Select(a => (string)a!).ToList()).ToList();
+        Assert.All(invocations, args => Assert.EndsWith($"{Id}.{args[args.IndexOf("--platform") + 1].Replace('/', '-')}.tar", args[args.IndexOf("--input") + 1]));
+        var ran = invocations.Select(args => (args[args.IndexOf("--format") + 1], args[args.IndexOf("--platform") + 1])).ToHashSet();
+        Assert.Equal(new[] { ("cyclonedx", "linux/amd64"), ("cyclonedx", "linux/arm64"), ("json", "linux/amd64"), ("json", "linux/arm64") }, ran.Order());
+    }
+}
