@@ -138,7 +138,8 @@ partial class Build
         if (!TrivyConfigFile.FileExists())
             throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
         output.Parent.CreateDirectory();
-        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.tar";
+        // One layout per format: Scan and Sbom may run side by side, and each deletes its own when done.
+        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.tar";
         try
         {
             PlatformArchive.Extract(ArchiveFile(permutation), archive, platform, input);
