@@ -142,7 +142,7 @@ partial class Build
         var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.tar";
         try
         {
-            PlatformArchive.Extract(ArchiveFile(permutation), archive, platform, input);
+            PlatformLayout.Extract(ArchiveFile(permutation), archive, platform, input);
             var scan = new TrivyImageScan(input, TrivyConfigFile, format, output, platform, TemporaryDirectory / "trivy-cache");
             var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
             var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);

@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 /// that manifest; its manifest, config and layers). Trivy reads an archive's first image only and ignores --platform
 /// for archives, so each platform is scanned from its own layout. Layers are streamed, never held in memory.
 /// </summary>
-public static class PlatformArchive
+public static class PlatformLayout
 {
     /// <summary>Pure: the layout index.json of one platform's manifest (its descriptor as the image index gives it).</summary>
     public static string LayoutIndex(JsonObject platformDescriptor) =>
