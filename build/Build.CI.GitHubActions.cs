@@ -29,9 +29,11 @@ using Serilog;
 [GitHubActions("rollback",
     OnWorkflowDispatch = true,
     InvokedTargets = new[] { nameof(Rollback) },
-    Environment = "registry-rollback")]
+    Environment = "registry-rollback",
+    PinsLastKnownGood = true)]
 [GitHubActionsInput("rollback", "manifest", WorkflowInputType.String,
-    "Path in this checkout of the last-known-good manifest.json to roll the mutable tags back to", Required = true)]
+    "Path in this checkout of a manifest.json to roll the mutable tags back to; empty: the last-known-good pin (DEVCONTAINER_LKG, else the lkg tag)",
+    Fallback = "format('{0}/lkg.json', runner.temp)")]
 [GitHubActionsTests("test", TimeoutMinutes = 60)]
 partial class Build
 {

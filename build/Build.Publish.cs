@@ -17,8 +17,13 @@ partial class Build
     [Parameter("Upload key-based signatures to the transparency log (keyless signing always does)")]
     readonly bool TlogUpload;
 
-    [Parameter("Last-known-good manifest.json that Rollback moves the mutable tags back to", Name = "manifest")]
+    [Parameter("Last-known-good manifest.json (or lkg.json pin) that Rollback moves the mutable tags back to", Name = "manifest")]
     readonly string? RollbackManifest;
+
+    [Parameter("The last-known-good pin (lkg.json written by Publish or Rollback; CI reads it from the lkg tag or DEVCONTAINER_LKG). While it records a rollback, Publish moves no mutable tag; a missing file means no pin yet")]
+    readonly string? LastKnownGood;
+
+    AbsolutePath PinFile => ArtifactsDirectory / "lkg.json";
 
     static readonly IReadOnlyList<string> KnownPermutationIds = Permutation.All.Select(p => p.Id).ToList();
 
@@ -33,9 +38,19 @@ partial class Build
             var problems = PublishPreflight.Problems(manifest with { Permutations = selection.Permutations }, ManifestFile.Parent);
             if (problems.Count > 0)
                 throw new InvalidOperationException($"Publish refused before pushing anything: {string.Join(" | ", problems)}");
+            File.Delete(PinFile); // only a publish that moved the mutable tags leaves a pin to store
+            var pin = LastKnownGood is not null && File.Exists(LastKnownGood) ? ReadPin(LastKnownGood) : null;
+            var decision = global::LastKnownGood.Decide(pin, manifest);
+            if (decision.MoveMutableTags) Log.Information("{Note:l}", decision.Note);
+            else
+            {
+                Log.Warning("{Note:l}", decision.Note);
+                WriteStepSummary($"> **Warning:** {decision.Note}");
+            }
             var registry = await OpenRegistryAsync(selection.Permutations, forSigning: true);
             var states = await InParallelAsync(selection.Permutations, entry => ObserveAsync(registry, entry, tags[entry.Id]));
-            var plans = selection.Permutations.Select((entry, i) => (Entry: entry, Steps: PublishPlan.ForPermutation(entry, tags[entry.Id], states[i]))).ToList();
+            var plans = selection.Permutations.Select((entry, i) => (Entry: entry, Steps: (IReadOnlyList<PublishStep>)PublishPlan.ForPermutation(entry, tags[entry.Id], states[i])
+                .Where(step => decision.MoveMutableTags || step.Kind != PublishStepKind.Tag || !step.Tag!.IsMutable).ToList())).ToList();
             var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
             File.WriteAllText(ArtifactsDirectory / "publish-plan.txt", planText + "\n");
             Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
@@ -44,6 +59,7 @@ partial class Build
             var immutable = selection.Permutations.SelectMany(entry => tags[entry.Id].Where(t => !t.IsMutable).Select(tag => (entry, tag))).ToList();
             var written = await InParallelAsync(immutable, x => registry.DigestOf(x.tag.Reference));
             for (var i = 0; i < immutable.Count; i++) TagPolicy.CheckWritten(immutable[i].tag, written[i], immutable[i].entry.Digest);
+            WritePin(decision.NewPin, selection.Permutations.Count);
             ReportSummary(s => { foreach (var (entry, steps) in plans) s[entry.Id] = $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))"; return s; });
         });
 
@@ -66,7 +82,25 @@ partial class Build
             }
             Log.Information("Rollback plan to {Manifest} ({Sha}):\n{Plan:l}", RollbackManifestPath, manifest.Sha, string.Join("\n", plans.SelectMany(p => p.Steps)));
             await ExecutePhasesAsync(registry, plans.SelectMany(p => p.Steps), selection.Permutations, Path.GetDirectoryName(RollbackManifestPath)!, verifyAttestations: false);
+            // The pin now says "rollback": a later Publish leaves the mutable tags here until the pin moves.
+            WritePin(new LastKnownGoodPin(PinnedBy.Rollback, manifest), selection.Permutations.Count);
         });
+
+    LastKnownGoodPin ReadPin(string path) => global::LastKnownGood.Parse(File.ReadAllText(path), path, KnownPermutationIds);
+
+    /// <summary>artifacts/lkg.json for CI to store (lkg tag or variable); only a run over the whole manifest moves the pin.</summary>
+    void WritePin(LastKnownGoodPin? pin, int actedOn)
+    {
+        if (pin is null) return;
+        if (actedOn != pin.Manifest.Permutations.Count)
+        {
+            Log.Information("Not writing {Pin}: this run acted on {Count} of the manifest's {Total} permutations (--permutations); the pin covers whole manifests", PinFile, actedOn, pin.Manifest.Permutations.Count);
+            return;
+        }
+        ArtifactsDirectory.CreateDirectory();
+        File.WriteAllText(PinFile, global::LastKnownGood.Serialize(pin, KnownPermutationIds));
+        Log.Information("Wrote the last-known-good pin {Pin} (pinned by {By}, {Sha})", PinFile, pin.PinnedBy.ToString().ToLowerInvariant(), pin.Manifest.Sha);
+    }
 
     string RollbackManifestPath => Path.GetFullPath(RollbackManifest!);
 
@@ -88,7 +122,8 @@ partial class Build
     /// </summary>
     (ReleaseManifest Manifest, ManifestSelection Selection, IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> Tags) ReadManifestScope(string path, bool logNotes = true)
     {
-        var manifest = ManifestStore.Read(path, KnownPermutationIds);
+        // A pin (lkg.json) holds its manifest; a plain manifest.json is read as always.
+        var manifest = File.Exists(path) ? ReadPin(path).Manifest : ManifestStore.Read(path, KnownPermutationIds);
         var selection = ManifestScope.Select(manifest, path, GivenRepository, IsGiven(nameof(Permutations)) ? Permutations.Select(p => p.Id).ToList() : null,
             GivenRepositoryFlags);
         if (logNotes) foreach (var note in selection.Notes) Log.Information("{Note:l}", note);

@@ -86,6 +86,33 @@ public static class CommonSteps
         return new Step(name, Run: command, Env: env);
     }
 
+    /// <summary>Where the jobs that read the last-known-good pin put it (the build's --last-known-good / --manifest).</summary>
+    public const string PinPath = "${{ runner.temp }}/lkg.json";
+
+    /// <summary>
+    /// The last-known-good pin: the repository variable DEVCONTAINER_LKG when set, else the message of the annotated tag
+    /// `lkg` (full-history checkouts fetch every tag); neither means no pin yet.
+    /// </summary>
+    public static Step ReadPin() => new("Read the last-known-good pin (variable DEVCONTAINER_LKG, else the lkg tag)",
+        Run: "if [ -n \"$LKG_VARIABLE\" ]; then printf '%s\\n' \"$LKG_VARIABLE\" > \"$LAST_KNOWN_GOOD\"\n"
+           + "elif git rev-parse -q --verify refs/tags/lkg >/dev/null; then git tag -l --format='%(contents)' lkg > \"$LAST_KNOWN_GOOD\"\n"
+           + "else echo \"No last-known-good pin yet (no DEVCONTAINER_LKG variable, no lkg tag)\"; fi",
+        Env: new Dictionary<string, string> { ["LKG_VARIABLE"] = "${{ vars.DEVCONTAINER_LKG }}", ["LAST_KNOWN_GOOD"] = PinPath });
+
+    /// <summary>
+    /// Stores artifacts/lkg.json (written by a verified publish or a rollback) as the annotated tag `lkg` on the pinned
+    /// commit, through the API with the job's token (contents: write); and in DEVCONTAINER_LKG when the secret
+    /// DEVCONTAINER_LKG_TOKEN (a token allowed to write variables) is set. No file: the pin stays (e.g. held by a rollback).
+    /// </summary>
+    public static Step StorePin() => new("Move the last-known-good pin (lkg tag; DEVCONTAINER_LKG with DEVCONTAINER_LKG_TOKEN)",
+        Run: "if [ ! -f artifacts/lkg.json ]; then echo \"The last-known-good pin does not move (see the log above)\"; exit 0; fi\n"
+           + "sha=$(sed -n 's/^  \"sha\": \"\\([0-9a-f]*\\)\".*/\\1/p' artifacts/lkg.json)\n"
+           + "tag=$(gh api \"repos/$GITHUB_REPOSITORY/git/tags\" -f tag=lkg -F message=@artifacts/lkg.json -f object=\"$sha\" -f type=commit --jq .sha)\n"
+           + "gh api -X PATCH \"repos/$GITHUB_REPOSITORY/git/refs/tags/lkg\" -f sha=\"$tag\" -F force=true >/dev/null 2>&1 || gh api \"repos/$GITHUB_REPOSITORY/git/refs\" -f ref=refs/tags/lkg -f sha=\"$tag\" >/dev/null\n"
+           + "if [ -n \"$LKG_VARIABLE_TOKEN\" ]; then GH_TOKEN=\"$LKG_VARIABLE_TOKEN\" gh variable set DEVCONTAINER_LKG < artifacts/lkg.json; fi\n"
+           + "echo \"lkg now pins $sha\"",
+        Env: new Dictionary<string, string> { ["GH_TOKEN"] = GitHubToken, ["LKG_VARIABLE_TOKEN"] = "${{ secrets.DEVCONTAINER_LKG_TOKEN }}" });
+
     /// <summary>`dry-run` → `DRY_RUN`; the host also binds that variable to the parameter, so both routes agree.</summary>
     public static string EnvironmentVariable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
 

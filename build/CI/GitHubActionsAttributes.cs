@@ -107,6 +107,9 @@ public sealed class GitHubActionsAttribute(string name) : GitHubActionsWorkflowA
 
     /// <summary>A deployment environment whose protection rules (reviewers, allowed branches) gate the job.</summary>
     public string? Environment { get; set; }
+
+    /// <summary>The job reads the last-known-good pin before the build and stores the pin the build wrote after it (contents: write for the lkg tag).</summary>
+    public bool PinsLastKnownGood { get; set; }
 }
 
 /// <summary>A workflow_dispatch input of the workflow named <see cref="Workflow"/>, passed to the build as `--&lt;name&gt;` through env:.</summary>
@@ -120,7 +123,10 @@ public sealed class GitHubActionsInputAttribute(string workflow, string name, Wo
     public bool Required { get; set; }
     public string? Default { get; set; }
 
-    internal DispatchInput ToInput() => new(Name, Description, Type, Required, Default);
+    /// <summary>An expression the build gets when the input is left empty (`inputs.x || fallback`).</summary>
+    public string? Fallback { get; set; }
+
+    internal DispatchInput ToInput() => new(Name, Description, Type, Required, Default, Fallback);
 }
 
 /// <summary>

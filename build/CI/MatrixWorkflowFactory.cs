@@ -191,8 +191,10 @@ public static class MatrixWorkflowFactory
         ]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         steps.AddRange([
+            CommonSteps.ReadPin(),
             CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (push by digest, sign, attest, tag)", a.PublishTargets,
-                [(a.RegistryParameter, a.Registry)], skip: a.PublishSkippedTargets),
+                [(a.RegistryParameter, a.Registry), ("last-known-good", CommonSteps.PinPath)], skip: a.PublishSkippedTargets),
+            CommonSteps.StorePin(),
             new Step("Upload the published manifest (Rollback's input)", PinnedActions.UploadArtifact,
                 With: new Dictionary<string, object>
                 {
@@ -205,11 +207,13 @@ public static class MatrixWorkflowFactory
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
 
+        // contents: write only to move the lkg tag (the pin) once the publish is verified.
+        var permissions = new Dictionary<string, string>(credentials.Permissions) { ["contents"] = "write" };
         return new Job(
             PublishJobId, "publish", RunsOn.Expression("${{ " + Runner(a, perPlatform: false, pullRequest: false) + " }}"), steps,
             Needs: [a.PerPlatformJobs ? MergeJobId : BuildJobId],
             If: "${{ github.event_name == 'push' }}",
-            Permissions: credentials.Permissions,
+            Permissions: permissions,
             TimeoutMinutes: a.PublishTimeoutMinutes,
             Concurrency: CommonSteps.Registry(a.RegistryConcurrencyGroup));
     }

@@ -16,18 +16,21 @@ public static class TargetWorkflowFactory
 
         var credentials = RegistryAccess.For(use, JobTrigger.Trusted);
         var movesTags = (use & (RegistryUse.Push | RegistryUse.Delete)) != 0;
-        var steps = new List<Step> { CommonSteps.Checkout(), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore() };
+        var steps = new List<Step> { CommonSteps.Checkout(fullHistory: a.PinsLastKnownGood), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore() };
         if (use.HasFlag(RegistryUse.Push)) steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
+        if (a.PinsLastKnownGood) steps.Add(CommonSteps.ReadPin());
         var parameters = inputs.Select(i => (i.Parameter, InputValue(i))).ToList();
         parameters.Add((a.RegistryParameter, a.Registry));
         steps.Add(CommonSteps.Build(string.Join(", ", a.InvokedTargets), a.InvokedTargets, parameters,
             credentials.GitHubTokenToBuild ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
+        if (a.PinsLastKnownGood) steps.Add(CommonSteps.StorePin());
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
 
+        var permissions = a.PinsLastKnownGood ? new Dictionary<string, string>(credentials.Permissions) { ["contents"] = "write" } : credentials.Permissions;
         var job = new Job(a.Name, a.Name, RunsOn.Expression("${{ " + CommonSteps.RunnerLabels(a.RunsOnVariable, a.RunsOn) + " }}"), steps,
-            Permissions: credentials.HasWrites || credentials.Permissions.Count > 1 ? credentials.Permissions : null,
+            Permissions: credentials.HasWrites || permissions.Count > 1 ? permissions : null,
             TimeoutMinutes: a.TimeoutMinutes,
             Concurrency: movesTags ? CommonSteps.Registry(a.RegistryConcurrencyGroup) : null,
             Environment: a.Environment);
@@ -37,5 +40,6 @@ public static class TargetWorkflowFactory
     // A scheduled run has no inputs: a boolean then falls back to false (the build's CI behaviour), never to an empty argument.
     private static string InputValue(DispatchInput input) => input.Type == WorkflowInputType.Boolean
         ? $"${{{{ inputs.{input.Name} || false }}}}"
+        : input.Fallback is { } fallback ? $"${{{{ inputs.{input.Name} || {fallback} }}}}"
         : $"${{{{ inputs.{input.Name} }}}}";
 }

@@ -24,7 +24,8 @@ public sealed record PushTrigger(IReadOnlyList<string> Branches, IReadOnlyList<s
 public enum WorkflowInputType { String, Boolean }
 
 /// <summary>A workflow_dispatch input; <see cref="Parameter"/> is the build parameter it is passed to (`--name`).</summary>
-public sealed record DispatchInput(string Name, string Description, WorkflowInputType Type, bool Required, string? Default)
+/// <see cref="Fallback"/> is an expression used when the input is empty (e.g. the last-known-good pin's path).
+public sealed record DispatchInput(string Name, string Description, WorkflowInputType Type, bool Required, string? Default, string? Fallback = null)
 {
     public string Parameter => Name;
 }

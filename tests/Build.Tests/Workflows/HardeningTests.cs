@@ -9,9 +9,10 @@ public class HardeningTests
     private static readonly Dictionary<string, Dictionary<string, string[]>> AllowedWrites = new()
     {
         // The push build writes its -main cache; pull-request builds (build-pr) only read.
-        ["build-devcontainer.yml"] = new() { ["build"] = ["packages"], ["publish"] = ["packages", "id-token"] },
+        // publish and rollback move the lkg tag (the last-known-good pin): contents.
+        ["build-devcontainer.yml"] = new() { ["build"] = ["packages"], ["publish"] = ["contents", "id-token", "packages"] },
         ["retention.yml"] = new() { ["retention"] = ["packages"] },
-        ["rollback.yml"] = new() { ["rollback"] = ["packages"] },
+        ["rollback.yml"] = new() { ["rollback"] = ["contents", "packages"] },
         ["test.yml"] = new(),
     };
 

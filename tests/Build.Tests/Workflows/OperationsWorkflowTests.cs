@@ -57,17 +57,39 @@ public class OperationsWorkflowTests
     }
 
     [Fact]
-    public void Rollback_runs_by_hand_with_the_manifest_input_passed_through_env_after_logging_in()
+    public void Rollback_runs_by_hand_on_the_given_manifest_or_by_default_the_last_known_good_pin_and_then_moves_the_pin()
     {
         var workflow = Workflow("rollback.yml");
         Assert.Equal(["workflow_dispatch"], workflow["on"].Keys);
         var input = workflow["on"]["workflow_dispatch"]["inputs"]["manifest"];
         Assert.Equal("string", input["type"].Text);
-        Assert.Equal("true", input["required"].Text);
+        Assert.Equal("false", input["required"].Text);
         var job = workflow["jobs"]["rollback"];
         var rollback = job.IndexOfStep(s => s["run"].Text?.StartsWith("./build.sh Rollback --manifest \"$MANIFEST\"") == true);
         var login = job.IndexOfStep(s => s["run"].Text?.Contains("docker login") == true);
-        Assert.True(login >= 0 && rollback > login);
-        Assert.Equal("${{ inputs.manifest }}", job["steps"].Items[rollback]["env"]["MANIFEST"].Text);
+        var read = job.IndexOfStep(s => s["name"].Text?.StartsWith("Read the last-known-good pin") == true);
+        var store = job.IndexOfStep(s => s["name"].Text?.StartsWith("Move the last-known-good pin") == true);
+        Assert.True(login >= 0 && read > login && rollback > read && store > rollback, "login → read pin → Rollback → move pin");
+        Assert.Equal("${{ inputs.manifest || format('{0}/lkg.json', runner.temp) }}", job["steps"].Items[rollback]["env"]["MANIFEST"].Text);
+        Assert.Equal("${{ runner.temp }}/lkg.json", job["steps"].Items[read]["env"]["LAST_KNOWN_GOOD"].Text);
+        Assert.Equal("${{ vars.DEVCONTAINER_LKG }}", job["steps"].Items[read]["env"]["LKG_VARIABLE"].Text);
+        Assert.Equal("write", job["permissions"]["contents"].Text);
+        Assert.Equal("0", job["steps"].Items[0]["with"]["fetch-depth"].Text); // the lkg tag comes with the full history
+    }
+
+    [Fact]
+    public void Publish_reads_the_pin_before_publishing_and_moves_it_after_with_the_job_token_through_env()
+    {
+        var job = Workflow("build-devcontainer.yml")["jobs"]["publish"];
+        var read = job.IndexOfStep(s => s["name"].Text?.StartsWith("Read the last-known-good pin") == true);
+        var publish = job.IndexOfStep(s => s["run"].Text?.StartsWith("./build.sh MergeManifests Publish") == true);
+        var store = job.IndexOfStep(s => s["name"].Text?.StartsWith("Move the last-known-good pin") == true);
+        Assert.True(read >= 0 && publish > read && store > publish);
+        Assert.Contains("--last-known-good \"$LAST_KNOWN_GOOD\"", job["steps"].Items[publish]["run"].Text);
+        Assert.Equal("${{ runner.temp }}/lkg.json", job["steps"].Items[publish]["env"]["LAST_KNOWN_GOOD"].Text);
+        var storeStep = job["steps"].Items[store];
+        Assert.Equal("${{ secrets.GITHUB_TOKEN }}", storeStep["env"]["GH_TOKEN"].Text);
+        Assert.Contains("git/refs/tags/lkg", storeStep["run"].Text);
+        Assert.Contains("gh variable set DEVCONTAINER_LKG < artifacts/lkg.json", storeStep["run"].Text);
     }
 }

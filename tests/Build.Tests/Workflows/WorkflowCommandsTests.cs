@@ -56,6 +56,8 @@ public partial class WorkflowCommandsTests
         "artifacts/${{ matrix.permutation }}" => $"artifacts/{Permutation.All[0].Id}",
         "${{ inputs.dry-run || false }}" => "true",
         "${{ inputs.manifest }}" => "artifacts/manifest.json",
+        "${{ inputs.manifest || format('{0}/lkg.json', runner.temp) }}" => "artifacts/manifest.json",
+        "${{ runner.temp }}/lkg.json" => "/tmp/lkg.json",
         "${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}" => "ghcr.io/octo-org",
         _ => throw new InvalidOperationException($"No sample value for `{expression}`; add one to {nameof(WorkflowCommandsTests)}.{nameof(Sample)}."),
     };
