@@ -138,8 +138,8 @@ partial class Build
         if (!TrivyConfigFile.FileExists())
             throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
         output.Parent.CreateDirectory();
-        // One layout per format: Scan and Sbom may run side by side, and each deletes its own when done.
-        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.tar";
+        // One layout per call: Scan and Sbom, and other runs in this checkout, may run side by side; each deletes its own.
+        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.{Path.GetRandomFileName()}.tar";
         try
         {
             PlatformLayout.Extract(ArchiveFile(permutation), archive, platform, input);
