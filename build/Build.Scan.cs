@@ -139,7 +139,7 @@ partial class Build
             throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
         output.Parent.CreateDirectory();
         // One layout per call: Scan and Sbom, and other runs in this checkout, may run side by side; each deletes its own.
-        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.{Path.GetRandomFileName()}.tar";
+        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.{Path.GetRandomFileName().Replace(".", "")}.tar";
         try
         {
             PlatformLayout.Extract(ArchiveFile(permutation), archive, platform, input);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Integration.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -55,7 +56,9 @@ public class PlatformScanTests(ITestOutputHelper output) : PublishTest(output)
         }
         // Trivy ran for each platform and format, each time on a layout holding that platform only.
         var invocations = File.ReadAllLines(log).Select(l => JsonNode.Parse(l)!["args"]!.AsArray().Select(a => (string)a!).ToList()).ToList();
-        Assert.All(invocations, args => Assert.EndsWith($"{Id}.{args[args.IndexOf("--platform") + 1].Replace('/', '-')}.{args[args.IndexOf("--format") + 1]}.tar", args[args.IndexOf("--input") + 1]));
+        Assert.All(invocations, args => Assert.Matches(
+            $@"^{Regex.Escape($"{Id}.{args[args.IndexOf("--platform") + 1].Replace('/', '-')}.{args[args.IndexOf("--format") + 1]}.")}[a-z0-9]+\.tar$",
+            Path.GetFileName(args[args.IndexOf("--input") + 1])));
         var ran = invocations.Select(args => (args[args.IndexOf("--format") + 1], args[args.IndexOf("--platform") + 1])).ToHashSet();
         Assert.Equal(new[] { ("cyclonedx", "linux/amd64"), ("cyclonedx", "linux/arm64"), ("json", "linux/amd64"), ("json", "linux/arm64") }, ran.Order());
     }
