@@ -14,10 +14,10 @@ public static class PlatformArchives
         byte[]? layout = null, index = null;
         using var stream = File.OpenRead(archive);
         using var reader = new TarReader(stream);
-        var blobName = "blobs/sha256/" + info.IndexDigest["sha256:".Length..];
+        var blobName = OciArchive.BlobPath(info.IndexDigest);
         while (reader.GetNextEntry() is { } entry)
         {
-            var name = Normalize(entry.Name);
+            var name = OciArchive.EntryName(entry);
             if (name == "index.json") layout = ReadAll(entry);
             else if (name == blobName) index = ReadAll(entry);
         }
@@ -28,21 +28,21 @@ public static class PlatformArchives
     {
         var partial = StagedArchive.PartialPath(archive);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(archive))!);
-        var replaced = parts.Select(p => "blobs/sha256/" + PlatformMerge.IndexDigestOf(p.LayoutIndex)["sha256:".Length..]).ToHashSet();
+        var replaced = parts.Select(p => OciArchive.BlobPath(PlatformMerge.IndexDigestOf(p.LayoutIndex))).ToHashSet();
         using (var output = File.Create(partial))
         using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: false))
         {
             Add(writer, "oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
             Add(writer, "index.json", merged.LayoutIndex);
-            Add(writer, "blobs/sha256/" + merged.Digest["sha256:".Length..], merged.IndexBlob);
-            var written = new HashSet<string> { "oci-layout", "index.json", "blobs/sha256/" + merged.Digest["sha256:".Length..] };
+            Add(writer, OciArchive.BlobPath(merged.Digest), merged.IndexBlob);
+            var written = new HashSet<string> { "oci-layout", "index.json", OciArchive.BlobPath(merged.Digest) };
             foreach (var part in parts)
             {
                 using var input = File.OpenRead(part.Source);
                 using var reader = new TarReader(input);
                 while (reader.GetNextEntry() is { } entry)
                 {
-                    var name = Normalize(entry.Name);
+                    var name = OciArchive.EntryName(entry);
                     if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || !name.StartsWith("blobs/", StringComparison.Ordinal)) continue;
                     if (replaced.Contains(name) || !written.Add(name)) continue; // a platform's own index is replaced; shared blobs once
                     var copy = new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = entry.DataStream, ModificationTime = DateTimeOffset.UnixEpoch, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead };
@@ -59,8 +59,6 @@ public static class PlatformArchives
         ModificationTime = DateTimeOffset.UnixEpoch,
         Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
     });
-
-    static string Normalize(string name) => name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name;
 
     static byte[] ReadAll(TarEntry entry)
     {

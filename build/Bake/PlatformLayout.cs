@@ -24,12 +24,12 @@ public static class PlatformLayout
     {
         var digest = info.Platforms.FirstOrDefault(p => p.Platform == platform)?.Digest
             ?? throw new InvalidOperationException($"'{archive}' has no {platform} image (it holds {string.Join(", ", info.Platforms.Select(p => p.Platform))}); re-run Bake.");
-        var small = ReadSmall(archive);
-        var index = JsonNode.Parse(small[BlobPath(info.IndexDigest)])!.AsObject();
+        var small = OciArchive.ReadEntries(archive).Small;
+        var index = JsonNode.Parse(small[OciArchive.BlobPath(info.IndexDigest)])!.AsObject();
         var descriptor = index["manifests"]!.AsArray().OfType<JsonObject>().First(m => (string?)m["digest"] == digest);
-        var manifest = JsonNode.Parse(small[BlobPath(digest)])!.AsObject();
-        var needed = new HashSet<string> { BlobPath(digest), BlobPath((string)manifest["config"]!["digest"]!) };
-        foreach (var layer in manifest["layers"]?.AsArray() ?? []) needed.Add(BlobPath((string)layer!["digest"]!));
+        var manifest = JsonNode.Parse(small[OciArchive.BlobPath(digest)])!.AsObject();
+        var needed = new HashSet<string> { OciArchive.BlobPath(digest), OciArchive.BlobPath((string)manifest["config"]!["digest"]!) };
+        foreach (var layer in manifest["layers"]?.AsArray() ?? []) needed.Add(OciArchive.BlobPath((string)layer!["digest"]!));
 
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
         using var output = File.Create(destination);
@@ -40,7 +40,7 @@ public static class PlatformLayout
         using var reader = new TarReader(input);
         while (reader.GetNextEntry() is { } entry)
         {
-            var name = Name(entry);
+            var name = OciArchive.EntryName(entry);
             if (entry.DataStream is null || !needed.Remove(name)) continue;
             writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = entry.DataStream });
         }
@@ -49,23 +49,4 @@ public static class PlatformLayout
 
     static void Write(TarWriter writer, string name, string content) =>
         writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) });
-
-    static string BlobPath(string digest) => "blobs/" + digest.Replace(':', '/');
-
-    static string Name(TarEntry entry) => entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
-
-    static Dictionary<string, byte[]> ReadSmall(string archive)
-    {
-        var files = new Dictionary<string, byte[]>();
-        using var stream = File.OpenRead(archive);
-        using var reader = new TarReader(stream);
-        while (reader.GetNextEntry() is { } entry)
-        {
-            if (entry.DataStream is null || entry.Length > 4 * 1024 * 1024) continue;
-            using var buffer = new MemoryStream();
-            entry.DataStream.CopyTo(buffer);
-            files[Name(entry)] = buffer.ToArray();
-        }
-        return files;
-    }
 }

@@ -47,7 +47,11 @@ public static class OciArchive
         return info;
     }
 
-    static string BlobPath(string digest) => "blobs/sha256/" + digest[(digest.IndexOf(':') + 1)..];
+    /// <summary>Where an OCI layout keeps the blob of <paramref name="digest"/>.</summary>
+    public static string BlobPath(string digest) => "blobs/sha256/" + digest[(digest.IndexOf(':') + 1)..];
+
+    /// <summary>An entry's path inside the layout, without the "./" some writers put first.</summary>
+    public static string EntryName(TarEntry entry) => entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
 
     /// <summary>Pure: the first blob a platform's image needs (its manifest, config or a layer) that the archive lacks or holds cut short.</summary>
     public static string? MissingBlob(OciArchiveInfo info, Func<string, byte[]?> blob, Func<string, long?> size)
@@ -106,7 +110,7 @@ public static class OciArchive
         return new OciArchiveInfo(digest, platforms, annotations, refName);
     }
 
-    static (Dictionary<string, byte[]> Small, Dictionary<string, long> Sizes) ReadEntries(string archivePath)
+    public static (Dictionary<string, byte[]> Small, Dictionary<string, long> Sizes) ReadEntries(string archivePath)
     {
         // Only JSON-sized entries are kept in memory; of layers only the size is read.
         var entries = new Dictionary<string, byte[]>();
@@ -115,7 +119,7 @@ public static class OciArchive
         using var reader = new TarReader(stream);
         while (reader.GetNextEntry() is { } entry)
         {
-            var name = entry.Name.StartsWith("./") ? entry.Name[2..] : entry.Name;
+            var name = EntryName(entry);
             sizes[name] = entry.Length;
             if (entry.DataStream is null || entry.Length > 4 * 1024 * 1024) continue;
             using var buffer = new MemoryStream();
