@@ -82,15 +82,15 @@ partial class Build
     /// <summary>The key opens with the password and the public key is a key (and the key's own); or keyless signing is possible.</summary>
     async Task<IReadOnlyList<string>> SigningProblems(bool forSigning)
     {
-        try { DecideSigning(forSigning, plainHttp: false); }
+        try { Signing.Decide(forSigning, plainHttp: false); }
         catch (BuildInputException e) { return [e.Message]; }
         if (CosignKey is not null)
         {
             if (CosignKeyCheck.PrivateKeyProblem(CosignKey, ReadIfExists(Full(CosignKey)!)) is { } keyProblem) return [keyProblem];
-            if (await DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error, CosignPasswordGiven)];
+            if (await Signing.DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error, Signing.PasswordGiven)];
         }
         if (CosignPublicKey is not null
-            && CosignKeyCheck.PublicKeyProblem(CosignPublicKey, ReadIfExists(Full(CosignPublicKey)!), CosignKey is null ? null : (await DerivedPublicKeyAsync()).Pem, CosignKey) is { } publicProblem)
+            && CosignKeyCheck.PublicKeyProblem(CosignPublicKey, ReadIfExists(Full(CosignPublicKey)!), CosignKey is null ? null : (await Signing.DerivedPublicKeyAsync()).Pem, CosignKey) is { } publicProblem)
             return [publicProblem];
         return [];
     }
@@ -107,7 +107,7 @@ partial class Build
         if (running.Contains(nameof(Bake)) && Cache == CacheMode.Registry
             && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0))
             repositories.Add(CachePolicy.CacheRepository(ImageRepository));
-        var skopeo = repositories.Count == 0 ? null : new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
+        var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();
         var problems = new List<string>();
         foreach (var repository in repositories.Distinct())
             if (await RegistryProbe.UnreachableReasonAsync(skopeo!, repository, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory) is { } reason)

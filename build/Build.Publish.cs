@@ -35,32 +35,15 @@ partial class Build
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(ManifestFile);
-            var problems = PublishPreflight.Problems(manifest with { Permutations = selection.Permutations }, ManifestFile.Parent);
-            if (problems.Count > 0)
-                throw new InvalidOperationException($"Publish refused before pushing anything: {string.Join(" | ", problems)}");
-            File.Delete(PinFile); // only a publish that moved the mutable tags leaves a pin to store
-            var pin = LastKnownGood is not null && File.Exists(LastKnownGood) ? ReadPin(LastKnownGood) : null;
-            var decision = global::LastKnownGood.Decide(pin, manifest);
-            if (decision.MoveMutableTags) Log.Information("{Note:l}", decision.Note);
-            else
-            {
-                Log.Warning("{Note:l}", decision.Note);
-                WriteStepSummary($"> **Warning:** {decision.Note}");
-            }
-            var registry = await OpenRegistryAsync(selection.Permutations, forSigning: true);
-            var states = await InParallelAsync(selection.Permutations, entry => ObserveAsync(registry, entry, tags[entry.Id]));
-            var plans = selection.Permutations.Select((entry, i) => (Entry: entry, Steps: (IReadOnlyList<PublishStep>)PublishPlan.ForPermutation(entry, tags[entry.Id], states[i])
-                .Where(step => decision.MoveMutableTags || step.Kind != PublishStepKind.Tag || !step.Tag!.IsMutable).ToList())).ToList();
-            var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
-            File.WriteAllText(ArtifactsDirectory / "publish-plan.txt", planText + "\n");
-            Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
-            await ExecutePhasesAsync(registry, plans.SelectMany(p => p.Steps), selection.Permutations, ManifestFile.Parent, verifyAttestations: true);
-            // Read every immutable tag once more: a run that wrote after our read-back shows here.
-            var immutable = selection.Permutations.SelectMany(entry => tags[entry.Id].Where(t => !t.IsMutable).Select(tag => (entry, tag))).ToList();
-            var written = await InParallelAsync(immutable, x => registry.DigestOf(x.tag.Reference));
-            for (var i = 0; i < immutable.Count; i++) TagPolicy.CheckWritten(immutable[i].tag, written[i], immutable[i].entry.Digest);
+            RefuseUnpublishable(manifest with { Permutations = selection.Permutations }, ManifestFile.Parent);
+            var decision = DecideMutableTags(manifest);
+            var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: true), ManifestFile.Parent);
+            var plans = await publisher.PlanAsync(selection.Permutations, tags, decision.MoveMutableTags);
+            WritePublishPlan(plans);
+            await publisher.RunAsync(plans, verifyAttestations: true);
+            await publisher.CheckImmutableTagsAsync(selection.Permutations, tags);
             WritePin(decision.NewPin, selection.Permutations.Count);
-            ReportSummary(s => { foreach (var (entry, steps) in plans) s[entry.Id] = $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))"; return s; });
+            foreach (var (entry, steps) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))");
         });
 
     [RegistryAccess(RegistryUse.Read | RegistryUse.Push)]
@@ -70,21 +53,45 @@ partial class Build
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(RollbackManifestPath);
-            var registry = await OpenRegistryAsync(selection.Permutations, forSigning: false);
-            var plans = new List<(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps)>();
-            foreach (var entry in selection.Permutations)
-            {
-                if (await registry.DigestOf(entry.DigestReference) is null)
-                    throw new InvalidOperationException($"Rollback refused: {entry.Id}'s {entry.DigestReference} no longer exists in the registry; pick an older manifest whose images were kept (see README, Rollback).");
-                if (!await registry.IsSigned(entry.DigestReference))
-                    throw new InvalidOperationException($"Rollback refused: {entry.DigestReference} ({entry.Id}) has no valid signature for this key; pass the key it was signed with (--cosign-public-key) or pick another manifest.");
-                plans.Add((entry, PublishPlan.ForRollback(entry, tags[entry.Id], await TagDigestsAsync(registry, tags[entry.Id]))));
-            }
+            var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: false), Path.GetDirectoryName(RollbackManifestPath)!);
+            var plans = await publisher.PlanRollbackAsync(selection.Permutations, tags);
             Log.Information("Rollback plan to {Manifest} ({Sha}):\n{Plan:l}", RollbackManifestPath, manifest.Sha, string.Join("\n", plans.SelectMany(p => p.Steps)));
-            await ExecutePhasesAsync(registry, plans.SelectMany(p => p.Steps), selection.Permutations, Path.GetDirectoryName(RollbackManifestPath)!, verifyAttestations: false);
+            await publisher.RunAsync(plans, verifyAttestations: false);
             // The pin now says "rollback": a later Publish leaves the mutable tags here until the pin moves.
             WritePin(new LastKnownGoodPin(PinnedBy.Rollback, manifest), selection.Permutations.Count);
         });
+
+    AbsolutePath PublishPlanFile => ArtifactsDirectory / "publish-plan.txt";
+
+    /// <summary>Nothing is pushed unless every entry passed its gates and its files are the ones the manifest hashed.</summary>
+    static void RefuseUnpublishable(ReleaseManifest manifest, string manifestDirectory)
+    {
+        var problems = PublishPreflight.Problems(manifest, manifestDirectory);
+        if (problems.Count > 0)
+            throw new InvalidOperationException($"Publish refused before pushing anything: {string.Join(" | ", problems)}");
+    }
+
+    void WritePublishPlan(IReadOnlyList<PermutationSteps> plans)
+    {
+        var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
+        File.WriteAllText(PublishPlanFile, planText + "\n");
+        Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
+    }
+
+    /// <summary>Whether this publish moves the mutable tags: not while the last-known-good pin records a rollback.</summary>
+    PinDecision DecideMutableTags(ReleaseManifest manifest)
+    {
+        File.Delete(PinFile); // only a publish that moved the mutable tags leaves a pin to store
+        var pin = LastKnownGood is not null && File.Exists(LastKnownGood) ? ReadPin(LastKnownGood) : null;
+        var decision = global::LastKnownGood.Decide(pin, manifest);
+        if (decision.MoveMutableTags) Log.Information("{Note:l}", decision.Note);
+        else
+        {
+            Log.Warning("{Note:l}", decision.Note);
+            WriteStepSummary($"> **Warning:** {decision.Note}");
+        }
+        return decision;
+    }
 
     LastKnownGoodPin ReadPin(string path) => global::LastKnownGood.Parse(File.ReadAllText(path), path, KnownPermutationIds);
 
@@ -130,120 +137,21 @@ partial class Build
         return (manifest, selection, selection.Permutations.ToDictionary(p => p.Id, p => TagPolicy.OfManifestEntry(p, manifest.Sha)));
     }
 
-    /// <summary>What the registry holds for one permutation; the reads wait on the network, not on each other.</summary>
-    static async Task<RegistryState> ObserveAsync(RegistryClient registry, ManifestPermutation entry, IReadOnlyList<ImageTag> imageTags)
-    {
-        var tags = TagDigestsAsync(registry, imageTags);
-        var present = await registry.DigestOf(entry.DigestReference) == entry.Digest;
-        if (!present) return new RegistryState(false, false, false, false, await tags);
-        var signed = registry.IsSigned(entry.DigestReference);
-        var provenance = registry.HasAttestation(entry.DigestReference, Cosign.ProvenanceType);
-        var sbom = registry.HasAttestation(entry.DigestReference, Cosign.SbomType);
-        return new RegistryState(true, await signed, await provenance, await sbom, await tags);
-    }
-
-    static async Task<IReadOnlyDictionary<string, string?>> TagDigestsAsync(RegistryClient registry, IReadOnlyList<ImageTag> imageTags)
-    {
-        var digests = await Task.WhenAll(imageTags.Select(tag => registry.DigestOf(tag.Reference)));
-        return imageTags.Select((tag, i) => (tag.Reference, digests[i])).ToDictionary(x => x.Reference, x => x.Item2);
-    }
-
-    /// <summary>
-    /// Runs the steps of all permutations phase by phase (<see cref="PublishPhases"/>): nothing is tagged before every
-    /// image is pushed, signed, attested and verified. Sign and Verify are one cosign call for all images.
-    /// </summary>
-    static async Task ExecutePhasesAsync(RegistryClient registry, IEnumerable<PublishStep> steps, IReadOnlyList<ManifestPermutation> entries, string manifestDirectory, bool verifyAttestations)
-    {
-        var entryOf = entries.ToDictionary(e => e.Id);
-        foreach (var phase in PublishPhases.Of(steps))
-        {
-            foreach (var step in phase.Steps) Log.Information("{Step:l} {Id:l}: {Target:l}", step.Kind.ToString(), step.PermutationId, step.Target);
-            switch (phase.Kind)
-            {
-                case PublishPhaseKind.Sign:
-                    await registry.Sign(phase.Targets);
-                    break;
-                case PublishPhaseKind.Verify:
-                    await Task.WhenAll(verifyAttestations
-                        ? [registry.Verify(phase.Targets), registry.VerifyAttestation(phase.Targets, Cosign.ProvenanceType), registry.VerifyAttestation(phase.Targets, Cosign.SbomType)]
-                        : [registry.Verify(phase.Targets)]);
-                    break;
-                default:
-                    await InParallelAsync(phase.Lanes, async lane =>
-                    {
-                        foreach (var step in lane) await ExecuteAsync(registry, entryOf[step.PermutationId], step, manifestDirectory);
-                    });
-                    break;
-            }
-        }
-    }
-
-    /// <summary>One image's push, attestation or tag move (Sign and Verify are batched by the caller).</summary>
-    static async Task ExecuteAsync(RegistryClient registry, ManifestPermutation entry, PublishStep step, string manifestDirectory)
-    {
-        string File(string relative) => Path.GetFullPath(Path.Combine(manifestDirectory, relative));
-        switch (step.Kind)
-        {
-            case PublishStepKind.Push:
-                if (entry.Archive is null)
-                    throw new InvalidOperationException($"{entry.Id} was reused without its bytes, but the registry no longer holds {entry.DigestReference}; run Bake with --force to build it again, nothing was tagged.");
-                var archive = OciArchive.Read(File(entry.Archive.Path));
-                await registry.Push(File(entry.Archive.Path), archive.RefName, entry.DigestReference);
-                var pushed = await registry.DigestOf(entry.DigestReference);
-                if (pushed != entry.Digest)
-                    throw new InvalidOperationException($"The registry holds {pushed ?? "nothing"} for {entry.DigestReference} after the push; the digest was not preserved, nothing was tagged.");
-                Log.Information("Pushed {Reference}", entry.DigestReference);
-                break;
-            case PublishStepKind.AttestProvenance:
-                await registry.Attest(entry.DigestReference, File(entry.Provenance.Path), Cosign.ProvenanceType);
-                break;
-            case PublishStepKind.AttestSbom:
-                await registry.Attest(entry.DigestReference, File(entry.Sbom.Path), Cosign.SbomType);
-                break;
-            case PublishStepKind.Tag:
-                // Looked at again just before writing (another run may have tagged since the plan), then read back.
-                var tag = step.Tag!;
-                if (TagPolicy.CheckMove(tag, await registry.DigestOf(tag.Reference), entry.Digest) == TagMove.Unchanged) break;
-                await registry.Tag(entry.DigestReference, tag.Reference);
-                TagPolicy.CheckWritten(tag, await registry.DigestOf(tag.Reference), entry.Digest);
-                break;
-            default:
-                throw new InvalidOperationException($"{step.Kind} runs batched for all images, not per image.");
-        }
-    }
-
-    /// <summary>Runs <paramref name="work"/> for each item, as many at once as <see cref="PublishPhases.Concurrency"/> allows; results in item order.</summary>
-    static async Task<T[]> InParallelAsync<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, Task<T>> work)
-    {
-        var results = new T[items.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = PublishPhases.Concurrency(Environment.ProcessorCount) },
-            async (i, _) => results[i] = await work(items[i]));
-        return results;
-    }
-
-    static Task InParallelAsync<TItem>(IReadOnlyList<TItem> items, Func<TItem, Task> work) =>
-        InParallelAsync(items, async item => { await work(item); return true; });
-
     /// <summary>skopeo and cosign for these permutations' registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
     async Task<RegistryClient> OpenRegistryAsync(IReadOnlyList<ManifestPermutation> permutations, bool forSigning)
     {
         var plainHttp = permutations.All(p => RegistryHost.IsLoopback(p.Repository));
-        var skopeo = new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
-        var identity = DecideSigning(forSigning, plainHttp);
-        if (identity.DerivePublicKeyFrom is not null)
-        {
-            var (pem, error) = await DerivedPublicKeyAsync();
-            // Written whole or not at all: a failure never leaves an empty cosign.pub behind.
-            CosignKeys.WriteAtomically(DerivedPublicKeyFile, pem ?? throw new BuildInputException(CosignKeyCheck.OpenProblem(CosignKey!, error, CosignPasswordGiven)));
-        }
-        return new RegistryClient(skopeo, Cosign.Locate(), plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, CosignEnvironment);
+        return OpenRegistry(plainHttp, await Signing.ReadyAsync(forSigning, plainHttp));
     }
+
+    RegistryClient OpenRegistry(bool plainHttp, SigningIdentity identity) =>
+        new(Skopeo.Locate(), Cosign.Locate(), plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, CosignEnvironment);
 
     // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
     AbsolutePath DerivedPublicKeyFile => ArtifactsDirectory / "cosign.pub";
 
-    SigningIdentity DecideSigning(bool forSigning, bool plainHttp) =>
-        SigningPolicy.Decide(Full(CosignKey), Full(CosignPublicKey), TlogUpload, plainHttp, forSigning, Environment.GetEnvironmentVariable, DerivedPublicKeyFile, DefaultBranch);
+    SigningSetup? _signing;
+    SigningSetup Signing => _signing ??= new(CosignKey, Full(CosignKey), Full(CosignPublicKey), TlogUpload, DefaultBranch, DerivedPublicKeyFile, CosignEnvironment, RootDirectory);
 
     /// <summary>COSIGN_PASSWORD reaches cosign through its environment only (masked in every log line).</summary>
     IReadOnlyDictionary<string, string?> CosignEnvironment
@@ -255,14 +163,6 @@ partial class Build
             return new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
         }
     }
-
-    bool CosignPasswordGiven => !string.IsNullOrEmpty(CosignEnvironment["COSIGN_PASSWORD"]);
-
-    (string? Pem, string Error)? _derivedPublicKey;
-
-    /// <summary>The public key of --cosign-key, derived once per run (the preflight check opens the key the same way).</summary>
-    async Task<(string? Pem, string Error)> DerivedPublicKeyAsync() =>
-        _derivedPublicKey ??= await CosignKeys.DerivePublicKeyAsync(Cosign.Locate(), Full(CosignKey)!, CosignEnvironment, RootDirectory);
 
     static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
 }

@@ -111,17 +111,8 @@ partial class Build
     async Task<(RegistryClient? Registry, string Problem)> EvidenceReaderAsync(string repository)
     {
         var plainHttp = RegistryHost.IsLoopback(repository);
-        SigningIdentity identity;
-        try { identity = DecideSigning(forSigning: false, plainHttp); }
+        try { return (OpenRegistry(plainHttp, await Signing.ReadyAsync(forSigning: false, plainHttp)), ""); }
         catch (BuildInputException e) { return (null, "no identity to verify the published SBOM attestation with: " + e.Message); }
-        if (identity.DerivePublicKeyFrom is not null)
-        {
-            var (pem, error) = await DerivedPublicKeyAsync();
-            if (pem is null) return (null, CosignKeyCheck.OpenProblem(CosignKey!, error));
-            CosignKeys.WriteAtomically(DerivedPublicKeyFile, pem);
-        }
-        var skopeo = new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
-        return (new RegistryClient(skopeo, Cosign.Locate(), plainHttp, RetryPolicy.Default, null, identity.Verification, RootDirectory, CosignEnvironment), "");
     }
 
     /// <summary>Copies a reused image, digest preserved, into its archive: Scan and Publish read exactly what is published.</summary>

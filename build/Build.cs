@@ -15,4 +15,7 @@ partial class Build : NukeBuild
     readonly string Artifacts = "artifacts";
 
     AbsolutePath ArtifactsDirectory => RootDirectory / Artifacts;
+
+    /// <summary>One <c>key: value</c> note on the current target's row of the summary table.</summary>
+    void AddSummary(string key, string value) => ReportSummary(notes => { notes[key] = value; return notes; });
 }

@@ -62,7 +62,7 @@ public static class BakeInputs
     static async Task<ResolvedImage> ResolveAsync(ExternalImageUse use, string dockerfile)
     {
         if (BaseImage.DigestIn(use.Reference) is { } pinned) return new ResolvedImage(use.Reference, pinned, [], use.Use);
-        var skopeo = new ToolLocation("skopeo", ToolResolver.Resolve("skopeo", Skopeo.InstallHint), null, "");
+        var skopeo = Skopeo.Locate();
         var plainHttp = RegistryHost.IsLoopback(use.Reference);
         var raw = await RetryPolicy.Default.RunAsync<string?>($"Resolving {use.Reference} ({dockerfile}:{use.Line})", async () =>
         {

@@ -1,3 +1,5 @@
+using Pipeline.Host.Tooling;
+
 /// <summary>
 /// skopeo arguments. The digest-preserving push is
 /// `skopeo copy --all --preserve-digests oci-archive:&lt;archive&gt; docker://&lt;repo&gt;@&lt;index digest&gt;`:
@@ -7,6 +9,9 @@
 public static class Skopeo
 {
     public const string InstallHint = "install skopeo (apt-get install skopeo) or set SKOPEO_EXE.";
+
+    /// <summary>skopeo from SKOPEO_EXE, else PATH (no container fallback).</summary>
+    public static ToolLocation Locate() => new("skopeo", ToolResolver.Resolve("skopeo", InstallHint), null, "");
 
     public static IReadOnlyList<string> PushArchiveArguments(string archive, string? refName, string digestReference, bool plainHttp) =>
         ["copy", "--all", "--preserve-digests", .. DestinationTls(plainHttp), "oci-archive:" + archive + (refName is null ? "" : ":" + refName), "docker://" + digestReference];

@@ -1,0 +1,149 @@
+using Serilog;
+
+/// <summary>One permutation's publish (or rollback) steps, as planned against what the registry held.</summary>
+public sealed record PermutationSteps(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps);
+
+/// <summary>
+/// The steps Publish and Rollback take against the registry, through <see cref="RegistryClient"/>: observe what the
+/// registry holds, plan what it lacks (<see cref="PublishPlan"/>), then push, sign, attest, verify and tag phase by
+/// phase (<see cref="PublishPhases"/>). Manifest file paths are relative to <paramref name="manifestDirectory"/>.
+/// </summary>
+public sealed class Publisher(RegistryClient registry, string manifestDirectory)
+{
+    /// <summary>Each permutation's steps to publish; without <paramref name="moveMutableTags"/> its mutable tags stay where they are.</summary>
+    public async Task<IReadOnlyList<PermutationSteps>> PlanAsync(IReadOnlyList<ManifestPermutation> entries,
+        IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> tags, bool moveMutableTags)
+    {
+        var states = await InParallelAsync(entries, entry => ObserveAsync(entry, tags[entry.Id]));
+        return entries.Select((entry, i) => new PermutationSteps(entry, PublishPlan.ForPermutation(entry, tags[entry.Id], states[i])
+            .Where(step => moveMutableTags || step.Kind != PublishStepKind.Tag || !step.Tag!.IsMutable).ToList())).ToList();
+    }
+
+    /// <summary>Each permutation's steps to move its mutable tags back; refused when an image is gone or not signed for this key.</summary>
+    public async Task<IReadOnlyList<PermutationSteps>> PlanRollbackAsync(IReadOnlyList<ManifestPermutation> entries,
+        IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> tags)
+    {
+        var plans = new List<PermutationSteps>();
+        foreach (var entry in entries)
+        {
+            if (await registry.DigestOf(entry.DigestReference) is null)
+                throw new InvalidOperationException($"Rollback refused: {entry.Id}'s {entry.DigestReference} no longer exists in the registry; pick an older manifest whose images were kept (see README, Rollback).");
+            if (!await registry.IsSigned(entry.DigestReference))
+                throw new InvalidOperationException($"Rollback refused: {entry.DigestReference} ({entry.Id}) has no valid signature for this key; pass the key it was signed with (--cosign-public-key) or pick another manifest.");
+            plans.Add(new(entry, PublishPlan.ForRollback(entry, tags[entry.Id], await TagDigestsAsync(tags[entry.Id]))));
+        }
+        return plans;
+    }
+
+    /// <summary>
+    /// Runs the steps of all permutations phase by phase: nothing is tagged before every image is pushed, signed,
+    /// attested and verified. Sign and Verify are one cosign call for all images.
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<PermutationSteps> plans, bool verifyAttestations)
+    {
+        var entryOf = plans.ToDictionary(p => p.Entry.Id, p => p.Entry);
+        foreach (var phase in PublishPhases.Of(plans.SelectMany(p => p.Steps)))
+        {
+            foreach (var step in phase.Steps) Log.Information("{Step:l} {Id:l}: {Target:l}", step.Kind.ToString(), step.PermutationId, step.Target);
+            switch (phase.Kind)
+            {
+                case PublishPhaseKind.Sign:
+                    await registry.Sign(phase.Targets);
+                    break;
+                case PublishPhaseKind.Verify:
+                    await Task.WhenAll(verifyAttestations
+                        ? [registry.Verify(phase.Targets), registry.VerifyAttestation(phase.Targets, Cosign.ProvenanceType), registry.VerifyAttestation(phase.Targets, Cosign.SbomType)]
+                        : [registry.Verify(phase.Targets)]);
+                    break;
+                default:
+                    await InParallelAsync(phase.Lanes, async lane =>
+                    {
+                        foreach (var step in lane) await ExecuteAsync(entryOf[step.PermutationId], step);
+                    });
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Reads every immutable tag once more: a run that wrote after our read-back shows here.</summary>
+    public async Task CheckImmutableTagsAsync(IReadOnlyList<ManifestPermutation> entries, IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> tags)
+    {
+        var immutable = entries.SelectMany(entry => tags[entry.Id].Where(t => !t.IsMutable).Select(tag => (entry, tag))).ToList();
+        var written = await InParallelAsync(immutable, x => registry.DigestOf(x.tag.Reference));
+        for (var i = 0; i < immutable.Count; i++) TagPolicy.CheckWritten(immutable[i].tag, written[i], immutable[i].entry.Digest);
+    }
+
+    /// <summary>What the registry holds for one permutation; the reads wait on the network, not on each other.</summary>
+    async Task<RegistryState> ObserveAsync(ManifestPermutation entry, IReadOnlyList<ImageTag> imageTags)
+    {
+        var tags = TagDigestsAsync(imageTags);
+        var present = await registry.DigestOf(entry.DigestReference) == entry.Digest;
+        if (!present) return new RegistryState(false, false, false, false, await tags);
+        var signed = registry.IsSigned(entry.DigestReference);
+        var provenance = registry.HasAttestation(entry.DigestReference, Cosign.ProvenanceType);
+        var sbom = registry.HasAttestation(entry.DigestReference, Cosign.SbomType);
+        return new RegistryState(true, await signed, await provenance, await sbom, await tags);
+    }
+
+    async Task<IReadOnlyDictionary<string, string?>> TagDigestsAsync(IReadOnlyList<ImageTag> imageTags)
+    {
+        var digests = await Task.WhenAll(imageTags.Select(tag => registry.DigestOf(tag.Reference)));
+        return imageTags.Select((tag, i) => (tag.Reference, digests[i])).ToDictionary(x => x.Reference, x => x.Item2);
+    }
+
+    /// <summary>One image's push, attestation or tag move (Sign and Verify are batched by <see cref="RunAsync"/>).</summary>
+    async Task ExecuteAsync(ManifestPermutation entry, PublishStep step)
+    {
+        switch (step.Kind)
+        {
+            case PublishStepKind.Push:
+                await PushAsync(entry);
+                break;
+            case PublishStepKind.AttestProvenance:
+                await registry.Attest(entry.DigestReference, FileOf(entry.Provenance.Path), Cosign.ProvenanceType);
+                break;
+            case PublishStepKind.AttestSbom:
+                await registry.Attest(entry.DigestReference, FileOf(entry.Sbom.Path), Cosign.SbomType);
+                break;
+            case PublishStepKind.Tag:
+                await TagAsync(entry, step.Tag!);
+                break;
+            default:
+                throw new InvalidOperationException($"{step.Kind} runs batched for all images, not per image.");
+        }
+    }
+
+    async Task PushAsync(ManifestPermutation entry)
+    {
+        if (entry.Archive is null)
+            throw new InvalidOperationException($"{entry.Id} was reused without its bytes, but the registry no longer holds {entry.DigestReference}; run Bake with --force to build it again, nothing was tagged.");
+        var archive = OciArchive.Read(FileOf(entry.Archive.Path));
+        await registry.Push(FileOf(entry.Archive.Path), archive.RefName, entry.DigestReference);
+        var pushed = await registry.DigestOf(entry.DigestReference);
+        if (pushed != entry.Digest)
+            throw new InvalidOperationException($"The registry holds {pushed ?? "nothing"} for {entry.DigestReference} after the push; the digest was not preserved, nothing was tagged.");
+        Log.Information("Pushed {Reference}", entry.DigestReference);
+    }
+
+    /// <summary>Looked at again just before writing (another run may have tagged since the plan), then read back.</summary>
+    async Task TagAsync(ManifestPermutation entry, ImageTag tag)
+    {
+        if (TagPolicy.CheckMove(tag, await registry.DigestOf(tag.Reference), entry.Digest) == TagMove.Unchanged) return;
+        await registry.Tag(entry.DigestReference, tag.Reference);
+        TagPolicy.CheckWritten(tag, await registry.DigestOf(tag.Reference), entry.Digest);
+    }
+
+    string FileOf(string relative) => Path.GetFullPath(Path.Combine(manifestDirectory, relative));
+
+    /// <summary>Runs <paramref name="work"/> for each item, as many at once as <see cref="PublishPhases.Concurrency"/> allows; results in item order.</summary>
+    static async Task<T[]> InParallelAsync<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, Task<T>> work)
+    {
+        var results = new T[items.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = PublishPhases.Concurrency(Environment.ProcessorCount) },
+            async (i, _) => results[i] = await work(items[i]));
+        return results;
+    }
+
+    static Task InParallelAsync<TItem>(IReadOnlyList<TItem> items, Func<TItem, Task> work) =>
+        InParallelAsync(items, async item => { await work(item); return true; });
+}
