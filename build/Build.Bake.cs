@@ -134,16 +134,11 @@ partial class Build
         var plan = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, images,
             ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
         ImagesDirectory.CreateDirectory();
-        File.WriteAllText(BakeOverrideFile, BakeOverride.Render(plan));
+        var overrideJson = BakeOverride.Render(plan);
+        File.WriteAllText(BakeOverrideFile, overrideJson);
         File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", ArtifactsDirectory / "bake-plan.txt", plan.Render());
-        var resolved = await DockerBuildx.PrintAsync(new BakeSettings
-        {
-            Files = [BakeFilePath, BakeOverrideFile],
-            Targets = plan.Permutations.SelectMany(p => new[] { p.Permutation.BakeTarget, p.Permutation.ValidateBakeTarget }).ToList(),
-        });
-        foreach (var p in plan.Permutations) StagedArchive.DiscardPartial(p.Archive); // --print created them empty
-        BakeGuard.Check(Context, plan, resolved);
+        BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
         await DecideReuseAsync(plan);
         return _bakePlan = plan;
     }

@@ -68,4 +68,41 @@ public class DockerBuildxTests
         Assert.Equal("Smoke tests failed for a on linux/arm64 (FAIL x); fix the image or its tests, then re-run ./build.sh Validate.",
             ValidateReport.Summarize([new ValidateFailure("a", "linux/arm64", ["FAIL x"])]));
     }
+
+    [Fact]
+    public void The_binary_identity_changes_when_the_buildx_plugin_or_the_cli_changes_and_is_null_without_a_plugin()
+    {
+        var root = Directory.CreateTempSubdirectory("buildx-identity-").FullName;
+        try
+        {
+            var bin = Directory.CreateDirectory(Path.Combine(root, "bin")).FullName;
+            var config = Path.Combine(root, "docker-config");
+            File.WriteAllText(Path.Combine(bin, "docker"), "cli v1");
+            var environment = new Dictionary<string, string?> { ["PATH"] = bin, ["DOCKER_CONFIG"] = config, ["HOME"] = root };
+            if (DockerBuildx.BinaryIdentity(environment) is { } systemWide) Assert.DoesNotContain(config, systemWide); // a plugin installed on this machine
+            var plugin = Path.Combine(Directory.CreateDirectory(Path.Combine(config, "cli-plugins")).FullName, "docker-buildx");
+            File.WriteAllText(plugin, "buildx v0.13");
+            var before = DockerBuildx.BinaryIdentity(environment);
+            Assert.NotNull(before);
+            Assert.Contains(plugin, before);
+            Assert.Equal(before, DockerBuildx.BinaryIdentity(environment));
+
+            File.WriteAllText(plugin, "buildx v0.14.0"); // an upgrade: another size
+            var upgraded = DockerBuildx.BinaryIdentity(environment);
+            Assert.NotEqual(before, upgraded);
+            File.SetLastWriteTimeUtc(plugin, File.GetLastWriteTimeUtc(plugin).AddMinutes(1)); // same size, replaced later
+            Assert.NotEqual(upgraded, DockerBuildx.BinaryIdentity(environment));
+
+            var withPlugin = DockerBuildx.BinaryIdentity(environment);
+            File.WriteAllText(Path.Combine(bin, "docker"), "cli v2.0");
+            Assert.NotEqual(withPlugin, DockerBuildx.BinaryIdentity(environment));
+
+            // A plugin directory named in the CLI's config counts too.
+            var extra = Directory.CreateDirectory(Path.Combine(root, "extra")).FullName;
+            File.WriteAllText(Path.Combine(extra, "docker-buildx"), "buildx v0.15");
+            File.WriteAllText(Path.Combine(config, "config.json"), $$"""{"cliPluginsExtraDirs":["{{extra}}"]}""");
+            Assert.Contains(Path.Combine(extra, "docker-buildx"), DockerBuildx.BinaryIdentity(environment));
+        }
+        finally { Directory.Delete(root, recursive: true); }
+    }
 }
