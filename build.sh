@@ -3,7 +3,10 @@
 # project when its sources changed, then run it with the arguments: ./build.sh [targets] [--parameters].
 set -eo pipefail
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The warm path (build project current) starts no process but dotnet: bash builtins only, no subshell that execs.
+SCRIPT_DIR=${BASH_SOURCE[0]%/*}
+[[ "$SCRIPT_DIR" == "${BASH_SOURCE[0]}" ]] && SCRIPT_DIR=.
+SCRIPT_DIR=$(CDPATH='' cd -- "$SCRIPT_DIR" && pwd)
 BUILD_DIRECTORY="$SCRIPT_DIR/build"
 BUILD_PROJECT_FILE="$BUILD_DIRECTORY/_build.csproj"
 BUILD_ASSEMBLY="$BUILD_DIRECTORY/bin/Debug/net10.0/_build.dll"
@@ -19,22 +22,41 @@ export DOTNET_MULTILEVEL_LOOKUP=0
 
 fail() { echo "build.sh: $*" >&2; exit 1; }
 
-# The build project is current when the list of its inputs (every file under build/ except bin/ and obj/,
-# global.json, Directory.Build.props) is the one recorded at the last build and no input
-# is newer than that record; then a warm run skips `dotnet build` and costs one process start. (POSIX find
-# and cksum only, so this works with macOS's tools too.)
-build_inputs() {
-    (cd "$SCRIPT_DIR" && find build global.json Directory.Build.props \( -name bin -o -name obj \) -prune -o -type f "$@" -print 2>/dev/null)
+# The build project is current when the list of its inputs (every file under build/ except bin/ and obj/ at any
+# depth, global.json, Directory.Build.props) is the one recorded at the last build and no input is newer than that
+# record; then a warm run skips `dotnet build` and costs one process start. The walk uses bash builtins only
+# (globs, [[ -nt ]]; bash 3.2 as on macOS), in byte order.
+INPUTS="" NEWER_INPUT=""
+collect_inputs() {
+    local entry
+    for entry in "$@"; do
+        if [[ -d "$entry" && ! -L "$entry" ]]; then
+            if [[ "${entry##*/}" != bin && "${entry##*/}" != obj ]]; then collect_inputs "$entry"/*; fi
+        elif [[ -f "$entry" && ! -L "$entry" ]]; then
+            INPUTS+="$entry"$'\n'
+            if [[ -z "$NEWER_INPUT" && "$entry" -nt "$BUILD_STAMP" ]]; then NEWER_INPUT=$entry; fi
+        fi
+    done
 }
-CURRENT_STAMP=$(build_inputs | LC_ALL=C sort | cksum)
+list_inputs() {
+    local LC_ALL=C
+    shopt -s dotglob nullglob
+    INPUTS="" NEWER_INPUT=""
+    cd "$SCRIPT_DIR" && collect_inputs build global.json Directory.Build.props
+    cd "$OLDPWD" || fail "cannot return to $OLDPWD"
+    shopt -u dotglob nullglob
+}
+list_inputs
+CURRENT_STAMP=$INPUTS
+RECORDED_STAMP=""
+[[ -f "$BUILD_STAMP" ]] && { IFS= read -r -d '' RECORDED_STAMP < "$BUILD_STAMP" || true; }
 build_is_current() {
-    [[ -f "$BUILD_ASSEMBLY" && -f "$BUILD_STAMP" && "$(cat "$BUILD_STAMP")" == "$CURRENT_STAMP" ]] \
-        && [[ -z "$(build_inputs -newer "$BUILD_STAMP" | head -n 1)" ]]
+    [[ -f "$BUILD_ASSEMBLY" && -f "$BUILD_STAMP" && "$RECORDED_STAMP" == "$CURRENT_STAMP" && -z "$NEWER_INPUT" ]]
 }
 
 # Warm run: only a runtime is needed, so skip the SDK probe (it costs a process start).
 if build_is_current; then
-    for candidate in "$TEMP_DIRECTORY/dotnet-unix/dotnet" "$(command -v dotnet || true)"; do
+    for candidate in "$TEMP_DIRECTORY/dotnet-unix/dotnet" "$(type -P dotnet)"; do
         if [[ -x "$candidate" ]]; then
             [[ "$candidate" == "$TEMP_DIRECTORY/dotnet-unix/dotnet" ]] && export DOTNET_ROOT="$TEMP_DIRECTORY/dotnet-unix"
             exec "$candidate" "$BUILD_ASSEMBLY" "$@"
@@ -66,7 +88,7 @@ fi
 # compiling, so an input edited during the build is newer than it and triggers the next build.
 mkdir -p "$TEMP_DIRECTORY"
 rm -f "$BUILD_STAMP"
-echo "$CURRENT_STAMP" > "$BUILD_STAMP.pending"
+printf '%s' "$CURRENT_STAMP" > "$BUILD_STAMP.pending"
 echo "Compiling the build project..." >&2
 if ! "$DOTNET_EXE" build "$BUILD_PROJECT_FILE" /nodeReuse:false /p:UseSharedCompilation=false -nologo -clp:NoSummary --verbosity quiet \
     > "$TEMP_DIRECTORY/build-project.log" 2>&1; then
