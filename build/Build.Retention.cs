@@ -94,7 +94,9 @@ partial class Build
         }
     }
 
-    static readonly HttpClient RetentionHttp = new() { Timeout = TimeSpan.FromSeconds(100) };
+    // Made on first use: a static HttpClient would load the HTTP stack at every start, Retention or not.
+    static HttpClient? _retentionHttp;
+    static HttpClient RetentionHttp => _retentionHttp ??= new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
 
     IRegistryBackend CreateRetentionBackend(string repositoryReference)
     {

@@ -24,6 +24,10 @@ public static class GitReader
             IsDirty: dirty);
     }
 
+    /// <summary>The committer time of one commit (one git process), or null when git does not know it.</summary>
+    public static DateTimeOffset? TryReadCommitTime(string workingDirectory, string revision) =>
+        long.TryParse(Git(workingDirectory, "log", "-1", "--format=%ct", revision + "^{commit}"), out var epoch) ? DateTimeOffset.FromUnixTimeSeconds(epoch) : null;
+
     /// <summary>Runs git and returns trimmed stdout, or null on a non-zero exit or a missing git.</summary>
     private static string? Git(string workingDirectory, params string[] arguments)
     {

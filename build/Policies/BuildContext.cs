@@ -48,24 +48,25 @@ public sealed record BuildContext(
         string? Env(string name) => environment.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
         if (Env("GITHUB_EVENT_NAME") is null || Env("GITHUB_SHA") is null)
             return FromGit(GitReader.TryRead(gitRoot), defaultBranch);
-        var git = GitReader.TryRead(gitRoot, Env("GITHUB_SHA")!);
+        // Only the commit time comes from git here (one process; the rest is GitHub's).
+        var commitTime = GitReader.TryReadCommitTime(gitRoot, Env("GITHUB_SHA")!);
         JsonElement? payload = null;
         if (Env("GITHUB_EVENT_PATH") is { } eventPath && File.Exists(eventPath))
         {
             try { payload = JsonDocument.Parse(File.ReadAllText(eventPath)).RootElement.Clone(); }
             catch (JsonException e) { throw new BuildInputException($"GITHUB_EVENT_PATH '{eventPath}' is not valid JSON ({e.Message}); point it at the event payload or unset it."); }
         }
-        return FromGitHub(Env, git, payload, defaultBranch);
+        return FromGitHub(Env, commitTime, payload, defaultBranch);
     }
 
-    /// <summary>The rules for a GitHub Actions run. <paramref name="git"/> supplies the commit time of GITHUB_SHA.</summary>
-    public static BuildContext FromGitHub(Func<string, string?> env, GitFacts? git, JsonElement? eventPayload, string defaultBranch)
+    /// <summary>The rules for a GitHub Actions run. <paramref name="gitCommitTime"/> is git's commit time of GITHUB_SHA, if git knows it.</summary>
+    public static BuildContext FromGitHub(Func<string, string?> env, DateTimeOffset? gitCommitTime, JsonElement? eventPayload, string defaultBranch)
     {
         var eventName = env("GITHUB_EVENT_NAME")!;
         var sha = env("GITHUB_SHA")!;
         var gitRef = env("GITHUB_REF") ?? "";
         var source = env("GITHUB_SERVER_URL") is { } server && env("GITHUB_REPOSITORY") is { } repository ? $"{server.TrimEnd('/')}/{repository}" : "";
-        var commitTime = git?.CommitTime ?? Timestamp(eventPayload, "head_commit", "timestamp") ?? DateTimeOffset.FromUnixTimeSeconds(0);
+        var commitTime = gitCommitTime ?? Timestamp(eventPayload, "head_commit", "timestamp") ?? DateTimeOffset.FromUnixTimeSeconds(0);
         defaultBranch = String(eventPayload, "repository", "default_branch") ?? defaultBranch;
         BuildContext Make(BuildMode mode, string reason, int? pr = null, string? version = null, bool fork = false) =>
             new(mode, sha, gitRef, eventName, pr, version, commitTime, source, fork, reason);

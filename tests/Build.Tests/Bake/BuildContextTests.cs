@@ -22,7 +22,7 @@ public class BuildContextTests
     [Fact]
     public void Push_to_the_default_branch_is_default_branch_mode()
     {
-        var context = BuildContext.FromGitHub(Env("push", "refs/heads/main"), Git, null, "main");
+        var context = BuildContext.FromGitHub(Env("push", "refs/heads/main"), Git.CommitTime, null, "main");
         Assert.Equal(BuildMode.DefaultBranch, context.Mode);
         Assert.Equal("https://github.com/acme/devcontainers", context.SourceUrl);
         Assert.Equal(Contexts.CommitTime, context.CommitTime);
@@ -33,31 +33,31 @@ public class BuildContextTests
     [InlineData("workflow_dispatch")]
     [InlineData("schedule")]
     public void Manual_and_scheduled_runs_on_the_default_branch_are_default_branch_mode(string eventName) =>
-        Assert.Equal(BuildMode.DefaultBranch, BuildContext.FromGitHub(Env(eventName, "refs/heads/main"), Git, null, "main").Mode);
+        Assert.Equal(BuildMode.DefaultBranch, BuildContext.FromGitHub(Env(eventName, "refs/heads/main"), Git.CommitTime, null, "main").Mode);
 
     [Fact]
     public void The_event_payload_names_the_default_branch()
     {
         var payload = Payload("""{"repository":{"default_branch":"trunk"}}""");
-        Assert.Equal(BuildMode.DefaultBranch, BuildContext.FromGitHub(Env("push", "refs/heads/trunk"), Git, payload, "main").Mode);
-        Assert.Equal(BuildMode.Local, BuildContext.FromGitHub(Env("push", "refs/heads/main"), Git, payload, "main").Mode);
+        Assert.Equal(BuildMode.DefaultBranch, BuildContext.FromGitHub(Env("push", "refs/heads/trunk"), Git.CommitTime, payload, "main").Mode);
+        Assert.Equal(BuildMode.Local, BuildContext.FromGitHub(Env("push", "refs/heads/main"), Git.CommitTime, payload, "main").Mode);
     }
 
     [Fact]
     public void Another_branch_is_local_mode() =>
-        Assert.Equal(BuildMode.Local, BuildContext.FromGitHub(Env("push", "refs/heads/feature/x"), Git, null, "main").Mode);
+        Assert.Equal(BuildMode.Local, BuildContext.FromGitHub(Env("push", "refs/heads/feature/x"), Git.CommitTime, null, "main").Mode);
 
     [Fact]
     public void Pull_request_number_comes_from_the_merge_ref()
     {
-        var context = BuildContext.FromGitHub(Env("pull_request", "refs/pull/17/merge"), Git, null, "main");
+        var context = BuildContext.FromGitHub(Env("pull_request", "refs/pull/17/merge"), Git.CommitTime, null, "main");
         Assert.Equal((BuildMode.PullRequest, 17, false), (context.Mode, context.PullRequestNumber, context.IsForkPullRequest));
     }
 
     [Fact]
     public void Pull_request_target_takes_the_number_from_the_payload()
     {
-        var context = BuildContext.FromGitHub(Env("pull_request_target", "refs/heads/main"), Git, Payload("""{"number":9,"pull_request":{"number":9}}"""), "main");
+        var context = BuildContext.FromGitHub(Env("pull_request_target", "refs/heads/main"), Git.CommitTime, Payload("""{"number":9,"pull_request":{"number":9}}"""), "main");
         Assert.Equal((BuildMode.PullRequest, 9), (context.Mode, context.PullRequestNumber));
     }
 
@@ -67,28 +67,28 @@ public class BuildContextTests
         var fork = Payload("""{"pull_request":{"head":{"repo":{"full_name":"mallory/devcontainers"}},"base":{"repo":{"full_name":"acme/devcontainers"}}}}""");
         var same = Payload("""{"pull_request":{"head":{"repo":{"full_name":"acme/devcontainers"}},"base":{"repo":{"full_name":"acme/devcontainers"}}}}""");
         var deletedFork = Payload("""{"pull_request":{"head":{"repo":null},"base":{"repo":{"full_name":"acme/devcontainers"}}}}""");
-        Assert.True(BuildContext.FromGitHub(Env("pull_request", "refs/pull/3/merge"), Git, fork, "main").IsForkPullRequest);
-        Assert.False(BuildContext.FromGitHub(Env("pull_request", "refs/pull/3/merge"), Git, same, "main").IsForkPullRequest);
-        Assert.True(BuildContext.FromGitHub(Env("pull_request", "refs/pull/3/merge"), Git, deletedFork, "main").IsForkPullRequest);
+        Assert.True(BuildContext.FromGitHub(Env("pull_request", "refs/pull/3/merge"), Git.CommitTime, fork, "main").IsForkPullRequest);
+        Assert.False(BuildContext.FromGitHub(Env("pull_request", "refs/pull/3/merge"), Git.CommitTime, same, "main").IsForkPullRequest);
+        Assert.True(BuildContext.FromGitHub(Env("pull_request", "refs/pull/3/merge"), Git.CommitTime, deletedFork, "main").IsForkPullRequest);
     }
 
     [Fact]
     public void Pull_request_without_a_number_is_refused_with_the_fix()
     {
-        var error = Assert.Throws<BuildInputException>(() => BuildContext.FromGitHub(Env("pull_request", "refs/heads/x"), Git, null, "main"));
+        var error = Assert.Throws<BuildInputException>(() => BuildContext.FromGitHub(Env("pull_request", "refs/heads/x"), Git.CommitTime, null, "main"));
         Assert.Contains("GITHUB_REF=refs/pull/<n>/merge", error.Message);
     }
 
     [Fact]
     public void Release_tag_push_is_release_mode_with_the_version()
     {
-        var context = BuildContext.FromGitHub(Env("push", "refs/tags/v1.2.3"), Git, null, "main");
+        var context = BuildContext.FromGitHub(Env("push", "refs/tags/v1.2.3"), Git.CommitTime, null, "main");
         Assert.Equal((BuildMode.ReleaseTag, "v1.2.3"), (context.Mode, context.Version));
     }
 
     [Fact]
     public void A_tag_that_is_not_a_release_is_local_mode() =>
-        Assert.Equal(BuildMode.Local, BuildContext.FromGitHub(Env("push", "refs/tags/nightly"), Git, null, "main").Mode);
+        Assert.Equal(BuildMode.Local, BuildContext.FromGitHub(Env("push", "refs/tags/nightly"), Git.CommitTime, null, "main").Mode);
 
     [Fact]
     public void Without_git_the_commit_time_comes_from_the_payload_never_the_clock()

@@ -70,6 +70,14 @@ public class GitReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_commit_time_of_one_commit_is_its_committer_time_and_null_for_an_unknown_commit()
+    {
+        Commit();
+        Assert.Equal(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero), GitReader.TryReadCommitTime(_dir, GitReader.TryRead(_dir)!.Sha));
+        Assert.Null(GitReader.TryReadCommitTime(_dir, new string('a', 40)));
+    }
+
+    [Fact]
     public void Outside_a_repository_there_are_no_facts() => Assert.Null(GitReader.TryRead(_dir));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
