@@ -31,9 +31,9 @@ partial class Build
     string ImageRepository => TagPolicy.Repository(Registry, ImageName);
     IReadOnlyList<Permutation> SelectedPermutations => Permutations is { Length: > 0 } ? Permutations : Permutation.All;
     AbsolutePath BakeFilePath => RootDirectory / BakeFile;
-    AbsolutePath BakeOverrideFile => ArtifactsDirectory / "bake.override.json";
-    AbsolutePath BakeMetadataFile => ArtifactsDirectory / "bake-metadata.json";
-    AbsolutePath ImagesDirectory => ArtifactsDirectory / "images";
+    AbsolutePath BakeOverrideFile => Layout.BakeOverride;
+    AbsolutePath BakeMetadataFile => Layout.BakeMetadata;
+    AbsolutePath ImagesDirectory => Layout.Images;
 
     BuildContext? _context;
     /// <summary>Where this run comes from (GitHub Actions variables, else git); decides tags and cache scopes.</summary>
@@ -50,40 +50,10 @@ partial class Build
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();
-            var toBuild = plan.Permutations.Where(p => !IsReused(p.Id)).ToList();
-            foreach (var p in plan.Permutations)
-            {
-                StagedArchive.Discard(p.Archive);
-                File.Delete(PublishedIndexFile(p.Permutation));
-            }
-            if (toBuild.Count > 0)
-            {
-                var result = await DockerBuildx.BakeAsync(new BakeSettings
-                {
-                    Files = [BakeFilePath, BakeOverrideFile],
-                    Targets = toBuild.Select(p => p.Permutation.BakeTarget).ToList(),
-                    MetadataFile = BakeMetadataFile,
-                    Builder = Builder,
-                }, BakeEnvironment(plan));
-                if (!result.Succeeded)
-                {
-                    foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
-                    throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
-                }
-                foreach (var failure in CacheExportReport.Failures(result.StandardError + "\n" + result.StandardOutput))
-                {
-                    Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
-                    WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
-                }
-                foreach (var p in toBuild) StagedArchive.Commit(p.Archive, p.Id);
-            }
+            DiscardEarlierImages(plan);
+            var digests = await BakeImagesAsync(plan, plan.Permutations.Where(p => !p.IsReused).ToList());
             await FetchReusedAsync(plan);
-            var digests = toBuild.Count > 0 ? BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile)) : new Dictionary<string, string>();
-            ReportSummary(s =>
-            {
-                foreach (var p in plan.Permutations) s[p.Id] = IsReused(p.Id) ? $"{_reuse[p.Id].ReusedDigest} (reused)" : digests.GetValueOrDefault(p.Id, "?");
-                return s;
-            });
+            foreach (var p in plan.Permutations) AddSummary(p.Id, p.IsReused ? $"{p.Reuse!.ReusedDigest} (reused)" : digests.GetValueOrDefault(p.Id, "?"));
         });
 
     [RegistryAccess(RegistryUse.Read)]
@@ -93,19 +63,62 @@ partial class Build
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();
-            // One bake per permutation and platform, so a failure names both; they run side by side because each is
-            // mostly waiting on BuildKit, which schedules the shared work itself.
-            var runs = plan.Permutations.Where(p => !IsReused(p.Id)).SelectMany(p => p.Platforms.Select(platform => (p, platform))).ToList();
-            var failures = new System.Collections.Concurrent.ConcurrentBag<ValidateFailure>();
-            await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (run, _) =>
-            {
-                if (await ValidateOneAsync(plan, run.p, run.platform) is { } failure) failures.Add(failure);
-            });
+            var failures = await ValidateBuiltAsync(plan);
             // A reused image passed Validate when it was built (Publish depends on Validate); its layers are not rebuilt here.
-            foreach (var p in plan.Permutations.Where(p => IsReused(p.Id))) Log.Information("Not validating {Permutation}: reused {Digest}, validated when it was built", p.Id, _reuse[p.Id].ReusedDigest);
-            ReportSummary(s => { s["validated"] = $"{plan.Permutations.Where(p => !IsReused(p.Id)).Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed, {plan.Permutations.Count(p => IsReused(p.Id))} reused"; return s; });
-            if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures.OrderBy(f => f.PermutationId).ThenBy(f => f.Platform).ToList()));
+            foreach (var p in plan.Permutations.Where(p => p.IsReused)) Log.Information("Not validating {Permutation}: reused {Digest}, validated when it was built", p.Id, p.Reuse!.ReusedDigest);
+            AddSummary("validated", $"{plan.Permutations.Where(p => !p.IsReused).Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed, {plan.Permutations.Count(p => p.IsReused)} reused");
+            if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures));
         });
+
+    /// <summary>A fresh run leaves no earlier run's archive or published index behind (a failed bake must not pass for this one's).</summary>
+    void DiscardEarlierImages(BakePlan plan)
+    {
+        foreach (var p in plan.Permutations)
+        {
+            StagedArchive.Discard(p.Archive);
+            File.Delete(Layout.PublishedIndex(p.Permutation));
+        }
+    }
+
+    /// <summary>Builds the permutations that are not reused in one bake; returns each one's index digest.</summary>
+    async Task<IReadOnlyDictionary<string, string>> BakeImagesAsync(BakePlan plan, IReadOnlyList<PermutationBake> toBuild)
+    {
+        if (toBuild.Count == 0) return new Dictionary<string, string>();
+        var result = await DockerBuildx.BakeAsync(new BakeSettings
+        {
+            Files = [BakeFilePath, BakeOverrideFile],
+            Targets = toBuild.Select(p => p.Permutation.BakeTarget).ToList(),
+            MetadataFile = BakeMetadataFile,
+            Builder = Builder,
+        }, BakeEnvironment(plan));
+        if (!result.Succeeded)
+        {
+            foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
+            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
+        }
+        foreach (var failure in CacheExportReport.Failures(result.StandardError + "\n" + result.StandardOutput))
+        {
+            Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
+            WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
+        }
+        foreach (var p in toBuild) StagedArchive.Commit(p.Archive, p.Id);
+        return BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
+    }
+
+    /// <summary>
+    /// One bake per built permutation and platform, so a failure names both; they run side by side because each is
+    /// mostly waiting on BuildKit, which schedules the shared work itself. Failures in permutation and platform order.
+    /// </summary>
+    async Task<IReadOnlyList<ValidateFailure>> ValidateBuiltAsync(BakePlan plan)
+    {
+        var runs = plan.Permutations.Where(p => !p.IsReused).SelectMany(p => p.Platforms.Select(platform => (p, platform))).ToList();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<ValidateFailure>();
+        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (run, _) =>
+        {
+            if (await ValidateOneAsync(plan, run.p, run.platform) is { } failure) failures.Add(failure);
+        });
+        return failures.OrderBy(f => f.PermutationId).ThenBy(f => f.Platform).ToList();
+    }
 
     async Task<ValidateFailure?> ValidateOneAsync(BakePlan plan, PermutationBake permutation, string platform)
     {
@@ -139,8 +152,7 @@ partial class Build
         File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", ArtifactsDirectory / "bake-plan.txt", plan.Render());
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
-        await DecideReuseAsync(plan);
-        return _bakePlan = plan;
+        return _bakePlan = await WithReuseAsync(plan);
     }
 
     /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>

@@ -24,21 +24,9 @@ partial class Build
         {
             foreach (var p in SelectedPermutations)
             {
-                var parts = PlatformsOf(p).Select(platform =>
-                {
-                    var archive = PlatformArchive(p, platform);
-                    if (!archive.FileExists())
-                        throw new InvalidOperationException($"{p.Id} has no {platform} archive at {archive}; its per-platform build job must succeed and its artifact be downloaded to {PlatformParts}/.");
-                    return PlatformArchives.ReadPart(platform, archive);
-                }).ToList();
-                var merged = PlatformMerge.Compose(p.Id, parts);
-                ImagesDirectory.CreateDirectory();
-                StagedArchive.Discard(ArchiveFile(p));
-                var info = PlatformArchives.Write(p.Id, parts, merged, ArchiveFile(p));
-                if (merged.DroppedAnnotations.Count > 0)
-                    Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
+                var info = MergePlatformArchives(p);
                 Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
-                ReportSummary(s => { s[p.Id] = info.IndexDigest; return s; });
+                AddSummary(p.Id, info.IndexDigest);
             }
         });
 
@@ -48,19 +36,43 @@ partial class Build
         .Produces("artifacts/manifest.json")
         .Executes(() =>
         {
-            var parts = Directory.Exists(ArtifactsDirectory)
-                ? Directory.GetDirectories(ArtifactsDirectory).Order(StringComparer.Ordinal)
-                    .Where(folder => File.Exists(Path.Combine(folder, "manifest.json")))
-                    .Select(folder => new ManifestPart(Path.GetFileName(folder), ManifestStore.Read(Path.Combine(folder, "manifest.json"), KnownPermutationIds)))
-                    .ToList()
-                : [];
-            string? DigestOf(string relative)
-            {
-                var path = Path.GetFullPath(Path.Combine(ArtifactsDirectory, relative));
-                return File.Exists(path) ? OciArchive.Sha256Digest(path) : null;
-            }
-            var manifest = ManifestMerge.Combine(parts, SelectedPermutations.Select(p => p.Id).ToList(), DigestOf);
+            var parts = ReadBuildManifests();
+            var manifest = ManifestMerge.Combine(parts, SelectedPermutations.Select(p => p.Id).ToList(), DigestOfArtifact);
             ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
             Log.Information("Merged {Count} build manifest(s) into {Manifest}:\n{Table:l}", parts.Count, ManifestFile, ManifestEntry.Describe(manifest));
         });
+
+    /// <summary>One permutation's per-platform archives (each platform's build job's artifact) joined into its archive.</summary>
+    OciArchiveInfo MergePlatformArchives(Permutation p)
+    {
+        var parts = PlatformsOf(p).Select(platform =>
+        {
+            var archive = PlatformArchive(p, platform);
+            if (!archive.FileExists())
+                throw new InvalidOperationException($"{p.Id} has no {platform} archive at {archive}; its per-platform build job must succeed and its artifact be downloaded to {PlatformParts}/.");
+            return PlatformArchives.ReadPart(platform, archive);
+        }).ToList();
+        var merged = PlatformMerge.Compose(p.Id, parts);
+        ImagesDirectory.CreateDirectory();
+        StagedArchive.Discard(Layout.Archive(p));
+        var info = PlatformArchives.Write(p.Id, parts, merged, Layout.Archive(p));
+        if (merged.DroppedAnnotations.Count > 0)
+            Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
+        return info;
+    }
+
+    /// <summary>The build jobs' manifests, one per folder of artifacts/ that holds one, in folder order.</summary>
+    IReadOnlyList<ManifestPart> ReadBuildManifests() => Directory.Exists(ArtifactsDirectory)
+        ? Directory.GetDirectories(ArtifactsDirectory).Order(StringComparer.Ordinal)
+            .Where(folder => File.Exists(Path.Combine(folder, "manifest.json")))
+            .Select(folder => new ManifestPart(Path.GetFileName(folder), ManifestStore.Read(Path.Combine(folder, "manifest.json"), KnownPermutationIds)))
+            .ToList()
+        : [];
+
+    /// <summary>The digest of a file the merged manifest names (relative to artifacts/), or null when it is not there.</summary>
+    string? DigestOfArtifact(string relative)
+    {
+        var path = Path.GetFullPath(Path.Combine(ArtifactsDirectory, relative));
+        return File.Exists(path) ? OciArchive.Sha256Digest(path) : null;
+    }
 }

@@ -48,10 +48,10 @@ partial class Build
         {
             foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
                 yield return UsesPublishedEvidence(p)
-                    ? new(nameof(Bake), consumer, $"the published index of {p.Id} (reused)", PublishedIndexFile(p))
-                    : new(archiveProducer, consumer, $"the OCI archive of {p.Id}", ArchiveFile(p));
-            yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", ScanReportFile(p));
-            yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", SbomFile(p));
+                    ? new(nameof(Bake), consumer, $"the published index of {p.Id} (reused)", Layout.PublishedIndex(p))
+                    : new(archiveProducer, consumer, $"the OCI archive of {p.Id}", Layout.Archive(p));
+            yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", Layout.ScanReport(p));
+            yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", Layout.Sbom(p));
         }
         yield return new(manifestProducer, nameof(Publish), "the manifest", ManifestFile);
     }

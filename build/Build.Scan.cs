@@ -1,7 +1,7 @@
 using Pipeline.Host;
-using Pipeline.Host.Tooling;
 using Serilog;
 
+/// <summary>Scan and Sbom: Trivy over every platform of each archive (a reused image: its attested SBOM), each gated.</summary>
 partial class Build
 {
     [Parameter("Severities that fail the scan gate; the gate parses Trivy's JSON report")]
@@ -9,13 +9,6 @@ partial class Build
 
     AbsolutePath TrivyConfigFile => RootDirectory / "trivy.yaml";
     AbsolutePath TrivyIgnoreFile => RootDirectory / ".trivyignore.yaml";
-    AbsolutePath ManifestFile => ArtifactsDirectory / "manifest.json";
-    AbsolutePath ScanReportFile(Permutation p) => ArtifactsDirectory / "scan" / $"{p.Id}.json";
-    AbsolutePath SbomFile(Permutation p) => ArtifactsDirectory / "sbom" / $"{p.Id}.cdx.json";
-    AbsolutePath ScanReportFile(Permutation p, string platform) => ArtifactsDirectory / "scan" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
-    AbsolutePath SbomFile(Permutation p, string platform) => ArtifactsDirectory / "sbom" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
-    AbsolutePath ProvenanceFile(Permutation p) => ArtifactsDirectory / "provenance" / $"{p.Id}.slsa.json";
-    AbsolutePath ArchiveFile(Permutation p) => ImagesDirectory / $"{p.Id}.tar";
 
     Target Scan => _ => _
         .Description("Scan every platform of each OCI archive with Trivy and gate on the configured severities")
@@ -23,36 +16,13 @@ partial class Build
         .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
         .Executes(async () =>
         {
-            var trivy = Trivy.Locate();
-            var results = new List<ScanResult>();
-            var permutations = new List<ScanResult>(); // one per permutation, over all its platforms
-            foreach (var p in SelectedPermutations)
-            {
-                if (UsesPublishedEvidence(p))
-                {
-                    var reused = CheckedScan(p, null, await RunTrivySbomAsync(trivy, p), ScanReportFile(p));
-                    results.Add(reused);
-                    permutations.Add(reused);
-                    continue;
-                }
-                // Every platform is scanned on its own; the permutation's report (the manifest's) merges them.
-                if (ScanReportFile(p).FileExists()) File.Delete(ScanReportFile(p));
-                var archive = OciArchive.Read(ArchiveFile(p)); // a missing, empty or truncated archive fails here with one line, never scans "clean"
-                var reports = new List<(string Platform, string ReportJson)>();
-                foreach (var platform in archive.Platforms.Select(x => x.Platform))
-                {
-                    var report = ScanReportFile(p, platform);
-                    results.Add(CheckedScan(p, platform, await RunTrivyAsync(trivy, p, archive, platform, "json", report), report));
-                    reports.Add((platform, File.ReadAllText(report)));
-                }
-                var merged = PlatformScanReports.Merge(p.Id, reports);
-                File.WriteAllText(ScanReportFile(p), merged);
-                permutations.Add(ScanGate.Evaluate(p.Id, merged, FailOnSeverity));
-            }
+            var scans = new List<PermutationScan>();
+            foreach (var p in SelectedPermutations) scans.Add(UsesPublishedEvidence(p) ? await ScanAttestedSbomAsync(p) : await ScanPlatformsAsync(p));
+            var results = scans.SelectMany(s => s.Platforms).ToList();
             var table = ScanGate.SummaryTable(results);
             Log.Information("Scan summary:\n{Table:l}", table);
             WriteStepSummary("## Vulnerability scan (Trivy)\n\n" + table);
-            ReportSummary(s => { foreach (var r in permutations) s[r.PermutationId] = $"{r.Verdict} ({r.Counts.Critical}C/{r.Counts.High}H/{r.Counts.Medium}M)"; return s; });
+            foreach (var r in scans.Select(s => s.Merged)) AddSummary(r.PermutationId, $"{r.Verdict} ({r.Counts.Critical}C/{r.Counts.High}H/{r.Counts.Medium}M)");
             var failed = results.Where(r => !r.Passed).ToList();
             if (failed.Count > 0) throw new InvalidOperationException(string.Join(" | ", failed.Select(r => r.FailureMessage())));
         });
@@ -63,59 +33,66 @@ partial class Build
         .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {
-            var trivy = Trivy.Locate();
             var problems = new List<string>();
-            foreach (var p in SelectedPermutations)
-            {
-                // A reused image's SBOM is the one attested at publish time (Bake read it back, verified); it is gated as well.
-                if (UsesPublishedEvidence(p))
-                {
-                    Log.Information("SBOM of {Id}: the verified attestation of its published image ({File})", p.Id, SbomFile(p));
-                    if (SbomGate.Problem(p.Id, SbomFile(p)) is { } reused) problems.Add(reused);
-                    continue;
-                }
-                if (SbomFile(p).FileExists()) File.Delete(SbomFile(p));
-                var archive = OciArchive.Read(ArchiveFile(p));
-                foreach (var platform in archive.Platforms.Select(x => x.Platform))
-                {
-                    if (await RunTrivyAsync(trivy, p, archive, platform, "cyclonedx", SbomFile(p, platform)) != 0)
-                        throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; see the log above.");
-                    if (SbomGate.Problem($"{p.Id} {platform}", SbomFile(p, platform)) is { } problem) problems.Add(problem);
-                }
-                // The SBOM attested on the index (and read back when inputs are unchanged) is the first platform's; every platform's is an artifact.
-                File.Copy(SbomFile(p, archive.Platforms[0].Platform), SbomFile(p), overwrite: true);
-            }
+            foreach (var p in SelectedPermutations) problems.AddRange(UsesPublishedEvidence(p) ? AttestedSbomProblems(p) : await WritePlatformSbomsAsync(p));
             if (problems.Count > 0) throw new InvalidOperationException(string.Join(" | ", problems));
         });
 
-    Target Manifest => _ => _
-        .Description("Write artifacts/manifest.json: every permutation's archive, digests, tags, SBOM and scan verdict")
-        .DependsOn(Bake, Validate, Scan, Sbom)
-        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
-        .Executes(async () =>
+    TrivyScanner? _scanner;
+    TrivyScanner Scanner => _scanner ??= new(Trivy.Locate(), TrivyConfigFile, TemporaryDirectory, RootDirectory);
+
+    /// <summary>One permutation's scan: each platform's gated result, and the merged report's (the manifest's).</summary>
+    sealed record PermutationScan(IReadOnlyList<ScanResult> Platforms, ScanResult Merged);
+
+    /// <summary>Every platform is scanned on its own; the permutation's report (the manifest's) merges them.</summary>
+    async Task<PermutationScan> ScanPlatformsAsync(Permutation p)
+    {
+        if (Layout.ScanReport(p).FileExists()) File.Delete(Layout.ScanReport(p));
+        var archive = OciArchive.Read(Layout.Archive(p)); // a missing, empty or truncated archive fails here with one line, never scans "clean"
+        var results = new List<ScanResult>();
+        var reports = new List<(string Platform, string ReportJson)>();
+        foreach (var platform in archive.Platforms.Select(x => x.Platform))
         {
-            var plan = await PrepareBakeAsync();
-            var run = RunIdentity.Detect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow, Guid.NewGuid);
-            var entries = new List<ManifestPermutation>();
-            foreach (var p in plan.Permutations)
-            {
-                var evidence = UsesPublishedEvidence(p.Permutation);
-                var files = new ManifestFiles(ArtifactsDirectory, evidence ? null : p.Archive, ScanReportFile(p.Permutation), SbomFile(p.Permutation), ProvenanceFile(p.Permutation));
-                var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
-                if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
-                var provenance = new ProvenanceInputs(p.Id, plan.Context.SourceUrl, plan.Context.Ref, plan.Context.Sha, BakeFile, OciArchive.Sha256Digest(BakeFilePath),
-                    OciArchive.Sha256Digest(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run, p.Images.External);
-                Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
-                File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
-                entries.Add(ManifestEntry.Create(p.Id, plan.ImageRepository, files,
-                    evidence ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(PublishedIndexFile(p.Permutation)), PublishedIndexFile(p.Permutation)) : OciArchive.Read(p.Archive), p.Tags, p.BaseImage, scan,
-                    ScanConfigDigest()) with { InputDigest = p.Labels.GetValueOrDefault(InputDigest.LabelKey) });
-            }
-            var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, DateTimeOffset.UtcNow, entries);
-            ManifestStore.Write(ManifestFile, manifest, Permutation.All.Select(p => p.Id));
-            Log.Information("Wrote {Manifest}:\n{Table:l}", ManifestFile, ManifestEntry.Describe(manifest));
-            ReportSummary(s => { foreach (var e in entries) s[e.Id] = e.Digest; return s; });
-        });
+            var report = Layout.ScanReport(p, platform);
+            results.Add(CheckedScan(p, platform, await Scanner.ImageAsync(p.Id, Layout.Archive(p), archive, platform, "json", report), report));
+            reports.Add((platform, File.ReadAllText(report)));
+        }
+        var merged = PlatformScanReports.Merge(p.Id, reports);
+        File.WriteAllText(Layout.ScanReport(p), merged);
+        return new(results, ScanGate.Evaluate(p.Id, merged, FailOnSeverity));
+    }
+
+    /// <summary>A reused image: its attested SBOM (Bake read it back, verified) scanned with today's vulnerability data.</summary>
+    async Task<PermutationScan> ScanAttestedSbomAsync(Permutation p)
+    {
+        if (Layout.ScanReport(p).FileExists()) File.Delete(Layout.ScanReport(p)); // a stale report must never pass for this run's
+        if (SbomGate.Problem(p.Id, Layout.Sbom(p)) is { } problem) throw new InvalidOperationException(problem);
+        var reused = CheckedScan(p, null, await Scanner.SbomAsync(p.Id, Layout.Sbom(p), Layout.ScanReport(p)), Layout.ScanReport(p));
+        return new([reused], reused);
+    }
+
+    /// <summary>Each platform's SBOM, gated; the permutation's (attested on the index, read back on reuse) is the first platform's.</summary>
+    async Task<IReadOnlyList<string>> WritePlatformSbomsAsync(Permutation p)
+    {
+        if (Layout.Sbom(p).FileExists()) File.Delete(Layout.Sbom(p));
+        var archive = OciArchive.Read(Layout.Archive(p));
+        var problems = new List<string>();
+        foreach (var platform in archive.Platforms.Select(x => x.Platform))
+        {
+            if (await Scanner.ImageAsync(p.Id, Layout.Archive(p), archive, platform, "cyclonedx", Layout.Sbom(p, platform)) != 0)
+                throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; see the log above.");
+            if (SbomGate.Problem($"{p.Id} {platform}", Layout.Sbom(p, platform)) is { } problem) problems.Add(problem);
+        }
+        File.Copy(Layout.Sbom(p, archive.Platforms[0].Platform), Layout.Sbom(p), overwrite: true);
+        return problems;
+    }
+
+    /// <summary>A reused image's SBOM is the one attested at publish time; it is gated as well.</summary>
+    IReadOnlyList<string> AttestedSbomProblems(Permutation p)
+    {
+        Log.Information("SBOM of {Id}: the verified attestation of its published image ({File})", p.Id, Layout.Sbom(p));
+        return SbomGate.Problem(p.Id, Layout.Sbom(p)) is { } problem ? [problem] : [];
+    }
 
     /// <summary>Gates one report; a non-zero Trivy exit with a passing report means the scanner itself is unhappy.</summary>
     ScanResult CheckedScan(Permutation permutation, string? platform, int exitCode, AbsolutePath report)
@@ -126,64 +103,5 @@ partial class Build
         if (result.TrivyVersion != Trivy.PinnedVersion)
             Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
         return result;
-    }
-
-    /// <summary>
-    /// Runs Trivy on one platform's image, extracted into a layout of its own (Trivy reads only an archive's first
-    /// image and ignores --platform for archives); returns its exit code. A missing output is an error whatever the exit code.
-    /// </summary>
-    async Task<int> RunTrivyAsync(ToolLocation trivy, Permutation permutation, OciArchiveInfo archive, string platform, string format, AbsolutePath output)
-    {
-        if (output.FileExists()) File.Delete(output); // a stale report must never pass for this run's
-        if (!TrivyConfigFile.FileExists())
-            throw new InvalidOperationException($"{TrivyConfigFile} is missing; restore the committed trivy.yaml.");
-        output.Parent.CreateDirectory();
-        // One layout per call: Scan and Sbom, and other runs in this checkout, may run side by side; each deletes its own.
-        var input = TemporaryDirectory / "trivy-input" / $"{permutation.Id}.{PlatformScanReports.FileSuffix(platform)}.{format}.{Path.GetRandomFileName().Replace(".", "")}.tar";
-        try
-        {
-            PlatformLayout.Extract(ArchiveFile(permutation), archive, platform, input);
-            var scan = new TrivyImageScan(input, TrivyConfigFile, format, output, platform, TemporaryDirectory / "trivy-cache");
-            var command = trivy.Command(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), RootDirectory);
-            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
-            if (!output.FileExists())
-                throw new InvalidOperationException($"Trivy wrote no {format} output for {permutation.Id} {platform} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
-            return result.ExitCode;
-        }
-        finally
-        {
-            if (File.Exists(input)) File.Delete(input);
-        }
-    }
-
-    /// <summary>Scans a reused image's attested SBOM with today's vulnerability data (`trivy sbom`): no image bytes needed.</summary>
-    async Task<int> RunTrivySbomAsync(ToolLocation trivy, Permutation permutation)
-    {
-        var output = ScanReportFile(permutation);
-        if (output.FileExists()) File.Delete(output);
-        if (SbomGate.Problem(permutation.Id, SbomFile(permutation)) is { } problem) throw new InvalidOperationException(problem);
-        output.Parent.CreateDirectory();
-        var scan = new TrivySbomScan(SbomFile(permutation), TrivyConfigFile, output, TemporaryDirectory / "trivy-cache");
-        var command = trivy.Command(Trivy.SbomArguments(scan), Trivy.HostPaths(scan), RootDirectory);
-        var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, RootDirectory, command.Environment);
-        if (!output.FileExists())
-            throw new InvalidOperationException($"Trivy wrote no report for the SBOM of {permutation.Id} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
-        return result.ExitCode;
-    }
-
-    /// <summary>The digest of the scan policy: trivy.yaml and its ignore file, so a changed policy shows in the manifest.</summary>
-    string ScanConfigDigest()
-    {
-        var bytes = File.ReadAllBytes(TrivyConfigFile).Concat(new byte[] { 0 })
-            .Concat(TrivyIgnoreFile.FileExists() ? File.ReadAllBytes(TrivyIgnoreFile) : []).ToArray();
-        return OciArchive.Sha256Digest(bytes);
-    }
-
-    /// <summary>GITHUB_STEP_SUMMARY in Actions; artifacts/summary.md locally.</summary>
-    void WriteStepSummary(string markdown)
-    {
-        var target = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : (string)(ArtifactsDirectory / "summary.md");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.AppendAllText(target, markdown + "\n");
     }
 }

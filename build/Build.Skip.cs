@@ -14,10 +14,6 @@ partial class Build
     [Parameter("Build every selected permutation even when the registry holds an image built from identical inputs")]
     readonly bool Force;
 
-    IReadOnlyDictionary<string, PermutationReuse> _reuse = new Dictionary<string, PermutationReuse>();
-
-    bool IsReused(string permutationId) => _reuse.TryGetValue(permutationId, out var r) && r.Reuses;
-
     /// <summary>Adds each permutation's input digest to its labels (and so its annotations).</summary>
     BakePlan WithInputDigests(BakePlan plan, BakeDefinition definition)
     {
@@ -36,14 +32,15 @@ partial class Build
         : ["reuse (decided when Bake runs: built unless this image's input digest equals the permutation's):",
             .. plan.Permutations.Select(p => $"  {p.Id}: {ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id)}")];
 
-    /// <summary>One registry read per permutation (none with --force; all started before the plan, see Build.PreBake.cs); the decisions go to the log and bake-plan.txt.</summary>
-    async Task DecideReuseAsync(BakePlan plan)
+    /// <summary>The plan with each permutation's reuse decision: one registry read per permutation (none with --force; all started before the plan, see Build.PreBake.cs); the decisions go to the log and bake-plan.txt.</summary>
+    async Task<BakePlan> WithReuseAsync(BakePlan plan)
     {
         var published = await PublishedCandidatesAsync();
-        _reuse = plan.Permutations.ToDictionary(p => p.Id, p => ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published[p.Id]));
-        var text = "reuse (unchanged inputs skip the build):\n" + string.Join("", _reuse.Values.Select(d => $"  {d}\n"));
-        File.AppendAllText(ArtifactsDirectory / "bake-plan.txt", text);
+        var decided = plan with { Permutations = plan.Permutations.Select(p => p with { Reuse = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published[p.Id]) }).ToList() };
+        var text = "reuse (unchanged inputs skip the build):\n" + string.Join("", decided.Permutations.Select(p => $"  {p.Reuse}\n"));
+        File.AppendAllText(Layout.BakePlan, text);
         Log.Information("{Reuse:l}", text.TrimEnd());
+        return decided;
     }
 
     async Task<PublishedImage> ReadPublishedAsync(string reference, CancellationToken cancellationToken)
@@ -59,11 +56,8 @@ partial class Build
             : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));
     }
 
-    /// <summary>Where a reused permutation keeps its published image index (instead of the image's archive).</summary>
-    AbsolutePath PublishedIndexFile(Permutation p) => ImagesDirectory / $"{p.Id}.index.json";
-
     /// <summary>Reused without its bytes: the published index and the attested SBOM stand in for the archive.</summary>
-    bool UsesPublishedEvidence(Permutation p) => !ArchiveFile(p).FileExists() && PublishedIndexFile(p).FileExists();
+    bool UsesPublishedEvidence(Permutation p) => !Layout.Archive(p).FileExists() && Layout.PublishedIndex(p).FileExists();
 
     /// <summary>
     /// For each reused image: its published index and the SBOM attested at publish time (verified with cosign), so no
@@ -72,13 +66,13 @@ partial class Build
     /// </summary>
     async Task FetchReusedAsync(BakePlan plan)
     {
-        var reused = plan.Permutations.Where(p => IsReused(p.Id)).ToList();
+        var reused = plan.Permutations.Where(p => p.IsReused).ToList();
         if (reused.Count == 0) return;
         var published = await PublishedCandidatesAsync();
         var (registry, unverifiable) = await EvidenceReaderAsync(plan.ImageRepository);
         await Task.WhenAll(reused.Select(async p =>
         {
-            var digest = _reuse[p.Id].ReusedDigest!;
+            var digest = p.Reuse!.ReusedDigest!;
             var source = $"{plan.ImageRepository}@{digest}";
             var problem = unverifiable;
             if (registry is not null)
@@ -99,10 +93,10 @@ partial class Build
     bool KeepEvidence(PermutationBake p, string indexJson, string sbom, string digest)
     {
         var indexBytes = System.Text.Encoding.UTF8.GetBytes(indexJson);
-        if (PublishedEvidence.DescribeIndex(indexBytes, PublishedIndexFile(p.Permutation)).IndexDigest != digest) return false;
-        SbomFile(p.Permutation).Parent.CreateDirectory();
-        File.WriteAllText(SbomFile(p.Permutation), sbom);
-        File.WriteAllBytes(PublishedIndexFile(p.Permutation), indexBytes);
+        if (PublishedEvidence.DescribeIndex(indexBytes, Layout.PublishedIndex(p.Permutation)).IndexDigest != digest) return false;
+        Layout.Sbom(p.Permutation).Parent.CreateDirectory();
+        File.WriteAllText(Layout.Sbom(p.Permutation), sbom);
+        File.WriteAllBytes(Layout.PublishedIndex(p.Permutation), indexBytes);
         Log.Information("Reused {Id}: {Digest} — its index and verified SBOM attestation, no image bytes downloaded (no build)", p.Id, digest);
         return true;
     }

@@ -16,6 +16,17 @@ partial class Build : NukeBuild
 
     AbsolutePath ArtifactsDirectory => RootDirectory / Artifacts;
 
+    /// <summary>Every path a target reads or writes under --artifacts.</summary>
+    ArtifactLayout Layout => new(ArtifactsDirectory);
+
     /// <summary>One <c>key: value</c> note on the current target's row of the summary table.</summary>
     void AddSummary(string key, string value) => ReportSummary(notes => { notes[key] = value; return notes; });
+
+    /// <summary>GITHUB_STEP_SUMMARY in Actions; artifacts/summary.md locally.</summary>
+    void WriteStepSummary(string markdown)
+    {
+        var target = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : (string)Layout.Summary;
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.AppendAllText(target, markdown + "\n");
+    }
 }

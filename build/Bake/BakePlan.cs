@@ -9,9 +9,13 @@ public sealed record PermutationBake(
     IReadOnlyList<string> Annotations,
     CacheSettings Cache,
     BuildImages Images,
-    string Archive)
+    string Archive,
+    PermutationReuse? Reuse = null)
 {
     public string Id => Permutation.Id;
+
+    /// <summary>Decided once per run (<see cref="ReuseDecision"/>): the registry's image is kept instead of building.</summary>
+    public bool IsReused => Reuse?.Reuses == true;
 
     /// <summary>The final stage's base image (null for FROM scratch): labels, manifest and provenance name it.</summary>
     public BaseImage? BaseImage => Images.Base;
@@ -78,7 +82,7 @@ public static class BakePlanner
                 OciMetadata.Annotations(labels),
                 CachePolicy.For(context, cacheMode, imageRepository, p.Id, localCacheDirectory, CachePolicy.CachePlatform(platforms, p.Platforms)),
                 used,
-                Path.Combine(imagesDirectory, p.Id + ".tar"));
+                ArtifactLayout.ArchiveIn(imagesDirectory, p.Id));
         }).ToList();
         return new BakePlan(context, imageRepository, cacheMode, entries);
     }

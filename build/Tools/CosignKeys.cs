@@ -14,8 +14,7 @@ public static class CosignKeys
         try
         {
             var output = Path.Combine(directory.FullName, "cosign.pub");
-            var command = cosign.Command(Cosign.PublicKeyArguments(keyPath, output), [keyPath, output], workingDirectory, cosignEnvironment);
-            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput: false);
+            var result = await cosign.RunAsync(Cosign.PublicKeyArguments(keyPath, output), [keyPath, output], workingDirectory, cosignEnvironment, logOutput: false);
             var text = File.Exists(output) ? await File.ReadAllTextAsync(output) : "";
             return result.Succeeded && text.Length > 0 ? (text, "") : (null, ToolOutput.LastLine(result.StandardError + result.StandardOutput));
         }

@@ -84,11 +84,8 @@ public sealed class RegistryClient(
             return (result.Succeeded, true, result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
         }, log: Warn);
 
-    async Task<ToolResult> Run(ToolLocation tool, IReadOnlyList<string> arguments, IEnumerable<string> paths, IReadOnlyDictionary<string, string?>? environment, bool logOutput)
-    {
-        var command = tool.Command(arguments, paths, workingDirectory, environment);
-        return await ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput);
-    }
+    Task<ToolResult> Run(ToolLocation tool, IReadOnlyList<string> arguments, IEnumerable<string> paths, IReadOnlyDictionary<string, string?>? environment, bool logOutput) =>
+        tool.RunAsync(arguments, paths, workingDirectory, environment, logOutput);
 
     static void Warn(string message) => Log.Warning("{Message:l}", message);
 }

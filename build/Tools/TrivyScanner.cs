@@ -1,0 +1,52 @@
+using Pipeline.Host.Tooling;
+
+/// <summary>
+/// Runs Trivy for Scan and Sbom: one platform's image at a time (Trivy reads only an archive's first image and ignores
+/// --platform for archives, so each platform is extracted into a layout of its own first), or a published image's
+/// attested SBOM. Each call returns Trivy's exit code; a missing output is an error whatever the exit code.
+/// </summary>
+public sealed class TrivyScanner(ToolLocation trivy, string configFile, string temporaryDirectory, string workingDirectory)
+{
+    string CacheDirectory => Path.Combine(temporaryDirectory, "trivy-cache");
+
+    /// <summary>Scans (or lists, with format cyclonedx) one platform of <paramref name="archivePath"/> into <paramref name="output"/>.</summary>
+    public async Task<int> ImageAsync(string permutationId, string archivePath, OciArchiveInfo archive, string platform, string format, string output)
+    {
+        Prepare(output);
+        // One layout per call: Scan and Sbom, and other runs in this checkout, may run side by side; each deletes its own.
+        var input = Path.Combine(temporaryDirectory, "trivy-input",
+            $"{permutationId}.{PlatformScanReports.FileSuffix(platform)}.{format}.{Path.GetRandomFileName().Replace(".", "")}.tar");
+        try
+        {
+            PlatformLayout.Extract(archivePath, archive, platform, input);
+            var scan = new TrivyImageScan(input, configFile, format, output, platform, CacheDirectory);
+            var result = await trivy.RunAsync(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), workingDirectory);
+            if (!File.Exists(output))
+                throw new InvalidOperationException($"Trivy wrote no {format} output for {permutationId} {platform} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
+            return result.ExitCode;
+        }
+        finally
+        {
+            if (File.Exists(input)) File.Delete(input);
+        }
+    }
+
+    /// <summary>Scans a reused image's attested SBOM with today's vulnerability data (`trivy sbom`): no image bytes needed.</summary>
+    public async Task<int> SbomAsync(string permutationId, string sbom, string output)
+    {
+        Prepare(output);
+        var scan = new TrivySbomScan(sbom, configFile, output, CacheDirectory);
+        var result = await trivy.RunAsync(Trivy.SbomArguments(scan), Trivy.HostPaths(scan), workingDirectory);
+        if (!File.Exists(output))
+            throw new InvalidOperationException($"Trivy wrote no report for the SBOM of {permutationId} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
+        return result.ExitCode;
+    }
+
+    void Prepare(string output)
+    {
+        if (File.Exists(output)) File.Delete(output); // a stale report must never pass for this run's
+        if (!File.Exists(configFile))
+            throw new InvalidOperationException($"{configFile} is missing; restore the committed trivy.yaml.");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+    }
+}
