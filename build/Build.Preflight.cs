@@ -110,7 +110,7 @@ partial class Build
         var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();
         var problems = new List<string>();
         foreach (var repository in repositories.Distinct())
-            if (await RegistryProbe.UnreachableReasonAsync(skopeo!, repository, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory) is { } reason)
+            if (await new RegistryClient(skopeo!, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory).UnreachableReasonAsync(repository) is { } reason)
                 problems.Add($"The registry of {repository} (--registry, or the manifest's repository) does not answer: {reason}");
         return problems;
     }

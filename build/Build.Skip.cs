@@ -43,18 +43,14 @@ partial class Build
         return decided;
     }
 
-    async Task<PublishedImage> ReadPublishedAsync(string reference, CancellationToken cancellationToken)
-    {
-        if (ToolResolver.TryResolve("skopeo") is not { } skopeo)
-            return new PublishedImage(reference, null, null, "skopeo is not installed (" + Skopeo.InstallHint + ")");
-        var result = await ToolRunner.RunAsync(skopeo, ["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, RegistryHost.IsLoopback(reference))], logOutput: false,
-            cancellationToken: cancellationToken);
-        if (result.Succeeded)
-            return new PublishedImage(reference, OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
-        return Skopeo.IsNotFound(result.StandardError)
-            ? new PublishedImage(reference, null, null)
-            : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));
-    }
+    /// <summary>What the registry holds at a reuse candidate; without skopeo, nothing is reused (the permutation is built).</summary>
+    async Task<PublishedImage> ReadPublishedAsync(string reference, CancellationToken cancellationToken) =>
+        ToolResolver.TryResolve("skopeo") is null
+            ? new PublishedImage(reference, null, null, "skopeo is not installed (" + Skopeo.InstallHint + ")")
+            : await ImageReader(reference).ReadPublishedAsync(reference, cancellationToken);
+
+    /// <summary>skopeo reads and copies (no cosign) for the registry of <paramref name="reference"/>.</summary>
+    RegistryClient ImageReader(string reference) => new(Skopeo.Locate(), RegistryHost.IsLoopback(reference), RetryPolicy.Default, RootDirectory);
 
     /// <summary>Reused without its bytes: the published index and the attested SBOM stand in for the archive.</summary>
     bool UsesPublishedEvidence(Permutation p) => !Layout.Archive(p).FileExists() && Layout.PublishedIndex(p).FileExists();
@@ -112,9 +108,7 @@ partial class Build
     /// <summary>Copies a reused image, digest preserved, into its archive: Scan and Publish read exactly what is published.</summary>
     async Task CopyPublishedImageAsync(PermutationBake p, string source, string digest)
     {
-        var skopeo = ToolResolver.Resolve("skopeo", Skopeo.InstallHint);
-        string[] tls = RegistryHost.IsLoopback(source) ? ["--src-tls-verify=false"] : [];
-        await ToolRunner.RunCheckedAsync(skopeo, ["copy", "--all", "--preserve-digests", .. tls, "docker://" + source, "oci-archive:" + StagedArchive.PartialPath(p.Archive)], logOutput: false);
+        await ImageReader(source).CopyToArchive(source, StagedArchive.PartialPath(p.Archive));
         var copied = StagedArchive.Commit(p.Archive, p.Id).IndexDigest;
         if (copied != digest)
         {

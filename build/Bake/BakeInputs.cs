@@ -62,15 +62,8 @@ public static class BakeInputs
     static async Task<ResolvedImage> ResolveAsync(ExternalImageUse use, string dockerfile)
     {
         if (BaseImage.DigestIn(use.Reference) is { } pinned) return new ResolvedImage(use.Reference, pinned, [], use.Use);
-        var skopeo = Skopeo.Locate();
-        var plainHttp = RegistryHost.IsLoopback(use.Reference);
-        var raw = await RetryPolicy.Default.RunAsync<string?>($"Resolving {use.Reference} ({dockerfile}:{use.Line})", async () =>
-        {
-            var command = skopeo.Command(Skopeo.InspectRawArguments(use.Reference, plainHttp), [], Environment.CurrentDirectory);
-            var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, Environment.CurrentDirectory, command.Environment, logOutput: false);
-            if (result.Succeeded) return (true, result.StandardOutput, "");
-            return Skopeo.IsNotFound(result.StandardError) ? (true, null, "") : (false, null, result.StandardError);
-        }, log: message => Serilog.Log.Warning("{Message:l}", message));
+        var registry = new RegistryClient(Skopeo.Locate(), RegistryHost.IsLoopback(use.Reference), RetryPolicy.Default, Environment.CurrentDirectory);
+        var raw = await registry.RawManifest(use.Reference, $"Resolving {use.Reference} ({dockerfile}:{use.Line})");
         return raw is null
             ? throw new BuildInputException($"{dockerfile}:{use.Line}: {use.Use} {use.Reference}: the registry has no such image; fix the reference (or the bake arg it comes from) or push the image.")
             : ResolvedImage.FromRawManifest(use.Reference, use.Use, raw);

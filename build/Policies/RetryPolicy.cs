@@ -1,3 +1,5 @@
+using Pipeline.Host.Tooling;
+
 /// <summary>
 /// Bounded retries with exponential backoff for registry operations. Only failures that look like the network
 /// (refused, reset, dropped, timed out, 5xx, 429) are retried; anything else fails at once.

@@ -2,28 +2,69 @@ using System.Text;
 using Pipeline.Host.Tooling;
 using Serilog;
 
+/// <summary>How a <see cref="RegistryClient"/> runs cosign: signing (null: verify only), verification and its environment (COSIGN_PASSWORD).</summary>
+public sealed record CosignAccess(ToolLocation Tool, CosignSigning? Signing, CosignVerification Verification, IReadOnlyDictionary<string, string?> Environment);
+
 /// <summary>
-/// The registry operations Publish and Rollback need, through skopeo and cosign, each with bounded retries on
-/// network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can skip finished work.
+/// Every registry read and write of the build, through skopeo and (for signatures and attestations) cosign, each with
+/// bounded retries on network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can
+/// skip finished work. Without <paramref name="cosign"/> the client reads and copies images only.
 /// </summary>
-public sealed class RegistryClient(
-    ToolLocation skopeo,
-    ToolLocation cosign,
-    bool plainHttp,
-    RetryPolicy retry,
-    CosignSigning? signing,
-    CosignVerification verification,
-    string workingDirectory,
-    IReadOnlyDictionary<string, string?> cosignEnvironment)
+public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPolicy retry, string workingDirectory, CosignAccess? cosign = null)
 {
     /// <summary>The digest a reference resolves to, or null when the registry has no such manifest.</summary>
-    public Task<string?> DigestOf(string reference) =>
-        retry.RunAsync<string?>($"Resolving {reference}", async () =>
+    public async Task<string?> DigestOf(string reference) =>
+        await RawManifest(reference) is { } raw ? OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(raw)) : null;
+
+    /// <summary>The manifest (or index) a reference resolves to, byte for byte, or null when the registry has no such manifest.</summary>
+    public Task<string?> RawManifest(string reference, string? what = null) =>
+        retry.RunAsync<string?>(what ?? $"Resolving {reference}", async () =>
         {
             var result = await Run(skopeo, Skopeo.InspectRawArguments(reference, plainHttp), [], null, logOutput: false);
-            if (result.Succeeded) return (true, OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(result.StandardOutput)), "");
+            if (result.Succeeded) return (true, result.StandardOutput, "");
             return Skopeo.IsNotFound(result.StandardError) ? (true, null, "") : (false, null, result.StandardError);
         }, log: Warn);
+
+    /// <summary>
+    /// One read of what a reference holds, bounded by skopeo's own timeout and not retried (a failed read only means
+    /// the permutation is built); the error, not an exception, when the registry cannot be read.
+    /// </summary>
+    public async Task<PublishedImage> ReadPublishedAsync(string reference, CancellationToken cancellationToken)
+    {
+        var result = await skopeo.RunAsync(["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, plainHttp)], [], workingDirectory,
+            logOutput: false, cancellationToken: cancellationToken);
+        if (result.Succeeded)
+            return new PublishedImage(reference, OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
+        return Skopeo.IsNotFound(result.StandardError)
+            ? new PublishedImage(reference, null, null)
+            : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));
+    }
+
+    /// <summary>
+    /// Lists the repository's tags with bounded retries. Any answer from the registry (tags, "name unknown", even
+    /// "denied" for a repository not created yet) means it is reachable; only network failures make it unreachable.
+    /// Returns null when reachable, else the reason.
+    /// </summary>
+    public async Task<string?> UnreachableReasonAsync(string repository)
+    {
+        try
+        {
+            await retry.RunAsync<bool>($"Reaching {repository}", async () =>
+            {
+                var result = await Run(skopeo, Skopeo.ListTagsArguments(repository, plainHttp), [], null, logOutput: false);
+                return (result.Succeeded || !RetryPolicy.IsTransient(result.StandardError), true, result.StandardError);
+            }, log: Warn);
+            return null;
+        }
+        catch (RegistryOperationException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>Copies an image (every platform, digests preserved) into an OCI archive.</summary>
+    public Task CopyToArchive(string sourceReference, string archive) =>
+        Checked($"Copying {sourceReference}", skopeo, Skopeo.CopyToArchiveArguments(sourceReference, archive, plainHttp), [archive], null, logOutput: false);
 
     public Task Push(string archive, string? refName, string digestReference) =>
         Checked($"Pushing {digestReference}", skopeo, Skopeo.PushArchiveArguments(archive, refName, digestReference, plainHttp), [archive], null);
@@ -32,28 +73,28 @@ public sealed class RegistryClient(
         Checked($"Tagging {tagReference}", skopeo, Skopeo.TagArguments(digestReference, tagReference, plainHttp), [], null);
 
     public Task<bool> IsSigned(string digestReference) =>
-        Present($"Checking the signature of {digestReference}", Cosign.VerifyArguments(verification, digestReference));
+        Present($"Checking the signature of {digestReference}", Cosign.VerifyArguments(Verification, digestReference));
 
     public Task<bool> HasAttestation(string digestReference, string type) =>
-        Present($"Checking the {type} attestation of {digestReference}", Cosign.VerifyAttestationArguments(verification, digestReference, type));
+        Present($"Checking the {type} attestation of {digestReference}", Cosign.VerifyAttestationArguments(Verification, digestReference, type));
 
     /// <summary>Signs every image in one cosign call (one process, the key opened once).</summary>
     public Task Sign(IReadOnlyList<string> digestReferences) =>
-        Checked($"Signing {Describe(digestReferences)}", cosign, Cosign.SignArguments(RequireSigning(), digestReferences), [], cosignEnvironment);
+        Checked($"Signing {Describe(digestReferences)}", CosignTool, Cosign.SignArguments(RequireSigning(), digestReferences), [], CosignPart.Environment);
 
     public Task Attest(string digestReference, string predicatePath, string type) =>
-        Checked($"Attesting {type} for {digestReference}", cosign, Cosign.AttestArguments(RequireSigning(), digestReference, predicatePath, type), [predicatePath], cosignEnvironment);
+        Checked($"Attesting {type} for {digestReference}", CosignTool, Cosign.AttestArguments(RequireSigning(), digestReference, predicatePath, type), [predicatePath], CosignPart.Environment);
 
     // Verification output is the signed payload (base64, kilobytes): one summary line instead of the dump.
     public async Task Verify(IReadOnlyList<string> digestReferences)
     {
-        await Checked($"Verifying the signature of {Describe(digestReferences)}", cosign, Cosign.VerifyArguments(verification, digestReferences), [], null, logOutput: false);
+        await Checked($"Verifying the signature of {Describe(digestReferences)}", CosignTool, Cosign.VerifyArguments(Verification, digestReferences), [], null, logOutput: false);
         Log.Information("Verified the signature of {References:l}", Describe(digestReferences));
     }
 
     public async Task VerifyAttestation(IReadOnlyList<string> digestReferences, string type)
     {
-        await Checked($"Verifying the {type} attestation of {Describe(digestReferences)}", cosign, Cosign.VerifyAttestationArguments(verification, type, digestReferences), [], null, logOutput: false);
+        await Checked($"Verifying the {type} attestation of {Describe(digestReferences)}", CosignTool, Cosign.VerifyAttestationArguments(Verification, type, digestReferences), [], null, logOutput: false);
         Log.Information("Verified the {Type} attestation of {References:l}", type, Describe(digestReferences));
     }
 
@@ -61,18 +102,22 @@ public sealed class RegistryClient(
     public async Task<string> VerifiedAttestations(string digestReference, string type) =>
         await retry.RunAsync($"Reading the verified {type} attestation of {digestReference}", async () =>
         {
-            var result = await Run(cosign, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null, logOutput: false);
+            var result = await Run(CosignTool, Cosign.VerifyAttestationArguments(Verification, digestReference, type), [], null, logOutput: false);
             return (result.Succeeded, result.StandardOutput, result.StandardError);
         }, log: Warn);
 
     static string Describe(IReadOnlyList<string> references) => string.Join(", ", references);
 
-    CosignSigning RequireSigning() => signing ?? throw new InvalidOperationException("Signing is not configured; pass --cosign-key or run keyless in GitHub Actions.");
+    CosignAccess CosignPart => cosign ?? throw new InvalidOperationException("This registry client reads and copies images only; cosign is not configured.");
+    ToolLocation CosignTool => CosignPart.Tool;
+    CosignVerification Verification => CosignPart.Verification;
+
+    CosignSigning RequireSigning() => CosignPart.Signing ?? throw new InvalidOperationException("Signing is not configured; pass --cosign-key or run keyless in GitHub Actions.");
 
     Task<bool> Present(string what, IReadOnlyList<string> arguments) =>
         retry.RunAsync(what, async () =>
         {
-            var result = await Run(cosign, arguments, [], null, logOutput: false);
+            var result = await Run(CosignTool, arguments, [], null, logOutput: false);
             if (result.Succeeded) return (true, true, "");
             return Cosign.IsAbsent(result.StandardError) ? (true, false, "") : (false, false, result.StandardError);
         }, log: Warn);

@@ -20,6 +20,10 @@ public static class Skopeo
     public static IReadOnlyList<string> TagArguments(string digestReference, string tagReference, bool plainHttp) =>
         ["copy", "--all", "--preserve-digests", .. SourceTls(plainHttp), .. DestinationTls(plainHttp), "docker://" + digestReference, "docker://" + tagReference];
 
+    /// <summary>A published image, every platform and digests preserved, into an OCI archive (a reused image's bytes).</summary>
+    public static IReadOnlyList<string> CopyToArchiveArguments(string sourceReference, string archive, bool plainHttp) =>
+        ["copy", "--all", "--preserve-digests", .. SourceTls(plainHttp), "docker://" + sourceReference, "oci-archive:" + archive];
+
     public static IReadOnlyList<string> InspectRawArguments(string reference, bool plainHttp) =>
         ["inspect", "--raw", .. (plainHttp ? new[] { "--tls-verify=false" } : []), "docker://" + reference];
 

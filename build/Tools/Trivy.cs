@@ -1,3 +1,5 @@
+using Pipeline.Host.Tooling;
+
 /// <summary>
 /// Trivy, version-pinned. The version below is the one this build is written and tested against; Scan records the
 /// version each report names in the manifest and warns when it differs. Bump both on purpose, never by tag.

@@ -1,3 +1,4 @@
+using Pipeline.Host.Tooling;
 using Xunit;
 
 namespace Build.Tests.Publish;
@@ -17,6 +18,14 @@ public class ToolArgumentTests
         Assert.Equal(["copy", "--all", "--preserve-digests", "docker://" + Ref, "docker://ghcr.io/acme/devcontainer:p"],
             Skopeo.TagArguments(Ref, "ghcr.io/acme/devcontainer:p", plainHttp: false));
         Assert.Equal(["inspect", "--raw", "--tls-verify=false", "docker://r:t"], Skopeo.InspectRawArguments("r:t", plainHttp: true));
+    }
+
+    [Fact]
+    public void A_reused_image_is_copied_with_every_platform_and_its_digests_into_an_archive()
+    {
+        Assert.Equal(["copy", "--all", "--preserve-digests", "--src-tls-verify=false", "docker://" + Ref, "oci-archive:/a/images/p.tar.partial"],
+            Skopeo.CopyToArchiveArguments(Ref, "/a/images/p.tar.partial", plainHttp: true));
+        Assert.Equal(["copy", "--all", "--preserve-digests", "docker://" + Ref, "oci-archive:/a/p.tar"], Skopeo.CopyToArchiveArguments(Ref, "/a/p.tar", plainHttp: false));
     }
 
     [Fact]
