@@ -3,27 +3,14 @@ using Pipeline.Host;
 using Pipeline.Host.Tooling;
 using Serilog;
 
+/// <summary>
+/// Publish and Rollback act on a manifest, never on a plan: <see cref="Publisher"/> pushes, signs, attests, verifies
+/// and tags what the registry lacks; Rollback moves the mutable tags back to a last-known-good manifest's digests.
+/// </summary>
 partial class Build
 {
-    [Parameter("cosign private key for local signing (password in COSIGN_PASSWORD); omit in GitHub Actions to sign keyless with its OIDC token")]
-    readonly string? CosignKey;
-
-    [Parameter("Password of --cosign-key"), Secret]
-    readonly string? CosignPassword;
-
-    [Parameter("Public key to verify signatures with (default: derived from --cosign-key)")]
-    readonly string? CosignPublicKey;
-
-    [Parameter("Upload key-based signatures to the transparency log (keyless signing always does)")]
-    readonly bool TlogUpload;
-
     [Parameter("Last-known-good manifest.json (or lkg.json pin) that Rollback moves the mutable tags back to", Name = "manifest")]
     readonly string? RollbackManifest;
-
-    [Parameter("The last-known-good pin (lkg.json written by Publish or Rollback; CI reads it from the lkg tag or DEVCONTAINER_LKG). While it records a rollback, Publish moves no mutable tag; a missing file means no pin yet")]
-    readonly string? LastKnownGood;
-
-    AbsolutePath PinFile => ArtifactsDirectory / "lkg.json";
 
     static readonly IReadOnlyList<string> KnownPermutationIds = Permutation.All.Select(p => p.Id).ToList();
 
@@ -61,8 +48,6 @@ partial class Build
             WritePin(new LastKnownGoodPin(PinnedBy.Rollback, manifest), selection.Permutations.Count);
         });
 
-    AbsolutePath PublishPlanFile => ArtifactsDirectory / "publish-plan.txt";
-
     /// <summary>Nothing is pushed unless every entry passed its gates and its files are the ones the manifest hashed.</summary>
     static void RefuseUnpublishable(ReleaseManifest manifest, string manifestDirectory)
     {
@@ -74,39 +59,8 @@ partial class Build
     void WritePublishPlan(IReadOnlyList<PermutationSteps> plans)
     {
         var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
-        File.WriteAllText(PublishPlanFile, planText + "\n");
+        File.WriteAllText(Layout.PublishPlan, planText + "\n");
         Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
-    }
-
-    /// <summary>Whether this publish moves the mutable tags: not while the last-known-good pin records a rollback.</summary>
-    PinDecision DecideMutableTags(ReleaseManifest manifest)
-    {
-        File.Delete(PinFile); // only a publish that moved the mutable tags leaves a pin to store
-        var pin = LastKnownGood is not null && File.Exists(LastKnownGood) ? ReadPin(LastKnownGood) : null;
-        var decision = global::LastKnownGood.Decide(pin, manifest);
-        if (decision.MoveMutableTags) Log.Information("{Note:l}", decision.Note);
-        else
-        {
-            Log.Warning("{Note:l}", decision.Note);
-            WriteStepSummary($"> **Warning:** {decision.Note}");
-        }
-        return decision;
-    }
-
-    LastKnownGoodPin ReadPin(string path) => global::LastKnownGood.Parse(File.ReadAllText(path), path, KnownPermutationIds);
-
-    /// <summary>artifacts/lkg.json for CI to store (lkg tag or variable); only a run over the whole manifest moves the pin.</summary>
-    void WritePin(LastKnownGoodPin? pin, int actedOn)
-    {
-        if (pin is null) return;
-        if (actedOn != pin.Manifest.Permutations.Count)
-        {
-            Log.Information("Not writing {Pin}: this run acted on {Count} of the manifest's {Total} permutations (--permutations); the pin covers whole manifests", PinFile, actedOn, pin.Manifest.Permutations.Count);
-            return;
-        }
-        ArtifactsDirectory.CreateDirectory();
-        File.WriteAllText(PinFile, global::LastKnownGood.Serialize(pin, KnownPermutationIds));
-        Log.Information("Wrote the last-known-good pin {Pin} (pinned by {By}, {Sha})", PinFile, pin.PinnedBy.ToString().ToLowerInvariant(), pin.Manifest.Sha);
     }
 
     string RollbackManifestPath => Path.GetFullPath(RollbackManifest!);
@@ -136,33 +90,4 @@ partial class Build
         if (logNotes) foreach (var note in selection.Notes) Log.Information("{Note:l}", note);
         return (manifest, selection, selection.Permutations.ToDictionary(p => p.Id, p => TagPolicy.OfManifestEntry(p, manifest.Sha)));
     }
-
-    /// <summary>skopeo and cosign for these permutations' registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
-    async Task<RegistryClient> OpenRegistryAsync(IReadOnlyList<ManifestPermutation> permutations, bool forSigning)
-    {
-        var plainHttp = permutations.All(p => RegistryHost.IsLoopback(p.Repository));
-        return OpenRegistry(plainHttp, await Signing.ReadyAsync(forSigning, plainHttp));
-    }
-
-    RegistryClient OpenRegistry(bool plainHttp, SigningIdentity identity) =>
-        new(Skopeo.Locate(), Cosign.Locate(), plainHttp, RetryPolicy.Default, identity.Signing, identity.Verification, RootDirectory, CosignEnvironment);
-
-    // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
-    AbsolutePath DerivedPublicKeyFile => ArtifactsDirectory / "cosign.pub";
-
-    SigningSetup? _signing;
-    SigningSetup Signing => _signing ??= new(CosignKey, Full(CosignKey), Full(CosignPublicKey), TlogUpload, DefaultBranch, DerivedPublicKeyFile, CosignEnvironment, RootDirectory);
-
-    /// <summary>COSIGN_PASSWORD reaches cosign through its environment only (masked in every log line).</summary>
-    IReadOnlyDictionary<string, string?> CosignEnvironment
-    {
-        get
-        {
-            var password = CosignPassword ?? Environment.GetEnvironmentVariable("COSIGN_PASSWORD");
-            SecretMasker.Register(password, declared: true);
-            return new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password ?? "" };
-        }
-    }
-
-    static string? Full(string? path) => path is null ? null : Path.GetFullPath(path);
 }
