@@ -106,33 +106,50 @@ partial class Build
     }
 
     /// <summary>
-    /// One bake per built permutation and platform, so a failure names both; they run side by side because each is
-    /// mostly waiting on BuildKit, which schedules the shared work itself. Failures in permutation and platform order.
+    /// One bake per platform runs every built permutation's validate target (BuildKit schedules the shared work itself);
+    /// the platforms run side by side. Only when a batch fails is each permutation re-run alone on that platform, so a
+    /// failure still names permutation and platform (the passing ones answer from the cache). Failures in permutation
+    /// and platform order.
     /// </summary>
     async Task<IReadOnlyList<ValidateFailure>> ValidateBuiltAsync(BakePlan plan)
     {
-        var runs = plan.Permutations.Where(p => !p.IsReused).SelectMany(p => p.Platforms.Select(platform => (p, platform))).ToList();
+        var platforms = plan.Permutations.Where(p => !p.IsReused)
+            .SelectMany(p => p.Platforms.Select(platform => (p, platform))).GroupBy(r => r.platform, r => r.p).ToList();
         var failures = new System.Collections.Concurrent.ConcurrentBag<ValidateFailure>();
-        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (run, _) =>
+        await Parallel.ForEachAsync(platforms, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (group, _) =>
         {
-            if (await ValidateOneAsync(plan, run.p, run.platform) is { } failure) failures.Add(failure);
+            foreach (var failure in await ValidatePlatformAsync(plan, group.Key, group.ToList())) failures.Add(failure);
         });
         return failures.OrderBy(f => f.PermutationId).ThenBy(f => f.Platform).ToList();
     }
 
-    async Task<ValidateFailure?> ValidateOneAsync(BakePlan plan, PermutationBake permutation, string platform)
+    /// <summary>Every permutation's smoke tests on one platform in one bake; the failures, each named (re-run alone when the batch fails).</summary>
+    async Task<IReadOnlyList<ValidateFailure>> ValidatePlatformAsync(BakePlan plan, string platform, IReadOnlyList<PermutationBake> permutations)
     {
-        Log.Information("Validating {Permutation} on {Platform}", permutation.Id, platform);
-        var target = permutation.Permutation.ValidateBakeTarget;
-        var result = await DockerBuildx.BakeAsync(new BakeSettings
+        if (permutations.Count > 1)
+        {
+            Log.Information("Validating {Permutations} on {Platform}", string.Join(", ", permutations.Select(p => p.Id)), platform);
+            if ((await ValidateBakeAsync(plan, platform, permutations)).Succeeded) return [];
+            Log.Information("Validation failed on {Platform}; validating each permutation alone to name the failures", platform);
+        }
+        var failures = new List<ValidateFailure>();
+        foreach (var permutation in permutations)
+        {
+            if (permutations.Count == 1) Log.Information("Validating {Permutation} on {Platform}", permutation.Id, platform);
+            var result = await ValidateBakeAsync(plan, platform, [permutation]);
+            if (!result.Succeeded) failures.Add(new ValidateFailure(permutation.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError)));
+        }
+        return failures;
+    }
+
+    Task<Pipeline.Host.Tooling.ToolResult> ValidateBakeAsync(BakePlan plan, string platform, IReadOnlyList<PermutationBake> permutations) =>
+        DockerBuildx.BakeAsync(new BakeSettings
         {
             Files = [BakeFilePath, BakeOverrideFile],
-            Targets = [target],
-            Sets = [$"{target}.platform={platform}"],
+            Targets = permutations.Select(p => p.Permutation.ValidateBakeTarget).ToList(),
+            Sets = permutations.Select(p => $"{p.Permutation.ValidateBakeTarget}.platform={platform}").ToList(),
             Builder = Builder,
         }, BakeEnvironment(plan));
-        return result.Succeeded ? null : new ValidateFailure(permutation.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError));
-    }
 
     /// <summary>Decides everything (once per run), writes the override and the plan to artifacts/, and checks bake agrees.</summary>
     async Task<BakePlan> PrepareBakeAsync()

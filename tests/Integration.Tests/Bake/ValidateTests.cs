@@ -14,6 +14,10 @@ public sealed class ValidateTests(ITestOutputHelper output) : BakeScenario(outpu
         foreach (var id in new[] { "gcc14-clang20", "gcc15-clangp2996" })
         foreach (var platform in new[] { "linux/amd64", "linux/arm64" })
             Assert.Contains($"smoke tests passed [{id} {platform}]", result.Output);
+        // One bake per platform for both permutations, not one per permutation and platform.
+        var validateBakes = result.Output.Split('\n').Where(l => l.Contains("> docker buildx bake") && l.Contains("--set validate-")).ToList();
+        Assert.Equal(2, validateBakes.Count);
+        Assert.All(validateBakes, l => Assert.Contains("validate-gcc14-clang20 validate-gcc15-clangp2996", l));
     }
 
     [IntegrationFact]
