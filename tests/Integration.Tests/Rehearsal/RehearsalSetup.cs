@@ -1,0 +1,81 @@
+using Integration.Tests.Harness;
+
+namespace Integration.Tests.Rehearsal;
+
+/// <summary>
+/// A rehearsal of this repository's workflows on the tiny fixture: a credentialed registry, an origin repository
+/// holding the commit under test (HEAD) as `main` and as pull request 7's merge ref, a cosign key the publish job signs
+/// with (the workflow signs keyless in GitHub; COSIGN_KEY is the parameter it supports outside it), the Trivy test
+/// double, and the runner environment that points the checkout's build at the fixture bake file
+/// (BAKE_FILE) and at the permutations the rehearsal runs (PERMUTATIONS; the other matrix combinations are left out).
+/// </summary>
+public sealed class RehearsalSetup : IAsyncDisposable
+{
+    public const string Repository = "acme/devcontainer-pipeline";
+    public const int PullRequestNumber = 7;
+    public const string CosignPassword = "rehearsal-cosign-pw-3c1d";
+
+    RehearsalSetup(string directory, CredentialedRegistry registry, string sha, string @namespace)
+    {
+        Directory = directory;
+        Registry = registry;
+        Sha = sha;
+        Namespace = @namespace;
+    }
+
+    public string Directory { get; }
+    public CredentialedRegistry Registry { get; }
+    public string Sha { get; }
+    public string Namespace { get; }
+    public string Origin => Path.Combine(Directory, "origin.git");
+    public string KeyPath => Path.Combine(Directory, "cosign.key");
+    public string PublicKeyPath => Path.Combine(Directory, "cosign.pub");
+    public string RegistryPrefix => $"{Registry.Address}/{Namespace}";
+
+    public static async Task<RehearsalSetup> StartAsync(string directory)
+    {
+        var registry = await CredentialedRegistry.StartAsync(Path.Combine(directory, "registry"));
+        var sha = (await Git(RepoPaths.Root, "rev-parse", "HEAD")).Trim();
+        var setup = new RehearsalSetup(directory, registry, sha, "rehearsal-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..8]);
+        await Git(directory, "init", "-q", "--bare", setup.Origin);
+        await Git(setup.Origin, "fetch", "-q", "--no-tags", RepoPaths.Root, $"+{sha}:refs/heads/main");
+        await Git(setup.Origin, "update-ref", $"refs/pull/{PullRequestNumber}/merge", sha);
+        var generated = await ProcessRunner.RunAsync("cosign", ["generate-key-pair"], directory, new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = CosignPassword });
+        if (!generated.Succeeded) throw new InvalidOperationException("cosign generate-key-pair failed: " + generated.Output);
+        return setup;
+    }
+
+    /// <summary>A machine for one run (its own run directory) that runs only the given permutations.</summary>
+    public RehearsalMachine Machine(string runName, string[] permutations, Action<string> log)
+    {
+        var machine = new RehearsalMachine
+        {
+            RunDirectory = Path.Combine(Directory, runName),
+            Registry = Registry,
+            OriginRepository = Origin,
+            Environment = new()
+            {
+                ["BAKE_FILE"] = "tests/fixture/docker-bake.hcl",
+                ["PERMUTATIONS"] = string.Join(',', permutations),
+                ["FIXTURE_STAMP"] = Namespace,
+                ["TRIVY_EXE"] = TrivyDoubleLocator.ExecutablePath,
+                ["TRIVY_TEST_DOUBLE_SBOM"] = RepoPaths.TrivySample("trivy-sbom-centos-7.cdx.json"),
+                ["COSIGN_KEY"] = KeyPath,
+                ["COSIGN_PASSWORD"] = CosignPassword,
+            },
+            Variables = new() { ["DEVCONTAINER_REGISTRY"] = RegistryPrefix },
+            RunsCombination = combination => !combination.TryGetValue("permutation", out var id) || permutations.Contains(id as string),
+            Log = log,
+        };
+        GhEmulator.Install(machine);
+        return machine;
+    }
+
+    static async Task<string> Git(string directory, params string[] arguments)
+    {
+        var result = await ProcessRunner.RunAsync("git", arguments, directory);
+        return result.Succeeded ? result.StandardOutput : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {result.Output}");
+    }
+
+    public async ValueTask DisposeAsync() => await Registry.DisposeAsync();
+}

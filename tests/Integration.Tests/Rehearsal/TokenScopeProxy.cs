@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Integration.Tests.Rehearsal;
+
+/// <summary>One registry request as the proxy saw it: which job's token, what, and the answer.</summary>
+public sealed record RegistryRequest(string? Job, string Method, string Path, int Status);
+
+/// <summary>
+/// What GHCR does with a job's GITHUB_TOKEN, in front of a registry whose htpasswd has no per-user scopes: a loopback
+/// proxy that takes Basic credentials with any user name and a job token as password (as GHCR does), refuses writes
+/// (anything but GET/HEAD) with 403 DENIED when the token has only `packages: read`, and forwards everything else with
+/// the registry's own reader or writer credentials in place of the token (so the registry still authenticates every
+/// request; an unknown token or none reaches it as it came and gets its 401). Every request is recorded per job.
+/// Each request travels on its own connection (`Connection: close`), so the proxy never has to find message ends.
+/// </summary>
+public sealed class TokenScopeProxy : IAsyncDisposable
+{
+    readonly TcpListener listener = new(IPAddress.Loopback, 0);
+    readonly IPEndPoint backend;
+    readonly (string User, string Password) reader, writer;
+    readonly ConcurrentDictionary<string, (string Job, bool Write)> tokens = new();
+    readonly ConcurrentQueue<RegistryRequest> requests = new();
+    readonly CancellationTokenSource stopping = new();
+    readonly Task accepting;
+
+    public TokenScopeProxy(IPEndPoint backend, (string User, string Password) reader, (string User, string Password) writer)
+    {
+        this.backend = backend;
+        this.reader = reader;
+        this.writer = writer;
+        listener.Start();
+        accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
+
+    public IReadOnlyList<RegistryRequest> Requests => requests.ToList();
+
+    /// <summary>A new token for one job: `packages: write` when <paramref name="write"/>, else `packages: read`.</summary>
+    public string IssueToken(string job, bool write)
+    {
+        var token = "ghs_rehearsal_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        tokens[token] = (job, write);
+        return token;
+    }
+
+    async Task AcceptAsync()
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(stopping.Token); }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { return; }
+            _ = Task.Run(() => HandleAsync(client));
+        }
+    }
+
+    async Task HandleAsync(TcpClient client)
+    {
+        using var _ = client;
+        try
+        {
+            var stream = client.GetStream();
+            var (head, rest) = await ReadHeadAsync(stream);
+            if (head is null) return;
+            var lines = head.Split("\r\n").ToList();
+            var requestLine = lines[0].Split(' ');
+            var (method, path) = (requestLine[0], requestLine.Length > 1 ? requestLine[1] : "");
+            string? job = null;
+            var authorization = lines.FindIndex(l => l.StartsWith("Authorization: Basic ", StringComparison.OrdinalIgnoreCase));
+            if (authorization > 0 && Password(lines[authorization]["Authorization: Basic ".Length..]) is { } token && tokens.TryGetValue(token, out var scope))
+            {
+                job = scope.Job;
+                if (!scope.Write && method is not ("GET" or "HEAD"))
+                {
+                    requests.Enqueue(new RegistryRequest(job, method, path, 403));
+                    await DenyAsync(stream);
+                    return;
+                }
+                var (user, password) = scope.Write ? writer : reader;
+                lines[authorization] = "Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
+            }
+            lines.RemoveAll(l => l.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("Keep-Alive:", StringComparison.OrdinalIgnoreCase)
+                || l.StartsWith("Proxy-Connection:", StringComparison.OrdinalIgnoreCase));
+            lines.Insert(1, "Connection: close");
+
+            using var upstream = new TcpClient();
+            await upstream.ConnectAsync(backend);
+            var registry = upstream.GetStream();
+            await registry.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\r\n", lines) + "\r\n\r\n"));
+            await registry.WriteAsync(rest);
+            var toRegistry = stream.CopyToAsync(registry);
+            var status = await CopyResponseAsync(registry, stream);
+            requests.Enqueue(new RegistryRequest(job, method, path, status));
+            upstream.Client.Shutdown(SocketShutdown.Both);
+            await Task.WhenAny(toRegistry, Task.Delay(100));
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
+    }
+
+    static string? Password(string base64)
+    {
+        try
+        {
+            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(base64.Trim()));
+            var colon = pair.IndexOf(':');
+            return colon < 0 ? null : pair[(colon + 1)..];
+        }
+        catch (FormatException) { return null; }
+    }
+
+    static async Task<int> CopyResponseAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[81920];
+        var status = 0;
+        int read;
+        while ((read = await from.ReadAsync(buffer)) > 0)
+        {
+            if (status == 0 && read >= 12 && int.TryParse(Encoding.ASCII.GetString(buffer, 9, 3), out var code)) status = code;
+            await to.WriteAsync(buffer.AsMemory(0, read));
+        }
+        return status;
+    }
+
+    static async Task DenyAsync(Stream stream)
+    {
+        const string body = "{\"errors\":[{\"code\":\"DENIED\",\"message\":\"permission_denied: the job token has packages: read, not write\"}]}";
+        var response = $"HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
+    }
+
+    /// <summary>The request head (up to the blank line) as text, and whatever body bytes came with it.</summary>
+    static async Task<(string? Head, byte[] Body)> ReadHeadAsync(Stream stream)
+    {
+        var buffer = new List<byte>();
+        var chunk = new byte[8192];
+        while (buffer.Count < 65536)
+        {
+            var read = await stream.ReadAsync(chunk);
+            if (read == 0) return (null, []);
+            buffer.AddRange(chunk.AsSpan(0, read));
+            var bytes = buffer.ToArray();
+            var end = IndexOfBlankLine(bytes);
+            if (end >= 0) return (Encoding.ASCII.GetString(bytes, 0, end), bytes[(end + 4)..]);
+        }
+        return (null, []);
+    }
+
+    static int IndexOfBlankLine(byte[] bytes)
+    {
+        for (var i = 0; i + 3 < bytes.Length; i++)
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') return i;
+        return -1;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        stopping.Cancel();
+        listener.Stop();
+        try { await accepting; } catch (OperationCanceledException) { }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Rehearsal;
+
+/// <summary>
+/// Issue 12's rehearsal: the generated build-devcontainer.yml run job by job on this machine (see WorkflowRehearsal)
+/// against a registry that requires credentials, on the fixture, for one permutation on linux/amd64 and linux/arm64.
+/// Today's workflow publishes signed images on a push to main and publishes nothing from a pull request; the workflow
+/// before issue 12 fails for the reasons the issue names (no registry login, colliding artifacts).
+/// </summary>
+public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    const string Permutation = "gcc14-clang20";
+    readonly string directory = System.IO.Directory.CreateTempSubdirectory("devcontainer-rehearsal-").FullName;
+    RehearsalSetup setup = null!;
+
+    public async Task InitializeAsync()
+    {
+        Toolchain.Require();
+        setup = await RehearsalSetup.StartAsync(directory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await setup.DisposeAsync();
+        if (System.Environment.GetEnvironmentVariable("KEEP_TEST_ARTIFACTS") != "1")
+            try { System.IO.Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    static WorkflowDefinition Current => WorkflowDefinition.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "build-devcontainer.yml")));
+
+    static WorkflowDefinition PreIssue12 => WorkflowDefinition.Parse(File.ReadAllText(
+        Path.Combine(RepoPaths.Root, "tests", "Integration.Tests", "Rehearsal", "Workflows", "build-devcontainer.pre-issue-12.yml")));
+
+    async Task<RehearsalReport> RehearseAsync(WorkflowDefinition workflow, RehearsalEvent @event, string runName, params string[] permutations)
+    {
+        var machine = setup.Machine(runName, permutations, Log);
+        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = setup.Registry.Address;
+        var report = await new WorkflowRehearsal(workflow, machine).RunAsync(@event);
+        Log("=== rehearsal " + runName + ":\n" + report.Summary);
+        return report;
+    }
+
+    [IntegrationFact]
+    public async Task Todays_workflow_publishes_signed_images_from_main_and_nothing_from_a_same_repository_pull_request()
+    {
+        var push = await RehearseAsync(Current, RehearsalEvent.PushToMain(setup.Sha, RehearsalSetup.Repository), "push", Permutation);
+        Assert.True(push.Succeeded, push.Summary);
+        Assert.Equal(["build", "build", "merge", "publish"], push.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
+        Assert.All(push.Of("build"), j => Assert.Equal("write", j.Permissions["packages"]));
+
+        var published = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "push", "artifacts", "published-manifest", "manifest.json")))!;
+        var entry = published["permutations"]!.AsArray().Single()!;
+        var digest = (string)entry["digest"]!;
+        Assert.Equal(setup.Sha, (string)published["sha"]!);
+        var images = await TagsAsync("devcontainer");
+        Assert.Equal(digest, images[Permutation]);
+        Assert.Equal(digest, images[$"{setup.Sha}-{Permutation}"]);
+        Assert.Contains(images.Keys, t => t == digest.Replace(':', '-') + ".sig");
+        var verify = await CosignVerifyAsync($"{setup.RegistryPrefix}/devcontainer@{digest}");
+        Assert.True(verify.Succeeded, "cosign verify --key failed: " + verify.Output);
+        var cache = await TagsAsync("devcontainer-cache");
+        Assert.Equal([$"{Permutation}-main-amd64", $"{Permutation}-main-arm64"], cache.Keys.Order(StringComparer.Ordinal));
+        var lkg = await ProcessRunner.RunAsync("git", ["--git-dir", setup.Origin, "tag", "-l", "--format=%(contents)", "lkg"]);
+        Assert.Contains(digest, lkg.StandardOutput); // the pin moved to what was published
+
+        var pullRequest = await RehearseAsync(Current, RehearsalEvent.PullRequest(RehearsalSetup.PullRequestNumber, setup.Sha, RehearsalSetup.Repository), "pr", Permutation);
+        Assert.True(pullRequest.Succeeded, pullRequest.Summary);
+        Assert.Equal(["build-pr", "build-pr", "merge-pr"], pullRequest.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
+        Assert.All(pullRequest.Jobs.Where(j => j.Result != "skipped"), j => Assert.NotEqual("write", j.Permissions.GetValueOrDefault("packages")));
+        Assert.All(pullRequest.Jobs.SelectMany(j => j.RegistryRequests), r => Assert.Contains(r.Method, new[] { "GET", "HEAD" }));
+        Assert.Equal(images, await TagsAsync("devcontainer"));
+        Assert.Equal(cache, await TagsAsync("devcontainer-cache"));
+    }
+
+    [IntegrationFact]
+    public async Task The_workflow_before_issue_12_fails_without_registry_login_and_on_colliding_artifacts()
+    {
+        var push = await RehearseAsync(PreIssue12, RehearsalEvent.PushToMain(setup.Sha, RehearsalSetup.Repository), "pre-issue-12", "gcc14-clang20", "gcc15-clang20");
+        Assert.False(push.Succeeded);
+        var builds = push.Of("build");
+        Assert.Equal(2, builds.Count);
+        Assert.All(builds, b =>
+        {
+            Assert.False(b.Permissions.ContainsKey("packages"));
+            Assert.Contains(b.RefusedWrites, r => r.Status == 401 && r.Path.Contains("/devcontainer-cache/"));
+        });
+        var download = push.Of("publish").Single().Step("Download every permutation's artifacts");
+        Assert.Equal("failure", download.Outcome);
+        Assert.Contains("merge-multiple:", download.Output);
+        Assert.Contains("manifest.json (devcontainer-gcc14-clang20, devcontainer-gcc15-clang20)", download.Output);
+        Assert.Empty(await TagsAsync("devcontainer"));
+    }
+
+    /// <summary>tag → digest of a repository in the rehearsal's namespace, read with a packages: read token.</summary>
+    async Task<SortedDictionary<string, string>> TagsAsync(string repository)
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("reader:" + setup.Registry.Proxy.IssueToken("test", write: false))));
+        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var path = $"http://{setup.Registry.Address}/v2/{setup.Namespace}/{repository}";
+        var list = await http.GetAsync(path + "/tags/list");
+        if (list.StatusCode == HttpStatusCode.NotFound) return tags;
+        list.EnsureSuccessStatusCode();
+        foreach (var tag in JsonNode.Parse(await list.Content.ReadAsStringAsync())!["tags"]?.AsArray() ?? [])
+        {
+            using var head = new HttpRequestMessage(HttpMethod.Head, $"{path}/manifests/{tag}");
+            head.Headers.Accept.ParseAdd(Harness.RegistryClient.ManifestMediaTypes);
+            var response = await http.SendAsync(head);
+            response.EnsureSuccessStatusCode();
+            tags[(string)tag!] = response.Headers.GetValues("Docker-Content-Digest").Single();
+        }
+        return tags;
+    }
+
+    Task<ProcessResult> CosignVerifyAsync(string reference) =>
+        ProcessRunner.RunAsync("cosign", ["verify", "--key", setup.PublicKeyPath, "--insecure-ignore-tlog", "--allow-http-registry",
+            "--allow-insecure-registry", "--registry-username", "reader", "--registry-password", setup.Registry.Proxy.IssueToken("test", write: false), reference],
+            directory, onLine: Log);
+
+    void Log(string line)
+    {
+        try { output.WriteLine(line); } catch (InvalidOperationException) { }
+    }
+}
