@@ -3,16 +3,17 @@ using System.Text;
 
 namespace Integration.Tests.Rehearsal;
 
-/// <summary>The job's status as the status functions see it (success(), failure(), always(), cancelled()).</summary>
-public enum JobStatus { Success, Failure, Cancelled }
+/// <summary>The job's status as the status functions see it; <see cref="NeedSkipped"/>: a job-level `if:` whose needs include a skipped job (neither success() nor failure()).</summary>
+public enum JobStatus { Success, Failure, Cancelled, NeedSkipped }
 
 /// <summary>
 /// Evaluates GitHub Actions expressions (the part inside `${{ }}`, or a bare `if:`) against named contexts: literals,
 /// property and index access, `!`, comparisons, `==`/`!=`, `&amp;&amp;`/`||` (returning an operand, as Actions does),
-/// the functions contains, startsWith, endsWith, format, join, toJSON, fromJSON and the status functions. Anything
-/// else (hashFiles, an unknown function, a syntax error) throws: the rehearsal must not guess.
+/// the functions contains, startsWith, endsWith, format, join, toJSON, fromJSON, the status functions and hashFiles (when
+/// given a workspace's). Anything else (an unknown function or context, a syntax error) throws: the rehearsal must not guess.
 /// </summary>
-public sealed class ExpressionEvaluator(IReadOnlyDictionary<string, object?> contexts, JobStatus status = JobStatus.Success)
+public sealed class ExpressionEvaluator(IReadOnlyDictionary<string, object?> contexts, JobStatus status = JobStatus.Success,
+    Func<IReadOnlyList<string>, string>? hashFiles = null)
 {
     IReadOnlyDictionary<string, object?> Contexts => contexts;
 
@@ -84,6 +85,7 @@ public sealed class ExpressionEvaluator(IReadOnlyDictionary<string, object?> con
                 return args[0] is IReadOnlyList<object?> items ? string.Join(separator, items.Select(ExpressionValue.ToText)) : Text(0);
             case "tojson": Arity(1, 1); return ExpressionValue.ToJson(args[0]);
             case "fromjson": Arity(1, 1); return ExpressionValue.FromJson(Text(0));
+            case "hashfiles" when hashFiles is not null: Arity(1, int.MaxValue); return hashFiles(args.Select(ExpressionValue.ToText).ToList());
             default: throw new NotSupportedException($"the rehearsal does not evaluate {name}(): {expression}");
         }
     }

@@ -69,10 +69,29 @@ public class ExpressionEvaluatorTests
     }
 
     [Theory]
-    [InlineData("hashFiles('**/*.csproj')")]
+    [InlineData("hashFiles('**/*.csproj')")] // only with a workspace
     [InlineData("secrets.TOKEN")]
     [InlineData("github.event_name = 'push'")]
     [InlineData("format('{1}', 'x')")]
     public void What_it_cannot_evaluate_faithfully_is_an_error_not_a_guess(string expression) =>
         Assert.ThrowsAny<Exception>(() => Evaluator().Evaluate(expression));
+
+    [Fact]
+    public void HashFiles_hashes_the_matching_files_of_the_workspace_in_path_order()
+    {
+        var workspace = Directory.CreateTempSubdirectory("hashfiles-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(workspace, "build"));
+            File.WriteAllText(Path.Combine(workspace, "build", "_build.csproj"), "a");
+            File.WriteAllText(Path.Combine(workspace, "global.json"), "b");
+            File.WriteAllText(Path.Combine(workspace, "other.txt"), "c");
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                [.. System.Security.Cryptography.SHA256.HashData("a"u8), .. System.Security.Cryptography.SHA256.HashData("b"u8)]));
+            var evaluator = new ExpressionEvaluator(new Dictionary<string, object?>(), hashFiles: p => HashFiles.Of(workspace, p));
+            Assert.Equal(expected, evaluator.Evaluate("hashFiles('**/*.csproj', 'global.json', 'Directory.Build.props')"));
+            Assert.Equal("", evaluator.Evaluate("hashFiles('**/*.none')"));
+        }
+        finally { Directory.Delete(workspace, recursive: true); }
+    }
 }

@@ -171,7 +171,7 @@ public sealed class JobRun
         foreach (var (name, value) in env) if (value is not null) envContext[name] = value;
         contexts["env"] = envContext;
         ((Dictionary<string, object?>)contexts["job"]!)["status"] = status.ToString().ToLowerInvariant();
-        return new ExpressionEvaluator(contexts, status);
+        return new ExpressionEvaluator(contexts, status, patterns => HashFiles.Of(Workspace, patterns));
     }
 
     /// <summary>workflow env, job env, GITHUB_ENV, step env (each evaluated with the env before it); null: without the step's own.</summary>

@@ -20,11 +20,11 @@ public sealed class WorkflowRehearsal(WorkflowDefinition workflow, RehearsalMach
         {
             var needs = job.Needs.Aggregate(ExpressionValue.Object(), (n, id) => { n[id] = needsContext[id]; return n; });
             var results = job.Needs.Select(id => (string)((IReadOnlyDictionary<string, object?>)needsContext[id]!)["result"]!).ToList();
-            var status = results.Any(r => r is "failure") ? JobStatus.Failure : results.Any(r => r is "cancelled") ? JobStatus.Cancelled : JobStatus.Success;
-            var skippedNeed = results.Any(r => r is "skipped") && status == JobStatus.Success;
+            var status = results.Any(r => r is "failure") ? JobStatus.Failure : results.Any(r => r is "cancelled") ? JobStatus.Cancelled
+                : results.Any(r => r is "skipped") ? JobStatus.NeedSkipped : JobStatus.Success;
             var contexts = Contexts(@event, vars, needs, ExpressionValue.Object());
             var evaluator = new ExpressionEvaluator(contexts, status);
-            var runs = evaluator.Condition(job.If) && !(skippedNeed && string.IsNullOrWhiteSpace(job.If));
+            var runs = evaluator.Condition(job.If);
             if (!runs)
             {
                 machine.Log($"=== job {job.Id}: skipped (if: {job.If ?? "success()"})");
