@@ -28,6 +28,17 @@ public class CachePolicyTests
     }
 
     [Fact]
+    public void Registry_read_reads_the_main_cache_and_writes_nothing_in_any_mode()
+    {
+        foreach (var context in new[] { Contexts.Main, Contexts.PullRequest(42), Contexts.Release("v1.0.0"), Contexts.Local })
+        {
+            var cache = For(context, CacheMode.RegistryRead);
+            Assert.Equal([$"type=registry,ref={Remote}-cache:{Id}-main"], cache.From);
+            Assert.Empty(cache.To);
+        }
+    }
+
+    [Fact]
     public void Pull_request_from_a_fork_reads_but_writes_nothing()
     {
         var cache = For(Contexts.PullRequest(42, fork: true));

@@ -79,6 +79,7 @@ public sealed class JobRun
         foreach (var step in job.Steps)
         {
             var evaluator = Evaluator(status, StepEnvironment(null));
+            var started = System.Diagnostics.Stopwatch.StartNew();
             string outcome, output;
             try
             {
@@ -98,6 +99,7 @@ public sealed class JobRun
                 (outcome, output) = ("failure", "rehearsal: " + e.Message);
                 machine.Log($"[{DisplayName}] {output}");
             }
+            if (outcome != "skipped") machine.Log($"--- {DisplayName} / {step.DisplayName}: {outcome} after {started.Elapsed.TotalSeconds:0}s");
             reports.Add(new StepReport(step.DisplayName, outcome, Mask(output)));
             if (step.Id is not null)
             {

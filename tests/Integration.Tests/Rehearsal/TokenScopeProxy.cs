@@ -65,7 +65,13 @@ public sealed class TokenScopeProxy : IAsyncDisposable
         {
             var stream = client.GetStream();
             var (head, rest) = await ReadHeadAsync(stream);
-            if (head is null) return;
+            if (head is null)
+            {
+                // Not HTTP: a TLS handshake (clients try HTTPS first on an insecure registry). The registry answers it
+                // as it would ("HTTP response to HTTPS client"), which is what makes them fall back to plain HTTP.
+                if (rest.Length > 0) await PipeAsync(rest, stream);
+                return;
+            }
             var lines = head.Split("\r\n").ToList();
             var requestLine = lines[0].Split(' ');
             var (method, path) = (requestLine[0], requestLine.Length > 1 ? requestLine[1] : "");
@@ -101,6 +107,17 @@ public sealed class TokenScopeProxy : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
     }
 
+    async Task PipeAsync(byte[] first, Stream stream)
+    {
+        using var upstream = new TcpClient();
+        await upstream.ConnectAsync(backend);
+        var registry = upstream.GetStream();
+        await registry.WriteAsync(first);
+        var toRegistry = stream.CopyToAsync(registry);
+        await registry.CopyToAsync(stream);
+        await Task.WhenAny(toRegistry, Task.Delay(100));
+    }
+
     static string? Password(string base64)
     {
         try
@@ -132,7 +149,7 @@ public sealed class TokenScopeProxy : IAsyncDisposable
         await stream.WriteAsync(Encoding.ASCII.GetBytes(response));
     }
 
-    /// <summary>The request head (up to the blank line) as text, and whatever body bytes came with it.</summary>
+    /// <summary>The request head (up to the blank line) as text, and whatever body bytes came with it; no head and the bytes read for a TLS handshake.</summary>
     static async Task<(string? Head, byte[] Body)> ReadHeadAsync(Stream stream)
     {
         var buffer = new List<byte>();
@@ -143,6 +160,7 @@ public sealed class TokenScopeProxy : IAsyncDisposable
             if (read == 0) return (null, []);
             buffer.AddRange(chunk.AsSpan(0, read));
             var bytes = buffer.ToArray();
+            if (bytes[0] == 0x16) return (null, bytes); // a TLS record, not a request line
             var end = IndexOfBlankLine(bytes);
             if (end >= 0) return (Encoding.ASCII.GetString(bytes, 0, end), bytes[(end + 4)..]);
         }
