@@ -104,7 +104,7 @@ partial class Build
             var manifestPath = ManifestDrivingThisRun(running);
             repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath, logNotes: false).Selection.Permutations.Select(p => p.Repository));
         }
-        if (running.Contains(nameof(Bake)) && Cache == CacheMode.Registry
+        if (running.Contains(nameof(Bake)) && Cache is CacheMode.Registry
             && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0))
             repositories.Add(CachePolicy.CacheRepository(ImageRepository));
         var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();

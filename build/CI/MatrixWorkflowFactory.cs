@@ -97,6 +97,9 @@ public static class MatrixWorkflowFactory
         if (perPlatform) parameters.Add(("platforms", "${{ matrix.platform }}"));
         parameters.Add((a.RegistryParameter, a.Registry));
         parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
+        // A token without packages: write cannot export the cache (the registry refuses it): read it, write none.
+        if (use.HasFlag(RegistryUse.WriteCache) && credentials.Permissions.GetValueOrDefault("packages") != "write")
+            parameters.Add(("cache", "registry-read"));
         steps.Add(CommonSteps.Build(string.Join(", ", targets) + (perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
         steps.Add(Upload(a, perPlatform
             ? PlatformArtifactPrefix + "${{ matrix.permutation }}-${{ matrix.arch }}"

@@ -7,6 +7,9 @@ public enum CacheMode
     Local,
     /// <summary>No exported cache; the builder's own cache still applies.</summary>
     None,
+    /// <summary>The registry cache read only (the main scope), nothing exported: for a job whose token cannot write
+    /// packages, such as a same-repository pull request's (`packages: read`), whose export the registry would refuse.</summary>
+    RegistryRead,
 }
 
 /// <summary>The cache-from / cache-to entries of one bake target, in buildx's CSV form.</summary>
@@ -26,6 +29,8 @@ public sealed class CachePoisoningException(string message) : Exception(message)
 /// a pull request from a fork writes nothing (its token cannot push, and its content is untrusted);</item>
 /// <item>release tags and local builds read <c>&lt;id&gt;-main</c> and write nothing.</item>
 /// </list>
+/// <see cref="CacheMode.RegistryRead"/> reads <c>&lt;id&gt;-main</c> and writes nothing in every mode: the generated
+/// pull-request jobs use it, since their `packages: read` token could not write <c>&lt;id&gt;-pr-N</c> either.
 /// A build of one platform of a multi-platform permutation (native per-platform jobs) uses the same scopes with the
 /// platform appended (<c>&lt;id&gt;-main-arm64</c>, <c>&lt;id&gt;-pr-N-arm64</c>), so each platform's runner has its own cache.
 /// The main cache is written only by a default-branch build: <see cref="EnsureWritable"/> refuses anything else and
@@ -68,6 +73,7 @@ public static class CachePolicy
         }
         var insecure = RegistryHost.IsLoopback(imageRepository) ? ",registry.insecure=true" : "";
         string Read(string scope) => $"type=registry,ref={CacheRef(imageRepository, permutationId, scope, platform)}{insecure}";
+        if (mode == CacheMode.RegistryRead) return new([Read(MainScope)], []);
         var from = new List<string> { Read(MainScope) };
         string? writeScope = null;
         switch (context.Mode)
