@@ -7,9 +7,8 @@ public sealed record StepReport(string Name, string Outcome, string Output);
 public sealed record JobReport(string Id, string DisplayName, string Result, IReadOnlyDictionary<string, string> Permissions,
     IReadOnlyList<StepReport> Steps, IReadOnlyList<RegistryRequest> RegistryRequests)
 {
-    /// <summary>Writes the registry refused (401/403): a cache export that failed quietly shows up here.</summary>
-    public IReadOnlyList<RegistryRequest> RefusedWrites =>
-        RegistryRequests.Where(r => r.Method is not ("GET" or "HEAD") && r.Status is 401 or 403).ToList();
+    /// <summary>Requests the registry refused (401/403): a cache export or import that failed quietly (ignore-error) shows up here.</summary>
+    public IReadOnlyList<RegistryRequest> Refused => RegistryRequests.Where(r => r.Status is 401 or 403).ToList();
 
     public StepReport Step(string namePrefix) =>
         Steps.FirstOrDefault(s => s.Name.StartsWith(namePrefix, StringComparison.Ordinal))
@@ -18,18 +17,18 @@ public sealed record JobReport(string Id, string DisplayName, string Result, IRe
 
 /// <summary>
 /// A rehearsed run: every job instance in the order it ran, plus the matrix combinations left out on purpose. It
-/// succeeded when no job failed and no job's token had a registry write refused.
+/// succeeded when no job failed and the registry refused no request of any job.
 /// </summary>
 public sealed record RehearsalReport(IReadOnlyList<JobReport> Jobs, IReadOnlyList<string> LeftOut)
 {
-    public bool Succeeded => Jobs.All(j => j.Result is "success" or "skipped") && Jobs.All(j => j.RefusedWrites.Count == 0);
+    public bool Succeeded => Jobs.All(j => j.Result is "success" or "skipped") && Jobs.All(j => j.Refused.Count == 0);
 
     public IReadOnlyList<JobReport> Of(string jobId) => Jobs.Where(j => j.Id == jobId).ToList();
 
     /// <summary>Every reason the run is not green, one line each.</summary>
     public IReadOnlyList<string> Failures =>
         Jobs.SelectMany(j => j.Steps.Where(s => s.Outcome == "failure").Select(s => $"{j.DisplayName}: step '{s.Name}' failed: {LastLines(s.Output)}")
-            .Concat(j.RefusedWrites.GroupBy(r => (r.Method, r.Status)).Select(g =>
+            .Concat(j.Refused.GroupBy(r => (r.Method, r.Status)).Select(g =>
                 $"{j.DisplayName}: the registry refused {g.Count()} {g.Key.Method} request(s) with {g.Key.Status}, e.g. {g.First().Path}"))
             .Concat(j.Result == "failure" && j.Steps.All(s => s.Outcome != "failure") ? [$"{j.DisplayName}: failed"] : []))
         .ToList();

@@ -90,7 +90,7 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.All(builds, b =>
         {
             Assert.False(b.Permissions.ContainsKey("packages"));
-            Assert.Contains(b.RefusedWrites, r => r.Status == 401 && r.Path.Contains("/devcontainer-cache/"));
+            Assert.Contains(b.Refused, r => r.Status == 401 && r.Path.Contains("/devcontainer-cache/"));
         });
         var download = push.Of("publish").Single().Step("Download every permutation's artifacts");
         Assert.Equal("failure", download.Outcome);
