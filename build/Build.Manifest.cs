@@ -1,3 +1,4 @@
+using Pipeline.CI;
 using Pipeline.Host;
 using Serilog;
 
@@ -9,6 +10,8 @@ partial class Build
 {
     AbsolutePath ManifestFile => Layout.Manifest;
 
+    // Reads the registry: its plan asks whether the published image has the same inputs (reuse) and resolves base images.
+    [RegistryAccess(RegistryUse.Read)]
     Target Manifest => _ => _
         .Description("Write artifacts/manifest.json: every permutation's archive, digests, tags, SBOM and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
