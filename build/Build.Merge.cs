@@ -19,7 +19,7 @@ partial class Build
     Target MergePlatforms => _ => _
         .Description("Join each permutation's per-platform OCI archives (from --platform-parts) into one multi-platform image index in artifacts/images/")
         .Before(Scan, Sbom, Manifest)
-        .Produces("artifacts/images/*.tar")
+        .Produces(ImagesDirectory / "*.tar")
         .Executes(() =>
         {
             foreach (var p in SelectedPermutations)
@@ -33,7 +33,7 @@ partial class Build
     Target MergeManifests => _ => _
         .Description("Join the build jobs' manifests (<artifacts>/<folder>/manifest.json) into artifacts/manifest.json, checking commit, ref, files and that every permutation is there")
         .Before(Publish)
-        .Produces("artifacts/manifest.json")
+        .Produces(ManifestFile)
         .Executes(() =>
         {
             var parts = ReadBuildManifests();
