@@ -7,8 +7,16 @@ public sealed record StepReport(string Name, string Outcome, string Output);
 public sealed record JobReport(string Id, string DisplayName, string Result, IReadOnlyDictionary<string, string> Permissions,
     IReadOnlyList<StepReport> Steps, IReadOnlyList<RegistryRequest> RegistryRequests)
 {
-    /// <summary>Requests the registry refused (401/403): a cache export or import that failed quietly (ignore-error) shows up here.</summary>
-    public IReadOnlyList<RegistryRequest> Refused => RegistryRequests.Where(r => r.Status is 401 or 403).ToList();
+    /// <summary>
+    /// Requests the registry refused for good: every 403 (a read-only token writing), and every 401 that no later
+    /// request of the job for the same method and path got past (clients ask anonymously first and retry with
+    /// credentials after the 401 challenge). A cache import or export that failed quietly (ignore-error) shows up here.
+    /// </summary>
+    public IReadOnlyList<RegistryRequest> Refused => RegistryRequests
+        .Select((request, index) => (request, index))
+        .Where(r => r.request.Status == 403 || (r.request.Status == 401 && !RegistryRequests.Skip(r.index + 1)
+            .Any(later => later.Method == r.request.Method && later.Path == r.request.Path && later.Status is not (401 or 403))))
+        .Select(r => r.request).ToList();
 
     public StepReport Step(string namePrefix) =>
         Steps.FirstOrDefault(s => s.Name.StartsWith(namePrefix, StringComparison.Ordinal))
