@@ -104,8 +104,8 @@ public sealed class JobRun
             if (step.Id is not null)
             {
                 var stepContext = (Dictionary<string, object?>)steps.GetValueOrDefault(step.Id, ExpressionValue.Object())!;
-                stepContext["outcome"] = stepContext["conclusion"] = outcome == "failure" && step.ContinueOnError ? "success" : outcome;
                 stepContext["outcome"] = outcome;
+                stepContext["conclusion"] = outcome == "failure" && step.ContinueOnError ? "success" : outcome;
                 stepContext.TryAdd("outputs", ExpressionValue.Object());
                 steps[step.Id] = stepContext;
             }
