@@ -10,11 +10,12 @@ public sealed record JobReport(string Id, string DisplayName, string Result, IRe
     /// <summary>
     /// Requests the registry refused for good: every 403 (a read-only token writing), and every 401 that no later
     /// request of the job for the same method and path got past (clients ask anonymously first and retry with
-    /// credentials after the 401 challenge). A cache import or export that failed quietly (ignore-error) shows up here.
+    /// credentials after the 401 challenge), except the `/v2/` ping, whose 401 only tells the client how to authenticate.
+    /// A cache import or export that failed quietly (ignore-error) shows up here.
     /// </summary>
     public IReadOnlyList<RegistryRequest> Refused => RegistryRequests
         .Select((request, index) => (request, index))
-        .Where(r => r.request.Status == 403 || (r.request.Status == 401 && !RegistryRequests.Skip(r.index + 1)
+        .Where(r => r.request.Status == 403 || (r.request.Status == 401 && r.request.Path != "/v2/" && !RegistryRequests.Skip(r.index + 1)
             .Any(later => later.Method == r.request.Method && later.Path == r.request.Path && later.Status is not (401 or 403))))
         .Select(r => r.request).ToList();
 

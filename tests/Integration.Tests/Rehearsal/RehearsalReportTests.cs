@@ -8,9 +8,9 @@ public class RehearsalReportTests
         new("build", "build", "success", new Dictionary<string, string>(), [new StepReport("Bake", "success", "")], requests);
 
     [Fact]
-    public void A_401_challenge_the_client_answers_with_credentials_is_not_a_refusal()
+    public void A_401_challenge_the_client_answers_with_credentials_and_the_v2_ping_are_not_refusals()
     {
-        var job = Job(new(null, "GET", "/v2/", 401), new("t", "GET", "/v2/", 200),
+        var job = Job(new(null, "GET", "/v2/", 401), new(null, "GET", "/v2/", 401),
             new(null, "HEAD", "/v2/ns/cache/manifests/x", 401), new("t", "HEAD", "/v2/ns/cache/manifests/x", 404));
         Assert.Empty(job.Refused);
         Assert.True(new RehearsalReport([job], []).Succeeded);
