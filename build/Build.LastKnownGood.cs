@@ -17,7 +17,7 @@ partial class Build
     {
         File.Delete(PinFile); // only a publish that moved the mutable tags leaves a pin to store
         var pin = LastKnownGood is not null && File.Exists(LastKnownGood) ? ReadPin(LastKnownGood) : null;
-        var decision = global::LastKnownGood.Decide(pin, manifest);
+        var decision = Pipeline.Rules.LastKnownGood.Decide(pin, manifest);
         if (decision.MoveMutableTags) Log.Information("{Note:l}", decision.Note);
         else
         {
@@ -27,7 +27,7 @@ partial class Build
         return decision;
     }
 
-    LastKnownGoodPin ReadPin(string path) => global::LastKnownGood.Parse(File.ReadAllText(path), path, KnownPermutationIds);
+    LastKnownGoodPin ReadPin(string path) => Pipeline.Rules.LastKnownGood.Parse(File.ReadAllText(path), path, KnownPermutationIds);
 
     /// <summary>artifacts/lkg.json for CI to store (lkg tag or variable); only a run over the whole manifest moves the pin.</summary>
     void WritePin(LastKnownGoodPin? pin, int actedOn)
@@ -39,7 +39,7 @@ partial class Build
             return;
         }
         ArtifactsDirectory.CreateDirectory();
-        File.WriteAllText(PinFile, global::LastKnownGood.Serialize(pin, KnownPermutationIds));
+        File.WriteAllText(PinFile, Pipeline.Rules.LastKnownGood.Serialize(pin, KnownPermutationIds));
         Log.Information("Wrote the last-known-good pin {Pin} (pinned by {By}, {Sha})", PinFile, pin.PinnedBy.ToString().ToLowerInvariant(), pin.Manifest.Sha);
     }
 }

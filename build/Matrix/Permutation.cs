@@ -1,5 +1,7 @@
 using Pipeline.Host;
 
+namespace Pipeline.Matrix;
+
 /// <summary>
 /// The permutation matrix: the single source of which toolchain images exist. Each entry's <see cref="Enumeration.Value"/>
 /// is its id, used in tags, bake target names (`&lt;id&gt;` and `validate-&lt;id&gt;`) and the CI matrix.

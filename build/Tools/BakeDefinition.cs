@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+namespace Pipeline.Tools;
+
 /// <summary>One target of a bake definition as <c>bake --print</c> reports it (after merging every -f file).</summary>
 public sealed record BakeTarget(
     string Name,

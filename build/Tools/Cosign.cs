@@ -1,5 +1,7 @@
 using Pipeline.Host.Tooling;
 
+namespace Pipeline.Tools;
+
 /// <summary>
 /// cosign arguments (checked against the installed cosign 2.x: sign/attest write tag-based `sha256-&lt;digest&gt;.sig`
 /// and `.att` artifacts beside the image; the OCI 1.1 referrers mode is opt-in and not used).

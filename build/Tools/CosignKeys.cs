@@ -1,5 +1,7 @@
 using Pipeline.Host.Tooling;
 
+namespace Pipeline.Tools;
+
 /// <summary>Opens a cosign private key the way signing will: derives its public key with the password.</summary>
 public static class CosignKeys
 {

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Pipeline.Host.Tooling;
 
+namespace Pipeline.Tools;
+
 /// <summary>Typed settings for one <c>docker buildx bake</c> invocation.</summary>
 public sealed record BakeSettings
 {

@@ -1,5 +1,7 @@
 using Serilog;
 
+namespace Pipeline.Tools;
+
 /// <summary>One permutation's publish (or rollback) steps, as planned against what the registry held.</summary>
 public sealed record PermutationSteps(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps);
 

@@ -2,6 +2,8 @@ using System.Text;
 using Pipeline.Host.Tooling;
 using Serilog;
 
+namespace Pipeline.Tools;
+
 /// <summary>How a <see cref="RegistryClient"/> runs cosign: signing (null: verify only), verification and its environment (COSIGN_PASSWORD).</summary>
 public sealed record CosignAccess(ToolLocation Tool, CosignSigning? Signing, CosignVerification Verification, IReadOnlyDictionary<string, string?> Environment);
 

@@ -1,3 +1,5 @@
+namespace Pipeline.Tools;
+
 /// <summary>
 /// This run's cosign signing and verification: <see cref="SigningPolicy"/> decides key-based or keyless; when
 /// verification uses the private key's own public key, that key is derived once per run (<see cref="CosignKeys"/>)

@@ -1,5 +1,7 @@
 using Pipeline.Host.Tooling;
 
+namespace Pipeline.Tools;
+
 /// <summary>
 /// skopeo arguments. The digest-preserving push is
 /// `skopeo copy --all --preserve-digests oci-archive:&lt;archive&gt; docker://&lt;repo&gt;@&lt;index digest&gt;`:

@@ -1,5 +1,7 @@
 using Pipeline.Host.Tooling;
 
+namespace Pipeline.Tools;
+
 /// <summary>
 /// Trivy, version-pinned. The version below is the one this build is written and tested against; Scan records the
 /// version each report names in the manifest and warns when it differs. Bump both on purpose, never by tag.

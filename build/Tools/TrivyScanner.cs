@@ -1,5 +1,7 @@
 using Pipeline.Host.Tooling;
 
+namespace Pipeline.Tools;
+
 /// <summary>
 /// Runs Trivy for Scan and Sbom: one platform's image at a time (Trivy reads only an archive's first image and ignores
 /// --platform for archives, so each platform is extracted into a layout of its own first), or a published image's

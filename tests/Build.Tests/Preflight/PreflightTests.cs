@@ -10,9 +10,9 @@ public class PreflightTests
     {
         Assert.Equal(["--fail-on-severity is empty (is FAIL_ON_SEVERITY set to nothing?), which would turn the scan gate off; " +
                       "pass the severities that fail it, e.g. --fail-on-severity CRITICAL HIGH, or leave it unset for that default."],
-            global::Preflight.Severities([]));
-        Assert.Equal(["--fail-on-severity has unknown severity 'CRTICAL'; use CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN."], global::Preflight.Severities(["CRTICAL", "high"]));
-        Assert.Empty(global::Preflight.Severities(["critical"]));
+            Pipeline.Rules.Preflight.Severities([]));
+        Assert.Equal(["--fail-on-severity has unknown severity 'CRTICAL'; use CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN."], Pipeline.Rules.Preflight.Severities(["CRTICAL", "high"]));
+        Assert.Empty(Pipeline.Rules.Preflight.Severities(["critical"]));
         // The gate itself refuses too, so no caller can turn it off by passing nothing.
         Assert.StartsWith("--fail-on-severity is empty", Assert.Throws<ArgumentException>(() => ScanGate.Evaluate("p", "{}", [])).Message);
     }
@@ -21,8 +21,8 @@ public class PreflightTests
     public void Duplicate_permutations_are_refused()
     {
         Assert.Equal(["--permutations names gcc14-clang20 2 times; list each permutation once."],
-            global::Preflight.PermutationIds(["gcc14-clang20", "gcc15-clang20", "gcc14-clang20"]));
-        Assert.Empty(global::Preflight.PermutationIds(["gcc14-clang20", "gcc15-clang20"]));
+            Pipeline.Rules.Preflight.PermutationIds(["gcc14-clang20", "gcc15-clang20", "gcc14-clang20"]));
+        Assert.Empty(Pipeline.Rules.Preflight.PermutationIds(["gcc14-clang20", "gcc15-clang20"]));
     }
 
     [Theory]
@@ -35,14 +35,14 @@ public class PreflightTests
     [InlineData("linux/amd64 ", false)]
     public void Platforms_must_be_os_arch_BuildKit_knows(string platform, bool valid)
     {
-        var problems = global::Preflight.Platforms([platform]).ToList();
+        var problems = Pipeline.Rules.Preflight.Platforms([platform]).ToList();
         if (valid) Assert.Empty(problems);
         else Assert.Equal([$"--platforms '{platform}' is not a platform BuildKit knows; pass os/arch[/variant] such as linux/amd64 or linux/arm64."], problems);
     }
 
     [Fact]
     public void A_platform_named_twice_is_refused() =>
-        Assert.Equal(["--platforms names linux/amd64 2 times; list each platform once."], global::Preflight.Platforms(["linux/amd64", "linux/amd64"]));
+        Assert.Equal(["--platforms names linux/amd64 2 times; list each platform once."], Pipeline.Rules.Preflight.Platforms(["linux/amd64", "linux/amd64"]));
 
     [Theory]
     [InlineData("127.0.0.1:5000/team", true)]
@@ -52,7 +52,7 @@ public class PreflightTests
     [InlineData("127.0.0.1:5000/my team", false)]
     public void The_registry_must_give_an_image_repository(string registry, bool valid)
     {
-        var problems = global::Preflight.Repository(registry, "devcontainer").ToList();
+        var problems = Pipeline.Rules.Preflight.Repository(registry, "devcontainer").ToList();
         if (valid) Assert.Empty(problems);
         else Assert.StartsWith($"--registry '{registry}' (with --image-name 'devcontainer') gives ", Assert.Single(problems));
     }
@@ -62,11 +62,11 @@ public class PreflightTests
     {
         var permutations = Permutation.All.Where(p => p.Id is "gcc14-clang20" or "gcc15-clang20").ToList();
         Assert.Equal(["--bake-file b.hcl has no target 'validate-gcc15-clang20' (Validate runs it for gcc15-clang20); add it as the repository's docker-bake.hcl does, or drop gcc15-clang20 from --permutations."],
-            global::Preflight.BakeTargets("b.hcl", permutations, new HashSet<string> { "gcc14-clang20", "validate-gcc14-clang20", "gcc15-clang20" }));
+            Pipeline.Rules.Preflight.BakeTargets("b.hcl", permutations, new HashSet<string> { "gcc14-clang20", "validate-gcc14-clang20", "gcc15-clang20" }));
         Assert.Equal("--bake-file b.hcl has no target 'gcc14-clang20' (Bake runs it for gcc14-clang20); add it as the repository's docker-bake.hcl does, or drop gcc14-clang20 from --permutations.",
-            global::Preflight.BakeFileUnreadable("b.hcl", permutations, "ERROR: failed to find target gcc14-clang20"));
+            Pipeline.Rules.Preflight.BakeFileUnreadable("b.hcl", permutations, "ERROR: failed to find target gcc14-clang20"));
         Assert.Equal("docker buildx bake cannot read --bake-file b.hcl (ERROR: b.hcl:3 unexpected token); fix the bake file.",
-            global::Preflight.BakeFileUnreadable("b.hcl", permutations, "ERROR: b.hcl:3 unexpected token"));
+            Pipeline.Rules.Preflight.BakeFileUnreadable("b.hcl", permutations, "ERROR: b.hcl:3 unexpected token"));
     }
 
     [Fact]
@@ -81,8 +81,8 @@ public class PreflightTests
         var exists = (string path) => path.Contains("sbom");
         Assert.Equal(["Manifest needs the scan report of gcc14-clang20 (artifacts/scan/gcc14-clang20.json), the scan report of gcc15-clang20 (artifacts/scan/gcc15-clang20.json), " +
                       "but Scan does not run (--skip, or --continue after it ran); run Scan (drop it from --skip) or restore the file."],
-            global::Preflight.MissingInputs(["Bake", "Manifest"], inputs, exists));
-        Assert.Empty(global::Preflight.MissingInputs(["Scan", "Manifest"], inputs, exists)); // Scan will write them
-        Assert.Empty(global::Preflight.MissingInputs(["Scan"], inputs, _ => false)); // nobody reads them
+            Pipeline.Rules.Preflight.MissingInputs(["Bake", "Manifest"], inputs, exists));
+        Assert.Empty(Pipeline.Rules.Preflight.MissingInputs(["Scan", "Manifest"], inputs, exists)); // Scan will write them
+        Assert.Empty(Pipeline.Rules.Preflight.MissingInputs(["Scan"], inputs, _ => false)); // nobody reads them
     }
 }

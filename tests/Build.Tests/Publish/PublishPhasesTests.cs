@@ -1,5 +1,5 @@
 using Xunit;
-using static PublishPhaseKind;
+using static Pipeline.Rules.PublishPhaseKind;
 
 namespace Build.Tests.Publish;
 

@@ -1,5 +1,5 @@
 using Xunit;
-using static PublishStepKind;
+using static Pipeline.Rules.PublishStepKind;
 
 namespace Build.Tests.Publish;
 

@@ -1,0 +1,37 @@
+using Pipeline.Host;
+
+namespace Pipeline.Model;
+
+/// <summary>
+/// Where a run's files live under --artifacts: every target reads and writes each permutation's archive, scan
+/// report, SBOM, provenance and the manifest through this one layout, so no path is spelled twice.
+/// </summary>
+public sealed record ArtifactLayout(AbsolutePath Directory)
+{
+    public AbsolutePath Images => Directory / "images";
+    public AbsolutePath Manifest => Directory / "manifest.json";
+    public AbsolutePath BakePlan => Directory / "bake-plan.txt";
+    public AbsolutePath BakeOverride => Directory / "bake.override.json";
+    public AbsolutePath BakeMetadata => Directory / "bake-metadata.json";
+    public AbsolutePath PublishPlan => Directory / "publish-plan.txt";
+    public AbsolutePath Summary => Directory / "summary.md";
+
+    /// <summary>The permutation's OCI archive (every platform in one image index).</summary>
+    public AbsolutePath Archive(Permutation p) => AbsolutePath.Create(ArchiveIn(Images, p.Id));
+
+    /// <summary>Where a reused permutation keeps its published image index (instead of the image's archive).</summary>
+    public AbsolutePath PublishedIndex(Permutation p) => Images / $"{p.Id}.index.json";
+
+    /// <summary>The permutation's scan report (the manifest's: every platform's findings merged).</summary>
+    public AbsolutePath ScanReport(Permutation p) => Directory / "scan" / $"{p.Id}.json";
+    public AbsolutePath ScanReport(Permutation p, string platform) => Directory / "scan" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
+
+    /// <summary>The permutation's SBOM (the manifest's and the attested one: the first platform's).</summary>
+    public AbsolutePath Sbom(Permutation p) => Directory / "sbom" / $"{p.Id}.cdx.json";
+    public AbsolutePath Sbom(Permutation p, string platform) => Directory / "sbom" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
+
+    public AbsolutePath Provenance(Permutation p) => Directory / "provenance" / $"{p.Id}.slsa.json";
+
+    /// <summary>The archive path in an images folder (the bake plan's, whose folder the caller chooses).</summary>
+    public static string ArchiveIn(string imagesDirectory, string permutationId) => Path.Combine(imagesDirectory, permutationId + ".tar");
+}

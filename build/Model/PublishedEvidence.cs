@@ -1,0 +1,70 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline.Model;
+
+/// <summary>
+/// What a reused permutation keeps instead of its image bytes: the published image index (its sha256 is the image
+/// digest, its entries are the platform digests) and the CycloneDX SBOM that was attested at publish time, read back
+/// through <c>cosign verify-attestation</c> so only an SBOM signed by the publisher is believed. Scan re-scans that SBOM
+/// with today's vulnerability data (<c>trivy sbom</c>); nothing else in the pipeline needs the layers.
+/// </summary>
+public static class PublishedEvidence
+{
+    const string InTotoPayloadType = "application/vnd.in-toto+json";
+    static readonly string[] CycloneDxPredicateTypes = ["https://cyclonedx.org/bom", "cyclonedx"];
+
+    /// <summary>The digests the manifest records, from the published index's own bytes (no archive involved).</summary>
+    public static OciArchiveInfo DescribeIndex(byte[] indexBytes, string source)
+    {
+        var digest = OciArchive.Sha256Digest(indexBytes);
+        string mediaType;
+        try
+        {
+            using var index = JsonDocument.Parse(indexBytes);
+            mediaType = index.RootElement.TryGetProperty("mediaType", out var m) && m.GetString() is { } t ? t : OciArchive.IndexMediaType;
+        }
+        catch (JsonException e) { throw new InvalidOperationException($"'{source}' is not an image index ({e.Message}); re-run Bake."); }
+        var layout = JsonSerializer.SerializeToUtf8Bytes(new { manifests = new[] { new { mediaType, digest } } });
+        return OciArchive.Describe(layout, d => d == digest ? indexBytes : null, source);
+    }
+
+    /// <summary>
+    /// The CycloneDX SBOM in cosign's verified attestations (one DSSE envelope per line) whose in-toto subject is
+    /// <paramref name="imageDigest"/>; null with the reason in <paramref name="problem"/> when there is none.
+    /// </summary>
+    public static string? AttestedSbom(string verifiedAttestations, string imageDigest, out string problem)
+    {
+        problem = "no verified CycloneDX attestation names " + imageDigest;
+        foreach (var line in verifiedAttestations.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            try
+            {
+                using var envelope = JsonDocument.Parse(line);
+                if (!envelope.RootElement.TryGetProperty("payloadType", out var type) || type.GetString() != InTotoPayloadType) continue;
+                var statementBytes = Convert.FromBase64String(envelope.RootElement.GetProperty("payload").GetString() ?? "");
+                using var statement = JsonDocument.Parse(statementBytes);
+                var root = statement.RootElement;
+                if (!root.TryGetProperty("predicateType", out var predicateType) || !CycloneDxPredicateTypes.Contains(predicateType.GetString())) continue;
+                var subjects = root.TryGetProperty("subject", out var s) ? s.EnumerateArray().ToList() : [];
+                if (!subjects.Any(subject => subject.TryGetProperty("digest", out var d) && d.TryGetProperty("sha256", out var hex) && "sha256:" + hex.GetString() == imageDigest))
+                {
+                    problem = $"the CycloneDX attestation names another image than {imageDigest}";
+                    continue;
+                }
+                if (!root.TryGetProperty("predicate", out var predicate) || predicate.ValueKind != JsonValueKind.Object)
+                {
+                    problem = "the CycloneDX attestation carries no SBOM";
+                    continue;
+                }
+                problem = "";
+                return Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(predicate, new JsonSerializerOptions { WriteIndented = true })) + "\n";
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+            {
+                problem = "cosign's output is not a DSSE envelope";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Encodings.Web;
+
+namespace Pipeline.Rules;
+
+/// <summary>One platform's build of a permutation: its layout's index.json and the image index blob it points at.</summary>
+public sealed record PlatformPart(string Platform, string Source, byte[] LayoutIndex, byte[] IndexBlob);
+
+/// <summary>The merged image index: the blob to add and the layout's new index.json pointing at it.</summary>
+public sealed record MergedIndex(string Digest, byte[] IndexBlob, byte[] LayoutIndex, IReadOnlyList<string> DroppedAnnotations);
+
+/// <summary>
+/// Pure: N single-platform image indexes (one native runner each) → one multi-platform image index, the same thing
+/// Docker's "distribute the build across runners" merge (`imagetools create`) makes, but in the OCI archive, so Scan,
+/// Sbom, Manifest and Publish see one index per permutation exactly as from a multi-platform Bake. The platform
+/// manifests (and their configs and layers) are not touched, so their digests are those each runner built.
+/// </summary>
+public static class PlatformMerge
+{
+    const string IndexMediaType = "application/vnd.oci.image.index.v1+json";
+    static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static MergedIndex Compose(string permutationId, IReadOnlyList<PlatformPart> parts)
+    {
+        if (parts.Count == 0) throw new InvalidOperationException($"No platform archives to merge for {permutationId}; download the per-platform build artifacts first.");
+        var manifests = new JsonArray();
+        var seen = new HashSet<string>();
+        var annotationSets = new List<Dictionary<string, string>>();
+        foreach (var part in parts)
+        {
+            var indexDigest = IndexDigestOf(part.LayoutIndex);
+            var info = OciArchive.Describe(part.LayoutIndex, digest => digest == indexDigest ? part.IndexBlob : null, part.Source);
+            if (info.Platforms.Count != 1 || info.Platforms[0].Platform != part.Platform)
+                throw new InvalidOperationException($"{part.Source} holds {Describe(info.Platforms)}, not only {part.Platform}; each per-platform job must build exactly its own platform (--platforms {part.Platform}).");
+            if (!seen.Add(part.Platform))
+                throw new InvalidOperationException($"{permutationId} has two archives for {part.Platform}; keep one per platform.");
+            var index = JsonNode.Parse(part.IndexBlob)!.AsObject();
+            foreach (var manifest in index["manifests"]!.AsArray()) manifests.Add(manifest!.DeepClone());
+            annotationSets.Add(info.Annotations.ToDictionary());
+        }
+        // Index annotations that every platform's build agrees on are kept (source, revision, created...); one that
+        // differs (e.g. an input digest over one platform) would describe only part of the index, so it is dropped.
+        var common = annotationSets[0].Where(a => annotationSets.All(s => s.TryGetValue(a.Key, out var v) && v == a.Value))
+            .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
+        var dropped = annotationSets.SelectMany(s => s.Keys).Distinct().Where(k => common.All(c => c.Key != k)).Order(StringComparer.Ordinal).ToList();
+        var merged = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = IndexMediaType,
+            ["manifests"] = manifests,
+        };
+        if (common.Count > 0) merged["annotations"] = new JsonObject(common.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value)));
+        var blob = Encoding.UTF8.GetBytes(merged.ToJsonString(Compact));
+        var digest = OciArchive.Sha256Digest(blob);
+        var layout = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = IndexMediaType,
+            ["manifests"] = new JsonArray(new JsonObject { ["mediaType"] = IndexMediaType, ["digest"] = digest, ["size"] = blob.Length }),
+        };
+        return new MergedIndex(digest, blob, Encoding.UTF8.GetBytes(layout.ToJsonString(Compact)), dropped);
+    }
+
+    /// <summary>The digest the layout's single index.json entry points at (the image index each part replaces).</summary>
+    public static string IndexDigestOf(byte[] layoutIndex)
+    {
+        using var document = JsonDocument.Parse(layoutIndex);
+        return document.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+    }
+
+    static string Describe(IReadOnlyList<PlatformDigest> platforms) =>
+        platforms.Count == 0 ? "no platform" : string.Join(" and ", platforms.Select(p => p.Platform));
+}

@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Rules;
+
+/// <summary>A file a target reads that another target writes (e.g. Manifest reads Scan's report).</summary>
+public sealed record ExpectedInput(string Producer, string Consumer, string Description, string Path);
+
+/// <summary>
+/// The checks every run makes before its first target, so bad input is refused in seconds instead of after hours of
+/// Bake. Pure: the build gathers the facts (flags, which targets run, what files and bake targets exist) and probes
+/// what needs I/O (cosign key, registry) separately. Each problem is one line naming the flag and the fix.
+/// </summary>
+public static partial class Preflight
+{
+    /// <summary>Targets that read the bake file (through Bake's plan).</summary>
+    public static readonly IReadOnlyList<string> BakeReaders = ["Bake", "Validate", "Manifest"];
+
+    /// <summary>Targets that apply the scan gate.</summary>
+    public static readonly IReadOnlyList<string> ScanGateUsers = ["Scan", "Manifest"];
+
+    public static bool AnyRuns(IReadOnlyCollection<string> running, IEnumerable<string> targets) => targets.Any(running.Contains);
+
+    public static IEnumerable<string> Severities(IReadOnlyList<string> failOn)
+    {
+        if (failOn.Count == 0)
+        {
+            yield return "--fail-on-severity is empty (is FAIL_ON_SEVERITY set to nothing?), which would turn the scan gate off; " +
+                         $"pass the severities that fail it, e.g. --fail-on-severity {string.Join(" ", ScanGate.DefaultFailOn)}, or leave it unset for that default.";
+            yield break;
+        }
+        foreach (var unknown in failOn.Where(s => !SeverityCounts.Severities.Contains(s.ToUpperInvariant())).Distinct())
+            yield return $"--fail-on-severity has unknown severity '{unknown}'; use {string.Join(", ", SeverityCounts.Severities)}.";
+    }
+
+    public static IEnumerable<string> PermutationIds(IReadOnlyList<string> ids) =>
+        ids.GroupBy(id => id).Where(g => g.Count() > 1)
+            .Select(g => $"--permutations names {g.Key} {g.Count()} times; list each permutation once.");
+
+    [GeneratedRegex("^(linux|windows|darwin|freebsd)/(amd64|arm64|arm|386|ppc64le|ppc64|s390x|riscv64|mips64le|mips64|loong64)(/v[0-9]+)?$")]
+    private static partial Regex PlatformPattern();
+
+    public static IEnumerable<string> Platforms(IReadOnlyList<string> platforms)
+    {
+        foreach (var platform in platforms.Where(p => !PlatformPattern().IsMatch(p)).Distinct())
+            yield return $"--platforms '{platform}' is not a platform BuildKit knows; pass os/arch[/variant] such as linux/amd64 or linux/arm64.";
+        foreach (var twice in platforms.GroupBy(p => p).Where(g => g.Count() > 1))
+            yield return $"--platforms names {twice.Key} {twice.Count()} times; list each platform once.";
+    }
+
+    public static IEnumerable<string> Repository(string registry, string imageName)
+    {
+        var repository = TagPolicy.Repository(registry, imageName);
+        if (!TagPolicy.IsValidRepository(repository))
+            yield return $"--registry '{registry}' (with --image-name '{imageName}') gives '{repository}', which is not an image repository; " +
+                         "pass host[:port]/path without scheme, tag or spaces, e.g. --registry 127.0.0.1:5000/team.";
+    }
+
+    /// <summary>Both bake targets of every permutation: the image (<c>&lt;id&gt;</c>, built by Bake) and <c>validate-&lt;id&gt;</c> (run by Validate).</summary>
+    public static IEnumerable<string> BakeTargets(string bakeFile, IEnumerable<Permutation> permutations, IReadOnlySet<string> defined) =>
+        permutations.SelectMany(p => new[] { p.BakeTarget, p.ValidateBakeTarget }.Where(t => !defined.Contains(t)).Select(t => MissingTarget(bakeFile, p, t)));
+
+    /// <summary>What `docker buildx bake --print` refusing the target list means, in the build's words.</summary>
+    public static string BakeFileUnreadable(string bakeFile, IEnumerable<Permutation> permutations, string buildxError)
+    {
+        foreach (var p in permutations)
+        foreach (var target in new[] { p.BakeTarget, p.ValidateBakeTarget })
+            if (Regex.IsMatch(buildxError, $@"failed to find target {Regex.Escape(target)}(\s|$)"))
+                return MissingTarget(bakeFile, p, target);
+        return $"docker buildx bake cannot read --bake-file {bakeFile} ({buildxError}); fix the bake file.";
+    }
+
+    static string MissingTarget(string bakeFile, Permutation p, string target) =>
+        $"--bake-file {bakeFile} has no target '{target}' ({(target == p.BakeTarget ? "Bake" : "Validate")} runs it for {p.Id}); " +
+        $"add it as the repository's docker-bake.hcl does, or drop {p.Id} from --permutations.";
+
+    /// <summary>
+    /// A running target needs a file that only a target which does not run (skipped, or done in the last run) writes:
+    /// one line per consumer and producer, naming the missing files.
+    /// </summary>
+    public static IEnumerable<string> MissingInputs(IReadOnlyCollection<string> running, IEnumerable<ExpectedInput> inputs, Func<string, bool> exists) =>
+        inputs.Where(i => running.Contains(i.Consumer) && !running.Contains(i.Producer) && !exists(i.Path))
+            .GroupBy(i => (i.Consumer, i.Producer))
+            .Select(g => $"{g.Key.Consumer} needs {string.Join(", ", g.Select(i => $"{i.Description} ({i.Path})"))}, but {g.Key.Producer} does not run " +
+                         $"(--skip, or --continue after it ran); run {g.Key.Producer} (drop it from --skip) or restore the file.");
+}
