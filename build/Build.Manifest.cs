@@ -34,8 +34,8 @@ partial class Build
         var files = new ManifestFiles(ArtifactsDirectory, evidence ? null : p.Archive, Layout.ScanReport(p.Permutation), Layout.Sbom(p.Permutation), Layout.Provenance(p.Permutation));
         var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
         if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
-        var provenance = new ProvenanceInputs(p.Id, plan.Context.SourceUrl, plan.Context.Ref, plan.Context.Sha, BakeFile, OciArchive.Sha256Digest(BakeFilePath),
-            OciArchive.Sha256Digest(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run, p.Images.External);
+        var provenance = new ProvenanceInputs(p.Id, plan.Context.SourceUrl, plan.Context.Ref, plan.Context.Sha, BakeFile, ContentDigest.Sha256(BakeFilePath),
+            ContentDigest.Sha256(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run, p.Images.External);
         Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
         File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
         var image = evidence ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(Layout.PublishedIndex(p.Permutation)), Layout.PublishedIndex(p.Permutation)) : OciArchive.Read(p.Archive);
@@ -48,6 +48,6 @@ partial class Build
     {
         var bytes = File.ReadAllBytes(TrivyConfigFile).Concat(new byte[] { 0 })
             .Concat(TrivyIgnoreFile.FileExists() ? File.ReadAllBytes(TrivyIgnoreFile) : []).ToArray();
-        return OciArchive.Sha256Digest(bytes);
+        return ContentDigest.Sha256(bytes);
     }
 }

@@ -73,6 +73,6 @@ partial class Build
     string? DigestOfArtifact(string relative)
     {
         var path = Path.GetFullPath(Path.Combine(ArtifactsDirectory, relative));
-        return File.Exists(path) ? OciArchive.Sha256Digest(path) : null;
+        return File.Exists(path) ? ContentDigest.Sha256(path) : null;
     }
 }

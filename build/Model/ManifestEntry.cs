@@ -15,14 +15,14 @@ public static class ManifestEntry
         BaseImage? baseImage, ScanResult scan, string scanConfigDigest) => new(
         id,
         repository,
-        files.Archive is null ? null : new ArchiveFile(files.Relative(files.Archive), OciArchive.Sha256Hex(files.Archive)),
+        files.Archive is null ? null : new ArchiveFile(files.Relative(files.Archive), ContentDigest.Sha256Hex(files.Archive)),
         archive.IndexDigest,
         archive.Platforms,
         tags.Select(t => new ManifestTag(t.Reference, t.IsMutable)).ToList(),
         baseImage,
-        new DigestedFile(files.Relative(files.Sbom), OciArchive.Sha256Digest(files.Sbom)),
-        new DigestedFile(files.Relative(files.Provenance), OciArchive.Sha256Digest(files.Provenance)),
-        new ScanSummary(new DigestedFile(files.Relative(files.ScanReport), OciArchive.Sha256Digest(files.ScanReport)), scan.Verdict, scan.FailOn, scan.Counts,
+        new DigestedFile(files.Relative(files.Sbom), ContentDigest.Sha256(files.Sbom)),
+        new DigestedFile(files.Relative(files.Provenance), ContentDigest.Sha256(files.Provenance)),
+        new ScanSummary(new DigestedFile(files.Relative(files.ScanReport), ContentDigest.Sha256(files.ScanReport)), scan.Verdict, scan.FailOn, scan.Counts,
             scan.TrivyVersion, scanConfigDigest));
 
     /// <summary>A readable summary of what the manifest says will be published (log and --plan friendly).</summary>

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Pipeline.Model;
@@ -16,16 +15,6 @@ public static class OciArchive
 {
     public const string IndexMediaType = "application/vnd.oci.image.index.v1+json";
     const string DockerListMediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
-
-    public static string Sha256Hex(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    public static string Sha256Digest(string path) => "sha256:" + Sha256Hex(path);
-
-    public static string Sha256Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static OciArchiveInfo Read(string archivePath)
     {
@@ -92,7 +81,7 @@ public static class OciArchive
         if (mediaType is not (IndexMediaType or DockerListMediaType))
             throw new InvalidOperationException($"'{source}' holds a single image manifest ({mediaType}), not an image index; re-run Bake (it exports an index even for one platform).");
         var indexBytes = blob(digest) ?? throw new InvalidOperationException($"'{source}' lacks the blob of its image index {digest}; the archive is incomplete.");
-        if (Sha256Digest(indexBytes) != digest)
+        if (ContentDigest.Sha256(indexBytes) != digest)
             throw new InvalidOperationException($"'{source}': image index blob does not hash to {digest}; the archive is corrupt, re-run Bake.");
         using var index = JsonDocument.Parse(indexBytes);
         var platforms = new List<PlatformDigest>();

@@ -17,7 +17,7 @@ public static class PublishedEvidence
     /// <summary>The digests the manifest records, from the published index's own bytes (no archive involved).</summary>
     public static OciArchiveInfo DescribeIndex(byte[] indexBytes, string source)
     {
-        var digest = OciArchive.Sha256Digest(indexBytes);
+        var digest = ContentDigest.Sha256(indexBytes);
         string mediaType;
         try
         {

@@ -35,7 +35,7 @@ public sealed record ResolvedImage(string Reference, string Digest, IReadOnlyLis
     /// <summary>Pure: what `skopeo inspect --raw` printed, as a resolved image (its digest is the sha256 of those bytes).</summary>
     public static ResolvedImage FromRawManifest(string reference, string use, string rawManifest)
     {
-        var digest = OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(rawManifest));
+        var digest = ContentDigest.Sha256(System.Text.Encoding.UTF8.GetBytes(rawManifest));
         var platforms = new List<PlatformDigest>();
         using var document = JsonDocument.Parse(rawManifest);
         if (document.RootElement.TryGetProperty("manifests", out var manifests) && manifests.ValueKind == JsonValueKind.Array)

@@ -53,7 +53,7 @@ public static class PlatformMerge
         };
         if (common.Count > 0) merged["annotations"] = new JsonObject(common.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value)));
         var blob = Encoding.UTF8.GetBytes(merged.ToJsonString(Compact));
-        var digest = OciArchive.Sha256Digest(blob);
+        var digest = ContentDigest.Sha256(blob);
         var layout = new JsonObject
         {
             ["schemaVersion"] = 2,

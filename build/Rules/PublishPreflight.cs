@@ -29,7 +29,7 @@ public static class PublishPreflight
             problems.Add($"{id}: {what} {path} named by the manifest is missing; re-run the pipeline (./build.sh Publish) to rebuild it.");
             return;
         }
-        var actual = OciArchive.Sha256Digest(path);
+        var actual = ContentDigest.Sha256(path);
         if (actual != expectedDigest)
             problems.Add($"{id}: {what} {path} has digest {actual} but the manifest records {expectedDigest}; the file changed after the Manifest target, re-run the pipeline.");
     }

@@ -16,7 +16,7 @@ public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPol
 {
     /// <summary>The digest a reference resolves to, or null when the registry has no such manifest.</summary>
     public async Task<string?> DigestOf(string reference) =>
-        await RawManifest(reference) is { } raw ? OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(raw)) : null;
+        await RawManifest(reference) is { } raw ? ContentDigest.Sha256(Encoding.UTF8.GetBytes(raw)) : null;
 
     /// <summary>The manifest (or index) a reference resolves to, byte for byte, or null when the registry has no such manifest.</summary>
     public Task<string?> RawManifest(string reference, string? what = null) =>
@@ -36,7 +36,7 @@ public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPol
         var result = await skopeo.RunAsync(["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, plainHttp)], [], workingDirectory,
             logOutput: false, cancellationToken: cancellationToken);
         if (result.Succeeded)
-            return new PublishedImage(reference, OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
+            return new PublishedImage(reference, ContentDigest.Sha256(Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
         return Skopeo.IsNotFound(result.StandardError)
             ? new PublishedImage(reference, null, null)
             : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));

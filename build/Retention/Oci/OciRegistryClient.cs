@@ -41,7 +41,7 @@ public sealed class OciRegistryClient(RepositoryReference repository, HttpClient
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         await EnsureSuccessAsync(response, $"read manifest {reference} of");
         var bytes = await response.Content.ReadAsByteArrayAsync(ct);
-        var digest = OciArchive.Sha256Digest(bytes);
+        var digest = ContentDigest.Sha256(bytes);
         return new ManifestResponse(Encoding.UTF8.GetString(bytes), response.Content.Headers.ContentType?.MediaType, digest);
     }
 

@@ -80,7 +80,7 @@ public class OciMetadataTests
               {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:3333333333333333333333333333333333333333333333333333333333333333","size":1,"platform":{"architecture":"unknown","os":"unknown"}}]}
             """;
         var image = ResolvedImage.FromRawManifest("r/base:1", "FROM", raw);
-        Assert.Equal(OciArchive.Sha256Digest(System.Text.Encoding.UTF8.GetBytes(raw)), image.Digest);
+        Assert.Equal(ContentDigest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw)), image.Digest);
         Assert.Equal(["linux/amd64", "linux/arm64/v8"], image.Platforms.Select(p => p.Platform));
         Assert.Equal("r/base:1@" + image.Digest, image.Pinned);
         Assert.Empty(ResolvedImage.FromRawManifest("r/single:1", "FROM", """{"schemaVersion":2,"config":{},"layers":[]}""").Platforms);

@@ -22,7 +22,7 @@ public class PlatformMergeTests
         var layout = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
             schemaVersion = 2,
-            manifests = new[] { new { mediaType = Index, digest = OciArchive.Sha256Digest(index), size = index.Length } },
+            manifests = new[] { new { mediaType = Index, digest = ContentDigest.Sha256(index), size = index.Length } },
         }));
         return new PlatformPart(platform, $"{platform}.tar", layout, index);
     }
@@ -32,7 +32,7 @@ public class PlatformMergeTests
     {
         var merged = PlatformMerge.Compose("gcc15-clang20", [Part("linux/amd64", 'a'), Part("linux/arm64", 'b')]);
 
-        Assert.Equal(OciArchive.Sha256Digest(merged.IndexBlob), merged.Digest);
+        Assert.Equal(ContentDigest.Sha256(merged.IndexBlob), merged.Digest);
         var info = OciArchive.Describe(merged.LayoutIndex, d => d == merged.Digest ? merged.IndexBlob : null, "merged");
         Assert.Equal(merged.Digest, info.IndexDigest);
         Assert.Equal([new PlatformDigest("linux/amd64", "sha256:" + new string('a', 64)), new PlatformDigest("linux/arm64", "sha256:" + new string('b', 64))], info.Platforms);

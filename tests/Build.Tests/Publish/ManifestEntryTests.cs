@@ -21,9 +21,9 @@ public class ManifestEntryTests
         var entry = ManifestEntry.Create("gcc15-clang20", "127.0.0.1:5000/t/devcontainer", files, archive,
             [new ImageTag("127.0.0.1:5000/t/devcontainer:gcc15-clang20", true)], new BaseImage("b:1", ManifestSamples.Digest('4')), scan, ManifestSamples.Digest('8'));
 
-        Assert.Equal(new ArchiveFile("images/p.tar", OciArchive.Sha256Hex(files.Archive!)), entry.Archive);
-        Assert.Equal(new DigestedFile("sbom/p.cdx.json", OciArchive.Sha256Digest(files.Sbom)), entry.Sbom);
-        Assert.Equal(new DigestedFile("provenance/p.slsa.json", OciArchive.Sha256Digest(files.Provenance)), entry.Provenance);
+        Assert.Equal(new ArchiveFile("images/p.tar", ContentDigest.Sha256Hex(files.Archive!)), entry.Archive);
+        Assert.Equal(new DigestedFile("sbom/p.cdx.json", ContentDigest.Sha256(files.Sbom)), entry.Sbom);
+        Assert.Equal(new DigestedFile("provenance/p.slsa.json", ContentDigest.Sha256(files.Provenance)), entry.Provenance);
         Assert.Equal("scan/p.json", entry.Scan.Report.Path);
         Assert.Equal((ScanSummary.Pass, "dev", 4), (entry.Scan.Verdict, entry.Scan.TrivyVersion, entry.Scan.Counts.Medium));
         Assert.Equal([new ManifestTag("127.0.0.1:5000/t/devcontainer:gcc15-clang20", true)], entry.Tags);

@@ -28,7 +28,7 @@ public class OciArchiveTests
     internal static string WriteArchive(string indexJson, string? layoutIndexOverride = null, bool withLayer = true)
     {
         var bytes = Encoding.UTF8.GetBytes(indexJson);
-        var digest = OciArchive.Sha256Digest(bytes);
+        var digest = ContentDigest.Sha256(bytes);
         var path = Path.Combine(Path.GetTempPath(), $"oci-{Guid.NewGuid():N}.tar");
         using (var stream = File.Create(path))
         using (var writer = new TarWriter(stream))
@@ -50,10 +50,10 @@ public class OciArchiveTests
     {
         var path = WriteArchive(ImageIndex);
         var info = OciArchive.Read(path);
-        Assert.Equal(OciArchive.Sha256Digest(Encoding.UTF8.GetBytes(ImageIndex)), info.IndexDigest);
+        Assert.Equal(ContentDigest.Sha256(Encoding.UTF8.GetBytes(ImageIndex)), info.IndexDigest);
         Assert.Equal([new PlatformDigest("linux/amd64", Amd64), new PlatformDigest("linux/arm64/v8", Arm64)], info.Platforms);
         Assert.Equal("127.0.0.1:5000/base/busybox:latest", info.Annotations["org.opencontainers.image.base.name"]);
-        Assert.Equal(64, OciArchive.Sha256Hex(path).Length);
+        Assert.Equal(64, ContentDigest.Sha256Hex(path).Length);
         Assert.Null(info.RefName); // an untagged archive: skopeo takes its only image
 
     }
@@ -72,7 +72,7 @@ public class OciArchiveTests
     public void One_index_listed_once_per_tag_is_one_image_picked_by_its_ref_name()
     {
         var bytes = Encoding.UTF8.GetBytes(ImageIndex);
-        var digest = OciArchive.Sha256Digest(bytes);
+        var digest = ContentDigest.Sha256(bytes);
         string Entry(string tag) => $"{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{digest}\",\"size\":{bytes.Length},\"annotations\":{{\"org.opencontainers.image.ref.name\":\"{tag}\"}}}}";
         var path = WriteArchive(ImageIndex, $"{{\"schemaVersion\":2,\"manifests\":[{Entry("gcc14-clang20")},{Entry("abc-gcc14-clang20")}]}}");
         var info = OciArchive.Read(path);

@@ -12,7 +12,7 @@ public class PublishPreflightTests
             var path = Path.Combine(directory, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, content);
-            return OciArchive.Sha256Digest(path);
+            return ContentDigest.Sha256(path);
         }
         var entry = ManifestSamples.Entry(verdict: verdict);
         var archive = Write(entry.Archive!.Path, "archive bytes");

@@ -21,13 +21,13 @@ public sealed class ContinueTests(ITestOutputHelper output) : BakeScenario(outpu
         var failed = await RunOnFixtureAsync(new Dictionary<string, string?> { ["FIXTURE_BREAK"] = "gcc14-clang20" }, arguments);
         Assert.NotEqual(0, failed.ExitCode);
         Assert.Contains("gcc14-clang20 on linux/amd64", failed.Output);
-        var built = OciArchive.Sha256Digest(Archive("gcc14-clang20"));
+        var built = ContentDigest.Sha256(Archive("gcc14-clang20"));
         var digest = OciArchive.Read(Archive("gcc14-clang20")).IndexDigest;
 
         var resumed = await RunOnFixtureAsync(null, [.. arguments, "--continue"]);
         AssertSucceeded(resumed, "Manifest --continue");
         Assert.DoesNotContain("═══ Bake", resumed.Output); // Bake succeeded last time: --continue does not re-run it
-        Assert.Equal(built, OciArchive.Sha256Digest(Archive("gcc14-clang20")));
+        Assert.Equal(built, ContentDigest.Sha256(Archive("gcc14-clang20")));
         var manifest = ManifestStore.Read(Path.Combine(ArtifactsDirectory, "manifest.json"), Permutation.All.Select(p => p.Id));
         Assert.Equal(digest, manifest.Permutations.Single().Digest);
         Assert.Equal(built, "sha256:" + manifest.Permutations.Single().Archive!.Sha256);

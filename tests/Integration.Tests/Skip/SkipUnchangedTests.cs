@@ -51,7 +51,7 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
             // the SBOM attested by the first run, which Scan re-scanned with `trivy sbom`.
             Assert.Null(entry.Archive);
             Assert.False(File.Exists(Path.Combine(second.Artifacts, "images", $"{entry.Id}.tar")), "the reused image was downloaded");
-            Assert.Equal(entry.Digest, Sha256Digest(File.ReadAllBytes(Path.Combine(second.Artifacts, "images", $"{entry.Id}.index.json"))));
+            Assert.Equal(entry.Digest, ContentDigest.Sha256(File.ReadAllBytes(Path.Combine(second.Artifacts, "images", $"{entry.Id}.index.json"))));
             Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
                 System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(first.Artifacts, "sbom", $"{entry.Id}.cdx.json"))),
                 System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(second.Artifacts, "sbom", $"{entry.Id}.cdx.json")))),
@@ -90,8 +90,6 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
         Assert.Matches(BuildLine, forced.Output);
         Assert.Contains($"{TwoPermutations[0]}: build (--force)", forced.Output);
     }
-
-    static string Sha256Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     /// <summary>The log line of an image bake (not `bake --print`, which the plan always runs).</summary>
     static readonly Regex BuildLine = new(@"> docker buildx bake .*--metadata-file", RegexOptions.Multiline);
