@@ -57,7 +57,7 @@ public static class RealImageRequirements
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var request = new HttpRequestMessage(HttpMethod.Head,
             $"http://{reference[..slash]}/v2/{reference[(slash + 1)..colon]}/manifests/{reference[(colon + 1)..]}");
-        request.Headers.Accept.ParseAdd(RegistryClient.ManifestMediaTypes);
+        request.Headers.Accept.ParseAdd(RegistryHttp.ManifestMediaTypes);
         try { return http.Send(request).IsSuccessStatusCode; }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
     }

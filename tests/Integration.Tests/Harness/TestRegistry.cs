@@ -10,7 +10,7 @@ public sealed class TestRegistry : IDisposable
     {
         Address = ToolchainEnvironment.RegistryAddress;
         Namespace = "it-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..12];
-        Client = new RegistryClient(Address);
+        Client = new RegistryHttp(Address);
     }
 
     public string Address { get; }
@@ -27,7 +27,7 @@ public sealed class TestRegistry : IDisposable
     /// <summary>Repository path as the HTTP API wants it (no host).</summary>
     public string RepositoryPath(string name = "devcontainer") => $"{Namespace}/{name}";
 
-    public RegistryClient Client { get; }
+    public RegistryHttp Client { get; }
 
     public void Dispose() => Client.Dispose();
 }

@@ -78,7 +78,7 @@ public static class Toolchain
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var request = new HttpRequestMessage(head ? HttpMethod.Head : HttpMethod.Get, url);
-        request.Headers.Accept.ParseAdd(RegistryClient.ManifestMediaTypes);
+        request.Headers.Accept.ParseAdd(RegistryHttp.ManifestMediaTypes);
         try { return http.Send(request).IsSuccessStatusCode; }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
     }

@@ -113,7 +113,7 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         foreach (var tag in JsonNode.Parse(await list.Content.ReadAsStringAsync())!["tags"]?.AsArray() ?? [])
         {
             using var head = new HttpRequestMessage(HttpMethod.Head, $"{path}/manifests/{tag}");
-            head.Headers.Accept.ParseAdd(Harness.RegistryClient.ManifestMediaTypes);
+            head.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
             var response = await http.SendAsync(head);
             response.EnsureSuccessStatusCode();
             tags[(string)tag!] = response.Headers.GetValues("Docker-Content-Digest").Single();

@@ -31,7 +31,7 @@ public sealed record RegistryManifest(string Digest, string MediaType, byte[] By
 /// Reads the test registry through the distribution HTTP API (plain HTTP on loopback): a second opinion that does
 /// not share code with docker, buildx or the pipeline. Repositories are paths without the host ("it-x/devcontainer").
 /// </summary>
-public sealed class RegistryClient(string address) : IDisposable
+public sealed class RegistryHttp(string address) : IDisposable
 {
     public const string ManifestMediaTypes =
         "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, " +
