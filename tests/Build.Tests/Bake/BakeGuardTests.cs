@@ -4,11 +4,8 @@ namespace Build.Tests.Bake;
 
 public class BakeGuardTests
 {
-    const string Repo = "127.0.0.1:5000/t1/devcontainer";
-    static readonly BaseImage Base = new("b:1", "sha256:" + new string('b', 64));
-
-    static BakePlan Plan(BuildContext context) => BakePlanner.Plan(context, [Permutation.Gcc14Clang20], null, Repo, "devcontainer",
-        CacheMode.Registry, new Dictionary<string, BuildImages> { ["gcc14-clang20"] = new(Base, []) }, "/a", "/c");
+    const string Repo = GuardPlans.Repo;
+    static BakePlan Plan(BuildContext context) => GuardPlans.For(context);
 
     static BakeDefinition Resolved(string imageCacheTo, string validateOutput = "type=cacheonly") => BakeDefinition.Parse($$$"""
         {"target":{

@@ -5,11 +5,8 @@ namespace Build.Tests.Bake;
 /// <summary>The in-process model of buildx's merge (static print + override) that the guard checks on a cached run.</summary>
 public class BakeMergeTests
 {
-    const string Repo = "127.0.0.1:5000/t1/devcontainer";
-    static readonly BaseImage Base = new("b:1", "sha256:" + new string('b', 64));
-
-    static BakePlan Plan(BuildContext context) => BakePlanner.Plan(context, [Permutation.Gcc14Clang20], null, Repo, "devcontainer",
-        CacheMode.Registry, new Dictionary<string, BuildImages> { ["gcc14-clang20"] = new(Base, []) }, "/a", "/c");
+    const string Repo = GuardPlans.Repo;
+    static BakePlan Plan(BuildContext context) => GuardPlans.For(context);
 
     /// <summary>A bake file that hard-codes a main cache write, a tag and a registry output, as buildx prints it alone.</summary>
     const string HostileStaticPrint = $$$"""
