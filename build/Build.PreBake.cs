@@ -32,7 +32,7 @@ partial class Build
 
     async Task<StaticBakePrint> ReadStaticBakePrintAsync()
     {
-        var targets = SelectedPermutations.SelectMany(p => new[] { p.BakeTarget, p.ValidateBakeTarget }).ToList();
+        var targets = SelectedPermutations.SelectMany(p => p.BakeTargets).ToList();
         var key = BakePrintCacheKey(targets);
         if (key is not null && BakePrintCache.TryRead(BakePrintCacheDirectory, key) is { } cached)
         {
@@ -68,7 +68,7 @@ partial class Build
         var printed = await DockerBuildx.PrintAsync(new BakeSettings
         {
             Files = [BakeFilePath, BakeOverrideFile],
-            Targets = plan.Permutations.SelectMany(p => new[] { p.Permutation.BakeTarget, p.Permutation.ValidateBakeTarget }).ToList(),
+            Targets = plan.Permutations.SelectMany(p => p.Permutation.BakeTargets).ToList(),
         });
         foreach (var p in plan.Permutations) StagedArchive.DiscardPartial(p.Archive); // --print created them empty
         if (print.CacheKey is null) return printed;

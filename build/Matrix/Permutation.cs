@@ -28,5 +28,8 @@ public sealed class Permutation : Enumeration
     public string BakeTarget => Id;
     public string ValidateBakeTarget => "validate-" + Id;
 
+    /// <summary>Both bake targets of the permutation: its image, then its smoke tests.</summary>
+    public IReadOnlyList<string> BakeTargets => [BakeTarget, ValidateBakeTarget];
+
     public static IReadOnlyList<Permutation> All => All<Permutation>();
 }

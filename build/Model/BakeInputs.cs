@@ -3,25 +3,9 @@ using Pipeline.Host.Tooling;
 
 namespace Pipeline.Model;
 
-/// <summary>Reads what the static bake file says (via <c>bake --print</c>) and resolves the images each target's Dockerfile uses.</summary>
+/// <summary>Resolves the images each bake target's Dockerfile uses (the static bake file's print is read by Build.PreBake).</summary>
 public static class BakeInputs
 {
-    /// <summary>The static bake file's resolved definition of the permutations' image targets (read once per run).</summary>
-    public static async Task<BakeDefinition> ReadDefinitionAsync(string bakeFile, IReadOnlyList<Permutation> permutations)
-    {
-        try
-        {
-            return await DockerBuildx.PrintAsync(new BakeSettings { Files = [bakeFile], Targets = permutations.Select(p => p.BakeTarget).ToList() });
-        }
-        catch (ToolFailedException e)
-        {
-            var missing = permutations.FirstOrDefault(p => e.Message.Contains($"failed to find target {p.BakeTarget}", StringComparison.Ordinal));
-            throw new BuildInputException(missing is not null
-                ? $"{bakeFile} has no target '{missing.BakeTarget}'; add it (and 'validate-{missing.Id}') or drop it from --permutations."
-                : $"docker buildx bake cannot read {bakeFile} ({e.Message}); fix the bake file.");
-        }
-    }
-
     /// <summary>
     /// Per permutation, every external image its bake target's stage uses (<see cref="DockerfileFromChain"/> over its
     /// Dockerfile and bake args), each resolved to its registry digest with skopeo; a digest in the reference is kept.

@@ -10,7 +10,7 @@ public static class BakeGuard
     {
         foreach (var p in plan.Permutations)
         {
-            foreach (var name in new[] { p.Permutation.BakeTarget, p.Permutation.ValidateBakeTarget })
+            foreach (var name in p.Permutation.BakeTargets)
             {
                 var target = resolved.Targets.TryGetValue(name, out var t) ? t
                     : throw new ArgumentException($"The bake file has no target '{name}'; add it (every permutation needs '{p.Id}' and 'validate-{p.Id}').");

@@ -57,13 +57,13 @@ public static partial class Preflight
 
     /// <summary>Both bake targets of every permutation: the image (<c>&lt;id&gt;</c>, built by Bake) and <c>validate-&lt;id&gt;</c> (run by Validate).</summary>
     public static IEnumerable<string> BakeTargets(string bakeFile, IEnumerable<Permutation> permutations, IReadOnlySet<string> defined) =>
-        permutations.SelectMany(p => new[] { p.BakeTarget, p.ValidateBakeTarget }.Where(t => !defined.Contains(t)).Select(t => MissingTarget(bakeFile, p, t)));
+        permutations.SelectMany(p => p.BakeTargets.Where(t => !defined.Contains(t)).Select(t => MissingTarget(bakeFile, p, t)));
 
     /// <summary>What `docker buildx bake --print` refusing the target list means, in the build's words.</summary>
     public static string BakeFileUnreadable(string bakeFile, IEnumerable<Permutation> permutations, string buildxError)
     {
         foreach (var p in permutations)
-        foreach (var target in new[] { p.BakeTarget, p.ValidateBakeTarget })
+        foreach (var target in p.BakeTargets)
             if (Regex.IsMatch(buildxError, $@"failed to find target {Regex.Escape(target)}(\s|$)"))
                 return MissingTarget(bakeFile, p, target);
         return $"docker buildx bake cannot read --bake-file {bakeFile} ({buildxError}); fix the bake file.";
