@@ -22,10 +22,7 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
         {
             PlatformLayout.Extract(archivePath, archive, platform, input);
             var scan = new TrivyImageScan(input, configFile, format, output, platform, CacheDirectory);
-            var result = await trivy.RunAsync(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), workingDirectory);
-            if (!File.Exists(output))
-                throw new InvalidOperationException($"Trivy wrote no {format} output for {permutationId} {platform} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
-            return result.ExitCode;
+            return await RunAsync(Trivy.ImageArguments(scan), Trivy.HostPaths(scan), output, $"{format} output for {permutationId} {platform}");
         }
         finally
         {
@@ -38,9 +35,15 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
     {
         Prepare(output);
         var scan = new TrivySbomScan(sbom, configFile, output, CacheDirectory);
-        var result = await trivy.RunAsync(Trivy.SbomArguments(scan), Trivy.HostPaths(scan), workingDirectory);
+        return await RunAsync(Trivy.SbomArguments(scan), Trivy.HostPaths(scan), output, $"report for the SBOM of {permutationId}");
+    }
+
+    /// <summary>Runs Trivy; its exit code, or an error naming <paramref name="what"/> when it wrote no output.</summary>
+    async Task<int> RunAsync(IReadOnlyList<string> arguments, IReadOnlyList<string> hostPaths, string output, string what)
+    {
+        var result = await trivy.RunAsync(arguments, hostPaths, workingDirectory);
         if (!File.Exists(output))
-            throw new InvalidOperationException($"Trivy wrote no report for the SBOM of {permutationId} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
+            throw new InvalidOperationException($"Trivy wrote no {what} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
         return result.ExitCode;
     }
 
