@@ -47,6 +47,47 @@ public sealed class ArtifactStoreTests : IDisposable
         Assert.Equal(["images/x.tar", "manifest.json"], result.Files);
     }
 
+    [Fact]
+    public void Wildcards_select_files_and_the_root_is_the_common_ancestor_of_the_search_paths_even_of_paths_with_no_files()
+    {
+        var ws = Workspace("a", ("artifacts/x-amd64/images/x.tar", "t"), ("artifacts/x-amd64/images/x.tar.partial", "p"), ("artifacts/x-amd64/stray.log", "s"));
+        var result = Store.Upload("x-amd64", ["artifacts/x-amd64/images/*.tar", "artifacts/x-amd64/bake-plan.txt"], ws);
+        // Only the archive exists, yet the artifact keeps images/: upload-artifact roots it at artifacts/x-amd64.
+        Assert.Equal(["images/x.tar"], result.Files);
+    }
+
+    [Fact]
+    public void One_wildcard_path_is_rooted_at_its_search_path_and_one_file_at_its_parent()
+    {
+        var ws = Workspace("a", ("out/images/x.tar", "t"), ("out/manifest.json", "m"));
+        Assert.Equal(["x.tar"], Store.Upload("glob", ["out/images/*.tar"], ws).Files);
+        Assert.Equal(["manifest.json"], Store.Upload("file", ["out/manifest.json"], ws).Files);
+    }
+
+    [Fact]
+    public void A_globstar_matches_any_depth_and_a_matched_folder_brings_its_files()
+    {
+        var ws = Workspace("a", ("out/scan/a.json", "1"), ("out/scan/deep/b.json", "2"), ("out/scan/deep/c.txt", "3"), ("out/sbom/x/y.cdx.json", "4"));
+        Assert.Equal(["scan/a.json", "scan/deep/b.json"], Store.Upload("star", ["out/**/*.json", "out/scan/*.json"], ws).Files.Where(f => f.StartsWith("scan")));
+        Assert.Equal(["sbom/x/y.cdx.json", "scan/deep/b.json", "scan/deep/c.txt"], Store.Upload("folders", ["out/s*/*/", "out/none.txt"], ws).Files);
+    }
+
+    [Fact]
+    public void Artifacts_named_after_their_folders_downloaded_by_pattern_recreate_the_folders()
+    {
+        // What the generated workflow does: each platform job uploads its folder's files, the merge job downloads by pattern.
+        foreach (var arch in new[] { "amd64", "arm64" })
+            Assert.True(Store.Upload($"gcc-{arch}", [$"artifacts/gcc-{arch}/images/*.tar", $"artifacts/gcc-{arch}/bake-plan.txt"],
+                Workspace(arch, ($"artifacts/gcc-{arch}/images/gcc.tar", arch), ($"artifacts/gcc-{arch}/bake-plan.txt", arch))).Succeeded);
+        Assert.True(Store.Upload("gcc-clang-amd64", ["artifacts/gcc-clang-amd64/images/*.tar", "artifacts/gcc-clang-amd64/bake-plan.txt"],
+            Workspace("other", ("artifacts/gcc-clang-amd64/images/gcc-clang.tar", "o"))).Succeeded);
+        var platforms = Path.Combine(root, "platforms");
+        var result = Store.Download(null, "gcc-a*", platforms, mergeMultiple: false);
+        Assert.True(result.Succeeded);
+        Assert.Equal(["gcc-amd64/bake-plan.txt", "gcc-amd64/images/gcc.tar", "gcc-arm64/bake-plan.txt", "gcc-arm64/images/gcc.tar"], result.Files);
+        Assert.Equal("arm64", File.ReadAllText(Path.Combine(platforms, "gcc-arm64", "images", "gcc.tar")));
+    }
+
     [Theory]
     [InlineData("warn", true)]
     [InlineData("error", false)]
