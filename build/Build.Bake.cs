@@ -34,6 +34,8 @@ partial class Build
     AbsolutePath BakeOverrideFile => Layout.BakeOverride;
     AbsolutePath BakeMetadataFile => Layout.BakeMetadata;
     AbsolutePath ImagesDirectory => Layout.Images;
+    /// <summary>What planning the bake writes (PrepareBakeAsync): Bake's, and rewritten by Validate and Manifest when they plan without it.</summary>
+    string[] BakePlanFiles => [BakeOverrideFile, Layout.BakePlan];
 
     BuildContext? _context;
     /// <summary>Where this run comes from (GitHub Actions variables, else git); decides tags and cache scopes.</summary>
@@ -46,7 +48,9 @@ partial class Build
     [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache)]
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/")
-        .Produces(ImagesDirectory / "*.tar", BakeOverrideFile, BakeMetadataFile, ArtifactsDirectory / "bake-plan.txt")
+        .Produces(BakePlanFiles).Produces(ImagesDirectory / "*.tar", BakeMetadataFile, Layout.Summary)
+        // a reused permutation: its published index and attested SBOM instead of an archive
+        .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();
@@ -60,6 +64,7 @@ partial class Build
     Target Validate => _ => _
         .Description("Run each permutation's smoke tests (the validate bake group) on every platform")
         .DependsOn(Bake)
+        .Produces(BakePlanFiles)
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();

@@ -35,8 +35,11 @@ using Serilog;
     "Path in this checkout of a manifest.json to roll the mutable tags back to; empty: the last-known-good pin (DEVCONTAINER_LKG, else the lkg tag)",
     Fallback = "format('{0}/lkg.json', runner.temp)")]
 [GitHubActionsTests("test", TimeoutMinutes = 60)]
-partial class Build
+partial class Build : IHazArtifacts
 {
+    // The generated jobs upload what their targets produce, each path relative to this folder under the job's own --artifacts.
+    AbsolutePath IHazArtifacts.ArtifactsDirectory => ArtifactsDirectory;
+
     Target GenerateWorkflows => _ => _
         .Description("Regenerate .github/workflows/*.yml from the attributes on the build class")
         .Executes(() =>

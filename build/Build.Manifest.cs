@@ -15,7 +15,7 @@ partial class Build
     Target Manifest => _ => _
         .Description("Write artifacts/manifest.json: every permutation's archive, digests, tags, SBOM and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
-        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
+        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json").Produces(BakePlanFiles)
         .Executes(async () =>
         {
             var plan = await PrepareBakeAsync();

@@ -18,7 +18,7 @@ partial class Build
     Target Publish => _ => _
         .Description("Push each archive by digest, sign, attest and verify it, then move its tags")
         .DependsOn(Manifest)
-        .Produces(ArtifactsDirectory / "publish-plan.txt")
+        .Produces(Layout.PublishPlan, PinFile, DerivedPublicKeyFile, Layout.Summary)
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(ManifestFile);
@@ -37,6 +37,7 @@ partial class Build
     Target Rollback => _ => _
         .Description("Move the mutable tags back to the digests of a last-known-good manifest (no rebuild)")
         .Requires(() => RollbackManifest)
+        .Produces(PinFile, DerivedPublicKeyFile)
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(RollbackManifestPath);

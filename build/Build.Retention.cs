@@ -45,7 +45,7 @@ partial class Build
     [RegistryAccess(RegistryUse.Delete)]
     Target Retention => _ => _
         .Description("Delete old, untagged and pull-request images by the committed retention policy; never a kept image's parts")
-        .Produces(ArtifactsDirectory / "retention")
+        .Produces(ArtifactsDirectory / "retention", Layout.Summary)
         .Executes(async () =>
         {
             var policy = Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile);

@@ -12,9 +12,12 @@ public static class MatrixWorkflowFactory
     public const string MergeJobId = "merge";
     public const string PullRequestMergeJobId = "merge-pr";
     public const string PublishJobId = "publish";
-    /// <summary>One artifact per permutation (<c>permutation-&lt;id&gt;</c>, holding &lt;id&gt;/...) and per platform (<c>platform-&lt;id&gt;-&lt;arch&gt;</c>, holding &lt;id&gt;-&lt;arch&gt;/...).</summary>
+    /// <summary>
+    /// Each job's artifact is named after its --artifacts folder and holds what its targets produce there (<see cref="JobUploads"/>):
+    /// a platform job's <c>&lt;id&gt;-&lt;arch&gt;</c>, a permutation's <c>permutation-&lt;id&gt;</c>. Downloads by pattern without
+    /// merge-multiple put each artifact into path/&lt;name&gt;/, so consumers see the producers' folders and nothing collides.
+    /// </summary>
     public const string PermutationArtifactPrefix = "permutation-";
-    public const string PlatformArtifactPrefix = "platform-";
     public const string PublishedManifestArtifact = "published-manifest";
     /// <summary>Where the merge job downloads the per-platform artifacts (the build's --platform-parts default), outside artifacts/ so they are not uploaded again.</summary>
     public const string PlatformPartsFolder = "platforms/";
@@ -23,16 +26,20 @@ public static class MatrixWorkflowFactory
     public const string FromFork = "github.event.pull_request.head.repo.full_name != github.repository";
     public const string FromThisRepository = "github.event.pull_request.head.repo.full_name == github.repository";
 
-    const string PermutationFolder = "artifacts/${{ matrix.permutation }}";
+    const string PermutationFolder = "artifacts/" + PermutationArtifactPrefix + "${{ matrix.permutation }}";
     const string PlatformFolder = "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}";
+    /// <summary>The publishing job's --artifacts (the default): the permutations' artifacts are downloaded into it.</summary>
+    const string PublishFolder = "artifacts";
 
     /// <param name="registryUse">What the named targets do with the registry (<see cref="RegistryAccess.Of"/>): it decides each job's credentials.</param>
-    public static Workflow Create(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, Func<IEnumerable<string>, RegistryUse> registryUse)
+    /// <param name="uploads">What the targets produce (<see cref="JobUploads.Of"/>): it decides what each job uploads.</param>
+    public static Workflow Create(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, Func<IEnumerable<string>, RegistryUse> registryUse, JobUploads uploads)
     {
         if (permutations.Count == 0) throw new ArgumentException($"Workflow '{a.Name}' has no permutations; add one to build/Matrix/Permutation.cs.");
         if (a.MatrixTargets.Length == 0) throw new ArgumentException($"Workflow '{a.Name}' has no MatrixTargets; name the targets each permutation job runs.");
         if (a.PerPlatformJobs && (a.PlatformTargets.Length == 0 || a.MergeTargets.Length == 0))
             throw new ArgumentException($"Workflow '{a.Name}' has PerPlatformJobs but no PlatformTargets or MergeTargets; name what each platform job and each merge job runs.");
+        if (a.PerPlatformJobs) RefuseAmbiguousPlatformPatterns(permutations);
 
         var on = new Triggers(
             PullRequest: a.OnPullRequestPaths.Length > 0
@@ -44,12 +51,12 @@ public static class MatrixWorkflowFactory
             if (trigger == JobTrigger.PullRequest ? on.PullRequest is null : on.Push is null) continue;
             if (a.PerPlatformJobs)
             {
-                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), perPlatform: true));
-                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets)));
+                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), uploads, perPlatform: true));
+                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets), uploads));
             }
-            else jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.MatrixTargets), perPlatform: false));
+            else jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.MatrixTargets), uploads, perPlatform: false));
         }
-        if (a.PublishTargets.Length > 0 && on.Push is not null) jobs.Add(PublishJob(a, registryUse(a.PublishTargets)));
+        if (a.PublishTargets.Length > 0 && on.Push is not null) jobs.Add(PublishJob(a, registryUse(a.PublishTargets), uploads));
         return new Workflow(a.Name, on, CommonSteps.ReadOnly, CommonSteps.PerWorkflowAndRef, jobs);
     }
 
@@ -65,21 +72,36 @@ public static class MatrixWorkflowFactory
         return steps;
     }
 
-    /// <summary>
-    /// Uploads artifacts/ (which holds only this job's own folder), so the artifact keeps that folder: jobs downloaded
-    /// together with merge-multiple never overwrite each other's files.
-    /// </summary>
-    static Step Upload(GitHubActionsMatrixAttribute a, string name) => new("Upload artifacts (this job's own folder)", PinnedActions.UploadArtifact, If: "${{ !cancelled() }}",
-        With: new Dictionary<string, object>
-        {
-            ["name"] = name,
-            ["path"] = "artifacts/",
-            ["retention-days"] = a.ArtifactRetentionDays,
-            ["if-no-files-found"] = "warn",
-            ["compression-level"] = 0,
-        });
+    /// <summary>Uploads what the job's targets produce in its folder, as the artifact named after that folder (see <see cref="PermutationArtifactPrefix"/>).</summary>
+    static Step Upload(GitHubActionsMatrixAttribute a, JobUploads uploads, string[] targets, string[] skipped, string folder) =>
+        new("Upload what " + string.Join(", ", targets) + " produced", PinnedActions.UploadArtifact, If: "${{ !cancelled() }}",
+            With: new Dictionary<string, object>
+            {
+                ["name"] = folder[(folder.LastIndexOf('/') + 1)..],
+                ["path"] = string.Join("\n", uploads.Paths(targets, skipped, folder)),
+                ["retention-days"] = a.ArtifactRetentionDays,
+                ["if-no-files-found"] = "warn",
+                ["compression-level"] = 0,
+            });
 
-    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, bool perPlatform)
+    /// <summary>
+    /// The merge job selects its platform artifacts with <c>&lt;id&gt;-*</c>; refused when that would also select another
+    /// permutation's (an id that is another id plus a dash), since both would land in the same platform-parts folder.
+    /// </summary>
+    static void RefuseAmbiguousPlatformPatterns(IReadOnlyList<Permutation> permutations)
+    {
+        var names = permutations.ToDictionary(p => p.Id, p => PlatformEntries([p]).Select(e => $"{p.Id}-{e["arch"]}").ToList());
+        foreach (var p in permutations)
+        {
+            var foreign = names.Where(n => n.Key != p.Id).SelectMany(n => n.Value).Where(n => JobUploads.Selects(PlatformPattern(p.Id), n)).ToList();
+            if (foreign.Count > 0)
+                throw new ArgumentException($"The merge job of '{p.Id}' would also download {string.Join(", ", foreign)} (pattern {PlatformPattern(p.Id)}); rename a permutation so that no id is another id followed by '-'.");
+        }
+    }
+
+    static string PlatformPattern(string permutationId) => permutationId + "-*";
+
+    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool perPlatform)
     {
         var pullRequest = trigger == JobTrigger.PullRequest;
         var credentials = RegistryAccess.For(use, trigger);
@@ -101,9 +123,7 @@ public static class MatrixWorkflowFactory
         if (use.HasFlag(RegistryUse.WriteCache) && credentials.Permissions.GetValueOrDefault("packages") != "write")
             parameters.Add(("cache", "registry-read"));
         steps.Add(CommonSteps.Build(string.Join(", ", targets) + (perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
-        steps.Add(Upload(a, perPlatform
-            ? PlatformArtifactPrefix + "${{ matrix.permutation }}-${{ matrix.arch }}"
-            : PermutationArtifactPrefix + "${{ matrix.permutation }}"));
+        steps.Add(Upload(a, uploads, targets, [], perPlatform ? PlatformFolder : PermutationFolder));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
 
@@ -125,23 +145,19 @@ public static class MatrixWorkflowFactory
     /// Per permutation, after its platform jobs: joins their archives into one image index (MergePlatforms), scans it and
     /// writes the permutation's manifest, all under artifacts/&lt;id&gt;/. It builds nothing; it reads the registry (Manifest's plan) with the targets' declared access.
     /// </summary>
-    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use)
+    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads)
     {
         var pullRequest = trigger == JobTrigger.PullRequest;
         var credentials = RegistryAccess.For(use, trigger);
         var steps = Preamble(a, pullRequest);
         steps.AddRange([CommonSteps.SetupBuildx(), CommonSteps.SetupTrivy(), CommonSteps.SetupSkopeo(),
-            new Step("Download this permutation's platform artifacts", PinnedActions.DownloadArtifact,
-                With: new Dictionary<string, object>
-                {
-                    ["pattern"] = PlatformArtifactPrefix + "${{ matrix.permutation }}-*",
-                    ["path"] = PlatformPartsFolder,
-                    ["merge-multiple"] = true,
-                })]);
+            // Without merge-multiple each artifact goes to platforms/<its name>/: the <id>-<arch>/ folders MergePlatforms reads.
+            new Step("Download this permutation's platform artifacts (one folder each)", PinnedActions.DownloadArtifact,
+                With: new Dictionary<string, object> { ["pattern"] = PlatformPattern("${{ matrix.permutation }}"), ["path"] = PlatformPartsFolder })]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
         steps.Add(CommonSteps.Build(string.Join(", ", a.MergeTargets) + " (one index per permutation, no push)", a.MergeTargets,
             [("permutations", "${{ matrix.permutation }}"), (a.RegistryParameter, a.Registry), ("artifacts", PermutationFolder)], skip: a.MergeSkippedTargets));
-        steps.Add(Upload(a, PermutationArtifactPrefix + "${{ matrix.permutation }}"));
+        steps.Add(Upload(a, uploads, a.MergeTargets, a.MergeSkippedTargets, PermutationFolder));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
         return new Job(
@@ -182,15 +198,15 @@ public static class MatrixWorkflowFactory
             };
         })).ToList();
 
-    private static Job PublishJob(GitHubActionsMatrixAttribute a, RegistryUse use)
+    private static Job PublishJob(GitHubActionsMatrixAttribute a, RegistryUse use, JobUploads uploads)
     {
         var credentials = RegistryAccess.For(use, JobTrigger.Trusted);
         var steps = Preamble(a, pullRequest: false);
         steps.AddRange([
             CommonSteps.SetupBuildx(), CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo(),
-            // Each permutation's artifact holds its own folder, so merge-multiple gives artifacts/<id>/... with no collisions.
+            // Without merge-multiple each artifact goes to artifacts/<its name>/, the folder MergeManifests reads it from.
             new Step("Download every permutation's artifacts (one folder each)", PinnedActions.DownloadArtifact,
-                With: new Dictionary<string, object> { ["pattern"] = PermutationArtifactPrefix + "*", ["path"] = "artifacts/", ["merge-multiple"] = true }),
+                With: new Dictionary<string, object> { ["pattern"] = PermutationArtifactPrefix + "*", ["path"] = PublishFolder + "/" }),
         ]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         steps.AddRange([
@@ -198,11 +214,11 @@ public static class MatrixWorkflowFactory
             CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (push by digest, sign, attest, tag)", a.PublishTargets,
                 [(a.RegistryParameter, a.Registry), ("last-known-good", CommonSteps.PinPath)], skip: a.PublishSkippedTargets),
             CommonSteps.StorePin(),
-            new Step("Upload the published manifest (Rollback's input)", PinnedActions.UploadArtifact,
+            new Step("Upload the published manifest (Rollback's input) and what " + string.Join(", ", a.PublishTargets) + " produced", PinnedActions.UploadArtifact,
                 With: new Dictionary<string, object>
                 {
                     ["name"] = PublishedManifestArtifact,
-                    ["path"] = "artifacts/manifest.json",
+                    ["path"] = string.Join("\n", uploads.Paths(a.PublishTargets, a.PublishSkippedTargets, PublishFolder)),
                     ["retention-days"] = a.ArtifactRetentionDays,
                     ["if-no-files-found"] = "error",
                 }),

@@ -32,13 +32,13 @@ public static class WorkflowGenerator
         return attributes.OrderBy(a => a.Name, StringComparer.Ordinal).Select(a => Generate(buildType, a, inputs, permutations)).ToList();
     }
 
-    /// <summary>One workflow; <paramref name="buildType"/>'s [RegistryAccess] declarations decide each job's credentials.</summary>
+    /// <summary>One workflow; <paramref name="buildType"/>'s [RegistryAccess] declarations decide each job's credentials, its targets' Produces what each job uploads.</summary>
     public static GeneratedWorkflow Generate(Type buildType, GitHubActionsWorkflowAttribute attribute, IReadOnlyList<GitHubActionsInputAttribute> inputs, IReadOnlyList<Permutation> permutations)
     {
         RegistryUse Use(IEnumerable<string> targets) => RegistryAccess.Of(buildType, targets);
         var workflow = attribute switch
         {
-            GitHubActionsMatrixAttribute matrix => MatrixWorkflowFactory.Create(matrix, permutations, Use),
+            GitHubActionsMatrixAttribute matrix => MatrixWorkflowFactory.Create(matrix, permutations, Use, JobUploads.Of(buildType)),
             GitHubActionsAttribute simple => TargetWorkflowFactory.Create(simple, inputs, Use(simple.InvokedTargets)),
             GitHubActionsTestsAttribute tests => TestWorkflowFactory.Create(tests),
             _ => throw new ArgumentException($"Unknown workflow attribute {attribute.GetType().Name}"),

@@ -1,3 +1,4 @@
+using Pipeline.CI;
 using Xunit;
 
 namespace WorkflowTests;
@@ -39,27 +40,31 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
-    public void Every_job_uploads_only_its_own_folder_under_a_name_no_other_job_uses()
+    public void Every_job_uploads_what_its_targets_produce_in_its_own_folder_as_an_artifact_named_after_that_folder()
     {
-        // artifacts/ holds only the folder named by --artifacts, which carries the same matrix values as the artifact name.
-        foreach (var (id, folder, name) in new[]
+        foreach (var (id, folder, name, produced) in new[]
                  {
-                     ("build", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "platform-${{ matrix.permutation }}-${{ matrix.arch }}"),
-                     ("build-pr", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "platform-${{ matrix.permutation }}-${{ matrix.arch }}"),
-                     ("merge", "artifacts/${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}"),
-                     ("merge-pr", "artifacts/${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}"),
+                     ("build", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "${{ matrix.permutation }}-${{ matrix.arch }}", new[] { "images/*.tar", "bake.override.json", "bake-metadata.json", "bake-plan.txt" }),
+                     ("build-pr", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "${{ matrix.permutation }}-${{ matrix.arch }}", new[] { "images/*.tar", "bake-plan.txt" }),
+                     ("merge", "artifacts/permutation-${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}", new[] { "images/*.tar", "scan/*.json", "sbom/*.cdx.json", "manifest.json", "provenance/*.slsa.json" }),
+                     ("merge-pr", "artifacts/permutation-${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}", new[] { "manifest.json" }),
                  })
         {
             var steps = Job(id)["steps"].Items;
             Assert.Equal(folder, steps.Single(s => RunsBuild(s, "") && !RunsBuild(s, "Prune"))["env"]["ARTIFACTS"].Text);
             var upload = steps.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true);
             Assert.Equal(name, upload["with"]["name"].Text);
-            Assert.Equal("artifacts/", upload["with"]["path"].Text);
+            var paths = upload["with"]["path"].Text!.TrimEnd('\n').Split('\n');
+            Assert.Subset(paths.ToHashSet(), produced.Select(p => folder + "/" + p).ToHashSet());
+            Assert.All(paths, p => Assert.StartsWith(folder + "/", p));
+            // upload-artifact roots the artifact at the folder, so a download into path/<name>/ recreates it.
+            Assert.Equal(folder, JobUploads.Root(paths));
         }
+        Assert.DoesNotContain(Job("build")["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["path"].Text!, "manifest.json");
         var download = Job("merge")["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/download-artifact@") == true);
-        Assert.Equal("platform-${{ matrix.permutation }}-*", download["with"]["pattern"].Text);
+        Assert.Equal("${{ matrix.permutation }}-*", download["with"]["pattern"].Text);
         Assert.Equal("platforms/", download["with"]["path"].Text);
-        Assert.Equal("true", download["with"]["merge-multiple"].Text);
+        Assert.Null(download["with"]["merge-multiple"].Text); // each artifact into platforms/<id>-<arch>/, where MergePlatforms reads it
     }
 
     [Fact]
@@ -80,6 +85,11 @@ public class BuildDevcontainerWorkflowTests
         var download = steps.Single(s => s["uses"].Text?.StartsWith("actions/download-artifact@") == true);
         Assert.Equal("permutation-*", download["with"]["pattern"].Text);
         Assert.Equal("artifacts/", download["with"]["path"].Text);
+        Assert.Null(download["with"]["merge-multiple"].Text); // each into artifacts/permutation-<id>/, one folder per build manifest
+        var upload = steps.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true);
+        Assert.Equal("published-manifest", upload["with"]["name"].Text);
+        Assert.Contains("artifacts/manifest.json", upload["with"]["path"].Text!.Split('\n'));
+        Assert.Contains("artifacts/publish-plan.txt", upload["with"]["path"].Text!.Split('\n'));
         var run = steps.Single(s => RunsBuild(s, "MergeManifests"))["run"].Text!;
         Assert.StartsWith("./build.sh MergeManifests Publish --skip Bake Validate Scan Sbom Manifest ", run);
     }
@@ -216,6 +226,16 @@ public class BuildDevcontainerWorkflowTests
         var odd = new Permutation { Value = "gcc15-riscv", Gcc = "15", Clang = "20", Platforms = ["linux/riscv64"] };
         var error = Assert.Throws<ArgumentException>(() => Pipeline.CI.WorkflowGenerator.Generate(WorkflowTestSupport.BuildClass, attribute, [], [odd]));
         Assert.Contains("'gcc15-riscv' has platform 'linux/riscv64'", error.Message);
+        Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Fact]
+    public void A_permutation_id_that_is_another_id_and_a_dash_is_refused_since_its_platform_artifacts_would_reach_the_other_merge_job()
+    {
+        var attribute = WorkflowTestSupport.MatrixAttribute();
+        var libcxx = new Permutation { Value = "gcc14-clang20-libcxx", Gcc = "14", Clang = "20" };
+        var error = Assert.Throws<ArgumentException>(() => Pipeline.CI.WorkflowGenerator.Generate(WorkflowTestSupport.BuildClass, attribute, [], [Permutation.Gcc14Clang20, libcxx]));
+        Assert.Contains("The merge job of 'gcc14-clang20' would also download gcc14-clang20-libcxx-amd64, gcc14-clang20-libcxx-arm64 (pattern gcc14-clang20-*)", error.Message);
         Assert.DoesNotContain("\n", error.Message);
     }
 }

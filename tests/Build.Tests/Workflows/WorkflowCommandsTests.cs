@@ -53,7 +53,7 @@ public partial class WorkflowCommandsTests
         "${{ matrix.permutation }}" => Permutation.All[0].Id,
         "${{ matrix.platform }}" => "linux/arm64",
         "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}" => $"artifacts/{Permutation.All[0].Id}-arm64",
-        "artifacts/${{ matrix.permutation }}" => $"artifacts/{Permutation.All[0].Id}",
+        "artifacts/permutation-${{ matrix.permutation }}" => $"artifacts/permutation-{Permutation.All[0].Id}",
         "${{ inputs.dry-run || false }}" => "true",
         "${{ inputs.manifest }}" => "artifacts/manifest.json",
         "${{ inputs.manifest || format('{0}/lkg.json', runner.temp) }}" => "artifacts/manifest.json",
