@@ -56,7 +56,13 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(["build", "build", "merge", "publish"], push.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(push.Of("build"), j => Assert.Equal("write", j.Permissions["packages"]));
 
-        var published = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "push", "artifacts", "published-manifest", "manifest.json")))!;
+        // Each job's artifact is named after its folder and holds what its targets produce there, rooted at that folder.
+        var artifacts = Path.Combine(directory, "push", "artifacts");
+        Assert.Equal([$"{Permutation}-amd64", $"{Permutation}-arm64", $"permutation-{Permutation}", "published-manifest"],
+            System.IO.Directory.GetDirectories(artifacts).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(Path.Combine(artifacts, $"{Permutation}-arm64", "images", $"{Permutation}.tar")));
+        Assert.True(File.Exists(Path.Combine(artifacts, $"permutation-{Permutation}", "provenance", $"{Permutation}.slsa.json")));
+        var published = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "published-manifest", "manifest.json")))!;
         var entry = published["permutations"]!.AsArray().Single()!;
         var digest = (string)entry["digest"]!;
         Assert.Equal(setup.Sha, (string)published["sha"]!);
