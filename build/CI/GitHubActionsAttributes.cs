@@ -47,7 +47,7 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
     public string[] OnPushTags { get; set; } = [];
 
     /// <summary>
-    /// Targets that build one permutation completely (`--permutations &lt;id&gt;`, each job under artifacts/&lt;id&gt;/):
+    /// Targets that build one permutation completely (`--permutations &lt;id&gt;`, each job under artifacts/permutation-&lt;id&gt;/):
     /// what a build job runs when <see cref="PerPlatformJobs"/> is off.
     /// </summary>
     public string[] MatrixTargets { get; set; } = [];
@@ -63,7 +63,7 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
     /// <summary>Targets each per-platform job runs (`--platforms &lt;platform&gt;`, under artifacts/&lt;id&gt;-&lt;arch&gt;/).</summary>
     public string[] PlatformTargets { get; set; } = [];
 
-    /// <summary>Targets the per-permutation merge job runs on the downloaded platform archives (under artifacts/&lt;id&gt;/).</summary>
+    /// <summary>Targets the per-permutation merge job runs on the downloaded platform archives (under artifacts/permutation-&lt;id&gt;/).</summary>
     public string[] MergeTargets { get; set; } = [];
 
     /// <summary>Targets the merge job skips because the per-platform jobs ran them (`--skip ...`).</summary>

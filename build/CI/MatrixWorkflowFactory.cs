@@ -143,7 +143,7 @@ public static class MatrixWorkflowFactory
 
     /// <summary>
     /// Per permutation, after its platform jobs: joins their archives into one image index (MergePlatforms), scans it and
-    /// writes the permutation's manifest, all under artifacts/&lt;id&gt;/. It builds nothing; it reads the registry (Manifest's plan) with the targets' declared access.
+    /// writes the permutation's manifest, all under artifacts/permutation-&lt;id&gt;/. It builds nothing; it reads the registry (Manifest's plan) with the targets' declared access.
     /// </summary>
     private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads)
     {
