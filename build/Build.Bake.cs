@@ -25,6 +25,9 @@ partial class Build
     [Parameter("Build cache: registry (cache repository beside the image), local (.nuke/temp/buildx-cache) or none")]
     readonly CacheMode Cache = CacheMode.Registry;
 
+    [Parameter("Where Bake leaves each image: archive (an OCI archive in artifacts/images/) or push-by-digest (pushed untagged to --registry, recorded in artifacts/pushed/<id>.json, no archive kept; MergePlatforms then reads the per-platform images back by digest)")]
+    readonly ImageOutput ImageOutput = ImageOutput.Archive;
+
     [Parameter("The repository's default branch (GitHub's event payload wins when present)")]
     readonly string DefaultBranch = "main";
 
@@ -45,10 +48,14 @@ partial class Build
 
     BakePlan? _bakePlan;
 
+    // Pushing untagged by digest (--image-output push-by-digest) needs the packages: write a cache export gets; a
+    // pull request's read-only token cannot, so its jobs keep the default, archives.
     [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache)]
     Target Bake => _ => _
-        .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/")
-        .Produces(BakePlanFiles).Produces(ImagesDirectory / "*.tar", BakeMetadataFile, Layout.Summary)
+        .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/ (or push them by digest: --image-output)")
+        // pushed/*.json instead of the archive with --image-output push-by-digest (declared either way: the workflow's
+        // uploads are derived from these with default parameters)
+        .Produces(BakePlanFiles).Produces(ImagesDirectory / "*.tar", Layout.PushedImages / "*.json", BakeMetadataFile, Layout.Summary)
         // a reused permutation: its published index and attested SBOM instead of an archive
         .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
@@ -82,6 +89,7 @@ partial class Build
         {
             StagedArchive.Discard(p.Archive);
             File.Delete(Layout.PublishedIndex(p.Permutation));
+            if (Layout.PushedImages.DirectoryExists()) File.Delete(Layout.PushedImage(p.Permutation));
         }
     }
 
@@ -106,8 +114,33 @@ partial class Build
             Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
             WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
         }
-        foreach (var p in toBuild) StagedArchive.Commit(p.Archive, p.Id);
+        foreach (var p in toBuild)
+        {
+            var archive = StagedArchive.Commit(p.Archive, p.Id);
+            if (ImageOutput == ImageOutput.PushByDigest) await PushByDigestAsync(plan, p, archive.IndexDigest);
+        }
         return BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
+    }
+
+    /// <summary>
+    /// Pushes the archive just built to the image repository by its index digest (untagged, bytes preserved, so the
+    /// digest is the one bake reported), records it, and removes the archive, pushed or not: no multi-gigabyte file is
+    /// left for the job's artifact upload. BuildKit's own push-by-digest exporter is not used because the docker driver
+    /// (the default builder) does not implement it.
+    /// </summary>
+    async Task PushByDigestAsync(BakePlan plan, PermutationBake p, string indexDigest)
+    {
+        var image = new PushedImage(PushedImage.CurrentSchemaVersion, p.Id, p.Platforms, plan.ImageRepository, indexDigest);
+        try
+        {
+            await ImageReader(plan.ImageRepository).Push(p.Archive, null, image.Reference);
+        }
+        finally
+        {
+            StagedArchive.Discard(p.Archive);
+        }
+        PushedImageStore.Write(Layout.PushedImage(p.Permutation), image);
+        Log.Information("Pushed {Id} by digest (untagged): {Reference}", p.Id, image.Reference);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Pipeline.CI;
 using Pipeline.Host;
 using Serilog;
 
@@ -16,14 +17,17 @@ partial class Build
 
     IReadOnlyList<string> PlatformsOf(Permutation p) => Platforms is { Length: > 0 } ? Platforms : p.Platforms;
 
+    // Reads the platform images the build jobs pushed by digest (--image-output push-by-digest); reading needs no write.
+    [RegistryAccess(RegistryUse.Read)]
     Target MergePlatforms => _ => _
-        .Description("Join each permutation's per-platform OCI archives (from --platform-parts) into one multi-platform image index in artifacts/images/")
+        .Description("Join each permutation's per-platform OCI archives (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/")
         .Before(Scan, Sbom, Manifest)
         .Produces(ImagesDirectory / "*.tar")
-        .Executes(() =>
+        .Executes(async () =>
         {
             foreach (var p in SelectedPermutations)
             {
+                if (ImageOutput == ImageOutput.PushByDigest) await ReadPushedPlatformsAsync(p);
                 var info = MergePlatformArchives(p);
                 Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
                 AddSummary(p.Id, info.IndexDigest);
@@ -59,6 +63,30 @@ partial class Build
         if (merged.DroppedAnnotations.Count > 0)
             Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
         return info;
+    }
+
+    /// <summary>
+    /// Each platform's image, as its build job pushed it by digest, copied (digests preserved) into the archive the
+    /// archive mode would have downloaded, so the merge and everything after it are the same in both modes.
+    /// </summary>
+    async Task ReadPushedPlatformsAsync(Permutation p)
+    {
+        foreach (var platform in PlatformsOf(p))
+        {
+            var folder = new ArtifactLayout(RootDirectory / PlatformParts / $"{p.Id}-{CachePolicy.PlatformSlug(platform)}");
+            var record = folder.PushedImage(p);
+            if (!record.FileExists())
+                throw new InvalidOperationException($"{p.Id} has no {platform} pushed-image record at {record}; its per-platform build job must run Bake with --image-output push-by-digest and its artifact be downloaded to {PlatformParts}/ (for archives, run MergePlatforms without --image-output push-by-digest).");
+            var image = PushedImageStore.Parse(File.ReadAllText(record), record);
+            if (PlatformMerge.PushedImageProblem(image, p.Id, platform, ImageRepository, record) is { } problem) throw new InvalidOperationException(problem);
+            var archive = folder.Archive(p);
+            folder.Images.CreateDirectory();
+            StagedArchive.Discard(archive);
+            await ImageReader(image.Reference).CopyToArchive(image.Reference, StagedArchive.PartialPath(archive));
+            var read = StagedArchive.Commit(archive, p.Id);
+            if (PlatformMerge.ReadBackProblem(image, read.IndexDigest) is { } changed) throw new InvalidOperationException(changed);
+            Log.Information("Read {Id} {Platform} back by digest: {Reference}", p.Id, platform, image.Reference);
+        }
     }
 
     /// <summary>The build jobs' manifests, one per folder of artifacts/ that holds one, in folder order.</summary>

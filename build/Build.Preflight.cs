@@ -95,7 +95,7 @@ partial class Build
         return [];
     }
 
-    /// <summary>The registry every running target talks to answers (Publish, Rollback, and Bake when it writes a registry cache).</summary>
+    /// <summary>The registry every running target talks to answers (Publish, Rollback, Bake when it writes a registry cache, Bake and MergePlatforms when images go by digest).</summary>
     async Task<IReadOnlyList<string>> RegistryProblems(IReadOnlyCollection<string> running)
     {
         var repositories = new List<string>();
@@ -104,6 +104,8 @@ partial class Build
             var manifestPath = ManifestDrivingThisRun(running);
             repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath, logNotes: false).Selection.Permutations.Select(p => p.Repository));
         }
+        if (ImageOutput == ImageOutput.PushByDigest && (running.Contains(nameof(Bake)) || running.Contains(nameof(MergePlatforms))))
+            repositories.Add(ImageRepository);
         if (running.Contains(nameof(Bake)) && Cache is CacheMode.Registry
             && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0))
             repositories.Add(CachePolicy.CacheRepository(ImageRepository));

@@ -49,7 +49,7 @@ partial class Build
             ? new PublishedImage(reference, null, null, "skopeo is not installed (" + Skopeo.InstallHint + ")")
             : await ImageReader(reference).ReadPublishedAsync(reference, cancellationToken);
 
-    /// <summary>skopeo reads and copies (no cosign) for the registry of <paramref name="reference"/>.</summary>
+    /// <summary>skopeo reads, copies and pushes by digest (no cosign) for the registry of <paramref name="reference"/>.</summary>
     RegistryClient ImageReader(string reference) => new(Skopeo.Locate(), RegistryHost.IsLoopback(reference), RetryPolicy.Default, RootDirectory);
 
     /// <summary>Reused without its bytes: the published index and the attested SBOM stand in for the archive.</summary>

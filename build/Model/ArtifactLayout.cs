@@ -22,6 +22,10 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     /// <summary>Where a reused permutation keeps its published image index (instead of the image's archive).</summary>
     public AbsolutePath PublishedIndex(Permutation p) => Images / $"{p.Id}.index.json";
 
+    /// <summary>Where Bake records the image it pushed by digest instead of keeping an archive (--image-output push-by-digest).</summary>
+    public AbsolutePath PushedImage(Permutation p) => PushedImages / $"{p.Id}.json";
+    public AbsolutePath PushedImages => Directory / "pushed";
+
     /// <summary>The permutation's scan report (the manifest's: every platform's findings merged).</summary>
     public AbsolutePath ScanReport(Permutation p) => Directory / "scan" / $"{p.Id}.json";
     public AbsolutePath ScanReport(Permutation p, string platform) => Directory / "scan" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";

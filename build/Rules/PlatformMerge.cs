@@ -63,6 +63,30 @@ public static class PlatformMerge
         return new MergedIndex(digest, blob, Encoding.UTF8.GetBytes(layout.ToJsonString(Compact)), dropped);
     }
 
+    /// <summary>
+    /// Why a per-platform build job's pushed-image record cannot stand for <paramref name="platform"/> of
+    /// <paramref name="permutationId"/> in <paramref name="repository"/> (one line naming the fix), or null when it can.
+    /// </summary>
+    public static string? PushedImageProblem(PushedImage image, string permutationId, string platform, string repository, string source)
+    {
+        if (image.Permutation != permutationId)
+            return $"{source} records {image.Permutation}, not {permutationId}; download each build job's artifact into its own folder (<id>-<arch>/).";
+        if (image.Platforms is not [var only] || only != platform)
+            return $"{source} records {(image.Platforms.Count == 0 ? "no platform" : string.Join(" and ", image.Platforms))}, not only {platform}; each per-platform job must build exactly its own platform (--platforms {platform}).";
+        if (image.Repository != repository)
+            return $"{source} was pushed to {image.Repository}, but this run merges for {repository}; pass MergePlatforms the build jobs' --registry and --image-name.";
+        if (!IsDigest(image.Digest))
+            return $"{source} names digest '{image.Digest}', not sha256:<64 hex digits>; re-run its build job to push and record the image again.";
+        return null;
+    }
+
+    /// <summary>The image read back from the registry is not the one the build job pushed (skopeo must preserve digests).</summary>
+    public static string? ReadBackProblem(PushedImage image, string readDigest) => readDigest == image.Digest ? null
+        : $"{image.Reference} was read back as {readDigest}; the registry or the copy changed the image: re-run its build job, and check the registry keeps manifests byte for byte.";
+
+    static bool IsDigest(string digest) =>
+        digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length == 71 && digest[7..].All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+
     /// <summary>The digest the layout's single index.json entry points at (the image index each part replaces).</summary>
     public static string IndexDigestOf(byte[] layoutIndex)
     {
