@@ -13,14 +13,25 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
 {
     string Folder(params string[] parts) => Path.Combine([WorkDirectory, .. parts]);
 
-    async Task BuildPermutationAsync(string id)
+    /// <param name="output">Bake's --image-output in the platform jobs and MergePlatforms (archive: the PR jobs'; push-by-digest: the push jobs').</param>
+    async Task BuildPermutationAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null)
     {
-        string[] common = ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none", "--permutations", id,
-            "--platform-parts", Folder("platforms"), "--no-logo"];
-        foreach (var arch in new[] { "amd64", "arm64" })
-            Assert.True((await Build.RunAsync(["Bake", "Validate", .. common, "--platforms", $"linux/{arch}", "--artifacts", Folder("platforms", $"{id}-{arch}")])).Succeeded, $"{id} {arch} bake failed");
-        Assert.True((await Build.RunAsync(["MergePlatforms", "Scan", "Sbom", "Manifest", "--skip", "Bake", "Validate", .. common, "--artifacts", Path.Combine(ArtifactsDirectory, id)])).Succeeded, $"{id} merge failed");
+        await BakePlatformsAsync(id, output, parts);
+        await MergePlatformsAsync(id, output, parts, artifacts);
     }
+
+    string[] Common(string id, string output, string parts) => ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
+        "--permutations", id, "--platform-parts", Folder(parts), "--image-output", output, "--no-logo"];
+
+    async Task BakePlatformsAsync(string id, string output = "archive", string parts = "platforms")
+    {
+        foreach (var arch in new[] { "amd64", "arm64" })
+            Assert.True((await Build.RunAsync(["Bake", "Validate", .. Common(id, output, parts), "--platforms", $"linux/{arch}", "--artifacts", Folder(parts, $"{id}-{arch}")])).Succeeded, $"{id} {arch} bake failed");
+    }
+
+    async Task MergePlatformsAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null) =>
+        Assert.True((await Build.RunAsync(["MergePlatforms", "Scan", "Sbom", "Manifest", "--skip", "Bake", "Validate", .. Common(id, output, parts),
+            "--artifacts", artifacts ?? Path.Combine(ArtifactsDirectory, id)])).Succeeded, $"{id} merge failed");
 
     string[] PublishArguments => ["MergeManifests", "Publish", "--skip", "Bake", "Validate", "Scan", "Sbom", "Manifest", "--registry", Registry.Prefix,
         "--cosign-key", KeyPath, "--permutations", .. TwoPermutations, "--no-logo"];
@@ -49,6 +60,59 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
             Assert.True((await CosignAsync("verify-attestation", "--type", "slsaprovenance1", entry.DigestReference)).Succeeded, "provenance did not verify");
         }
         Assert.Equal(ExpectedShape(manifest), await ShapeAsync(manifest));
+    }
+
+    [IntegrationFact]
+    public async Task Platform_images_pushed_by_digest_are_untagged_small_artifacts_that_merge_into_the_archive_modes_index_and_publish()
+    {
+        foreach (var id in TwoPermutations)
+        {
+            await BuildPermutationAsync(id, "archive", "archive-platforms", Folder("archive-merge", id));
+            await BakePlatformsAsync(id, "push-by-digest");
+        }
+        // The build jobs pushed only by digest: no tag, and their artifact folders hold records, not archives.
+        Assert.Empty(await Registry.Client.TagsAsync(Registry.RepositoryPath()));
+        foreach (var id in TwoPermutations)
+            foreach (var arch in new[] { "amd64", "arm64" })
+            {
+                var job = Folder("platforms", $"{id}-{arch}");
+                Assert.True(File.Exists(Path.Combine(job, "pushed", $"{id}.json")), $"{id} {arch} wrote no pushed-image record");
+                Assert.Empty(Directory.GetFiles(job, "*.tar*", SearchOption.AllDirectories));
+            }
+        foreach (var id in TwoPermutations) await MergePlatformsAsync(id, "push-by-digest");
+
+        var built = TwoPermutations.ToDictionary(id => id, id => ReadManifest(Path.Combine(ArtifactsDirectory, id, "manifest.json")).Permutations.Single());
+        foreach (var id in TwoPermutations)
+        {
+            var fromArchives = ReadManifest(Folder("archive-merge", id, "manifest.json")).Permutations.Single();
+            Assert.Equal(fromArchives.Digest, built[id].Digest); // the same index, byte for byte
+            Assert.Equal(fromArchives.Platforms.Select(p => p.Digest), built[id].Platforms.Select(p => p.Digest));
+        }
+
+        Assert.True((await RunBuildAsync(PublishArguments)).Succeeded, "MergeManifests Publish failed");
+        foreach (var entry in ReadManifest().Permutations)
+        {
+            Assert.Equal(built[entry.Id].Digest, entry.Digest);
+            var index = await Registry.Client.ManifestAsync(Registry.RepositoryPath(), entry.Digest);
+            Assert.NotNull(index);
+            Assert.Equal(entry.Platforms.ToDictionary(p => p.Platform, p => p.Digest), index.PlatformDigests);
+            Assert.True((await CosignAsync("verify", entry.DigestReference)).Succeeded, "cosign verify failed for " + entry.DigestReference);
+        }
+    }
+
+    [IntegrationFact]
+    public async Task A_missing_pushed_image_record_is_one_line_naming_the_build_job_and_the_fix()
+    {
+        var id = TwoPermutations[0];
+        string[] common = ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none", "--permutations", id,
+            "--platform-parts", Folder("platforms"), "--no-logo"];
+        Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/amd64", "--image-output", "push-by-digest", "--artifacts", Folder("platforms", $"{id}-amd64")])).Succeeded);
+        Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/arm64", "--artifacts", Folder("platforms", $"{id}-arm64")])).Succeeded); // an archive, no record
+
+        var result = await Build.RunAsync(["MergePlatforms", "--skip", "Bake", "Validate", .. common, "--image-output", "push-by-digest", "--artifacts", Path.Combine(ArtifactsDirectory, id)]);
+        Assert.False(result.Succeeded);
+        Assert.Contains($"{id} has no linux/arm64 pushed-image record at {Folder("platforms", $"{id}-arm64", "pushed", $"{id}.json")}; its per-platform build job must run Bake with --image-output push-by-digest", result.Output);
+        Assert.False(File.Exists(Path.Combine(ArtifactsDirectory, id, "images", $"{id}.tar")));
     }
 
     [IntegrationFact]
