@@ -25,6 +25,12 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
     /// <summary>The build parameter <see cref="Registry"/> is passed to (`--registry`; Retention takes `--retention-repository`).</summary>
     public string RegistryParameter { get; set; } = "registry";
 
+    /// <summary>
+    /// The build parameter (`--image-output`) that makes a per-platform push job push its image by digest instead of
+    /// uploading an archive, and its merge job read the images back (<see cref="Pipeline.Model.ImageOutput"/>).
+    /// </summary>
+    public string ImageOutputParameter { get; set; } = "image-output";
+
     /// <summary>Jobs that move registry tags or delete versions (publish, rollback, retention) share this group, so they never race.</summary>
     public string RegistryConcurrencyGroup { get; set; } = "devcontainer-registry";
 

@@ -51,8 +51,11 @@ public static class MatrixWorkflowFactory
             if (trigger == JobTrigger.PullRequest ? on.PullRequest is null : on.Push is null) continue;
             if (a.PerPlatformJobs)
             {
-                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), uploads, perPlatform: true));
-                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets), uploads));
+                // Platform images go by digest where the build job's token may push (push events): only small records
+                // travel as artifacts. A pull request's read-only token cannot push, so its jobs exchange archives.
+                var pushByDigest = RegistryAccess.For(registryUse(a.PlatformTargets), trigger).Permissions.GetValueOrDefault("packages") == "write";
+                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), uploads, perPlatform: true, pushByDigest));
+                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets), uploads, pushByDigest));
             }
             else jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.MatrixTargets), uploads, perPlatform: false));
         }
@@ -101,7 +104,10 @@ public static class MatrixWorkflowFactory
 
     static string PlatformPattern(string permutationId) => permutationId + "-*";
 
-    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool perPlatform)
+    /// <summary>The build parameter that pushes each platform image by digest (Bake) and reads them back (MergePlatforms): <see cref="ImageOutput.PushByDigest"/> as the command line spells it.</summary>
+    static (string, string) PushByDigest(GitHubActionsMatrixAttribute a) => (a.ImageOutputParameter, "push-by-digest");
+
+    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool perPlatform, bool pushByDigest = false)
     {
         var pullRequest = trigger == JobTrigger.PullRequest;
         var credentials = RegistryAccess.For(use, trigger);
@@ -119,10 +125,11 @@ public static class MatrixWorkflowFactory
         if (perPlatform) parameters.Add(("platforms", "${{ matrix.platform }}"));
         parameters.Add((a.RegistryParameter, a.Registry));
         parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
+        if (pushByDigest) parameters.Add(PushByDigest(a));
         // A token without packages: write cannot export the cache (the registry refuses it): read it, write none.
         if (use.HasFlag(RegistryUse.WriteCache) && credentials.Permissions.GetValueOrDefault("packages") != "write")
             parameters.Add(("cache", "registry-read"));
-        steps.Add(CommonSteps.Build(string.Join(", ", targets) + (perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
+        steps.Add(CommonSteps.Build(string.Join(", ", targets) + (pushByDigest ? " (one platform, pushed by digest, untagged)" : perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
         steps.Add(Upload(a, uploads, targets, [], perPlatform ? PlatformFolder : PermutationFolder));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
@@ -142,10 +149,11 @@ public static class MatrixWorkflowFactory
         new(Axes: new Dictionary<string, IReadOnlyList<string>> { ["permutation"] = permutations.Select(p => p.Id).ToList() });
 
     /// <summary>
-    /// Per permutation, after its platform jobs: joins their archives into one image index (MergePlatforms), scans it and
-    /// writes the permutation's manifest, all under artifacts/permutation-&lt;id&gt;/. It builds nothing; it reads the registry (Manifest's plan) with the targets' declared access.
+    /// Per permutation, after its platform jobs: joins their archives (or, on a push, the images they pushed by digest, read
+    /// back) into one image index (MergePlatforms), scans it and writes the permutation's manifest, all under
+    /// artifacts/permutation-&lt;id&gt;/. It builds nothing; it reads the registry with the targets' declared access.
     /// </summary>
-    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads)
+    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool pushByDigest)
     {
         var pullRequest = trigger == JobTrigger.PullRequest;
         var credentials = RegistryAccess.For(use, trigger);
@@ -155,8 +163,10 @@ public static class MatrixWorkflowFactory
             new Step("Download this permutation's platform artifacts (one folder each)", PinnedActions.DownloadArtifact,
                 With: new Dictionary<string, object> { ["pattern"] = PlatformPattern("${{ matrix.permutation }}"), ["path"] = PlatformPartsFolder })]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
-        steps.Add(CommonSteps.Build(string.Join(", ", a.MergeTargets) + " (one index per permutation, no push)", a.MergeTargets,
-            [("permutations", "${{ matrix.permutation }}"), (a.RegistryParameter, a.Registry), ("artifacts", PermutationFolder)], skip: a.MergeSkippedTargets));
+        var parameters = new List<(string, string)> { ("permutations", "${{ matrix.permutation }}"), (a.RegistryParameter, a.Registry), ("artifacts", PermutationFolder) };
+        if (pushByDigest) parameters.Add(PushByDigest(a));
+        steps.Add(CommonSteps.Build(string.Join(", ", a.MergeTargets) + (pushByDigest ? " (platform images read by digest, one index per permutation, no push)" : " (one index per permutation, no push)"),
+            a.MergeTargets, parameters, skip: a.MergeSkippedTargets));
         steps.Add(Upload(a, uploads, a.MergeTargets, a.MergeSkippedTargets, PermutationFolder));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());

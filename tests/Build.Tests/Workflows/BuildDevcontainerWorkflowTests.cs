@@ -132,6 +132,20 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
+    public void On_a_push_platform_images_go_by_digest_and_the_merge_reads_them_with_a_read_token_while_pull_requests_keep_archives()
+    {
+        foreach (var (id, targets) in new[] { ("build", "Bake"), ("merge", "MergePlatforms"), ("build-pr", "Bake"), ("merge-pr", "MergePlatforms") })
+        {
+            var step = Job(id)["steps"].Items.Single(s => RunsBuild(s, targets));
+            var push = !id.EndsWith("-pr");
+            Assert.Equal(push ? "push-by-digest" : null, step["env"]["IMAGE_OUTPUT"].Text);
+            Assert.Equal(push, step["run"].Text!.Contains("--image-output \"$IMAGE_OUTPUT\""));
+        }
+        Assert.Equal("write", Job("build")["permissions"]["packages"].Text); // pushes by digest
+        Assert.Equal("read", Job("merge")["permissions"]["packages"].Text); // reads by digest only
+    }
+
+    [Fact]
     public void Every_job_cleans_a_self_hosted_runner_before_and_after_whatever_happened()
     {
         foreach (var id in new[] { "build", "build-pr", "merge", "merge-pr", "publish" })
