@@ -55,12 +55,25 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.True(push.Succeeded, push.Summary);
         Assert.Equal(["build", "build", "merge", "publish"], push.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(push.Of("build"), j => Assert.Equal("write", j.Permissions["packages"]));
+        // The build jobs pushed their platform images by digest only (no tag: Publish tags), and their artifacts carry
+        // the small pushed-image records, not archives; the merge job only read.
+        Assert.All(push.Of("build"), j =>
+        {
+            var puts = j.RegistryRequests.Where(r => r.Method == "PUT" && r.Path.Contains("/devcontainer/manifests/")).ToList();
+            Assert.NotEmpty(puts);
+            Assert.All(puts, r => Assert.Contains("/devcontainer/manifests/sha256:", r.Path));
+        });
+        Assert.All(push.Of("merge").SelectMany(j => j.RegistryRequests), r => Assert.Contains(r.Method, new[] { "GET", "HEAD" }));
 
         // Each job's artifact is named after its folder and holds what its targets produce there, rooted at that folder.
         var artifacts = Path.Combine(directory, "push", "artifacts");
         Assert.Equal([$"{Permutation}-amd64", $"{Permutation}-arm64", $"permutation-{Permutation}", "published-manifest"],
             System.IO.Directory.GetDirectories(artifacts).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.True(File.Exists(Path.Combine(artifacts, $"{Permutation}-arm64", "images", $"{Permutation}.tar")));
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            Assert.True(File.Exists(Path.Combine(artifacts, $"{Permutation}-{arch}", "pushed", $"{Permutation}.json")), $"{arch}: no pushed-image record");
+            Assert.Empty(System.IO.Directory.GetFiles(Path.Combine(artifacts, $"{Permutation}-{arch}"), "*.tar*", SearchOption.AllDirectories));
+        }
         Assert.True(File.Exists(Path.Combine(artifacts, $"permutation-{Permutation}", "provenance", $"{Permutation}.slsa.json")));
         var published = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "published-manifest", "manifest.json")))!;
         var entry = published["permutations"]!.AsArray().Single()!;
@@ -82,6 +95,7 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(["build-pr", "build-pr", "merge-pr"], pullRequest.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(pullRequest.Jobs.Where(j => j.Result != "skipped"), j => Assert.NotEqual("write", j.Permissions.GetValueOrDefault("packages")));
         Assert.All(pullRequest.Jobs.SelectMany(j => j.RegistryRequests), r => Assert.Contains(r.Method, new[] { "GET", "HEAD" }));
+        Assert.True(File.Exists(Path.Combine(directory, "pr", "artifacts", $"{Permutation}-arm64", "images", $"{Permutation}.tar")), "a pull request's platform jobs upload archives");
         Assert.Equal(images, await TagsAsync("devcontainer"));
         Assert.Equal(cache, await TagsAsync("devcontainer-cache"));
     }
