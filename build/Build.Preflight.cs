@@ -15,6 +15,7 @@ partial class Build
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
         problems.AddRange(Preflight.Platforms(Platforms));
         problems.AddRange(Preflight.Repository(Registry, ImageName));
+        if (ImageOutput == ImageOutput.PushByDigest) problems.AddRange(Preflight.ImageOutputUse(ImageOutput, running, Context.Mode)); // only then is the context read
         if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
         problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
         if (problems.Count > 0) return problems; // the probes below would only repeat them

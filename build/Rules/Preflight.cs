@@ -55,6 +55,20 @@ public static partial class Preflight
                          "pass host[:port]/path without scheme, tag or spaces, e.g. --registry 127.0.0.1:5000/team.";
     }
 
+    /// <summary>
+    /// <c>--image-output push-by-digest</c> keeps no archive, so Scan, Sbom, Manifest and Publish cannot follow Bake in the
+    /// same run (they read the archive MergePlatforms assembles in a later job); and it pushes, which a pull request never does.
+    /// </summary>
+    public static IEnumerable<string> ImageOutputUse(ImageOutput output, IReadOnlyCollection<string> running, BuildMode mode)
+    {
+        if (output != ImageOutput.PushByDigest || !running.Contains("Bake")) yield break;
+        var readers = new[] { "Scan", "Sbom", "Manifest", "Publish" }.Where(running.Contains).ToList();
+        if (readers.Count > 0)
+            yield return $"--image-output push-by-digest keeps no archive for {string.Join(", ", readers)}; run them after MergePlatforms reads the pushed images back (CI's merge job), or drop --image-output.";
+        if (mode == BuildMode.PullRequest)
+            yield return "--image-output push-by-digest pushes to the image repository, which a pull-request build never does (its token is read-only); drop --image-output.";
+    }
+
     /// <summary>Both bake targets of every permutation: the image (<c>&lt;id&gt;</c>, built by Bake) and <c>validate-&lt;id&gt;</c> (run by Validate).</summary>
     public static IEnumerable<string> BakeTargets(string bakeFile, IEnumerable<Permutation> permutations, IReadOnlySet<string> defined) =>
         permutations.SelectMany(p => p.BakeTargets.Where(t => !defined.Contains(t)).Select(t => MissingTarget(bakeFile, p, t)));

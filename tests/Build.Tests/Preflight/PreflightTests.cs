@@ -85,4 +85,16 @@ public class PreflightTests
         Assert.Empty(Pipeline.Rules.Preflight.MissingInputs(["Scan", "Manifest"], inputs, exists)); // Scan will write them
         Assert.Empty(Pipeline.Rules.Preflight.MissingInputs(["Scan"], inputs, _ => false)); // nobody reads them
     }
+
+    [Fact]
+    public void Pushing_by_digest_is_refused_before_targets_that_read_the_archive_and_in_a_pull_request()
+    {
+        Assert.Empty(Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["Bake", "Validate"], BuildMode.DefaultBranch));
+        Assert.Empty(Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["MergePlatforms", "Scan", "Sbom", "Manifest"], BuildMode.DefaultBranch));
+        Assert.Empty(Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.Archive, ["Bake", "Scan"], BuildMode.PullRequest));
+        Assert.Equal(["--image-output push-by-digest keeps no archive for Scan, Manifest; run them after MergePlatforms reads the pushed images back (CI's merge job), or drop --image-output."],
+            Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["Bake", "Validate", "Scan", "Manifest"], BuildMode.DefaultBranch));
+        Assert.Equal(["--image-output push-by-digest pushes to the image repository, which a pull-request build never does (its token is read-only); drop --image-output."],
+            Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["Bake", "Validate"], BuildMode.PullRequest));
+    }
 }
