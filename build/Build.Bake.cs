@@ -37,8 +37,8 @@ partial class Build
     AbsolutePath BakeOverrideFile => Layout.BakeOverride;
     AbsolutePath BakeMetadataFile => Layout.BakeMetadata;
     AbsolutePath ImagesDirectory => Layout.Images;
-    /// <summary>What planning the bake writes (PrepareBakeAsync): Bake's, and rewritten by Validate and Manifest when they plan without it.</summary>
-    string[] BakePlanFiles => [BakeOverrideFile, Layout.BakePlan];
+    /// <summary>What planning the bake writes (PrepareBakeAsync): Bake's, and rewritten by Validate when it plans without it.</summary>
+    string[] BakePlanFiles => [BakeOverrideFile, Layout.BakePlan, Layout.BakeRecord];
 
     BuildContext? _context;
     /// <summary>Where this run comes from (GitHub Actions variables, else git); decides tags and cache scopes.</summary>
@@ -189,7 +189,7 @@ partial class Build
             Builder = Builder,
         }, BakeEnvironment(plan));
 
-    /// <summary>Decides everything (once per run), writes the override and the plan to artifacts/, and checks bake agrees.</summary>
+    /// <summary>Decides everything (once per run), writes the override and the plan (bake-plan.txt, and bake-plan.json for Manifest) to artifacts/, and checks bake agrees.</summary>
     async Task<BakePlan> PrepareBakeAsync()
     {
         if (_bakePlan is not null) return _bakePlan;
@@ -207,7 +207,9 @@ partial class Build
         File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", ArtifactsDirectory / "bake-plan.txt", plan.Render());
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
-        return _bakePlan = await WithReuseAsync(plan);
+        _bakePlan = await WithReuseAsync(plan);
+        BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(_bakePlan, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
+        return _bakePlan;
     }
 
     /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>

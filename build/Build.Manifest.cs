@@ -1,4 +1,3 @@
-using Pipeline.CI;
 using Pipeline.Host;
 using Serilog;
 
@@ -10,37 +9,36 @@ partial class Build
 {
     AbsolutePath ManifestFile => Layout.Manifest;
 
-    // Reads the registry: its plan asks whether the published image has the same inputs (reuse) and resolves base images.
-    [RegistryAccess(RegistryUse.Read)]
     Target Manifest => _ => _
-        .Description("Write artifacts/manifest.json: every permutation's archive, digests, tags, SBOM and scan verdict")
+        .Description("Write artifacts/manifest.json from what Bake ran (bake-plan.json): every permutation's archive, digests, tags, SBOM and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
-        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json").Produces(BakePlanFiles)
-        .Executes(async () =>
+        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
+        .Executes(() =>
         {
-            var plan = await PrepareBakeAsync();
+            var record = BakeRecordStore.Read(Layout.BakeRecord); // Bake's, or the build jobs' merged by MergePlatforms: never a plan of its own
             var run = RunIdentity.Detect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow, Guid.NewGuid);
-            var entries = plan.Permutations.Select(p => ManifestEntryOf(plan, p, run)).ToList();
-            var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, DateTimeOffset.UtcNow, entries);
+            var entries = SelectedPermutations.Select(p => ManifestEntryOf(record, p, run)).ToList();
+            var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, record.Sha, record.Ref, record.EventName, DateTimeOffset.UtcNow, entries);
             ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
             Log.Information("Wrote {Manifest}:\n{Table:l}", ManifestFile, ManifestEntry.Describe(manifest));
             foreach (var e in entries) AddSummary(e.Id, e.Digest);
         });
 
     /// <summary>One permutation's entry, its gates checked again on the files it names; writes its provenance first.</summary>
-    ManifestPermutation ManifestEntryOf(BakePlan plan, PermutationBake p, RunIdentity run)
+    ManifestPermutation ManifestEntryOf(BakeRecord record, Permutation permutation, RunIdentity run)
     {
-        var evidence = UsesPublishedEvidence(p.Permutation);
-        var files = new ManifestFiles(ArtifactsDirectory, evidence ? null : p.Archive, Layout.ScanReport(p.Permutation), Layout.Sbom(p.Permutation), Layout.Provenance(p.Permutation));
+        var p = record.For(permutation.Id, Layout.BakeRecord);
+        var evidence = UsesPublishedEvidence(permutation);
+        var files = new ManifestFiles(ArtifactsDirectory, evidence ? null : (string)Layout.Archive(permutation), Layout.ScanReport(permutation), Layout.Sbom(permutation), Layout.Provenance(permutation));
         var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
         if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
-        var provenance = new ProvenanceInputs(p.Id, plan.Context.SourceUrl, plan.Context.Ref, plan.Context.Sha, BakeFile, ContentDigest.Sha256(BakeFilePath),
-            ContentDigest.Sha256(BakeOverrideFile), p.Platforms, p.BaseImage, plan.Context.EventName, run, p.Images.External);
+        var provenance = new ProvenanceInputs(p.Id, record.SourceUrl, record.Ref, record.Sha, record.BakeFile, record.BakeFileDigest,
+            p.Overrides, p.Platforms, p.BaseImage, record.EventName, run, p.Images);
         Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
         File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
-        var image = evidence ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(Layout.PublishedIndex(p.Permutation)), Layout.PublishedIndex(p.Permutation)) : OciArchive.Read(p.Archive);
-        return ManifestEntry.Create(p.Id, plan.ImageRepository, files, image, p.Tags, p.BaseImage, scan, ScanConfigDigest())
-            with { InputDigest = p.Labels.GetValueOrDefault(InputDigest.LabelKey) };
+        var image = evidence ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(Layout.PublishedIndex(permutation)), Layout.PublishedIndex(permutation)) : OciArchive.Read(files.Archive!);
+        return ManifestEntry.Create(p.Id, record.ImageRepository, files, image, p.Tags, p.BaseImage, scan, ScanConfigDigest())
+            with { InputDigest = p.InputDigest };
     }
 
     /// <summary>The digest of the scan policy: trivy.yaml and its ignore file, so a changed policy shows in the manifest.</summary>

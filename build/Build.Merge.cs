@@ -4,27 +4,29 @@ using Serilog;
 
 /// <summary>
 /// The CI fan-in: native per-platform jobs each build one platform (Bake/Validate --platforms), MergePlatforms joins
-/// their archives into one image index per permutation, and MergeManifests joins the build jobs' own manifests into the
+/// their archives into one image index per permutation and their bake records into one (so Manifest describes what
+/// the build jobs ran), and MergeManifests joins the build jobs' own manifests into the
 /// one Publish reads (without re-planning or rebuilding anything).
 /// </summary>
 partial class Build
 {
-    [Parameter("Folder (relative to the root) holding each platform's build output as <id>-<arch>/images/<id>.tar, for MergePlatforms")]
+    [Parameter("Folder (relative to the root) holding each platform's build output as <id>-<arch>/ (images/<id>.tar, bake-plan.json), for MergePlatforms")]
     readonly string PlatformParts = "platforms";
 
-    AbsolutePath PlatformArchive(Permutation p, string platform) =>
-        RootDirectory / PlatformParts / $"{p.Id}-{CachePolicy.PlatformSlug(platform)}" / "images" / $"{p.Id}.tar";
+    /// <summary>One per-platform build job's artifacts folder, as downloaded: the same layout as artifacts/.</summary>
+    ArtifactLayout PlatformPart(Permutation p, string platform) => new(RootDirectory / PlatformParts / $"{p.Id}-{CachePolicy.PlatformSlug(platform)}");
 
     IReadOnlyList<string> PlatformsOf(Permutation p) => Platforms is { Length: > 0 } ? Platforms : p.Platforms;
 
     // Reads the platform images the build jobs pushed by digest (--image-output push-by-digest); reading needs no write.
     [RegistryAccess(RegistryUse.Read)]
     Target MergePlatforms => _ => _
-        .Description("Join each permutation's per-platform OCI archives (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/")
+        .Description("Join each permutation's per-platform OCI archives and build records (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/ and one bake-plan.json")
         .Before(Scan, Sbom, Manifest)
-        .Produces(ImagesDirectory / "*.tar")
+        .Produces(ImagesDirectory / "*.tar", Layout.BakeRecord)
         .Executes(async () =>
         {
+            var record = BakeRecordMerge.Combine(ReadPlatformRecords()); // the build jobs must agree before anything is merged
             foreach (var p in SelectedPermutations)
             {
                 if (ImageOutput == ImageOutput.PushByDigest) await ReadPushedPlatformsAsync(p);
@@ -32,6 +34,7 @@ partial class Build
                 Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
                 AddSummary(p.Id, info.IndexDigest);
             }
+            BakeRecordStore.Write(Layout.BakeRecord, record);
         });
 
     Target MergeManifests => _ => _
@@ -49,13 +52,7 @@ partial class Build
     /// <summary>One permutation's per-platform archives (each platform's build job's artifact) joined into its archive.</summary>
     OciArchiveInfo MergePlatformArchives(Permutation p)
     {
-        var parts = PlatformsOf(p).Select(platform =>
-        {
-            var archive = PlatformArchive(p, platform);
-            if (!archive.FileExists())
-                throw new InvalidOperationException($"{p.Id} has no {platform} archive at {archive}; its per-platform build job must succeed and its artifact be downloaded to {PlatformParts}/.");
-            return PlatformArchives.ReadPart(platform, archive);
-        }).ToList();
+        var parts = PlatformsOf(p).Select(platform => PlatformArchives.ReadPart(platform, PlatformFile(p, platform, "archive", part => part.Archive(p)))).ToList();
         var merged = PlatformMerge.Compose(p.Id, parts);
         ImagesDirectory.CreateDirectory();
         StagedArchive.Discard(Layout.Archive(p));
@@ -73,7 +70,7 @@ partial class Build
     {
         foreach (var platform in PlatformsOf(p))
         {
-            var folder = new ArtifactLayout(RootDirectory / PlatformParts / $"{p.Id}-{CachePolicy.PlatformSlug(platform)}");
+            var folder = PlatformPart(p, platform);
             var record = folder.PushedImage(p);
             if (!record.FileExists())
                 throw new InvalidOperationException($"{p.Id} has no {platform} pushed-image record at {record}; its per-platform build job must run Bake with --image-output push-by-digest and its artifact be downloaded to {PlatformParts}/ (for archives, run MergePlatforms without --image-output push-by-digest).");
@@ -87,6 +84,21 @@ partial class Build
             if (PlatformMerge.ReadBackProblem(image, read.IndexDigest) is { } changed) throw new InvalidOperationException(changed);
             Log.Information("Read {Id} {Platform} back by digest: {Reference}", p.Id, platform, image.Reference);
         }
+    }
+
+    /// <summary>Every selected permutation's per-platform build records (what each build job ran), in platform order.</summary>
+    IReadOnlyList<PlatformRecord> ReadPlatformRecords() => SelectedPermutations
+        .SelectMany(p => PlatformsOf(p).Select(platform => (p, platform, path: PlatformFile(p, platform, "build record", part => part.BakeRecord))))
+        .Select(r => new PlatformRecord(r.p.Id, r.platform, r.path, BakeRecordStore.Read(r.path)))
+        .ToList();
+
+    /// <summary>A file of one platform's build job; one line naming the job when its artifact does not hold it.</summary>
+    AbsolutePath PlatformFile(Permutation p, string platform, string what, Func<ArtifactLayout, AbsolutePath> file)
+    {
+        var path = file(PlatformPart(p, platform));
+        if (!path.FileExists())
+            throw new InvalidOperationException($"{p.Id} has no {platform} {what} at {path}; its per-platform build job must succeed and its artifact be downloaded to {PlatformParts}/.");
+        return path;
     }
 
     /// <summary>The build jobs' manifests, one per folder of artifacts/ that holds one, in folder order.</summary>

@@ -54,6 +54,7 @@ partial class Build
             yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", Layout.ScanReport(p));
             yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", Layout.Sbom(p));
         }
+        yield return new(archiveProducer, nameof(Manifest), "the bake record", Layout.BakeRecord);
         yield return new(manifestProducer, nameof(Publish), "the manifest", ManifestFile);
     }
 

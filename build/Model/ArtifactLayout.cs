@@ -11,6 +11,9 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     public AbsolutePath Images => Directory / "images";
     public AbsolutePath Manifest => Directory / "manifest.json";
     public AbsolutePath BakePlan => Directory / "bake-plan.txt";
+
+    /// <summary>What Bake ran, machine-readable (<see cref="Model.BakeRecord"/>): Manifest and the provenance are written from it.</summary>
+    public AbsolutePath BakeRecord => Directory / "bake-plan.json";
     public AbsolutePath BakeOverride => Directory / "bake.override.json";
     public AbsolutePath BakeMetadata => Directory / "bake-metadata.json";
     public AbsolutePath PublishPlan => Directory / "publish-plan.txt";

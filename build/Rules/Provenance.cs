@@ -11,7 +11,7 @@ public sealed record ProvenanceInputs(
     string Sha,
     string BakeFile,
     string BakeFileDigest,
-    string? BakeOverrideDigest,
+    IReadOnlyList<PlatformOverride> BakeOverrides,
     IReadOnlyList<string> Platforms,
     BaseImage? BaseImage,
     string EventName,
@@ -56,12 +56,7 @@ public static class Provenance
                 ["platforms"] = new JsonArray(inputs.Platforms.Select(p => (JsonNode)p!).ToArray()),
                 ["source"] = new JsonObject { ["uri"] = inputs.SourceUrl, ["ref"] = inputs.Ref },
             },
-            ["internalParameters"] = new JsonObject
-            {
-                ["event"] = inputs.EventName,
-                ["bakeFileDigest"] = inputs.BakeFileDigest,
-                ["bakeOverrideDigest"] = inputs.BakeOverrideDigest,
-            },
+            ["internalParameters"] = InternalParameters(inputs),
             ["resolvedDependencies"] = new JsonArray([
                 new JsonObject
                 {
@@ -84,6 +79,20 @@ public static class Provenance
 
     public static string PredicateJson(ProvenanceInputs inputs) =>
         Predicate(inputs).ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace("\r\n", "\n") + "\n";
+
+    /// <summary>
+    /// The event and the bake inputs' digests. One Bake for every platform ran one override (bakeOverrideDigest); native
+    /// per-platform jobs each ran their own, so each platform's is recorded (bakeOverrideDigests), not the merge job's.
+    /// </summary>
+    static JsonObject InternalParameters(ProvenanceInputs inputs)
+    {
+        var parameters = new JsonObject { ["event"] = inputs.EventName, ["bakeFileDigest"] = inputs.BakeFileDigest };
+        var digests = inputs.BakeOverrides.Select(o => o.Digest).Distinct().ToList();
+        if (digests.Count == 1) parameters["bakeOverrideDigest"] = digests[0];
+        else if (digests.Count > 1)
+            parameters["bakeOverrideDigests"] = new JsonObject(inputs.BakeOverrides.Select(o => KeyValuePair.Create(o.Platform, (JsonNode?)o.Digest)));
+        return parameters;
+    }
 
     /// <summary>
     /// Every external image the build pulled (FROM, COPY --from, RUN --mount), the final stage's base named

@@ -8,7 +8,8 @@ public class ProvenanceTests
     static readonly RunIdentity Local = new(Provenance.LocalBuilderId, "urn:uuid:00000000-0000-0000-0000-000000000001", new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
     static ProvenanceInputs Inputs(RunIdentity run) => new("gcc15-clangp2996", "https://github.com/acme/devcontainer-pipeline", "refs/heads/main", new string('c', 40),
-        "docker-bake.hcl", ManifestSamples.Digest('b'), ManifestSamples.Digest('o'), ["linux/amd64", "linux/arm64"],
+        "docker-bake.hcl", ManifestSamples.Digest('b'),
+        [new PlatformOverride("linux/amd64", ManifestSamples.Digest('o')), new PlatformOverride("linux/arm64", ManifestSamples.Digest('o'))], ["linux/amd64", "linux/arm64"],
         new BaseImage("127.0.0.1:5000/base/busybox:latest", ManifestSamples.Digest('4')), "push", run);
 
     [Fact]
@@ -34,6 +35,24 @@ public class ProvenanceTests
         Assert.Equal("gcc15-clangp2996", (string)external["target"]!);
         Assert.Equal(2, external["platforms"]!.AsArray().Count);
         Assert.Equal("2026-11-23T12:00:00Z", (string)predicate["runDetails"]!["metadata"]!["startedOn"]!);
+    }
+
+    [Fact]
+    public void One_bake_for_every_platform_records_its_one_override()
+    {
+        var parameters = Provenance.Predicate(Inputs(Local))["buildDefinition"]!["internalParameters"]!.AsObject();
+        Assert.Equal(ManifestSamples.Digest('o'), (string)parameters["bakeOverrideDigest"]!);
+        Assert.False(parameters.ContainsKey("bakeOverrideDigests"));
+    }
+
+    [Fact]
+    public void Per_platform_builds_record_the_override_each_platform_ran()
+    {
+        var perPlatform = Inputs(Local) with { BakeOverrides = [new("linux/amd64", ManifestSamples.Digest('1')), new("linux/arm64", ManifestSamples.Digest('2'))] };
+        var parameters = Provenance.Predicate(perPlatform)["buildDefinition"]!["internalParameters"]!.AsObject();
+        Assert.False(parameters.ContainsKey("bakeOverrideDigest"));
+        Assert.Equal(ManifestSamples.Digest('1'), (string)parameters["bakeOverrideDigests"]!["linux/amd64"]!);
+        Assert.Equal(ManifestSamples.Digest('2'), (string)parameters["bakeOverrideDigests"]!["linux/arm64"]!);
     }
 
     [Fact]

@@ -68,12 +68,13 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
-    public void The_merge_job_joins_the_platforms_and_writes_the_manifest_without_building_and_only_reads_the_registry()
+    public void The_merge_job_joins_the_platforms_and_writes_the_manifest_without_building_or_planning()
     {
         var job = Job("merge");
         var run = job["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text!;
         Assert.StartsWith("./build.sh MergePlatforms Scan Sbom Manifest --skip Bake Validate --permutations", run);
-        // Manifest's plan reads the registry (reuse check, base images): a private package needs the read token.
+        // Manifest writes from the build jobs' merged bake records (no plan, no registry); the read token is
+        // MergePlatforms', which reads back the images the build jobs pushed by digest.
         Assert.Equal("read", job["permissions"]["packages"].Text);
         Assert.Contains(job["steps"].Items, LogsIn);
     }

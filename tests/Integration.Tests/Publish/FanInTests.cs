@@ -20,6 +20,19 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         await MergePlatformsAsync(id, output, parts, artifacts);
     }
 
+    /// <summary>The provenance names the override each platform's build job ran (not one of the merge job's).</summary>
+    void AssertProvenanceRecordsEachPlatformsOverride(string id)
+    {
+        var provenance = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, id, "provenance", $"{id}.slsa.json")))!;
+        var overrides = provenance["buildDefinition"]!["internalParameters"]!["bakeOverrideDigests"]!.AsObject();
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            var ran = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Folder("platforms", $"{id}-{arch}", "bake.override.json"))));
+            Assert.Equal(ran, (string?)overrides[$"linux/{arch}"]);
+        }
+        Assert.NotEqual((string?)overrides["linux/amd64"], (string?)overrides["linux/arm64"]);
+    }
+
     string[] Common(string id, string output, string parts) => ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
         "--permutations", id, "--platform-parts", Folder(parts), "--image-output", output, "--no-logo"];
 
@@ -29,9 +42,13 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
             Assert.True((await Build.RunAsync(["Bake", "Validate", .. Common(id, output, parts), "--platforms", $"linux/{arch}", "--artifacts", Folder(parts, $"{id}-{arch}")])).Succeeded, $"{id} {arch} bake failed");
     }
 
-    async Task MergePlatformsAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null) =>
-        Assert.True((await Build.RunAsync(["MergePlatforms", "Scan", "Sbom", "Manifest", "--skip", "Bake", "Validate", .. Common(id, output, parts),
-            "--artifacts", artifacts ?? Path.Combine(ArtifactsDirectory, id)])).Succeeded, $"{id} merge failed");
+    async Task MergePlatformsAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null)
+    {
+        var merge = await Build.RunAsync(["MergePlatforms", "Scan", "Sbom", "Manifest", "--skip", "Bake", "Validate", .. Common(id, output, parts),
+            "--artifacts", artifacts ?? Path.Combine(ArtifactsDirectory, id)]);
+        Assert.True(merge.Succeeded, $"{id} merge failed");
+        Assert.DoesNotContain("Bake plan", merge.Output); // the merge job writes its manifest from the build jobs' records, never a plan of its own
+    }
 
     string[] PublishArguments => ["MergeManifests", "Publish", "--skip", "Bake", "Validate", "Scan", "Sbom", "Manifest", "--registry", Registry.Prefix,
         "--cosign-key", KeyPath, "--permutations", .. TwoPermutations, "--no-logo"];
@@ -41,6 +58,7 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     {
         foreach (var id in TwoPermutations) await BuildPermutationAsync(id);
         var built = TwoPermutations.ToDictionary(id => id, id => ReadManifest(Path.Combine(ArtifactsDirectory, id, "manifest.json")).Permutations.Single());
+        foreach (var id in TwoPermutations) AssertProvenanceRecordsEachPlatformsOverride(id);
 
         var result = await RunBuildAsync(PublishArguments);
         Assert.True(result.Succeeded, "MergeManifests Publish failed");
