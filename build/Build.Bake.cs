@@ -37,7 +37,7 @@ partial class Build
     AbsolutePath BakeOverrideFile => Layout.BakeOverride;
     AbsolutePath BakeMetadataFile => Layout.BakeMetadata;
     AbsolutePath ImagesDirectory => Layout.Images;
-    /// <summary>What planning the bake writes (PrepareBakeAsync): Bake's, and rewritten by Validate when it plans without it.</summary>
+    /// <summary>What planning the bake writes (PlanBakeAsync; only Bake plans, the targets after it read bake-plan.json).</summary>
     string[] BakePlanFiles => [BakeOverrideFile, Layout.BakePlan, Layout.BakeRecord];
 
     BuildContext? _context;
@@ -45,8 +45,6 @@ partial class Build
     BuildContext Context => _context ??= BuildContext.Detect(
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value),
         RootDirectory, DefaultBranch);
-
-    BakePlan? _bakePlan;
 
     // Pushing untagged by digest (--image-output push-by-digest) needs the packages: write a cache export gets; a
     // pull request's read-only token cannot, so its jobs keep the default, archives.
@@ -60,26 +58,11 @@ partial class Build
         .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {
-            var plan = await PrepareBakeAsync();
+            var plan = await PlanBakeAsync();
             DiscardEarlierImages(plan);
             var digests = await BakeImagesAsync(plan, plan.Permutations.Where(p => !p.IsReused).ToList());
             await FetchReusedAsync(plan);
             foreach (var p in plan.Permutations) AddSummary(p.Id, p.IsReused ? $"{p.Reuse!.ReusedDigest} (reused)" : digests.GetValueOrDefault(p.Id, "?"));
-        });
-
-    [RegistryAccess(RegistryUse.Read)]
-    Target Validate => _ => _
-        .Description("Run each permutation's smoke tests (the validate bake group) on every platform")
-        .DependsOn(Bake)
-        .Produces(BakePlanFiles)
-        .Executes(async () =>
-        {
-            var plan = await PrepareBakeAsync();
-            var failures = await ValidateBuiltAsync(plan);
-            // A reused image passed Validate when it was built (Publish depends on Validate); its layers are not rebuilt here.
-            foreach (var p in plan.Permutations.Where(p => p.IsReused)) Log.Information("Not validating {Permutation}: reused {Digest}, validated when it was built", p.Id, p.Reuse!.ReusedDigest);
-            AddSummary("validated", $"{plan.Permutations.Where(p => !p.IsReused).Sum(p => p.Platforms.Count) - failures.Count} ok, {failures.Count} failed, {plan.Permutations.Count(p => p.IsReused)} reused");
-            if (failures.Count > 0) throw new InvalidOperationException(ValidateReport.Summarize(failures));
         });
 
     /// <summary>A fresh run leaves no earlier run's archive or published index behind (a failed bake must not pass for this one's).</summary>
@@ -103,7 +86,7 @@ partial class Build
             Targets = toBuild.Select(p => p.Permutation.BakeTarget).ToList(),
             MetadataFile = BakeMetadataFile,
             Builder = Builder,
-        }, BakeEnvironment(plan));
+        }, BakeEnvironment(plan.Context.SourceDateEpoch));
         if (!result.Succeeded)
         {
             foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
@@ -144,55 +127,11 @@ partial class Build
     }
 
     /// <summary>
-    /// One bake per platform runs every built permutation's validate target (BuildKit schedules the shared work itself);
-    /// the platforms run side by side. Only when a batch fails is each permutation re-run alone on that platform, so a
-    /// failure still names permutation and platform (the passing ones answer from the cache). Failures in permutation
-    /// and platform order.
+    /// Decides everything, writes the override and the plan to artifacts/ and checks bake agrees. Only Bake plans; the
+    /// targets after it (here or in a later job) read what it recorded in bake-plan.json.
     /// </summary>
-    async Task<IReadOnlyList<ValidateFailure>> ValidateBuiltAsync(BakePlan plan)
+    async Task<BakePlan> PlanBakeAsync()
     {
-        var platforms = plan.Permutations.Where(p => !p.IsReused)
-            .SelectMany(p => p.Platforms.Select(platform => (p, platform))).GroupBy(r => r.platform, r => r.p).ToList();
-        var failures = new System.Collections.Concurrent.ConcurrentBag<ValidateFailure>();
-        await Parallel.ForEachAsync(platforms, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (group, _) =>
-        {
-            foreach (var failure in await ValidatePlatformAsync(plan, group.Key, group.ToList())) failures.Add(failure);
-        });
-        return failures.OrderBy(f => f.PermutationId).ThenBy(f => f.Platform).ToList();
-    }
-
-    /// <summary>Every permutation's smoke tests on one platform in one bake; the failures, each named (re-run alone when the batch fails).</summary>
-    async Task<IReadOnlyList<ValidateFailure>> ValidatePlatformAsync(BakePlan plan, string platform, IReadOnlyList<PermutationBake> permutations)
-    {
-        if (permutations.Count > 1)
-        {
-            Log.Information("Validating {Permutations} on {Platform}", string.Join(", ", permutations.Select(p => p.Id)), platform);
-            if ((await ValidateBakeAsync(plan, platform, permutations)).Succeeded) return [];
-            Log.Information("Validation failed on {Platform}; validating each permutation alone to name the failures", platform);
-        }
-        var failures = new List<ValidateFailure>();
-        foreach (var permutation in permutations)
-        {
-            if (permutations.Count == 1) Log.Information("Validating {Permutation} on {Platform}", permutation.Id, platform);
-            var result = await ValidateBakeAsync(plan, platform, [permutation]);
-            if (!result.Succeeded) failures.Add(new ValidateFailure(permutation.Id, platform, ValidateReport.Reasons(result.StandardOutput + "\n" + result.StandardError)));
-        }
-        return failures;
-    }
-
-    Task<Pipeline.Host.Tooling.ToolResult> ValidateBakeAsync(BakePlan plan, string platform, IReadOnlyList<PermutationBake> permutations) =>
-        DockerBuildx.BakeAsync(new BakeSettings
-        {
-            Files = [BakeFilePath, BakeOverrideFile],
-            Targets = permutations.Select(p => p.Permutation.ValidateBakeTarget).ToList(),
-            Sets = permutations.Select(p => $"{p.Permutation.ValidateBakeTarget}.platform={platform}").ToList(),
-            Builder = Builder,
-        }, BakeEnvironment(plan));
-
-    /// <summary>Decides everything (once per run), writes the override and the plan (bake-plan.txt, and bake-plan.json for Manifest) to artifacts/, and checks bake agrees.</summary>
-    async Task<BakePlan> PrepareBakeAsync()
-    {
-        if (_bakePlan is not null) return _bakePlan;
         if (!BakeFilePath.FileExists())
             throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
         Log.Information("Build context: {Context:l}", Context.Describe());
@@ -207,9 +146,9 @@ partial class Build
         File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", ArtifactsDirectory / "bake-plan.txt", plan.Render());
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
-        _bakePlan = await WithReuseAsync(plan);
-        BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(_bakePlan, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
-        return _bakePlan;
+        var decided = await WithReuseAsync(plan);
+        BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(decided, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
+        return decided;
     }
 
     /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>
@@ -228,9 +167,9 @@ partial class Build
         }
     }
 
-    static IReadOnlyDictionary<string, string?> BakeEnvironment(BakePlan plan) => new Dictionary<string, string?>
+    static IReadOnlyDictionary<string, string?> BakeEnvironment(long sourceDateEpoch) => new Dictionary<string, string?>
     {
         // buildx passes SOURCE_DATE_EPOCH to the build: timestamps come from the commit, not the clock.
-        ["SOURCE_DATE_EPOCH"] = plan.Context.SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["SOURCE_DATE_EPOCH"] = sourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 }

@@ -55,6 +55,8 @@ partial class Build
             yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", Layout.Sbom(p));
         }
         yield return new(archiveProducer, nameof(Manifest), "the bake record", Layout.BakeRecord);
+        yield return new(nameof(Bake), nameof(Validate), "the bake record", Layout.BakeRecord);
+        yield return new(nameof(Bake), nameof(Validate), "the bake override", Layout.BakeOverride);
         yield return new(manifestProducer, nameof(Publish), "the manifest", ManifestFile);
     }
 

@@ -14,6 +14,7 @@ public sealed record BakeRecord(
     string Sha,
     string Ref,
     string EventName,
+    long SourceDateEpoch,
     string SourceUrl,
     string ImageRepository,
     string BakeFile,
@@ -24,11 +25,11 @@ public sealed record BakeRecord(
 
     /// <summary>Pure: the record of a plan Bake runs with this bake file and override.</summary>
     public static BakeRecord Of(BakePlan plan, string bakeFile, string bakeFileDigest, string overrideDigest) => new(
-        CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, plan.Context.SourceUrl, plan.ImageRepository,
+        CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, plan.Context.SourceDateEpoch, plan.Context.SourceUrl, plan.ImageRepository,
         bakeFile, bakeFileDigest,
         plan.Permutations.Select(p => new PermutationRecord(
             p.Id, p.Platforms, p.Tags, p.Labels.GetValueOrDefault(InputDigest.LabelKey), p.BaseImage, p.Images.External,
-            p.Platforms.Select(platform => new PlatformOverride(platform, overrideDigest)).ToList(), p.IsReused)).ToList());
+            p.Platforms.Select(platform => new PlatformOverride(platform, overrideDigest)).ToList(), p.IsReused ? p.Reuse!.ReusedDigest : null)).ToList());
 
     /// <summary>The permutation's record; one line naming the fix when this record does not hold it.</summary>
     public PermutationRecord For(string permutationId, string source) =>
@@ -36,7 +37,7 @@ public sealed record BakeRecord(
         ?? throw new InvalidOperationException($"{source} records {string.Join(", ", Permutations.Select(p => p.Id))}, not {permutationId}; run Bake for {permutationId} (drop it from --skip) or select the permutations it built.");
 }
 
-/// <summary>One permutation as Bake ran it.</summary>
+/// <summary>One permutation as Bake ran it (built, or reused: the published digest it kept).</summary>
 public sealed record PermutationRecord(
     string Id,
     IReadOnlyList<string> Platforms,
@@ -45,7 +46,11 @@ public sealed record PermutationRecord(
     BaseImage? BaseImage,
     IReadOnlyList<ResolvedImage> Images,
     IReadOnlyList<PlatformOverride> Overrides,
-    bool Reused);
+    string? ReusedDigest)
+{
+    /// <summary>Bake kept the registry's image (unchanged inputs) instead of building it.</summary>
+    public bool Reused => ReusedDigest is not null;
+}
 
 /// <summary>The digest of the bake override one platform was built with (per-platform jobs each write their own).</summary>
 public sealed record PlatformOverride(string Platform, string Digest);

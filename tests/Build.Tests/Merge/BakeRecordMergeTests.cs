@@ -11,12 +11,12 @@ public class BakeRecordMergeTests
     /// <summary>What one per-platform job's Bake records for <see cref="Id"/>: one platform, its own override and input digest.</summary>
     static PlatformRecord Job(string platform, char overrideDigest, string sha = "c", BaseImage? baseImage = null, bool reused = false, string? recordedPlatform = null) =>
         new(Id, platform, $"platforms/{Id}-{platform.Split('/')[1]}/bake-plan.json", new BakeRecord(
-            BakeRecord.CurrentSchemaVersion, new string(sha[0], 40), "refs/heads/main", "push", "https://github.com/acme/images", "127.0.0.1:5000/team/devcontainer",
+            BakeRecord.CurrentSchemaVersion, new string(sha[0], 40), "refs/heads/main", "push", 1_796_205_120, "https://github.com/acme/images", "127.0.0.1:5000/team/devcontainer",
             "docker-bake.hcl", ManifestSamples.Digest('f'),
             [new PermutationRecord(Id, [recordedPlatform ?? platform], [new ImageTag($"127.0.0.1:5000/team/devcontainer:{Id}", true)],
                 ManifestSamples.Digest(platform.EndsWith("amd64") ? '1' : '2'), baseImage ?? Base,
                 [new ResolvedImage(Base.Reference, Base.Digest, [], "FROM")],
-                [new PlatformOverride(recordedPlatform ?? platform, ManifestSamples.Digest(overrideDigest))], reused)]));
+                [new PlatformOverride(recordedPlatform ?? platform, ManifestSamples.Digest(overrideDigest))], reused ? ManifestSamples.Digest('r') : null)]));
 
     [Fact]
     public void The_platforms_jobs_become_one_permutation_that_keeps_each_platform_s_override()
@@ -74,6 +74,7 @@ public class BakeRecordMergeTests
         Assert.Equal(BakeRecordStore.Serialize(read), json);
         Assert.Equal(record.Permutations[0].Tags, read.Permutations[0].Tags);
         Assert.DoesNotContain("\"pinned\"", json); // derived properties are not data
+        Assert.DoesNotContain("\"reused\"", json);
 
         var foreign = Assert.Throws<InvalidOperationException>(() => BakeRecordStore.Parse("""{"schemaVersion":1}""", "x.json"));
         Assert.Equal("x.json is not a bake record (no sha or permutations); re-run Bake to write it again.", foreign.Message);
