@@ -42,8 +42,6 @@ public sealed record ArchiveFile(string Path, string Sha256);
 
 public sealed record DigestedFile(string Path, string Digest);
 
-public sealed record PlatformDigest(string Platform, string Digest);
-
 public sealed record ManifestTag(string Reference, bool Mutable);
 
 public sealed record ScanSummary(
