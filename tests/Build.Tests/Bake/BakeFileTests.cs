@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>The permutation enumeration is the matrix's single source: both bake files must agree with it.</summary>
 public class BakeFileTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>The in-process model of buildx's merge (static print + override) that the guard checks on a cached run.</summary>
 public class BakeMergeTests

@@ -1,7 +1,7 @@
 using Tests.Shared;
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 public class BakePlanTests
 {

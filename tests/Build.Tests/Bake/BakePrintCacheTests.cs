@@ -1,7 +1,7 @@
 using System.Text;
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>The key under which the static bake print is kept between runs, and the store.</summary>
 public sealed class BakePrintCacheTests : IDisposable

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Pipeline.Host;
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 public class BuildContextTests
 {

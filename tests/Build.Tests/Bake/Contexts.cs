@@ -1,4 +1,4 @@
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>Build contexts for tests, one per mode, with a fixed sha and commit time.</summary>
 internal static class Contexts

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using NJsonSchema;
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 public class DevcontainerTests
 {

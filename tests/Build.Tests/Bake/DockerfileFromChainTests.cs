@@ -1,7 +1,7 @@
 using Pipeline.Host;
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 public class DockerfileFromChainTests
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>Runs real git in a throwaway repository: the facts Detect relies on.</summary>
 public class GitReaderTests : IDisposable

@@ -1,4 +1,4 @@
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>The one-permutation plan (registry cache, a pinned base) that the guard and merge tests check prints against.</summary>
 static class GuardPlans

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>
 /// A deliberately small reader for our static bake files (no daemon, no buildx needed): the blocks

@@ -1,4 +1,4 @@
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 /// <summary>Paths of committed repository files, found by walking up from the test assembly to the solution.</summary>
 internal static class RepositoryFiles

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Bake;
+namespace BuildTests.Bake;
 
 public class TagPolicyTests
 {

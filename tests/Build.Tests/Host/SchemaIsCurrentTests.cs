@@ -1,7 +1,7 @@
 using Pipeline.Host;
 using Xunit;
 
-namespace Build.Tests.Host;
+namespace BuildTests.Host;
 
 /// <summary>NUKE's global tool, shell completion and editors read the committed schema, so it must match the build.</summary>
 public class SchemaIsCurrentTests
@@ -14,8 +14,7 @@ public class SchemaIsCurrentTests
         Assert.NotNull(root);
         var committedPath = Path.Combine(root!.FullName, ".nuke", "build.schema.json");
 
-        // By name: test namespaces such as Build.Tests.* hide the global Build class from C# lookups.
-        var buildType = typeof(Permutation).Assembly.GetType("Build", throwOnError: true)!;
+        var buildType = typeof(Build);
         var generated = SchemaWriter.Render(ExecutableTarget.Discover(Activator.CreateInstance(buildType, nonPublic: true)!), ParameterMember.Discover(buildType));
 
         var committed = File.Exists(committedPath) ? File.ReadAllText(committedPath).Replace("\r\n", "\n") : "";

@@ -1,7 +1,7 @@
-using Build.Tests.Publish;
+using BuildTests.Publish;
 using Xunit;
 
-namespace Build.Tests.Merge;
+namespace BuildTests.Merge;
 
 public class ManifestMergeTests
 {

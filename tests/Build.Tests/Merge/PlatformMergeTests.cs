@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Xunit;
 
-namespace Build.Tests.Merge;
+namespace BuildTests.Merge;
 
 public class PlatformMergeTests
 {

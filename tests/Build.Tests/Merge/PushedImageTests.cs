@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Merge;
+namespace BuildTests.Merge;
 
 /// <summary>The record a per-platform build job leaves when it pushes by digest, and what MergePlatforms refuses in it.</summary>
 public class PushedImageTests

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Xunit;
 
-namespace Build.Tests.Preflight;
+namespace BuildTests.Preflight;
 
 /// <summary>Issue 13, case 8: key problems found before anything is built, with the fix for the actual problem.</summary>
 public class CosignKeyCheckTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Preflight;
+namespace BuildTests.Preflight;
 
 /// <summary>Issue 13, cases 1, 8 and 9: bad input refused before Bake, one line each naming the flag and the fix.</summary>
 public class PreflightTests

@@ -1,4 +1,4 @@
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 /// <summary>A valid manifest for tests, built from the real permutation ids.</summary>
 static class ManifestSamples

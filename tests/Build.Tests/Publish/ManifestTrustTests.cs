@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 /// <summary>Issue 13, cases 2 and 7: a manifest's tag flags and placement are checked against the tag policy, and its scope against the flags.</summary>
 public class ManifestTrustTests

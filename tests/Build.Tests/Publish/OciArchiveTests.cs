@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.Text;
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class OciArchiveTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class ProvenanceTests
 {

@@ -1,6 +1,6 @@
-using Build.Tests.Bake;
+using BuildTests.Bake;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 /// <summary>
 /// Real public data files the publish tests read, found in the repository: Trivy's outputs are the Trivy double's

@@ -1,7 +1,7 @@
 using Xunit;
 using static Pipeline.Rules.PublishStepKind;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class PublishPlanTests
 {

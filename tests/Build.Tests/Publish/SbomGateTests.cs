@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class SbomGateTests
 {

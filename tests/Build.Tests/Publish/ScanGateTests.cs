@@ -1,7 +1,7 @@
 using Tests.Shared;
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class ScanGateTests
 {

@@ -1,7 +1,7 @@
 using Pipeline.Host;
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class SigningPolicyTests
 {

@@ -1,7 +1,7 @@
 using Pipeline.Host.Tooling;
 using Xunit;
 
-namespace Build.Tests.Publish;
+namespace BuildTests.Publish;
 
 public class ToolArgumentTests
 {

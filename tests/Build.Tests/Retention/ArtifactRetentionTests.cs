@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Pipeline.Retention;
 using Xunit;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>The workflows' artifact retention is the policy's, so docs/retention.md describes what CI really does.</summary>
 public class ArtifactRetentionTests

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>
 /// A loopback HTTP server (HttpListener on 127.0.0.1, random port) speaking the documented GitHub Packages

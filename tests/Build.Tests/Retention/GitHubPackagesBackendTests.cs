@@ -5,7 +5,7 @@ using Pipeline.Retention.GitHub;
 using Pipeline.Retention.Oci;
 using Xunit;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>The GHCR backend against a loopback server speaking GitHub's Packages API and ghcr's OCI endpoint.</summary>
 public class GitHubPackagesBackendTests

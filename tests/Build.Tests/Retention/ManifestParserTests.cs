@@ -2,7 +2,7 @@ using Pipeline.Retention;
 using Pipeline.Retention.Oci;
 using Xunit;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>Against the OCI image-spec examples (copies of ../shared/fixtures in Retention/Fixtures).</summary>
 public class ManifestParserTests

@@ -6,7 +6,7 @@ using Pipeline.Retention;
 using Pipeline.Retention.Oci;
 using Xunit;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>The OCI client against a loopback server: the registry token flow, tag pagination, retries, refused deletes.</summary>
 public class OciRegistryClientTests

@@ -1,9 +1,9 @@
 using Pipeline.Retention;
 using Tests.Shared;
 using Xunit;
-using static Build.Tests.Retention.RepositoryBuilder;
+using static BuildTests.Retention.RepositoryBuilder;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 public class PlanTableTests
 {

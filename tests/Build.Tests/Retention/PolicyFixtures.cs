@@ -1,6 +1,6 @@
 using Pipeline.Retention;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 internal static class PolicyFixtures
 {

@@ -1,6 +1,6 @@
 using Pipeline.Retention;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>Builds a registry's versions for planner tests: readable names become stable fake digests.</summary>
 internal sealed class RepositoryBuilder

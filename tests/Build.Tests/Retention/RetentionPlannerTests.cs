@@ -1,8 +1,8 @@
 using Pipeline.Retention;
 using Xunit;
-using static Build.Tests.Retention.RepositoryBuilder;
+using static BuildTests.Retention.RepositoryBuilder;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 public class RetentionPlannerTests
 {

@@ -1,7 +1,7 @@
 using Pipeline.Retention;
 using Xunit;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 public class RetentionPolicyTests
 {

@@ -1,7 +1,7 @@
 using Pipeline.Retention;
 using Xunit;
 
-namespace Build.Tests.Retention;
+namespace BuildTests.Retention;
 
 /// <summary>The Prune decision and the exact commands; a real prune never runs in tests (it would wipe the shared daemon).</summary>
 public class RunnerHygieneTests

@@ -1,7 +1,7 @@
 using System.Text;
 using Xunit;
 
-namespace Build.Tests.Skip;
+namespace BuildTests.Skip;
 
 /// <summary>Reading the inputs from disk: independent of where the context lives and of file times; .dockerignore honoured.</summary>
 public sealed class InputDigestSourceTests : IDisposable

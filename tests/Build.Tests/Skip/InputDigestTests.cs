@@ -1,7 +1,7 @@
 using System.Text;
 using Xunit;
 
-namespace Build.Tests.Skip;
+namespace BuildTests.Skip;
 
 /// <summary>The input digest is stable where inputs are equal (order, separators, machine) and changes with every input.</summary>
 public class InputDigestTests

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Xunit;
 
-namespace Build.Tests.Skip;
+namespace BuildTests.Skip;
 
 /// <summary>What a reused permutation keeps instead of its bytes: the published index and the verified SBOM attestation.</summary>
 public class PublishedEvidenceTests

@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Build.Tests.Skip;
+namespace BuildTests.Skip;
 
 public class ReuseDecisionTests
 {

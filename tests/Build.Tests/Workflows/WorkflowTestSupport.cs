@@ -11,8 +11,7 @@ internal static class WorkflowTestSupport
     public static string ActionlintDirectory => Path.Combine(RepoRoot, "tests", "Build.Tests", "Workflows", "actionlint");
     public static string WorkflowSchemaPath => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "github-workflow.schema.json"));
 
-    // The build class is `Build` in the global namespace, which the test project's `Build.Tests.*` namespaces shadow.
-    public static Type BuildClass { get; } = typeof(Permutation).Assembly.GetType("Build", throwOnError: true)!;
+    public static Type BuildClass { get; } = typeof(Build);
 
     public static IReadOnlyList<GeneratedWorkflow> Generated() => WorkflowGenerator.Generate(BuildClass, Permutation.All);
 
