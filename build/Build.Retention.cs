@@ -50,17 +50,24 @@ partial class Build
         {
             var policy = Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile);
             var dryRun = DryRun ?? IsLocalBuild;
-            var planner = new RetentionPlanner(policy.Images, Permutation.All.Select(p => p.Id).ToList());
-            var (deletions, kept) = (0, 0);
-            foreach (var repository in RetentionRepositories)
-            {
-                var run = new RetentionRun(CreateRetentionBackend(repository), planner, repository);
-                var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention" / repository.Replace(':', '_').Replace('/', '_'));
-                (deletions, kept) = (deletions + plan.Deletions.Count, kept + plan.Kept.Count);
-                WriteStepSummary(PlanTable.Format(plan, repository, dryRun));
-            }
-            ReportSummary(_ => { _[dryRun ? "would delete" : "deleted"] = deletions.ToString(); _["kept"] = kept.ToString(); return _; });
+            var plans = await PlanRetentionAsync(new RetentionPlanner(policy.Images, Permutation.All.Select(p => p.Id).ToList()), dryRun);
+            AddSummary(dryRun ? "would delete" : "deleted", plans.Sum(p => p.Deletions.Count).ToString());
+            AddSummary("kept", plans.Sum(p => p.Kept.Count).ToString());
         });
+
+    /// <summary>Each retained repository planned (and, unless a dry run, deleted) in turn; its table goes to the step summary.</summary>
+    async Task<IReadOnlyList<RetentionPlan>> PlanRetentionAsync(RetentionPlanner planner, bool dryRun)
+    {
+        var plans = new List<RetentionPlan>();
+        foreach (var repository in RetentionRepositories)
+        {
+            var run = new RetentionRun(CreateRetentionBackend(repository), planner, repository);
+            var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention" / repository.Replace(':', '_').Replace('/', '_'));
+            WriteStepSummary(PlanTable.Format(plan, repository, dryRun));
+            plans.Add(plan);
+        }
+        return plans;
+    }
 
     /// <summary>The policy file parses and its values are in range (an up-front check: bad input, exit 2).</summary>
     IReadOnlyList<string> RetentionPolicyProblems()
