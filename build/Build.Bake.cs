@@ -22,7 +22,7 @@ partial class Build
     [Parameter("A buildx builder to use (remote or multi-node builders scale past one machine); default: the current builder")]
     readonly string? Builder;
 
-    [Parameter("Build cache: registry (cache repository beside the image), local (.nuke/temp/buildx-cache) or none")]
+    [Parameter("Build cache: registry (cache repository beside the image), registry-read (read the main cache, export nothing: a read-only token), local (.nuke/temp/buildx-cache) or none")]
     readonly CacheMode Cache = CacheMode.Registry;
 
     [Parameter("Where Bake leaves each image: archive (an OCI archive in artifacts/images/) or push-by-digest (pushed untagged to --registry, recorded in artifacts/pushed/<id>.json, no archive kept; MergePlatforms then reads the per-platform images back by digest)")]

@@ -140,9 +140,9 @@ internal sealed class ParameterBinder(
         if (type.IsEnum)
             return Enum.GetNames(type).FirstOrDefault(n => ParsedArguments.Normalize(n) == ParsedArguments.Normalize(text)) is { } name
                 ? Enum.Parse(type, name)
-                : throw new BuildInputException(Bad(OneOf(HelpText.AllowedValues(type)!)));
+                : throw new BuildInputException(Bad(OneOf(HelpText.FlagValues(type)!)));
         if (typeof(Enumeration).IsAssignableFrom(type))
-            return Enumeration.TryParse(type, text, out var v) ? v! : throw new BuildInputException(Bad(OneOf(HelpText.AllowedValues(type)!)));
+            return Enumeration.TryParse(type, text, out var v) ? v! : throw new BuildInputException(Bad(OneOf(HelpText.FlagValues(type)!)));
         throw new BuildConfigurationException($"Parameter {parameter.Flag} has type {type.Name}, which the build host cannot bind; use string, bool, int, TimeSpan, an enum, an Enumeration or an array of those.");
     }
 

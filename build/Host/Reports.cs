@@ -27,7 +27,7 @@ internal static class HelpText
             {
                 sb.Append($"  {FlagText(p).PadRight(flagWidth)}{p.Description}".TrimEnd()).Append('\n');
                 var details = new List<string>();
-                if (AllowedValues(p.Type) is { } allowed) details.Add("values: " + string.Join(", ", allowed));
+                if (FlagValues(p.Type) is { } allowed) details.Add("values: " + string.Join(", ", allowed));
                 if (p.IsSecret) details.Add("secret, never shown");
                 else if (DefaultText(defaults.GetValueOrDefault(p.Name)) is { } def) details.Add("default: " + def);
                 details.Add("env: " + p.EnvironmentVariable);
@@ -46,6 +46,17 @@ internal static class HelpText
         return t == typeof(string) ? "string" : t == typeof(bool) ? "bool" : t == typeof(int) ? "int" : t == typeof(TimeSpan) ? "duration" : ParsedArguments.ToKebabCase(t.Name);
     }
 
+    /// <summary>
+    /// The values as a user types them on the command line (help, error lines): enums in kebab case, as the workflows
+    /// and README spell them (--cache registry-read; either spelling parses). The schema keeps NUKE's enum names.
+    /// </summary>
+    internal static IReadOnlyList<string>? FlagValues(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        if (t.IsArray) t = Nullable.GetUnderlyingType(t.GetElementType()!) ?? t.GetElementType()!;
+        return AllowedValues(type) is { } values && t.IsEnum ? values.Select(ParsedArguments.ToKebabCase).ToList() : AllowedValues(type);
+    }
+
     internal static IReadOnlyList<string>? AllowedValues(Type type)
     {
         var t = Nullable.GetUnderlyingType(type) ?? type;
@@ -61,6 +72,7 @@ internal static class HelpText
         bool b => b ? "true" : null,
         TimeSpan ts => ts.ToString("c"),
         string s when s.Length == 0 => null,
+        Enum e => ParsedArguments.ToKebabCase(e.ToString()),
         System.Collections.IEnumerable e and not string => string.Join(" ", e.Cast<object>()) is { Length: > 0 } j ? j : null,
         _ => value.ToString(),
     };

@@ -152,7 +152,7 @@ public class ParameterBindingTests : IDisposable
     [InlineData("--retries", "many", "ERROR: Parameter --retries got 'many' but expects a whole number.")]
     [InlineData("--push", "yes", null)]
     [InlineData("--timeout", "soon", "ERROR: Parameter --timeout got 'soon' but expects a duration such as 90s, 10m, 2h or 00:10:00.")]
-    [InlineData("--channel", "nightly", "ERROR: Parameter --channel got 'nightly' but expects one of Preview, Stable (did you mean 'Stable'?).")]
+    [InlineData("--channel", "nightly", "ERROR: Parameter --channel got 'nightly' but expects one of preview, stable (did you mean 'stable'?).")]
     [InlineData("--flavors", "mint", "ERROR: Parameter --flavors got 'mint' but expects one of chocolate, mint-chip, vanilla (did you mean 'mint-chip'?).")]
     [InlineData("--retries", null, "ERROR: Parameter --retries needs a value: --retries <int>.")]
     public void A_bad_value_is_one_line_naming_the_flag_and_the_expected_values(string flag, string? value, string? expected)
