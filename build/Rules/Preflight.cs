@@ -92,8 +92,15 @@ public static partial class Preflight
     /// one line per consumer and producer, naming the missing files.
     /// </summary>
     public static IEnumerable<string> MissingInputs(IReadOnlyCollection<string> running, IEnumerable<ExpectedInput> inputs, Func<string, bool> exists) =>
+        // One line per producer that does not run: its consumers and the files they miss (the first three), one fix.
         inputs.Where(i => running.Contains(i.Consumer) && !running.Contains(i.Producer) && !exists(i.Path))
-            .GroupBy(i => (i.Consumer, i.Producer))
-            .Select(g => $"{g.Key.Consumer} needs {string.Join(", ", g.Select(i => $"{i.Description} ({i.Path})"))}, but {g.Key.Producer} does not run " +
-                         $"(--skip, or --continue after it ran); run {g.Key.Producer} (drop it from --skip) or restore the file.");
+            .GroupBy(i => i.Producer)
+            .Select(g => $"{Listed(g.Select(i => i.Consumer).Distinct().ToList())} {(g.Select(i => i.Consumer).Distinct().Count() == 1 ? "needs" : "need")} " +
+                         $"{FirstFew(g.Select(i => $"{i.Description} ({i.Path})").Distinct().ToList())}, but {g.Key} does not run " +
+                         $"(--skip, or --continue after it ran); run {g.Key} (drop it from --skip) or restore the files.");
+
+    static string Listed(IReadOnlyList<string> names) => names.Count == 1 ? names[0] : string.Join(", ", names.SkipLast(1)) + " and " + names[^1];
+
+    static string FirstFew(IReadOnlyList<string> files) =>
+        files.Count <= 3 ? Listed(files) : string.Join(", ", files.Take(3)) + $" and {files.Count - 3} more";
 }

@@ -79,11 +79,26 @@ public class PreflightTests
             new("Sbom", "Manifest", "the SBOM of gcc14-clang20", "artifacts/sbom/gcc14-clang20.cdx.json"),
         ];
         var exists = (string path) => path.Contains("sbom");
-        Assert.Equal(["Manifest needs the scan report of gcc14-clang20 (artifacts/scan/gcc14-clang20.json), the scan report of gcc15-clang20 (artifacts/scan/gcc15-clang20.json), " +
-                      "but Scan does not run (--skip, or --continue after it ran); run Scan (drop it from --skip) or restore the file."],
+        Assert.Equal(["Manifest needs the scan report of gcc14-clang20 (artifacts/scan/gcc14-clang20.json) and the scan report of gcc15-clang20 (artifacts/scan/gcc15-clang20.json), " +
+                      "but Scan does not run (--skip, or --continue after it ran); run Scan (drop it from --skip) or restore the files."],
             Pipeline.Rules.Preflight.MissingInputs(["Bake", "Manifest"], inputs, exists));
         Assert.Empty(Pipeline.Rules.Preflight.MissingInputs(["Scan", "Manifest"], inputs, exists)); // Scan will write them
         Assert.Empty(Pipeline.Rules.Preflight.MissingInputs(["Scan"], inputs, _ => false)); // nobody reads them
+    }
+
+    [Fact]
+    public void Every_target_missing_one_producer_s_files_is_one_line_with_the_first_few_files()
+    {
+        ExpectedInput[] inputs =
+        [
+            .. new[] { "a", "b", "c", "d" }.Select(id => new ExpectedInput("Bake", "Scan", $"the OCI archive of {id}", $"artifacts/images/{id}.tar")),
+            new("Bake", "Validate", "the bake record", "artifacts/bake-plan.json"),
+            new("Bake", "Manifest", "the bake record", "artifacts/bake-plan.json"),
+        ];
+        var line = Assert.Single(Pipeline.Rules.Preflight.MissingInputs(["Scan", "Validate", "Manifest"], inputs, _ => false));
+        Assert.Equal("Scan, Validate and Manifest need the OCI archive of a (artifacts/images/a.tar), the OCI archive of b (artifacts/images/b.tar), " +
+                     "the OCI archive of c (artifacts/images/c.tar) and 2 more, but Bake does not run (--skip, or --continue after it ran); " +
+                     "run Bake (drop it from --skip) or restore the files.", line);
     }
 
     [Fact]
