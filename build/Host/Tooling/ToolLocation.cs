@@ -18,12 +18,27 @@ public sealed record ToolLocation(string Tool, string? Executable, string? Docke
     }
 
     /// <summary>Runs the tool (itself or in its container) with an argument list; secrets travel in <paramref name="environment"/>.</summary>
-    public Task<ToolResult> RunAsync(IReadOnlyList<string> arguments, IEnumerable<string> hostPaths, string workingDirectory,
+    public async Task<ToolResult> RunAsync(IReadOnlyList<string> arguments, IEnumerable<string> hostPaths, string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null, bool logOutput = true, CancellationToken cancellationToken = default)
     {
         var command = Command(arguments, hostPaths, workingDirectory, environment);
-        return ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput, cancellationToken: cancellationToken);
+        var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput, cancellationToken: cancellationToken);
+        if (IsContainer && result.ExitCode == DockerRunFailed) throw new ToolNotFoundException(ContainerFailed(result.StandardError));
+        return result;
     }
+
+    /// <summary>`docker run`'s own exit code when the container could not start (image not pullable, daemon error), never the tool's.</summary>
+    public const int DockerRunFailed = 125;
+
+    /// <summary>Pure: the one line for a fallback container that could not run — the tool is missing, not misbehaving.</summary>
+    public string ContainerFailed(string dockerError) =>
+        $"Tool '{Tool}' is not installed ({ToolResolver.EnvironmentVariableFor(Tool)} unset, not on PATH) and its container image {Image} could not be run " +
+        $"({DockerReason(dockerError)}); install {Tool} or set {ToolResolver.EnvironmentVariableFor(Tool)} to its path.";
+
+    // docker ends with "See 'docker run --help'."; the reason is its "docker: Error response from daemon: ..." line.
+    static string DockerReason(string dockerError) =>
+        dockerError.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("docker: ", StringComparison.Ordinal))?["docker: ".Length..]
+        ?? ToolOutput.LastLine(dockerError);
 
     /// <summary>
     /// The command to run. For the container fallback: `docker run --rm --network host -v d:d ... -w cwd -e NAME image args`;
