@@ -97,7 +97,8 @@ partial class Build
     {
         var path = file(PlatformPart(p, platform));
         if (!path.FileExists())
-            throw new InvalidOperationException($"{p.Id} has no {platform} {what} at {path}; its per-platform build job must succeed and its artifact be downloaded to {PlatformParts}/.");
+            throw new InvalidOperationException($"{p.Id} has no {platform} {what} at {path} (--platform-parts {PlatformParts}): build that platform there first " +
+                $"(`Bake --permutations {p.Id} --platforms {platform} --artifacts {PlatformParts}/{p.Id}-{CachePolicy.PlatformSlug(platform)}`; in CI, its build job's artifact is downloaded there).");
         return path;
     }
 

@@ -134,6 +134,17 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     }
 
     [IntegrationFact]
+    public async Task A_platform_never_built_into_the_platform_parts_is_one_line_naming_the_folder_and_the_command()
+    {
+        var id = TwoPermutations[0];
+        var result = await Build.RunAsync(["MergePlatforms", "--skip", "Bake", "--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix,
+            "--permutations", id, "--platform-parts", Folder("nope"), "--artifacts", Path.Combine(ArtifactsDirectory, id), "--no-logo"]);
+        Assert.False(result.Succeeded);
+        Assert.Contains($"{id} has no linux/amd64 build record at {Folder("nope", $"{id}-amd64", "bake-plan.json")} (--platform-parts {Folder("nope")}): build that platform there first " +
+            $"(`Bake --permutations {id} --platforms linux/amd64 --artifacts {Folder("nope")}/{id}-amd64`", result.Output);
+    }
+
+    [IntegrationFact]
     public async Task A_build_archive_changed_after_its_manifest_is_refused_before_anything_is_pushed()
     {
         foreach (var id in TwoPermutations) await BuildPermutationAsync(id);
