@@ -39,10 +39,10 @@ public static class ToolRunner
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.Merge(
                 PipeTarget.ToStringBuilder(stdout),
-                PipeTarget.ToDelegate(line => { if (logOutput) Log.Information("{Tool:l}: {Line:l}", name, line); })))
+                PipeTarget.ToDelegate(line => { if (logOutput && line.Length > 0) Log.Information("{Tool:l}: {Line:l}", name, line); })))
             .WithStandardErrorPipe(PipeTarget.Merge(
                 PipeTarget.ToStringBuilder(stderr),
-                PipeTarget.ToDelegate(line => { if (logOutput) Log.Information("{Tool:l}: {Line:l}", name, line); })));
+                PipeTarget.ToDelegate(line => { if (logOutput && line.Length > 0) Log.Information("{Tool:l}: {Line:l}", name, line); })));
         if (workingDirectory is not null) command = command.WithWorkingDirectory(workingDirectory);
         if (environment is not null) command = command.WithEnvironmentVariables(environment);
         if (standardInput is not null) command = command.WithStandardInputPipe(PipeSource.FromString(standardInput));
