@@ -155,6 +155,9 @@ partial class Build
     protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets)
     {
         if (!plannedTargets.Contains(nameof(Bake))) return [];
+        // The up-front checks that need no tool: what the real run would refuse, --plan says too.
+        var refused = Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()).Concat(Preflight.Platforms(Platforms)).Concat(Preflight.Repository(Registry, ImageName)).ToList();
+        if (refused.Count > 0) return ["", "Bake would be refused:", .. refused.Select(problem => "  " + problem)];
         try
         {
             var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache,

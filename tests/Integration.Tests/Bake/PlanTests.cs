@@ -43,6 +43,16 @@ public sealed class PlanTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Plan_says_what_the_run_would_refuse_instead_of_planning_it()
+    {
+        var result = await new BuildRunner(output).RunAsync(["Bake", "--plan", "--platforms", "linux/amd65"], null, GitHubEvent.Push(_directory), null);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Bake would be refused:\n  --platforms 'linux/amd65' is not a platform BuildKit knows", result.Output);
+        Assert.DoesNotContain("Bake would decide", result.Output);
+        Assert.DoesNotContain("-main-amd65", result.Output); // no cache ref planned for it
+    }
+
+    [Fact]
     public async Task Plan_lists_what_each_target_produces_under_the_artifacts_directory_given()
     {
         var result = await new BuildRunner(output).RunAsync(["Manifest", "--plan", "--artifacts", "out/run-1", "--permutations", "gcc15-clang20"],
