@@ -3,12 +3,6 @@ using Pipeline.Host;
 
 namespace Pipeline.CI;
 
-/// <summary>As NUKE's component of that name: the folder a build writes what its targets produce to (--artifacts).</summary>
-public interface IHazArtifacts
-{
-    AbsolutePath ArtifactsDirectory { get; }
-}
-
 /// <summary>
 /// Pure: (the targets a job runs, what each declares with <c>.Produces</c>) → the job's upload-artifact paths, each
 /// produced path rendered relative to the artifacts directory under the job's own --artifacts folder. A file no running
