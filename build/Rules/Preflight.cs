@@ -89,10 +89,9 @@ public static partial class Preflight
 
     /// <summary>
     /// A running target needs a file that only a target which does not run (skipped, or done in the last run) writes:
-    /// one line per consumer and producer, naming the missing files.
+    /// one line per such producer, naming the targets that need its files and the first of those files.
     /// </summary>
     public static IEnumerable<string> MissingInputs(IReadOnlyCollection<string> running, IEnumerable<ExpectedInput> inputs, Func<string, bool> exists) =>
-        // One line per producer that does not run: its consumers and the files they miss (the first three), one fix.
         inputs.Where(i => running.Contains(i.Consumer) && !running.Contains(i.Producer) && !exists(i.Path))
             .GroupBy(i => i.Producer)
             .Select(g => $"{Listed(g.Select(i => i.Consumer).Distinct().ToList())} {(g.Select(i => i.Consumer).Distinct().Count() == 1 ? "needs" : "need")} " +
