@@ -21,14 +21,22 @@ partial class Build
     // Reads the platform images the build jobs pushed by digest (--image-output push-by-digest); reading needs no write.
     [RegistryAccess(RegistryUse.Read)]
     Target MergePlatforms => _ => _
-        .Description("Join each permutation's per-platform OCI archives and build records (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/ and one bake-plan.json")
+        .Description("Join each permutation's per-platform OCI archives and build records (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/ and one bake-plan.json; a permutation every platform job reused keeps the published index and attested SBOM they fetched")
         .Before(Scan, Sbom, Manifest)
         .Produces(ImagesDirectory / "*.tar", Layout.BakeRecord)
+        .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json") // a reused permutation's evidence
         .Executes(async () =>
         {
             var record = BakeRecordMerge.Combine(ReadPlatformRecords()); // the build jobs must agree before anything is merged
             foreach (var p in SelectedPermutations)
             {
+                File.Delete(Layout.PublishedIndex(p)); // an earlier run's evidence must not pass for this one's
+                if (record.For(p.Id, Layout.BakeRecord).ReusedDigest is { } reused)
+                {
+                    KeepReusedEvidence(p, reused);
+                    AddSummary(p.Id, $"{reused} (reused)");
+                    continue;
+                }
                 if (ImageOutput == ImageOutput.PushByDigest) await ReadPushedPlatformsAsync(p);
                 var info = MergePlatformArchives(p);
                 Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
@@ -60,6 +68,36 @@ partial class Build
         if (merged.DroppedAnnotations.Count > 0)
             Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
         return info;
+    }
+
+    /// <summary>
+    /// Every platform job of <paramref name="p"/> reused the published <paramref name="digest"/> (BakeRecordMerge checked):
+    /// nothing is merged. The published index and verified SBOM attestation their Bake fetched (or, where it could not
+    /// verify the attestation, the image it copied) go to artifacts/ as a local Bake's reuse leaves them, so Scan
+    /// re-scans the SBOM, Manifest describes the published index and Publish only verifies and tags.
+    /// </summary>
+    void KeepReusedEvidence(Permutation p, string digest)
+    {
+        var parts = PlatformsOf(p).Select(platform => (Platform: platform, Folder: PlatformPart(p, platform))).ToList();
+        var kept = parts.Select(part =>
+        {
+            var (index, archive) = (part.Folder.PublishedIndex(p), part.Folder.Archive(p));
+            var digest = index.FileExists() ? ContentDigest.Sha256(File.ReadAllBytes(index)) : archive.FileExists() ? OciArchive.Read(archive).IndexDigest : null;
+            return new ReusedPart(part.Platform, part.Folder.Directory, digest, IsCopy: !index.FileExists() && digest is not null, part.Folder.Sbom(p).FileExists());
+        }).ToList();
+        if (PlatformMerge.ReusedEvidenceProblem(p.Id, digest, kept) is { } problem) throw new InvalidOperationException(problem);
+        var source = parts[0].Folder;
+        StagedArchive.Discard(Layout.Archive(p));
+        ImagesDirectory.CreateDirectory();
+        if (source.PublishedIndex(p).FileExists())
+        {
+            Layout.Sbom(p).Parent.CreateDirectory();
+            File.Copy(source.Sbom(p), Layout.Sbom(p), overwrite: true);
+            File.Copy(source.PublishedIndex(p), Layout.PublishedIndex(p), overwrite: true);
+        }
+        else File.Copy(source.Archive(p), Layout.Archive(p), overwrite: true);
+        Log.Information("Reused {Id}: every platform job kept the published {Digest}; its {Evidence} passes through (nothing merged, no build)",
+            p.Id, digest, source.PublishedIndex(p).FileExists() ? "index and verified SBOM attestation" : "copied image");
     }
 
     /// <summary>

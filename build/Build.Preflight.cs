@@ -14,6 +14,7 @@ partial class Build
         if (running.Contains(nameof(Retention))) problems.AddRange(RetentionPolicyProblems());
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
         problems.AddRange(Preflight.Platforms(Platforms));
+        problems.AddRange(Preflight.PerPlatformJob(PerPlatformJob, Platforms, SelectedPermutations));
         problems.AddRange(Preflight.Repository(Registry, ImageName));
         if (ImageOutput == ImageOutput.PushByDigest) problems.AddRange(Preflight.ImageOutputUse(ImageOutput, running, Context.Mode)); // only then is the context read
         if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
@@ -42,14 +43,15 @@ partial class Build
     /// <summary>Files each target reads from another; a missing one whose producer does not run is refused up front.</summary>
     IEnumerable<ExpectedInput> ExpectedInputs(IReadOnlyCollection<string> running)
     {
-        // The archives come from Bake, or in CI's fan-in from MergePlatforms; the manifest from Manifest or MergeManifests.
+        // The archives (or a reused image's published index) come from Bake, or in CI's fan-in from MergePlatforms; the
+        // manifest from Manifest or MergeManifests.
         var archiveProducer = running.Contains(nameof(MergePlatforms)) ? nameof(MergePlatforms) : nameof(Bake);
         var manifestProducer = running.Contains(nameof(MergeManifests)) ? nameof(MergeManifests) : nameof(Manifest);
         foreach (var p in SelectedPermutations)
         {
             foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
                 yield return UsesPublishedEvidence(p)
-                    ? new(nameof(Bake), consumer, $"the published index of {p.Id} (reused)", Layout.PublishedIndex(p))
+                    ? new(archiveProducer, consumer, $"the published index of {p.Id} (reused)", Layout.PublishedIndex(p))
                     : new(archiveProducer, consumer, $"the OCI archive of {p.Id}", Layout.Archive(p));
             yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", Layout.ScanReport(p));
             yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", Layout.Sbom(p));

@@ -14,12 +14,15 @@ partial class Build
     [Parameter("Build every selected permutation even when the registry holds an image built from identical inputs")]
     readonly bool Force;
 
+    [Parameter("This run is one platform job of a per-platform build (CI's fan-in, joined by MergePlatforms): --platforms names one of each permutation's own platforms, and the input digest (labels, annotations, reuse) covers all of them, so every platform job, the merged index and the next run's reuse check agree")]
+    readonly bool PerPlatformJob;
+
     /// <summary>Adds each permutation's input digest to its labels (and so its annotations).</summary>
     BakePlan WithInputDigests(BakePlan plan, BakeDefinition definition)
     {
         var entries = plan.Permutations.Select(p =>
         {
-            var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], p));
+            var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], p, PerPlatformJob));
             var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = digest };
             return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels) };
         }).ToList();

@@ -31,6 +31,13 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
     /// </summary>
     public string ImageOutputParameter { get; set; } = "image-output";
 
+    /// <summary>
+    /// The build parameter (`--per-platform-job`) that tells a per-platform job it builds one platform of the
+    /// permutation's image: its input digest then covers all the permutation's platforms, so the jobs agree, the merged
+    /// index keeps it and the next run can reuse the published image.
+    /// </summary>
+    public string PerPlatformJobParameter { get; set; } = "per-platform-job";
+
     /// <summary>Jobs that move registry tags or delete versions (publish, rollback, retention) share this group, so they never race.</summary>
     public string RegistryConcurrencyGroup { get; set; } = "devcontainer-registry";
 

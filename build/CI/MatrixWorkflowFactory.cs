@@ -117,12 +117,15 @@ public static class MatrixWorkflowFactory
         if (!perPlatform) steps.Add(CommonSteps.SetupQemu());
         steps.Add(CommonSteps.SetupBuildx());
         if (!perPlatform) steps.Add(CommonSteps.SetupTrivy());
-        steps.Add(CommonSteps.SetupSkopeo());
+        // cosign verifies the published SBOM attestation of an image Bake reuses (unchanged inputs), so the platform job
+        // keeps that small evidence instead of copying the image.
+        steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
         // A fork's pull request gets no credentials: its login step is skipped, so it reads only public caches and writes none.
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
 
         var parameters = new List<(string, string)> { ("permutations", "${{ matrix.permutation }}") };
-        if (perPlatform) parameters.Add(("platforms", "${{ matrix.platform }}"));
+        // One platform of the permutation's build: its input digest covers every platform, as the merged index's must.
+        if (perPlatform) parameters.AddRange([("platforms", "${{ matrix.platform }}"), (a.PerPlatformJobParameter, "true")]);
         parameters.Add((a.RegistryParameter, a.Registry));
         parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
         if (pushByDigest) parameters.Add(PushByDigest(a));

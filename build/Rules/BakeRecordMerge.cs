@@ -7,6 +7,8 @@ public sealed record PlatformRecord(string PermutationId, string Platform, strin
 /// Pure: the per-platform build jobs' bake records → one record per permutation, as if one Bake had built every
 /// platform, keeping each platform's own override digest. It refuses jobs that did not build the same thing (another
 /// commit, bake file, tag set or base image), since one index and one provenance would then describe two builds.
+/// A permutation whose every platform job reused the same published image (unchanged inputs) stays reused; one
+/// platform reused and another built (or two published images) is refused: they cannot make one index.
 /// </summary>
 public static class BakeRecordMerge
 {
@@ -35,12 +37,12 @@ public static class BakeRecordMerge
             Same(part, "tags", Describe(first.Tags.Select(t => t.ToString())), Describe(record.Tags.Select(t => t.ToString())), firstPart);
             Same(part, "base image", first.BaseImage?.Pinned ?? "none", record.BaseImage?.Pinned ?? "none", firstPart);
             Same(part, "images", Describe(first.Images.Select(i => i.Pinned)), Describe(record.Images.Select(i => i.Pinned)), firstPart);
-            if (record.Reused)
-                throw new InvalidOperationException($"{part.PermutationId} {part.Platform} was reused, not built ({part.Source}); a per-platform build must build its platform: re-run the workflow with --force.");
         }
+        RefuseMixedReuse(records);
         var duplicate = records.GroupBy(r => r.part.Platform).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"{platforms.Key} has two build records for {duplicate.Key}; keep one per platform.");
-        // Each platform's input digest covers that platform only; the permutation has one only when they agree.
+        // A --per-platform-job digest covers the permutation's platforms, so the jobs agree; a plain --platforms build's
+        // covers its own platform only, and then the permutation has none.
         var inputDigest = records.Select(r => r.Record.InputDigest).Distinct().Count() == 1 ? first.InputDigest : null;
         return first with
         {
@@ -48,6 +50,16 @@ public static class BakeRecordMerge
             InputDigest = inputDigest,
             Overrides = records.SelectMany(r => r.Record.Overrides).ToList(),
         };
+    }
+
+    /// <summary>Every platform job reused the same published image, or none did.</summary>
+    static void RefuseMixedReuse(IReadOnlyList<(PlatformRecord Part, PermutationRecord Record)> records)
+    {
+        if (records.FirstOrDefault(r => r.Record.Reused) is not { Part: not null } reused) return;
+        if (records.FirstOrDefault(r => !r.Record.Reused) is { Part: not null } built)
+            throw new InvalidOperationException($"{reused.Part.PermutationId}: the {reused.Part.Platform} job reused the published {reused.Record.ReusedDigest} ({reused.Part.Source}) but the {built.Part.Platform} job built its platform ({built.Part.Source}); one index cannot join both: re-run the workflow with --force so every platform builds.");
+        if (records.FirstOrDefault(r => r.Record.ReusedDigest != reused.Record.ReusedDigest) is { Part: not null } other)
+            throw new InvalidOperationException($"{reused.Part.PermutationId}: the {reused.Part.Platform} job reused {reused.Record.ReusedDigest} but the {other.Part.Platform} job reused {other.Record.ReusedDigest} (the published image moved between them); re-run the workflow, or with --force so every platform builds.");
     }
 
     /// <summary>The part's permutation, which its job must have built for exactly its platform.</summary>

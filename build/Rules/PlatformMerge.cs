@@ -8,6 +8,13 @@ namespace Pipeline.Rules;
 /// <summary>One platform's build of a permutation: its layout's index.json and the image index blob it points at.</summary>
 public sealed record PlatformPart(string Platform, string Source, byte[] LayoutIndex, byte[] IndexBlob);
 
+/// <summary>
+/// What one platform job of a reused permutation left in its folder (<paramref name="Source"/>): the digest of the
+/// published index it kept, or of the image it copied (<paramref name="IsCopy"/>), null when neither is there; and
+/// whether it kept the attested SBOM beside the index.
+/// </summary>
+public sealed record ReusedPart(string Platform, string Source, string? Digest, bool IsCopy, bool HasSbom);
+
 /// <summary>The merged image index: the blob to add and the layout's new index.json pointing at it.</summary>
 public sealed record MergedIndex(string Digest, byte[] IndexBlob, byte[] LayoutIndex, IReadOnlyList<string> DroppedAnnotations);
 
@@ -78,6 +85,25 @@ public static class PlatformMerge
         if (!IsDigest(image.Digest))
             return $"{source} names digest '{image.Digest}', not sha256:<64 hex digits>; re-run its build job to push and record the image again.";
         return null;
+    }
+
+    /// <summary>
+    /// Why the platform jobs' evidence of a reused permutation cannot stand for the published <paramref name="digest"/>
+    /// (one line naming the job and the fix), or null when every job kept that image (its index and SBOM, or a copy).
+    /// </summary>
+    public static string? ReusedEvidenceProblem(string permutationId, string digest, IReadOnlyList<ReusedPart> parts)
+    {
+        if (parts.Count == 0) return $"No platform artifacts for {permutationId}; download the per-platform build artifacts first.";
+        foreach (var part in parts)
+        {
+            if (part.Digest is null)
+                return $"{permutationId} {part.Platform} was reused but {part.Source} holds neither its published index (images/{permutationId}.index.json) nor its image (images/{permutationId}.tar); upload what its Bake produced and download it to the platform parts folder.";
+            if (part.Digest != digest)
+                return $"{permutationId} {part.Platform} recorded the reuse of {digest} but {part.Source} holds {part.Digest}; re-run its build job (or the workflow with --force).";
+        }
+        return parts.FirstOrDefault(part => !part.IsCopy && !part.HasSbom) is { } bare
+            ? $"{permutationId} {bare.Platform} was reused but {bare.Source} holds no attested SBOM (sbom/{permutationId}.cdx.json) beside the published index; upload what its Bake produced and download it to the platform parts folder."
+            : null;
     }
 
     /// <summary>The image read back from the registry is not the one the build job pushed (skopeo must preserve digests).</summary>

@@ -47,6 +47,23 @@ public static partial class Preflight
             yield return $"--platforms names {twice.Key} {twice.Count()} times; list each platform once.";
     }
 
+    /// <summary>
+    /// <c>--per-platform-job</c> digests a permutation's own platforms while building the one --platforms names, so that
+    /// platform must be one of them (else the digest would claim a build that no job makes).
+    /// </summary>
+    public static IEnumerable<string> PerPlatformJob(bool perPlatformJob, IReadOnlyList<string> platforms, IEnumerable<Permutation> permutations)
+    {
+        if (!perPlatformJob) yield break;
+        if (platforms.Count == 0)
+        {
+            yield return "--per-platform-job builds one platform of each permutation, but no --platforms names it; pass --platforms with one of the permutation's platforms (CI's platform jobs pass linux/<arch>).";
+            yield break;
+        }
+        foreach (var p in permutations)
+            foreach (var platform in platforms.Where(x => !p.Platforms.Contains(x)).Distinct())
+                yield return $"--per-platform-job: {p.Id} is not built for {platform} (its platforms: {string.Join(", ", p.Platforms)}); pass one of them with --platforms, or drop --per-platform-job to build an image of your own platforms.";
+    }
+
     public static IEnumerable<string> Repository(string registry, string imageName)
     {
         var repository = TagPolicy.Repository(registry, imageName);

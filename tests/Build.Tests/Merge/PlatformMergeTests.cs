@@ -72,4 +72,33 @@ public class PlatformMergeTests
         Assert.Contains("two archives for linux/amd64", Assert.Throws<InvalidOperationException>(() => PlatformMerge.Compose("x", [Part("linux/amd64", 'a'), Part("linux/amd64", 'b')])).Message);
         Assert.Contains("No platform archives", Assert.Throws<InvalidOperationException>(() => PlatformMerge.Compose("x", [])).Message);
     }
+
+    [Fact]
+    public void An_input_digest_every_platform_job_agrees_on_is_kept()
+    {
+        var merged = PlatformMerge.Compose("x", [Part("linux/amd64", 'a', "sha256:both"), Part("linux/arm64", 'b', "sha256:both")]);
+        Assert.Empty(merged.DroppedAnnotations);
+        Assert.Equal("sha256:both", ReuseDecision.InputDigestOf(Encoding.UTF8.GetString(merged.IndexBlob)));
+    }
+
+    static readonly string Published = "sha256:" + new string('d', 64);
+
+    [Fact]
+    public void Reused_evidence_of_every_platform_job_naming_the_published_digest_passes()
+    {
+        Assert.Null(PlatformMerge.ReusedEvidenceProblem("x", Published,
+            [new ReusedPart("linux/amd64", "platforms/x-amd64", Published, IsCopy: false, HasSbom: true), new ReusedPart("linux/arm64", "platforms/x-arm64", Published, IsCopy: true, HasSbom: false)]));
+    }
+
+    [Fact]
+    public void Missing_or_other_reused_evidence_is_one_line_naming_the_job()
+    {
+        Assert.Equal("x linux/arm64 was reused but platforms/x-arm64 holds neither its published index (images/x.index.json) nor its image (images/x.tar); upload what its Bake produced and download it to the platform parts folder.",
+            PlatformMerge.ReusedEvidenceProblem("x", Published, [new ReusedPart("linux/amd64", "platforms/x-amd64", Published, false, true), new ReusedPart("linux/arm64", "platforms/x-arm64", null, false, false)]));
+        Assert.Contains($"x linux/amd64 recorded the reuse of {Published} but platforms/x-amd64 holds sha256:{new string('e', 64)}",
+            PlatformMerge.ReusedEvidenceProblem("x", Published, [new ReusedPart("linux/amd64", "platforms/x-amd64", "sha256:" + new string('e', 64), false, true)]));
+        Assert.Contains("platforms/x-amd64 holds no attested SBOM (sbom/x.cdx.json)",
+            PlatformMerge.ReusedEvidenceProblem("x", Published, [new ReusedPart("linux/amd64", "platforms/x-amd64", Published, false, false)]));
+        Assert.Contains("No platform artifacts for x", PlatformMerge.ReusedEvidenceProblem("x", Published, []));
+    }
 }

@@ -41,6 +41,17 @@ public class PreflightTests
     }
 
     [Fact]
+    public void A_per_platform_job_needs_one_of_the_permutation_s_own_platforms()
+    {
+        Assert.Empty(Pipeline.Rules.Preflight.PerPlatformJob(false, [], Permutation.All));
+        Assert.Empty(Pipeline.Rules.Preflight.PerPlatformJob(true, ["linux/arm64"], [Permutation.Gcc15Clang20]));
+        Assert.Equal(["--per-platform-job builds one platform of each permutation, but no --platforms names it; pass --platforms with one of the permutation's platforms (CI's platform jobs pass linux/<arch>)."],
+            Pipeline.Rules.Preflight.PerPlatformJob(true, [], [Permutation.Gcc15Clang20]));
+        Assert.Equal(["--per-platform-job: gcc15-clang20 is not built for linux/s390x (its platforms: linux/amd64, linux/arm64); pass one of them with --platforms, or drop --per-platform-job to build an image of your own platforms."],
+            Pipeline.Rules.Preflight.PerPlatformJob(true, ["linux/s390x"], [Permutation.Gcc15Clang20]));
+    }
+
+    [Fact]
     public void A_platform_named_twice_is_refused() =>
         Assert.Equal(["--platforms names linux/amd64 2 times; list each platform once."], Pipeline.Rules.Preflight.Platforms(["linux/amd64", "linux/amd64"]));
 

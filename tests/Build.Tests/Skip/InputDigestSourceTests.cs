@@ -61,6 +61,20 @@ public sealed class InputDigestSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_per_platform_job_digests_the_permutation_s_platforms_and_a_plain_one_platform_build_its_own()
+    {
+        MakeContext(_root);
+        var amd64Job = InputDigest.Compute(InputDigestSource.Read(_root, Target, Bake(), perPlatformJob: true));
+        var arm64Job = InputDigest.Compute(InputDigestSource.Read(_root, Target, Bake() with { Platforms = ["linux/arm64"] }, perPlatformJob: true));
+        var bothPlatforms = InputDigest.Compute(InputDigestSource.Read(_root, Target, Bake() with { Platforms = ["linux/amd64", "linux/arm64"] }));
+
+        Assert.Equal(Permutation.Gcc15Clang20.Platforms, InputDigestSource.DigestPlatforms(Bake(), perPlatformJob: true));
+        Assert.Equal(amd64Job, arm64Job); // the jobs agree, so the merged index keeps the digest
+        Assert.Equal(bothPlatforms, amd64Job); // the one a multi-platform Bake of the same inputs has
+        Assert.NotEqual(amd64Job, Digest(_root)); // a user's amd64-only image is another image
+    }
+
+    [Fact]
     public void A_missing_context_is_one_clear_line()
     {
         var error = Assert.Throws<Pipeline.Host.BuildInputException>(() => InputDigestSource.Read(_root, Target, Bake()));

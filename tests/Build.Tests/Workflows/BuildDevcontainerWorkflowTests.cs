@@ -202,6 +202,23 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
+    public void Platform_jobs_build_as_one_platform_of_the_permutation_and_can_verify_and_pass_on_a_reused_image()
+    {
+        foreach (var (build, merge) in new[] { ("build", "merge"), ("build-pr", "merge-pr") })
+        {
+            var bake = Job(build)["steps"].Items.Single(s => RunsBuild(s, "Bake Validate"));
+            Assert.Contains("--platforms \"$PLATFORMS\" --per-platform-job \"$PER_PLATFORM_JOB\"", bake["run"].Text);
+            Assert.Equal("true", bake["env"]["PER_PLATFORM_JOB"].Text);
+            // cosign before Bake: a reused image's SBOM attestation is verified, so only its index and SBOM travel.
+            var cosign = Job(build).IndexOfStep(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true);
+            Assert.True(cosign >= 0 && cosign < Job(build).IndexOfStep(s => RunsBuild(s, "Bake Validate")), $"{build} installs cosign before Bake");
+            Assert.Contains("images/*.index.json", Job(build)["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["path"].Text);
+            Assert.Contains("images/*.index.json", Job(merge)["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["path"].Text);
+            Assert.DoesNotContain("per-platform-job", Job(merge)["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text);
+        }
+    }
+
+    [Fact]
     public void Hosted_runner_labels_replace_the_self_hosted_defaults()
     {
         var runsOn = Variant("hosted-runners")["jobs"]["build"]["runs-on"].Text;

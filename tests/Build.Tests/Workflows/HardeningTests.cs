@@ -66,7 +66,7 @@ public class HardeningTests
     public void Secrets_and_matrix_values_reach_the_build_only_through_env()
     {
         var text = WorkflowTestSupport.Generated().Single(w => w.FileName == "build-devcontainer.yml").Text;
-        Assert.Contains("run: ./build.sh Bake Validate --permutations \"$PERMUTATIONS\" --platforms \"$PLATFORMS\" --registry \"$REGISTRY\" --artifacts \"$ARTIFACTS\"", text);
+        Assert.Contains("run: ./build.sh Bake Validate --permutations \"$PERMUTATIONS\" --platforms \"$PLATFORMS\" --per-platform-job \"$PER_PLATFORM_JOB\" --registry \"$REGISTRY\" --artifacts \"$ARTIFACTS\"", text);
         Assert.Contains("PERMUTATIONS: ${{ matrix.permutation }}", text);
         Assert.Contains("REGISTRY: ${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}", text);
         Assert.Contains("GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}", text);
