@@ -30,7 +30,7 @@ partial class Build
             var record = BakeRecordMerge.Combine(ReadPlatformRecords()); // the build jobs must agree before anything is merged
             foreach (var p in SelectedPermutations)
             {
-                File.Delete(Layout.PublishedIndex(p)); // an earlier run's evidence must not pass for this one's
+                if (Layout.PublishedIndex(p).FileExists()) File.Delete(Layout.PublishedIndex(p)); // an earlier run's evidence must not pass for this one's
                 if (record.For(p.Id, Layout.BakeRecord).ReusedDigest is { } reused)
                 {
                     KeepReusedEvidence(p, reused);
@@ -87,8 +87,8 @@ partial class Build
         }).ToList();
         if (PlatformMerge.ReusedEvidenceProblem(p.Id, digest, kept) is { } problem) throw new InvalidOperationException(problem);
         var source = parts[0].Folder;
-        StagedArchive.Discard(Layout.Archive(p));
         ImagesDirectory.CreateDirectory();
+        StagedArchive.Discard(Layout.Archive(p));
         if (source.PublishedIndex(p).FileExists())
         {
             Layout.Sbom(p).Parent.CreateDirectory();

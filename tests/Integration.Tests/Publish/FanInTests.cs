@@ -36,10 +36,17 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     string[] Common(string id, string output, string parts) => ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
         "--permutations", id, "--platform-parts", Folder(parts), "--image-output", output, "--no-logo"];
 
-    async Task BakePlatformsAsync(string id, string output = "archive", string parts = "platforms")
+    /// <summary>Each platform's job as CI runs it: one platform of the permutation's build (--per-platform-job).</summary>
+    async Task<IReadOnlyList<ProcessResult>> BakePlatformsAsync(string id, string output = "archive", string parts = "platforms", params string[] extra)
     {
+        var results = new List<ProcessResult>();
         foreach (var arch in new[] { "amd64", "arm64" })
-            Assert.True((await Build.RunAsync(["Bake", "Validate", .. Common(id, output, parts), "--platforms", $"linux/{arch}", "--artifacts", Folder(parts, $"{id}-{arch}")])).Succeeded, $"{id} {arch} bake failed");
+        {
+            var result = await Build.RunAsync(["Bake", "Validate", .. Common(id, output, parts), "--platforms", $"linux/{arch}", "--per-platform-job", .. extra, "--artifacts", Folder(parts, $"{id}-{arch}")]);
+            Assert.True(result.Succeeded, $"{id} {arch} bake failed");
+            results.Add(result);
+        }
+        return results;
     }
 
     async Task MergePlatformsAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null)
@@ -50,8 +57,63 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         Assert.DoesNotContain("Bake plan", merge.Output); // the merge job writes its manifest from the build jobs' records, never a plan of its own
     }
 
-    string[] PublishArguments => ["MergeManifests", "Publish", "--skip", "Bake", "Validate", "Scan", "Sbom", "Manifest", "--registry", Registry.Prefix,
-        "--cosign-key", KeyPath, "--permutations", .. TwoPermutations, "--no-logo"];
+    string[] PublishArguments => PublishArgumentsFor(TwoPermutations);
+
+    string[] PublishArgumentsFor(params string[] ids) => ["MergeManifests", "Publish", "--skip", "Bake", "Validate", "Scan", "Sbom", "Manifest", "--registry", Registry.Prefix,
+        "--cosign-key", KeyPath, "--permutations", .. ids, "--no-logo"];
+
+    /// <summary>The log line of an image bake (not `bake --print`, which the plan always runs).</summary>
+    static readonly System.Text.RegularExpressions.Regex BuildLine = new(@"> docker buildx bake .*--metadata-file", System.Text.RegularExpressions.RegexOptions.Multiline);
+
+    [IntegrationFact]
+    public async Task A_second_commit_with_unchanged_inputs_reuses_the_published_image_in_every_platform_job_and_publish_only_tags_it()
+    {
+        var id = TwoPermutations[0];
+        await BuildPermutationAsync(id, "push-by-digest");
+        Assert.True((await RunBuildAsync(PublishArgumentsFor(id))).Succeeded, "first MergeManifests Publish failed");
+        var first = ReadManifest().Permutations.Single();
+        Assert.Matches(@"^sha256:[0-9a-f]{64}$", first.InputDigest);
+        var published = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), id))!;
+        Assert.Equal(first.Digest, published.Digest);
+        // The platform jobs agreed on the permutation's input digest, so the merged, published index records it.
+        Assert.Equal(first.InputDigest, (string?)published.Json["annotations"]?[InputDigest.LabelKey]);
+
+        // A new commit, same inputs: each platform job reuses the published image (no build, no push) and keeps its
+        // index and verified SBOM attestation; the merge job passes that on instead of merging.
+        var shaB = new string('b', 40);
+        Build.Environment["GITHUB_SHA"] = shaB;
+        var jobs = await BakePlatformsAsync(id, "push-by-digest", "platforms-b", "--cosign-key", KeyPath);
+        foreach (var (arch, job) in new[] { "amd64", "arm64" }.Zip(jobs))
+        {
+            var folder = Folder("platforms-b", $"{id}-{arch}");
+            Assert.DoesNotMatch(BuildLine, job.Output);
+            Assert.Contains($"{id}: reuse {first.Digest} (inputs unchanged; {Repository}:{id})", job.Output);
+            Assert.False(File.Exists(Path.Combine(folder, "pushed", $"{id}.json")), $"{arch} pushed an image");
+            Assert.Empty(Directory.GetFiles(folder, "*.tar*", SearchOption.AllDirectories));
+            Assert.Equal(first.Digest, ContentDigest.Sha256(File.ReadAllBytes(Path.Combine(folder, "images", $"{id}.index.json"))));
+        }
+        var second = Path.Combine(WorkDirectory, "second");
+        await MergePlatformsAsync(id, "push-by-digest", "platforms-b", Path.Combine(second, id));
+        var merged = ReadManifest(Path.Combine(second, id, "manifest.json")).Permutations.Single();
+        Assert.Equal(first.Digest, merged.Digest);
+        Assert.Equal(first.InputDigest, merged.InputDigest);
+        Assert.Null(merged.Archive);
+        Assert.Equal(first.Digest, BakeRecordStore.Read(Path.Combine(second, id, "bake-plan.json")).For(id, "bake-plan.json").ReusedDigest);
+
+        var publish = await RunBuildAsync([.. PublishArgumentsFor(id), "--artifacts", second]);
+        Assert.True(publish.Succeeded, "second MergeManifests Publish failed");
+        Assert.All(File.ReadAllText(Path.Combine(second, "publish-plan.txt")).Split('\n', StringSplitOptions.RemoveEmptyEntries), step => Assert.Matches(@"^(Verify|Tag)\s", step));
+        Assert.Equal(first.Digest, ReadManifest(Path.Combine(second, "manifest.json")).Permutations.Single().Digest);
+        var newTag = $"{Repository}:{shaB}-{id}";
+        Assert.Equal(first.Digest, (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), $"{shaB}-{id}"))!.Digest);
+        Assert.True((await CosignAsync("verify", newTag)).Succeeded, "cosign verify failed for " + newTag);
+        Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", newTag)).Succeeded, "SBOM did not verify for " + newTag);
+
+        // --force still builds the platform.
+        var forced = await Build.RunAsync(["Bake", .. Common(id, "push-by-digest", "forced"), "--platforms", "linux/amd64", "--per-platform-job", "--force", "--artifacts", Folder("forced", $"{id}-amd64")]);
+        Assert.True(forced.Succeeded, "forced Bake failed");
+        Assert.Matches(BuildLine, forced.Output);
+    }
 
     [IntegrationFact]
     public async Task Per_platform_builds_merge_into_one_signed_index_per_permutation_published_from_the_build_manifests()
