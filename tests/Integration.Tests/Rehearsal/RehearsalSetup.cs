@@ -71,9 +71,32 @@ public sealed class RehearsalSetup : IAsyncDisposable
         return machine;
     }
 
-    static async Task<string> Git(string directory, params string[] arguments)
+    /// <summary>
+    /// A commit after <see cref="Sha"/> that writes <paramref name="file"/> (e.g. one no image is built from: a later push
+    /// whose image inputs are unchanged), moved to <paramref name="ref"/> in the origin; returns its sha.
+    /// </summary>
+    public async Task<string> CommitAsync(string @ref, string file, string content)
     {
-        var result = await ProcessRunner.RunAsync("git", arguments, directory);
+        var note = Path.Combine(Directory, "commit-" + Guid.NewGuid().ToString("N")[..8]);
+        File.WriteAllText(note, content);
+        var index = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = note + ".index" };
+        var blob = (await Git(Origin, ["hash-object", "-w", note])).Trim();
+        await Git(Origin, ["read-tree", Sha], index);
+        await Git(Origin, ["update-index", "--add", "--cacheinfo", $"100644,{blob},{file}"], index);
+        var tree = (await Git(Origin, ["write-tree"], index)).Trim();
+        var commit = (await Git(Origin, ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid", "commit-tree", tree, "-p", Sha, "-m", "Add " + file])).Trim();
+        await Git(Origin, "update-ref", @ref, commit);
+        return commit;
+    }
+
+    /// <summary>A file as <see cref="Sha"/> holds it.</summary>
+    public Task<string> ShowAsync(string file) => Git(Origin, "show", $"{Sha}:{file}");
+
+    static Task<string> Git(string directory, params string[] arguments) => Git(directory, arguments, null);
+
+    static async Task<string> Git(string directory, string[] arguments, IReadOnlyDictionary<string, string?>? environment)
+    {
+        var result = await ProcessRunner.RunAsync("git", arguments, directory, environment);
         return result.Succeeded ? result.StandardOutput : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {result.Output}");
     }
 

@@ -12,7 +12,8 @@ namespace Integration.Tests.Rehearsal;
 /// <summary>
 /// Issue 12's rehearsal: the generated build-devcontainer.yml run job by job on this machine (see WorkflowRehearsal)
 /// against a registry that requires credentials, on the fixture, for one permutation on linux/amd64 and linux/arm64.
-/// Today's workflow publishes signed images on a push to main and publishes nothing from a pull request; the workflow
+/// Today's workflow publishes signed images on a push to main, publishes nothing from a pull request, and on a later
+/// push with unchanged inputs builds nothing and only tags the published digest; the workflow
 /// before issue 12 fails for the reasons the issue names (no registry login, colliding artifacts).
 /// </summary>
 public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLifetime
@@ -90,7 +91,10 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         var lkg = await ProcessRunner.RunAsync("git", ["--git-dir", setup.Origin, "tag", "-l", "--format=%(contents)", "lkg"]);
         Assert.Contains(digest, lkg.StandardOutput); // the pin moved to what was published
 
-        var pullRequest = await RehearseAsync(Current, RehearsalEvent.PullRequest(RehearsalSetup.PullRequestNumber, setup.Sha, RehearsalSetup.Repository), "pr", Permutation);
+        // The pull request changes an image input (unchanged, its platform jobs would reuse main's image, as a push does below).
+        const string input = "tests/fixture/compilers/gcc.in";
+        var changed = await setup.CommitAsync($"refs/pull/{RehearsalSetup.PullRequestNumber}/merge", input, await setup.ShowAsync(input) + "# changed in the pull request\n");
+        var pullRequest = await RehearseAsync(Current, RehearsalEvent.PullRequest(RehearsalSetup.PullRequestNumber, changed, RehearsalSetup.Repository), "pr", Permutation);
         Assert.True(pullRequest.Succeeded, pullRequest.Summary);
         Assert.Equal(["build-pr", "build-pr", "merge-pr"], pullRequest.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(pullRequest.Jobs.Where(j => j.Result != "skipped"), j => Assert.NotEqual("write", j.Permissions.GetValueOrDefault("packages")));
@@ -98,6 +102,30 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.True(File.Exists(Path.Combine(directory, "pr", "artifacts", $"{Permutation}-arm64", "images", $"{Permutation}.tar")), "a pull request's platform jobs upload archives");
         Assert.Equal(images, await TagsAsync("devcontainer"));
         Assert.Equal(cache, await TagsAsync("devcontainer-cache"));
+
+        // A second push to main, at a new commit that changes no image input: every platform job reuses the published
+        // image (nothing built, nothing pushed), the merge job passes its index and SBOM on, and Publish tags the same digest.
+        var next = await setup.CommitAsync("refs/heads/main", "NOTES.md", "not an image input\n");
+        var again = await RehearseAsync(Current, RehearsalEvent.PushToMain(next, RehearsalSetup.Repository), "push-again", Permutation);
+        Assert.True(again.Succeeded, again.Summary);
+        Assert.Equal(["build", "build", "merge", "publish"], again.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
+        Assert.All(again.Of("build").Concat(again.Of("merge")), j => Assert.DoesNotContain(j.RegistryRequests, r => r.Method is "PUT" or "POST" or "PATCH" or "DELETE"));
+        var againArtifacts = Path.Combine(directory, "push-again", "artifacts");
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            var job = Path.Combine(againArtifacts, $"{Permutation}-{arch}");
+            Assert.False(File.Exists(Path.Combine(job, "pushed", $"{Permutation}.json")), $"{arch} pushed an image");
+            Assert.Equal(digest, Pipeline.Model.ContentDigest.Sha256(File.ReadAllBytes(Path.Combine(job, "images", $"{Permutation}.index.json"))));
+        }
+        var republished = JsonNode.Parse(File.ReadAllText(Path.Combine(againArtifacts, "published-manifest", "manifest.json")))!;
+        Assert.Equal(next, (string)republished["sha"]!);
+        Assert.Equal(digest, (string)republished["permutations"]!.AsArray().Single()!["digest"]!);
+        var retagged = await TagsAsync("devcontainer");
+        Assert.Equal(digest, retagged[Permutation]);
+        Assert.Equal(digest, retagged[$"{next}-{Permutation}"]);
+        Assert.Equal(cache, await TagsAsync("devcontainer-cache")); // nothing built, no cache written
+        var verifyAgain = await CosignVerifyAsync($"{setup.RegistryPrefix}/devcontainer:{next}-{Permutation}");
+        Assert.True(verifyAgain.Succeeded, "cosign verify --key failed: " + verifyAgain.Output);
     }
 
     [IntegrationFact]
