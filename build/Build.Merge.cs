@@ -28,20 +28,7 @@ partial class Build
         .Executes(async () =>
         {
             var record = BakeRecordMerge.Combine(ReadPlatformRecords()); // the build jobs must agree before anything is merged
-            foreach (var p in SelectedPermutations)
-            {
-                if (Layout.PublishedIndex(p).FileExists()) File.Delete(Layout.PublishedIndex(p)); // an earlier run's evidence must not pass for this one's
-                if (record.For(p.Id, Layout.BakeRecord).ReusedDigest is { } reused)
-                {
-                    KeepReusedEvidence(p, reused);
-                    AddSummary(p.Id, $"{reused} (reused)");
-                    continue;
-                }
-                if (ImageOutput == ImageOutput.PushByDigest) await ReadPushedPlatformsAsync(p);
-                var info = MergePlatformArchives(p);
-                Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
-                AddSummary(p.Id, info.IndexDigest);
-            }
+            foreach (var p in SelectedPermutations) AddSummary(p.Id, await MergePermutationAsync(p, record.For(p.Id, Layout.BakeRecord)));
             BakeRecordStore.Write(Layout.BakeRecord, record);
         });
 
@@ -56,6 +43,24 @@ partial class Build
             ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
             Log.Information("Merged {Count} build manifest(s) into {Manifest}:\n{Table:l}", parts.Count, ManifestFile, ManifestEntry.Describe(manifest));
         });
+
+    /// <summary>
+    /// One permutation's platforms joined into its archive (read back by digest first when the jobs pushed), or, when every
+    /// platform job reused the published image, that image's evidence passed on; what the summary shows.
+    /// </summary>
+    async Task<string> MergePermutationAsync(Permutation p, PermutationRecord record)
+    {
+        if (Layout.PublishedIndex(p).FileExists()) File.Delete(Layout.PublishedIndex(p)); // an earlier run's evidence must not pass for this one's
+        if (record.ReusedDigest is { } reused)
+        {
+            KeepReusedEvidence(p, reused);
+            return $"{reused} (reused)";
+        }
+        if (ImageOutput == ImageOutput.PushByDigest) await ReadPushedPlatformsAsync(p);
+        var info = MergePlatformArchives(p);
+        Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
+        return info.IndexDigest;
+    }
 
     /// <summary>One permutation's per-platform archives (each platform's build job's artifact) joined into its archive.</summary>
     OciArchiveInfo MergePlatformArchives(Permutation p)
