@@ -38,6 +38,13 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
     /// </summary>
     public string PerPlatformJobParameter { get; set; } = "per-platform-job";
 
+    /// <summary>
+    /// The repository variable that, set to <c>true</c>, makes the build jobs pass <c>--force</c> (build every
+    /// permutation even when its inputs are unchanged): the way out when one platform job reused the published image and
+    /// another built, which MergePlatforms refuses. Unset it after the run.
+    /// </summary>
+    public string ForceVariable { get; set; } = "DEVCONTAINER_FORCE";
+
     /// <summary>Jobs that move registry tags or delete versions (publish, rollback, retention) share this group, so they never race.</summary>
     public string RegistryConcurrencyGroup { get; set; } = "devcontainer-registry";
 

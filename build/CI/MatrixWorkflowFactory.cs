@@ -128,6 +128,7 @@ public static class MatrixWorkflowFactory
         if (perPlatform) parameters.AddRange([("platforms", "${{ matrix.platform }}"), (a.PerPlatformJobParameter, "true")]);
         parameters.Add((a.RegistryParameter, a.Registry));
         parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
+        parameters.Add(("force", "${{ vars." + a.ForceVariable + " == 'true' }}"));
         if (pushByDigest) parameters.Add(PushByDigest(a));
         // A token without packages: write cannot export the cache (the registry refuses it): read it, write none.
         if (use.HasFlag(RegistryUse.WriteCache) && credentials.Permissions.GetValueOrDefault("packages") != "write")

@@ -57,9 +57,9 @@ public static class BakeRecordMerge
     {
         if (records.FirstOrDefault(r => r.Record.Reused) is not { Part: not null } reused) return;
         if (records.FirstOrDefault(r => !r.Record.Reused) is { Part: not null } built)
-            throw new InvalidOperationException($"{reused.Part.PermutationId}: the {reused.Part.Platform} job reused the published {reused.Record.ReusedDigest} ({reused.Part.Source}) but the {built.Part.Platform} job built its platform ({built.Part.Source}); one index cannot join both: re-run all the workflow's jobs (every platform then reads the same published image), or build with --force so every platform builds.");
+            throw new InvalidOperationException($"{reused.Part.PermutationId}: the {reused.Part.Platform} job reused the published {reused.Record.ReusedDigest} ({reused.Part.Source}) but the {built.Part.Platform} job built its platform ({built.Part.Source}); one index cannot join both: re-run all the workflow's jobs (every platform then reads the same published image), or build with --force so every platform builds (in CI: the repository variable DEVCONTAINER_FORCE=true for one run).");
         if (records.FirstOrDefault(r => r.Record.ReusedDigest != reused.Record.ReusedDigest) is { Part: not null } other)
-            throw new InvalidOperationException($"{reused.Part.PermutationId}: the {reused.Part.Platform} job reused {reused.Record.ReusedDigest} but the {other.Part.Platform} job reused {other.Record.ReusedDigest} (the published image moved between them); re-run all the workflow's jobs, or build with --force so every platform builds.");
+            throw new InvalidOperationException($"{reused.Part.PermutationId}: the {reused.Part.Platform} job reused {reused.Record.ReusedDigest} but the {other.Part.Platform} job reused {other.Record.ReusedDigest} (the published image moved between them); re-run all the workflow's jobs, or build with --force so every platform builds (in CI: the repository variable DEVCONTAINER_FORCE=true for one run).");
     }
 
     /// <summary>The part's permutation, which its job must have built for exactly its platform.</summary>

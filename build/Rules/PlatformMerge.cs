@@ -99,7 +99,7 @@ public static class PlatformMerge
             if (part.Digest is null)
                 return $"{permutationId} {part.Platform} was reused but {part.Source} holds neither its published index (images/{permutationId}.index.json) nor its image (images/{permutationId}.tar); upload what its Bake produced and download it to the platform parts folder.";
             if (part.Digest != digest)
-                return $"{permutationId} {part.Platform} recorded the reuse of {digest} but {part.Source} holds {part.Digest}; re-run its build job (or the workflow with --force).";
+                return $"{permutationId} {part.Platform} recorded the reuse of {digest} but {part.Source} holds {part.Digest}; re-run its build job (or the workflow with --force: the repository variable DEVCONTAINER_FORCE=true for one run).";
         }
         return parts.FirstOrDefault(part => !part.IsCopy && !part.HasSbom) is { } bare
             ? $"{permutationId} {bare.Platform} was reused but {bare.Source} holds no attested SBOM (sbom/{permutationId}.cdx.json) beside the published index; upload what its Bake produced and download it to the platform parts folder."

@@ -79,7 +79,7 @@ public class BakeRecordMergeTests
     public void One_platform_reused_and_another_built_is_refused_in_one_line_naming_both_and_force()
     {
         var e = Assert.Throws<InvalidOperationException>(() => BakeRecordMerge.Combine([Job("linux/amd64", 'a'), Job("linux/arm64", 'e', reused: true)]));
-        Assert.Equal($"{Id}: the linux/arm64 job reused the published {ManifestSamples.Digest('r')} (platforms/{Id}-arm64/bake-plan.json) but the linux/amd64 job built its platform (platforms/{Id}-amd64/bake-plan.json); one index cannot join both: re-run all the workflow's jobs (every platform then reads the same published image), or build with --force so every platform builds.", e.Message);
+        Assert.Equal($"{Id}: the linux/arm64 job reused the published {ManifestSamples.Digest('r')} (platforms/{Id}-arm64/bake-plan.json) but the linux/amd64 job built its platform (platforms/{Id}-amd64/bake-plan.json); one index cannot join both: re-run all the workflow's jobs (every platform then reads the same published image), or build with --force so every platform builds (in CI: the repository variable DEVCONTAINER_FORCE=true for one run).", e.Message);
         Assert.DoesNotContain('\n', e.Message);
 
         var moved = Assert.Throws<InvalidOperationException>(() => BakeRecordMerge.Combine([Job("linux/amd64", 'a', reused: true), Job("linux/arm64", 'e', reused: true, reusedDigest: 's')]));

@@ -219,6 +219,19 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
+    public void Build_jobs_take_force_from_a_repository_variable_so_a_refused_mixed_reuse_has_a_way_out()
+    {
+        foreach (var build in new[] { "build", "build-pr" })
+        {
+            var bake = Job(build)["steps"].Items.Single(s => RunsBuild(s, "Bake Validate"));
+            Assert.Contains("--force \"$FORCE\"", bake["run"].Text);
+            // A comparison, so an unset variable gives false (an empty FORCE would not parse as a bool).
+            Assert.Equal("${{ vars.DEVCONTAINER_FORCE == 'true' }}", bake["env"]["FORCE"].Text);
+        }
+        Assert.DoesNotContain("--force", Job("merge")["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text);
+    }
+
+    [Fact]
     public void Hosted_runner_labels_replace_the_self_hosted_defaults()
     {
         var runsOn = Variant("hosted-runners")["jobs"]["build"]["runs-on"].Text;
