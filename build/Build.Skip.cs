@@ -83,7 +83,7 @@ partial class Build
                 }
                 catch (RegistryOperationException e) { problem = e.Message; }
             }
-            Log.Information("Reusing {Id} by copying its image: {Problem:l}", p.Id, problem);
+            Log.Warning("Reusing {Id} by copying its image (its SBOM attestation could not be verified, so the image is downloaded): {Problem:l}", p.Id, problem);
             await CopyPublishedImageAsync(p, source, digest);
         }));
     }

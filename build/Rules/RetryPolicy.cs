@@ -50,7 +50,8 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpa
                 throw new RegistryOperationException($"{what} failed: {ToolOutput.LastLine(error)}");
         }
         throw new RegistryOperationException(
-            $"{what} failed after {MaxAttempts} attempts ({ToolOutput.LastLine(lastError)}); check that the registry is reachable and accepts pushes, then re-run (completed steps are skipped).");
+            // Not only registries: cosign's keyless verification reaches Sigstore's TUF, Fulcio and Rekor hosts too.
+            $"{what} failed after {MaxAttempts} attempts ({ToolOutput.LastLine(lastError)}); check that the host it names is reachable (for a push, that the registry accepts pushes), then re-run (completed steps are skipped).");
     }
 }
 

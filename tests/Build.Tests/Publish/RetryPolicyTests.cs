@@ -30,7 +30,7 @@ public class RetryPolicyTests
         }, wait: d => { waits.Add(d); return Task.CompletedTask; }));
         Assert.Equal(4, attempts);
         Assert.Equal(Policy.Delays(), waits);
-        Assert.Equal("Pushing r@d failed after 4 attempts (dial tcp 127.0.0.1:5999: connect: connection refused); check that the registry is reachable and accepts pushes, then re-run (completed steps are skipped).", error.Message);
+        Assert.Equal("Pushing r@d failed after 4 attempts (dial tcp 127.0.0.1:5999: connect: connection refused); check that the host it names is reachable (for a push, that the registry accepts pushes), then re-run (completed steps are skipped).", error.Message);
     }
 
     [Fact]

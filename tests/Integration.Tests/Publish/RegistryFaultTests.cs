@@ -40,7 +40,7 @@ public class RegistryFaultTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Contains("attempt 2/4", dropping.Output);
         Assert.Contains("attempt 4/4", dropping.Output);
         Assert.Contains("failed after 4 attempts", dropping.Output);
-        Assert.Contains("check that the registry is reachable and accepts pushes, then re-run", dropping.Output);
+        Assert.Contains("check that the host it names is reachable (for a push, that the registry accepts pushes), then re-run", dropping.Output);
         Assert.True(dropped >= 4, $"only {dropped} connection(s) reached the dropping server");
 
         // Nothing listening at all: the same bounded retries, the same single error.
