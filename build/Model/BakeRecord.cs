@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Model;
 
 /// <summary>
@@ -55,24 +52,12 @@ public sealed record PermutationRecord(
 /// <summary>The digest of the bake override one platform was built with (per-platform jobs each write their own).</summary>
 public sealed record PlatformOverride(string Platform, string Digest);
 
-/// <summary>Reads and writes bake-plan.json; a file that is not a record of this schema is refused with one line.</summary>
+/// <summary>Reads and writes bake-plan.json (<see cref="RecordFile"/>).</summary>
 public static class BakeRecordStore
 {
-    static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        IgnoreReadOnlyProperties = true, // derived properties (ImageTag.Tag, ResolvedImage.Pinned...) are not data
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    public static string Serialize(BakeRecord record) => RecordFile.Serialize(record);
 
-    public static string Serialize(BakeRecord record) => JsonSerializer.Serialize(record, Options).Replace("\r\n", "\n") + "\n";
-
-    public static void Write(string path, BakeRecord record)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, Serialize(record));
-    }
+    public static void Write(string path, BakeRecord record) => RecordFile.Write(path, record);
 
     public static BakeRecord Read(string path)
     {
@@ -81,15 +66,6 @@ public static class BakeRecordStore
         return Parse(File.ReadAllText(path), path);
     }
 
-    public static BakeRecord Parse(string json, string source)
-    {
-        BakeRecord? record;
-        try { record = JsonSerializer.Deserialize<BakeRecord>(json, Options); }
-        catch (JsonException e) { throw new InvalidOperationException($"{source} is not a bake record ({e.Message.Split('\n')[0]}); re-run Bake to write it again."); }
-        if (record is null || record.Permutations is null || record.Sha is null)
-            throw new InvalidOperationException($"{source} is not a bake record (no sha or permutations); re-run Bake to write it again.");
-        if (record.SchemaVersion != BakeRecord.CurrentSchemaVersion)
-            throw new InvalidOperationException($"{source} is a bake record of schema {record.SchemaVersion}, this build reads {BakeRecord.CurrentSchemaVersion}; re-run Bake with this build.");
-        return record;
-    }
+    public static BakeRecord Parse(string json, string source) => RecordFile.Parse<BakeRecord>(json, source, "a bake record", BakeRecord.CurrentSchemaVersion,
+        r => r.SchemaVersion, r => r.Permutations is null || r.Sha is null ? "no sha or permutations" : null, "re-run Bake");
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pipeline.Model;
 
 /// <summary>Where Bake leaves each image it builds.</summary>
@@ -24,34 +21,14 @@ public sealed record PushedImage(int SchemaVersion, string Permutation, IReadOnl
     public string Reference => $"{Repository}@{Digest}";
 }
 
-/// <summary>Reads and writes artifacts/pushed/&lt;id&gt;.json; a file that is not such a record is refused with one line.</summary>
+/// <summary>Reads and writes artifacts/pushed/&lt;id&gt;.json (<see cref="RecordFile"/>).</summary>
 public static class PushedImageStore
 {
-    static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        IgnoreReadOnlyProperties = true, // Reference is derived, not data
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    public static string Serialize(PushedImage image) => RecordFile.Serialize(image);
 
-    public static string Serialize(PushedImage image) => JsonSerializer.Serialize(image, Options).Replace("\r\n", "\n") + "\n";
+    public static void Write(string path, PushedImage image) => RecordFile.Write(path, image);
 
-    public static void Write(string path, PushedImage image)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, Serialize(image));
-    }
-
-    public static PushedImage Parse(string json, string source)
-    {
-        PushedImage? image;
-        try { image = JsonSerializer.Deserialize<PushedImage>(json, Options); }
-        catch (JsonException e) { throw new InvalidOperationException($"{source} is not a pushed-image record ({e.Message.Split('\n')[0]}); re-run Bake --image-output push-by-digest to write it again."); }
-        if (image is null || image.Permutation is null || image.Platforms is null || image.Repository is null || image.Digest is null)
-            throw new InvalidOperationException($"{source} is not a pushed-image record (it needs permutation, platforms, repository and digest); re-run Bake --image-output push-by-digest to write it again.");
-        if (image.SchemaVersion != PushedImage.CurrentSchemaVersion)
-            throw new InvalidOperationException($"{source} is a pushed-image record of schema {image.SchemaVersion}, this build reads {PushedImage.CurrentSchemaVersion}; re-run Bake with this build.");
-        return image;
-    }
+    public static PushedImage Parse(string json, string source) => RecordFile.Parse<PushedImage>(json, source, "a pushed-image record", PushedImage.CurrentSchemaVersion,
+        i => i.SchemaVersion, i => i.Permutation is null || i.Platforms is null || i.Repository is null || i.Digest is null ? "it needs permutation, platforms, repository and digest" : null,
+        "re-run Bake --image-output push-by-digest");
 }

@@ -26,7 +26,7 @@ public class PushedImageTests
     [Theory]
     [InlineData("not json", "r.json is not a pushed-image record (")]
     [InlineData("{\"schemaVersion\":1,\"permutation\":\"x\"}", "r.json is not a pushed-image record (it needs permutation, platforms, repository and digest); re-run Bake --image-output push-by-digest to write it again.")]
-    [InlineData("{\"schemaVersion\":2,\"permutation\":\"x\",\"platforms\":[],\"repository\":\"r\",\"digest\":\"d\"}", "r.json is a pushed-image record of schema 2, this build reads 1; re-run Bake with this build.")]
+    [InlineData("{\"schemaVersion\":2,\"permutation\":\"x\",\"platforms\":[],\"repository\":\"r\",\"digest\":\"d\"}", "r.json is a pushed-image record of schema 2, this build reads 1; re-run Bake --image-output push-by-digest with this build.")]
     public void A_file_that_is_not_a_record_is_refused_with_one_line(string json, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => PushedImageStore.Parse(json, "r.json"));
