@@ -54,8 +54,8 @@ partial class Build
         // pushed/*.json instead of the archive with --image-output push-by-digest (declared either way: the workflow's
         // uploads are derived from these with default parameters)
         .Produces(BakePlanFiles).Produces(ImagesDirectory / "*.tar", Layout.PushedImages / "*.json", BakeMetadataFile, Layout.Summary)
-        // a reused permutation: its published index and attested SBOM instead of an archive
-        .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json")
+        // a reused permutation: its published index and attested SBOM and provenance instead of an archive
+        .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json", ArtifactsDirectory / "provenance" / "*.slsa.json")
         .Executes(async () =>
         {
             var plan = await PlanBakeAsync();

@@ -24,7 +24,7 @@ partial class Build
             foreach (var e in entries) AddSummary(e.Id, e.Digest);
         });
 
-    /// <summary>One permutation's entry, its gates checked again on the files it names; writes its provenance first.</summary>
+    /// <summary>One permutation's entry, its gates checked again on the files it names; writes its provenance first (a reused image's: the attested one Bake kept).</summary>
     ManifestPermutation ManifestEntryOf(BakeRecord record, Permutation permutation, RunIdentity run)
     {
         var p = record.For(permutation.Id, Layout.BakeRecord);
@@ -32,13 +32,30 @@ partial class Build
         var files = new ManifestFiles(ArtifactsDirectory, evidence ? null : (string)Layout.Archive(permutation), Layout.ScanReport(permutation), Layout.Sbom(permutation), Layout.Provenance(permutation));
         var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
         if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
-        var provenance = new ProvenanceInputs(p.Id, record.SourceUrl, record.Ref, record.Sha, record.BakeFile, record.BakeFileDigest,
-            p.Overrides, p.Platforms, p.BaseImage, record.EventName, run, p.Images);
-        Directory.CreateDirectory(Path.GetDirectoryName(files.Provenance)!);
-        File.WriteAllText(files.Provenance, Provenance.PredicateJson(provenance));
+        if (evidence) RequireAttestedProvenance(p.Id, files.Provenance);
+        else WriteProvenance(record, p, run, files.Provenance);
         var image = evidence ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(Layout.PublishedIndex(permutation)), Layout.PublishedIndex(permutation)) : OciArchive.Read(files.Archive!);
         return ManifestEntry.Create(p.Id, record.ImageRepository, files, image, p.Tags, p.BaseImage, scan, ScanConfigDigest())
             with { InputDigest = p.InputDigest };
+    }
+
+    /// <summary>The SLSA provenance of what this run built: the commit, the bake inputs and each platform's override.</summary>
+    static void WriteProvenance(BakeRecord record, PermutationRecord p, RunIdentity run, string path)
+    {
+        var provenance = new ProvenanceInputs(p.Id, record.SourceUrl, record.Ref, record.Sha, record.BakeFile, record.BakeFileDigest,
+            p.Overrides, p.Platforms, p.BaseImage, record.EventName, run, p.Images);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, Provenance.PredicateJson(provenance));
+    }
+
+    /// <summary>
+    /// A reused image was built by an earlier commit: the manifest records the provenance attested when it was published
+    /// (Bake kept it, verified), never one describing this run as its build.
+    /// </summary>
+    static void RequireAttestedProvenance(string id, string path)
+    {
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{id} is reused but its attested provenance ({path}) is missing; re-run Bake, which keeps it with the published index and SBOM.");
     }
 
     /// <summary>The digest of the scan policy: trivy.yaml and its ignore file, so a changed policy shows in the manifest.</summary>

@@ -99,6 +99,11 @@ partial class Build
             Layout.Sbom(p).Parent.CreateDirectory();
             File.Copy(source.Sbom(p), Layout.Sbom(p), overwrite: true);
             File.Copy(source.PublishedIndex(p), Layout.PublishedIndex(p), overwrite: true);
+            if (source.Provenance(p).FileExists()) // Manifest refuses, naming it, a reused image without its attested provenance
+            {
+                Layout.Provenance(p).Parent.CreateDirectory();
+                File.Copy(source.Provenance(p), Layout.Provenance(p), overwrite: true);
+            }
         }
         else File.Copy(source.Archive(p), Layout.Archive(p), overwrite: true);
         Log.Information("Reused {Id}: every platform job kept the published {Digest}; its {Evidence} passes through (nothing merged, no build)",

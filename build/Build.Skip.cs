@@ -79,7 +79,8 @@ partial class Build
                 try
                 {
                     var sbom = PublishedEvidence.AttestedSbom(await registry.VerifiedAttestations(source, Cosign.SbomType), digest, out problem);
-                    if (sbom is not null && KeepEvidence(p, published[p.Id]!.IndexJson!, sbom, digest)) return;
+                    var provenance = sbom is null ? null : PublishedEvidence.AttestedProvenance(await registry.VerifiedAttestations(source, Cosign.ProvenanceType), digest, out problem);
+                    if (sbom is not null && provenance is not null && KeepEvidence(p, published[p.Id]!.IndexJson!, sbom, provenance, digest)) return;
                 }
                 catch (RegistryOperationException e) { problem = e.Message; }
             }
@@ -88,15 +89,17 @@ partial class Build
         }));
     }
 
-    /// <summary>Writes the published index and the attested SBOM; false when the index read at the start is not that digest's.</summary>
-    bool KeepEvidence(PermutationBake p, string indexJson, string sbom, string digest)
+    /// <summary>Writes the published index, the attested SBOM and provenance; false when the index read at the start is not that digest's.</summary>
+    bool KeepEvidence(PermutationBake p, string indexJson, string sbom, string provenance, string digest)
     {
         var indexBytes = System.Text.Encoding.UTF8.GetBytes(indexJson);
         if (PublishedEvidence.DescribeIndex(indexBytes, Layout.PublishedIndex(p.Permutation)).IndexDigest != digest) return false;
         Layout.Sbom(p.Permutation).Parent.CreateDirectory();
         File.WriteAllText(Layout.Sbom(p.Permutation), sbom);
+        Layout.Provenance(p.Permutation).Parent.CreateDirectory();
+        File.WriteAllText(Layout.Provenance(p.Permutation), provenance);
         File.WriteAllBytes(Layout.PublishedIndex(p.Permutation), indexBytes);
-        Log.Information("Reused {Id}: {Digest} — its index and verified SBOM attestation, no image bytes downloaded (no build)", p.Id, digest);
+        Log.Information("Reused {Id}: {Digest} — its index, verified SBOM and provenance attestations, no image bytes downloaded (no build)", p.Id, digest);
         return true;
     }
 

@@ -6,13 +6,15 @@ namespace Pipeline.Model;
 /// <summary>
 /// What a reused permutation keeps instead of its image bytes: the published image index (its sha256 is the image
 /// digest, its entries are the platform digests) and the CycloneDX SBOM that was attested at publish time, read back
-/// through <c>cosign verify-attestation</c> so only an SBOM signed by the publisher is believed. Scan re-scans that SBOM
+/// through <c>cosign verify-attestation</c> so only an SBOM signed by the publisher is believed (and, the same way, its
+/// SLSA provenance, which the manifest then records instead of describing this run as its build). Scan re-scans that SBOM
 /// with today's vulnerability data (<c>trivy sbom</c>); nothing else in the pipeline needs the layers.
 /// </summary>
 public static class PublishedEvidence
 {
     const string InTotoPayloadType = "application/vnd.in-toto+json";
     static readonly string[] CycloneDxPredicateTypes = ["https://cyclonedx.org/bom", "cyclonedx"];
+    static readonly string[] ProvenancePredicateTypes = [Provenance.PredicateType];
 
     /// <summary>The digests the manifest records, from the published index's own bytes (no archive involved).</summary>
     public static OciArchiveInfo DescribeIndex(byte[] indexBytes, string source)
@@ -33,9 +35,19 @@ public static class PublishedEvidence
     /// The CycloneDX SBOM in cosign's verified attestations (one DSSE envelope per line) whose in-toto subject is
     /// <paramref name="imageDigest"/>; null with the reason in <paramref name="problem"/> when there is none.
     /// </summary>
-    public static string? AttestedSbom(string verifiedAttestations, string imageDigest, out string problem)
+    public static string? AttestedSbom(string verifiedAttestations, string imageDigest, out string problem) =>
+        AttestedPredicate(verifiedAttestations, imageDigest, CycloneDxPredicateTypes, "CycloneDX", out problem);
+
+    /// <summary>
+    /// The SLSA provenance attested when the image was published (a reused image's provenance is that of the commit
+    /// that built it, not of the run that reuses it); null with the reason when there is none.
+    /// </summary>
+    public static string? AttestedProvenance(string verifiedAttestations, string imageDigest, out string problem) =>
+        AttestedPredicate(verifiedAttestations, imageDigest, ProvenancePredicateTypes, "SLSA provenance", out problem);
+
+    static string? AttestedPredicate(string verifiedAttestations, string imageDigest, string[] predicateTypes, string name, out string problem)
     {
-        problem = "no verified CycloneDX attestation names " + imageDigest;
+        problem = $"no verified {name} attestation names " + imageDigest;
         foreach (var line in verifiedAttestations.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             try
@@ -45,16 +57,16 @@ public static class PublishedEvidence
                 var statementBytes = Convert.FromBase64String(envelope.RootElement.GetProperty("payload").GetString() ?? "");
                 using var statement = JsonDocument.Parse(statementBytes);
                 var root = statement.RootElement;
-                if (!root.TryGetProperty("predicateType", out var predicateType) || !CycloneDxPredicateTypes.Contains(predicateType.GetString())) continue;
+                if (!root.TryGetProperty("predicateType", out var predicateType) || !predicateTypes.Contains(predicateType.GetString())) continue;
                 var subjects = root.TryGetProperty("subject", out var s) ? s.EnumerateArray().ToList() : [];
                 if (!subjects.Any(subject => subject.TryGetProperty("digest", out var d) && d.TryGetProperty("sha256", out var hex) && "sha256:" + hex.GetString() == imageDigest))
                 {
-                    problem = $"the CycloneDX attestation names another image than {imageDigest}";
+                    problem = $"the {name} attestation names another image than {imageDigest}";
                     continue;
                 }
                 if (!root.TryGetProperty("predicate", out var predicate) || predicate.ValueKind != JsonValueKind.Object)
                 {
-                    problem = "the CycloneDX attestation carries no SBOM";
+                    problem = $"the {name} attestation carries no predicate";
                     continue;
                 }
                 problem = "";

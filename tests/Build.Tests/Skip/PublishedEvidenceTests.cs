@@ -91,6 +91,6 @@ public class PublishedEvidenceTests
     public void A_statement_without_a_predicate_is_no_sbom()
     {
         Assert.Null(PublishedEvidence.AttestedSbom(Envelope("https://cyclonedx.org/bom", Amd64, null), Amd64, out var problem));
-        Assert.Contains("carries no SBOM", problem);
+        Assert.Contains("carries no predicate", problem);
     }
 }

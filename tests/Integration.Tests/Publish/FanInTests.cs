@@ -98,6 +98,9 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Equal(first.Digest, merged.Digest);
         Assert.Equal(first.InputDigest, merged.InputDigest);
         Assert.Null(merged.Archive);
+        // Its provenance is the one attested when it was built (commit HeadSha), passed on, not one naming commit b.
+        var provenance = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(second, id, "provenance", $"{id}.slsa.json")))!;
+        Assert.Equal(HeadSha, (string?)provenance["buildDefinition"]!["resolvedDependencies"]![0]!["digest"]!["gitCommit"]);
         Assert.Equal(first.Digest, BakeRecordStore.Read(Path.Combine(second, id, "bake-plan.json")).For(id, "bake-plan.json").ReusedDigest);
 
         var publish = await RunBuildAsync([.. PublishArgumentsFor(id), "--artifacts", second]);
