@@ -106,8 +106,8 @@ partial class Build
             }
         }
         else File.Copy(source.Archive(p), Layout.Archive(p), overwrite: true);
-        Log.Information("Reused {Id}: every platform job kept the published {Digest}; its {Evidence} passes through (nothing merged, no build)",
-            p.Id, digest, source.PublishedIndex(p).FileExists() ? "index and verified SBOM attestation" : "copied image");
+        Log.Information("Reused {Id}: every platform job kept the published {Digest}; {Evidence:l} passed on (nothing merged, no build)",
+            p.Id, digest, source.PublishedIndex(p).FileExists() ? "its index and verified SBOM and provenance attestations are" : "its copied image is");
     }
 
     /// <summary>
