@@ -53,7 +53,7 @@ public static class MatrixWorkflowFactory
             {
                 // Platform images go by digest where the build job's token may push (push events): only small records
                 // travel as artifacts. A pull request's read-only token cannot push, so its jobs exchange archives.
-                var pushByDigest = RegistryAccess.For(registryUse(a.PlatformTargets), trigger).Permissions.GetValueOrDefault("packages") == "write";
+                var pushByDigest = RegistryAccess.For(registryUse(a.PlatformTargets), trigger).CanWritePackages;
                 jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), uploads, perPlatform: true, pushByDigest));
                 jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets), uploads, pushByDigest));
             }
@@ -131,7 +131,7 @@ public static class MatrixWorkflowFactory
         parameters.Add(("force", "${{ vars." + a.ForceVariable + " == 'true' }}"));
         if (pushByDigest) parameters.Add(PushByDigest(a));
         // A token without packages: write cannot export the cache (the registry refuses it): read it, write none.
-        if (use.HasFlag(RegistryUse.WriteCache) && credentials.Permissions.GetValueOrDefault("packages") != "write")
+        if (use.HasFlag(RegistryUse.WriteCache) && !credentials.CanWritePackages)
             parameters.Add(("cache", "registry-read"));
         steps.Add(CommonSteps.Build(string.Join(", ", targets) + (pushByDigest ? " (one platform, pushed by digest, untagged)" : perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
         steps.Add(Upload(a, uploads, targets, [], perPlatform ? PlatformFolder : PermutationFolder));

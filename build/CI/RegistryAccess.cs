@@ -40,6 +40,9 @@ public enum JobTrigger
 public sealed record JobCredentials(IReadOnlyDictionary<string, string> Permissions, bool Login, bool GitHubTokenToBuild)
 {
     public bool HasWrites => Permissions.Values.Any(v => v == "write");
+
+    /// <summary>The token may push to the registry (packages: write): export a cache, push by digest.</summary>
+    public bool CanWritePackages => Permissions.GetValueOrDefault("packages") == "write";
 }
 
 /// <summary>
