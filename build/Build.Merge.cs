@@ -119,9 +119,8 @@ partial class Build
         foreach (var platform in PlatformsOf(p))
         {
             var folder = PlatformPart(p, platform);
-            var record = folder.PushedImage(p);
-            if (!record.FileExists())
-                throw new InvalidOperationException($"{p.Id} has no {platform} pushed-image record at {record}; its per-platform build job must run Bake with --image-output push-by-digest and its artifact be downloaded to {PlatformParts}/ (for archives, run MergePlatforms without --image-output push-by-digest).");
+            var record = PlatformFile(p, platform, "pushed-image record", part => part.PushedImage(p),
+                fix: $"its per-platform build job must run Bake with --image-output push-by-digest and its artifact be downloaded to {PlatformParts}/ (for archives, run MergePlatforms without --image-output push-by-digest).");
             var image = PushedImageStore.Parse(File.ReadAllText(record), record);
             if (PlatformMerge.PushedImageProblem(image, p.Id, platform, ImageRepository, record) is { } problem) throw new InvalidOperationException(problem);
             var archive = folder.Archive(p);
@@ -140,13 +139,16 @@ partial class Build
         .Select(r => new PlatformRecord(r.p.Id, r.platform, r.path, BakeRecordStore.Read(r.path)))
         .ToList();
 
-    /// <summary>A file of one platform's build job; one line naming the job when its artifact does not hold it.</summary>
-    AbsolutePath PlatformFile(Permutation p, string platform, string what, Func<ArtifactLayout, AbsolutePath> file)
+    /// <summary>
+    /// A file of one platform's build job; one line naming the job when its artifact does not hold it, with
+    /// <paramref name="fix"/> when building the platform there is not the fix.
+    /// </summary>
+    AbsolutePath PlatformFile(Permutation p, string platform, string what, Func<ArtifactLayout, AbsolutePath> file, string? fix = null)
     {
         var path = file(PlatformPart(p, platform));
         if (!path.FileExists())
-            throw new InvalidOperationException($"{p.Id} has no {platform} {what} at {path} (--platform-parts {PlatformParts}): build that platform there first " +
-                $"(`Bake --permutations {p.Id} --platforms {platform} --artifacts {PlatformParts}/{p.Id}-{CachePolicy.PlatformSlug(platform)}`; in CI, its build job's artifact is downloaded there).");
+            throw new InvalidOperationException($"{p.Id} has no {platform} {what} at {path}" + (fix is not null ? "; " + fix
+                : $" (--platform-parts {PlatformParts}): build that platform there first (`Bake --permutations {p.Id} --platforms {platform} --artifacts {PlatformParts}/{p.Id}-{CachePolicy.PlatformSlug(platform)}`; in CI, its build job's artifact is downloaded there)."));
         return path;
     }
 
