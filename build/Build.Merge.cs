@@ -94,20 +94,16 @@ partial class Build
         var source = parts[0].Folder;
         ImagesDirectory.CreateDirectory();
         StagedArchive.Discard(Layout.Archive(p));
-        if (source.PublishedIndex(p).FileExists())
+        var keptIndex = source.PublishedIndex(p).FileExists();
+        var copies = keptIndex ? source.ReusedEvidence(p).Zip(Layout.ReusedEvidence(p)).ToList() : [(source.Archive(p), Layout.Archive(p))];
+        // Index and SBOM were checked above; a missing provenance is not copied: Manifest refuses the reused image, naming it.
+        foreach (var (from, to) in copies.Where(c => c.First.FileExists()))
         {
-            Layout.Sbom(p).Parent.CreateDirectory();
-            File.Copy(source.Sbom(p), Layout.Sbom(p), overwrite: true);
-            File.Copy(source.PublishedIndex(p), Layout.PublishedIndex(p), overwrite: true);
-            if (source.Provenance(p).FileExists()) // Manifest refuses, naming it, a reused image without its attested provenance
-            {
-                Layout.Provenance(p).Parent.CreateDirectory();
-                File.Copy(source.Provenance(p), Layout.Provenance(p), overwrite: true);
-            }
+            to.Parent.CreateDirectory();
+            File.Copy(from, to, overwrite: true);
         }
-        else File.Copy(source.Archive(p), Layout.Archive(p), overwrite: true);
         Log.Information("Reused {Id}: every platform job kept the published {Digest}; {Evidence:l} passed on (nothing merged, no build)",
-            p.Id, digest, source.PublishedIndex(p).FileExists() ? "its index and verified SBOM and provenance attestations are" : "its copied image is");
+            p.Id, digest, keptIndex ? "its index and verified SBOM and provenance attestations are" : "its copied image is");
     }
 
     /// <summary>

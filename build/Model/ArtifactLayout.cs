@@ -39,6 +39,9 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
 
     public AbsolutePath Provenance(Permutation p) => Directory / "provenance" / $"{p.Id}.slsa.json";
 
+    /// <summary>What a reused permutation keeps instead of its archive: the published index, and the SBOM and provenance attested with it.</summary>
+    public IReadOnlyList<AbsolutePath> ReusedEvidence(Permutation p) => [PublishedIndex(p), Sbom(p), Provenance(p)];
+
     /// <summary>The archive path in an images folder (the bake plan's, whose folder the caller chooses).</summary>
     public static string ArchiveIn(string imagesDirectory, string permutationId) => Path.Combine(imagesDirectory, permutationId + ".tar");
 }
