@@ -143,8 +143,9 @@ partial class Build
         ImagesDirectory.CreateDirectory();
         var overrideJson = BakeOverride.Render(plan);
         File.WriteAllText(BakeOverrideFile, overrideJson);
-        File.WriteAllText(ArtifactsDirectory / "bake-plan.txt", plan.Render());
-        Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", ArtifactsDirectory / "bake-plan.txt", plan.Render());
+        var rendered = plan.Render();
+        File.WriteAllText(Layout.BakePlan, rendered);
+        Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", Layout.BakePlan, rendered);
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
         var decided = await WithReuseAsync(plan);
         BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(decided, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
