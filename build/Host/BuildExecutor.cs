@@ -21,7 +21,7 @@ internal static class BuildExecutor
 
             var root = LocateRoot(arguments);
             NukeBuild.RootDirectory = root;
-            var binder = CreateBinder(root, arguments, environment);
+            var binder = CreateBinder(root, arguments, environment, parameters.Single(p => p.IsBase && p.Name == nameof(NukeBuild.Profile)));
             build.GivenParameters = binder.Bind(build, parameters);
             var secretNames = parameters.Where(p => p.IsSecret).Select(p => ParsedArguments.Normalize(p.Name)).ToHashSet();
             binder.WarnAboutUnknownKeys(parameters);
@@ -91,10 +91,11 @@ internal static class BuildExecutor
         }
     }
 
-    private static ParameterBinder CreateBinder(AbsolutePath root, ParsedArguments arguments, IReadOnlyDictionary<string, string> environment)
+    private static ParameterBinder CreateBinder(AbsolutePath root, ParsedArguments arguments, IReadOnlyDictionary<string, string> environment,
+        ParameterMember profileParameter)
     {
         var files = new List<(string, IReadOnlyDictionary<string, JsonElement>)> { (".nuke/parameters.json", ReadParameterFile(root / ".nuke" / "parameters.json")) };
-        foreach (var profile in new ParameterBinder(arguments, environment, files).Lookup("Profile", isArray: true)?.Values ?? [])
+        foreach (var profile in new ParameterBinder(arguments, environment, files).Lookup(profileParameter)?.Values ?? [])
         {
             var path = root / ".nuke" / $"parameters.{profile}.json";
             if (!path.FileExists()) throw new BuildInputException($"Profile '{profile}' not found: create .nuke/parameters.{profile}.json or drop --profile {profile}.");

@@ -9,7 +9,8 @@ namespace Pipeline.Host;
 internal sealed record ParameterMember(MemberInfo Member, string Name, string? Description, bool IsSecret, Type Type)
 {
     public string Flag => "--" + ParsedArguments.ToKebabCase(Name);
-    public string EnvironmentVariable => ParsedArguments.ToKebabCase(Name).Replace('-', '_').ToUpperInvariant();
+    /// <summary>The variable help and errors name: NUKE_&lt;NAME&gt; for the host's own parameters (the only form read), else &lt;NAME&gt;.</summary>
+    public string EnvironmentVariable => (IsBase ? "NUKE_" : "") + ParsedArguments.ToKebabCase(Name).Replace('-', '_').ToUpperInvariant();
     public bool IsBoolean => (Nullable.GetUnderlyingType(Type) ?? Type) == typeof(bool);
     public bool IsArray => Type.IsArray;
     public bool IsBase => Member.DeclaringType == typeof(NukeBuild);
@@ -43,8 +44,12 @@ internal sealed record ParameterMember(MemberInfo Member, string Name, string? D
             .ToList();
 }
 
-/// <summary>Raw text for a parameter and where it came from (named in error messages), e.g. " from environment variable X"; empty for the command line.</summary>
-internal sealed record RawValue(string[] Values, string Source);
+/// <summary>
+/// Raw text for a parameter and where it came from (named in error messages), e.g. " from environment variable X"; empty
+/// for the command line. <paramref name="BareVariable"/> names a bare environment variable (REGISTRY) that gave it: that
+/// may belong to another program, so a value the parameter cannot take is ignored with a warning instead of refused.
+/// </summary>
+internal sealed record RawValue(string[] Values, string Source, string? BareVariable = null);
 
 /// <summary>
 /// Binds parameters with NUKE's precedence: command line, then environment, then the last --profile
@@ -58,12 +63,14 @@ internal sealed class ParameterBinder(
     public List<string> Warnings { get; } = [];
 
     /// <summary>The raw values for a parameter, or null when no source names it.</summary>
-    public RawValue? Lookup(string name, bool isArray)
+    public RawValue? Lookup(ParameterMember parameter)
     {
+        var (name, isArray) = (parameter.Name, parameter.IsArray);
         if (arguments.Parameters.TryGetValue(ParsedArguments.Normalize(name), out var cli))
             return new RawValue(cli, "");
-        if (LookupEnvironment(name) is var (variable, text))
-            return new RawValue(isArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text], $" from environment variable {variable}");
+        if (LookupEnvironment(name, prefixedOnly: parameter.IsBase) is var (variable, text, bare))
+            return new RawValue(isArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text], $" from environment variable {variable}",
+                bare ? variable : null);
         foreach (var (file, values) in parameterFiles.Reverse())
             if (values.TryGetValue(name, out var element))
                 return new RawValue(
@@ -72,16 +79,28 @@ internal sealed class ParameterBinder(
         return null;
     }
 
-    /// <summary>NUKE's matching: the exact member name, else the one variable whose letters and digits equal NAME or NUKE+NAME.</summary>
-    private (string Variable, string Text)? LookupEnvironment(string name)
+    /// <summary>
+    /// The variable that sets a parameter. NUKE_&lt;NAME&gt; (letters and digits compared, any case) is the build's own and
+    /// wins; the bare &lt;NAME&gt; (the exact member name first) is NUKE's convention for the build's parameters, never for
+    /// the host's own (<paramref name="prefixedOnly"/>): HOST, TARGET, PROFILE and the like are what shells and CI
+    /// systems export for themselves.
+    /// </summary>
+    private (string Variable, string Text, bool Bare)? LookupEnvironment(string name, bool prefixedOnly)
     {
-        if (environment.TryGetValue(name, out var exact)) return (name, exact);
         var key = ParsedArguments.Normalize(name);
-        var matches = environment.Where(kv => ParsedArguments.Normalize(kv.Key) is var k && (k == key || k == "nuke" + key)).ToList();
-        if (matches.Count == 1) return (matches[0].Key, matches[0].Value);
-        if (matches.Count > 1)
-            Warnings.Add($"Parameter '{name}' matches several environment variables ({string.Join(", ", matches.Select(m => m.Key).Order())}); none is used. Unset all but one.");
-        return null;
+        if (Single(k => k == "nuke" + key, bare: false) is { } prefixed) return prefixed;
+        if (prefixedOnly) return null;
+        if (environment.TryGetValue(name, out var exact)) return (name, exact, true);
+        return Single(k => k == key, bare: true);
+
+        (string, string, bool)? Single(Func<string, bool> matches, bool bare)
+        {
+            var found = environment.Where(kv => matches(ParsedArguments.Normalize(kv.Key))).ToList();
+            if (found.Count == 1) return (found[0].Key, found[0].Value, bare);
+            if (found.Count > 1)
+                Warnings.Add($"Parameter '{name}' matches several environment variables ({string.Join(", ", found.Select(m => m.Key).Order())}); none is used. Unset all but one.");
+            return null;
+        }
     }
 
     /// <summary>A key in a parameters file that names no parameter is most likely a typo: warn with the closest name.</summary>
@@ -99,12 +118,28 @@ internal sealed class ParameterBinder(
     {
         var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in parameters)
-            if (Lookup(p.Name, p.IsArray) is { } raw)
+            if (Lookup(p) is { } raw && TryConvert(raw, p, out var value))
             {
-                p.SetValue(build, Convert(raw, p));
+                p.SetValue(build, value);
                 given.Add(p.Name);
             }
         return given;
+    }
+
+    /// <summary>A bare variable's value the parameter cannot take is somebody else's setting: warned about, not bound.</summary>
+    private bool TryConvert(RawValue raw, ParameterMember parameter, out object? value)
+    {
+        try
+        {
+            value = Convert(raw, parameter);
+            return true;
+        }
+        catch (BuildInputException e) when (raw.BareVariable is { } variable)
+        {
+            Warnings.Add($"{e.Message} Ignored: {variable} may be another program's; set NUKE_{parameter.EnvironmentVariable} to give the build a value.");
+            value = null;
+            return false;
+        }
     }
 
     public static object? Convert(RawValue raw, ParameterMember parameter)

@@ -120,22 +120,74 @@ public class ParameterBindingTests : IDisposable
     }
 
     [Fact]
-    public void The_exact_member_name_wins_over_other_matching_variables()
+    public void The_NUKE_prefixed_variable_wins_over_the_bare_name_and_the_exact_member_name_over_other_bare_spellings()
     {
         _host.Environment["Registry"] = "exact";
-        _host.Environment["NUKE_REGISTRY"] = "prefixed";
+        _host.Environment["REGISTRY"] = "bare";
         Assert.Equal("exact", Bind().Registry);
+        _host.Environment["NUKE_REGISTRY"] = "prefixed";
+        Assert.Equal("prefixed", Bind().Registry);
+        Assert.DoesNotContain("WRN", _host.Output);
     }
 
     [Fact]
-    public void Ambiguous_environment_variables_warn_and_none_is_used()
+    public void Ambiguous_environment_variables_of_one_form_warn_and_none_is_used()
     {
-        _host.Environment["REGISTRY"] = "one";
-        _host.Environment["NUKE_REGISTRY"] = "two";
+        _host.Environment["NUKE_REGISTRY"] = "one";
+        _host.Environment["nuke-registry"] = "two";
         var (exitCode, build) = _host.RunSample("Compile");
         Assert.Equal(0, exitCode);
         Assert.Equal("localhost:5000", build.Registry);
-        Assert.Contains("WRN: Parameter 'Registry' matches several environment variables (NUKE_REGISTRY, REGISTRY); none is used.", _host.Output);
+        Assert.Contains("WRN: Parameter 'Registry' matches several environment variables (", _host.Output);
+        Assert.Contains("nuke-registry", _host.Output);
+        Assert.Contains("); none is used. Unset all but one.", _host.Output);
+    }
+
+    [Theory]
+    [InlineData("HOST", "devbox")]
+    [InlineData("TARGET", "x86_64-unknown-linux-gnu")]
+    [InlineData("PROFILE", "/etc/profile")]
+    [InlineData("VERBOSITY", "loud")]
+    [InlineData("ROOT", "/nonexistent")]
+    [InlineData("SKIP", "yes")]
+    [InlineData("HELP", "1")]
+    [InlineData("PLAN", "b")]
+    [InlineData("CONTINUE", "on")]
+    public void The_hosts_own_parameters_ignore_the_bare_names_shells_and_CI_systems_export(string variable, string value)
+    {
+        _host.Environment[variable] = value;
+        var (exitCode, build) = _host.RunSample("Compile");
+        Assert.True(exitCode == 0, _host.Output);
+        Assert.Contains("Compile", build.Ran);
+        Assert.DoesNotContain("WRN", _host.Output);
+        Assert.DoesNotContain("ERROR", _host.Output);
+    }
+
+    [Fact]
+    public void The_hosts_own_parameters_are_read_from_NUKE_prefixed_variables()
+    {
+        _host.Environment["NUKE_PLAN"] = "true";
+        _host.Environment["NUKE_TARGET"] = "Compile";
+        var (exitCode, build) = _host.RunSample();
+        Assert.Equal(0, exitCode);
+        Assert.Empty(build.Ran); // planned, not run
+        Assert.Contains("Compile", _host.Output);
+        _host.Environment["NUKE_HOST"] = "devbox";
+        Assert.Equal(2, _host.RunSample().ExitCode);
+        Assert.StartsWith("ERROR: Parameter --host got 'devbox' from environment variable NUKE_HOST but expects one of", _host.Output.Trim());
+    }
+
+    [Fact]
+    public void A_bare_variable_the_parameter_cannot_take_is_ignored_with_a_warning_naming_the_prefixed_variable()
+    {
+        _host.Environment["RETRIES"] = "many";
+        _host.Environment["FORCE"] = "1";
+        var (exitCode, build) = _host.RunSample("Compile");
+        Assert.True(exitCode == 0, _host.Output);
+        Assert.Equal(3, build.Retries);
+        Assert.Null(build.Force);
+        Assert.Contains("WRN: Parameter --retries got 'many' from environment variable RETRIES but expects a whole number. Ignored: RETRIES may be another program's; set NUKE_RETRIES to give the build a value.", _host.Output);
+        Assert.Contains("WRN: Parameter --force got '1' from environment variable FORCE but expects true or false. Ignored:", _host.Output);
     }
 
     [Fact]
