@@ -161,7 +161,8 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Unix, Stop() then Close() releases the port and then binds it again to remove the prefix a
+        // second time, which throws "Address already in use" when another process took the port in between.
         _listener.Close();
         await _loop;
     }
