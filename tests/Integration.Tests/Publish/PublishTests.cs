@@ -73,7 +73,9 @@ public class PublishTests(ITestOutputHelper output) : PublishTest(output)
         Output.WriteLine(firstOutput);
         Assert.True(killed, "the build never reached its first push");
         var manifest = ReadManifest();
-        var first = manifest.Permutations[0];
+        // Permutations are pushed in parallel: the first one pushed is the one its "Pushed <reference>" line names.
+        var pushedReference = firstOutput.Split('\n').First(l => l.Contains("Pushed ")).Split("Pushed ")[1].Trim();
+        var first = Assert.Single(manifest.Permutations, p => p.DigestReference == pushedReference);
         Assert.NotNull(await Registry.Client.ManifestAsync(Registry.RepositoryPath(), first.Digest));
         Assert.Empty((await Registry.Client.TagsAsync(Registry.RepositoryPath())).Where(t => manifest.Permutations.SelectMany(p => p.Tags).Any(x => x.Reference.EndsWith(":" + t))));
 
