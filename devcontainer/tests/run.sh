@@ -48,6 +48,19 @@ if [ "$clang_expected" = "p2996" ]; then
   fi
 fi
 
+# The postStartCommand: silent in a folder the user can write, one line naming the fix in one it cannot (/).
+if command -v devcontainer-workspace-check >/dev/null 2>&1; then
+  quiet=$(cd "$HOME" && devcontainer-workspace-check 2>&1)
+  loud=$(cd / && devcontainer-workspace-check 2>&1)
+  if [ -n "$quiet" ]; then fail workspace-check "printed '$quiet' in the writable $HOME"
+  else case "$loud" in
+    "devcontainer: / is owned by uid 0 and"*"cmake -B ~/build/"*) ok workspace-check ;;
+    *) fail workspace-check "printed '$loud' in /, which $(id -un) cannot write" ;;
+  esac; fi
+else
+  fail workspace-check "devcontainer-workspace-check is not on PATH"
+fi
+
 rm -rf "$work"
 [ "$failures" -eq 0 ] || { echo "$failures smoke test(s) failed"; exit 1; }
 echo "all smoke tests passed (gcc $gcc_expected, clang $clang_expected)"

@@ -39,6 +39,31 @@ public sealed class DevcontainerCliTests(RealImageBuild image, ITestOutputHelper
     }
 
     [RealImageFact]
+    public async Task A_workspace_the_remote_user_cannot_write_is_named_at_start_with_a_fix_that_works()
+    {
+        var session = await image.DevcontainerAsync();
+        const string Warning = "cannot write it, so builds inside it fail; the host user is probably root";
+        var writable = await ExecAsync("test -w . && echo writable || echo read-only");
+        Assert.True(writable.Succeeded, writable.Output);
+        // updateRemoteUserUID maps dev to a non-root caller's uid; to root (this machine's CI user) it cannot.
+        if (Environment.UserName != "root")
+        {
+            Assert.Equal("writable", writable.StandardOutput.Trim());
+            Assert.DoesNotContain(Warning, session.UpLog);
+            return;
+        }
+        Assert.Equal("read-only", writable.StandardOutput.Trim());
+        var folder = Path.GetFileName(session.Workspace);
+        Assert.Contains($"devcontainer: /workspaces/{folder} is owned by uid 0 and dev (uid 1000) {Warning}", session.UpLog);
+        Assert.Contains($"Build outside it (cmake -B ~/build/{folder})", session.UpLog);
+        var inTree = await ExecAsync("cmake -G Ninja -S . -B build");
+        Assert.False(inTree.Succeeded, "an in-tree build in the read-only workspace succeeded: " + inTree.Output);
+        var outside = await ExecAsync($"cmake -G Ninja -S . -B ~/build/{folder} && cmake --build ~/build/{folder} && ~/build/{folder}/cxx23");
+        Assert.True(outside.Succeeded, outside.Output);
+        Assert.Contains(Cxx23Output, outside.StandardOutput);
+    }
+
+    [RealImageFact]
     public async Task CC_and_CXX_come_from_the_image_devcontainer_metadata_label()
     {
         var session = await image.DevcontainerAsync();

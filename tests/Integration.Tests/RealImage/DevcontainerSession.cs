@@ -12,12 +12,13 @@ public sealed class DevcontainerSession : IAsyncDisposable
 {
     static readonly TimeSpan UpTimeout = TimeSpan.FromMinutes(10);
 
-    DevcontainerSession(string cli, string workspace, Dictionary<string, string?> environment, JsonObject upResult)
+    DevcontainerSession(string cli, string workspace, Dictionary<string, string?> environment, JsonObject upResult, string upLog)
     {
         Cli = cli;
         Workspace = workspace;
         Environment = environment;
         UpResult = upResult;
+        UpLog = upLog;
     }
 
     public string Cli { get; }
@@ -26,6 +27,9 @@ public sealed class DevcontainerSession : IAsyncDisposable
 
     /// <summary>What `devcontainer up --include-merged-configuration` printed (outcome, containerId, remoteUser, mergedConfiguration).</summary>
     public JsonObject UpResult { get; }
+
+    /// <summary>Everything `devcontainer up` printed, lifecycle commands' output included (what a user sees at start).</summary>
+    public string UpLog { get; }
 
     public string ContainerId => (string)UpResult["containerId"]!;
 
@@ -47,7 +51,7 @@ public sealed class DevcontainerSession : IAsyncDisposable
         var result = last is null ? null : JsonNode.Parse(last) as JsonObject;
         if (!up.Succeeded || (string?)result?["outcome"] != "success" || result["containerId"] is null)
             throw new InvalidOperationException($"devcontainer up failed (exit {up.ExitCode}):\n{up.Output}");
-        return new DevcontainerSession(cli, workspace, environment, result);
+        return new DevcontainerSession(cli, workspace, environment, result, up.Output);
     }
 
     /// <summary>`devcontainer exec --workspace-folder &lt;workspace&gt; &lt;command&gt;`: runs as the remote user in the workspace folder.</summary>
