@@ -49,6 +49,12 @@ internal static class BuildExecutor
             var invoked = ResolveInvoked(arguments, build, targets);
             var plan = ExecutionPlanner.Plan(targets, invoked);
             if (build.Continue) ContinueState.MarkSucceeded(args, secretNames.Contains, plan);
+            if (ParameterReaders.UnreadFlags(arguments, parameters, targets, plan.Select(p => p.Target).ToList()) is { Count: > 0 } unread)
+            {
+                // A flag the run would accept and ignore: one line each, nothing run or planned, exit 2.
+                foreach (var problem in unread) console.WriteLine($"ERROR: {problem}");
+                return InvalidInput;
+            }
             ApplySkips(build, plan, invoked, targets);
             TargetRunner.EvaluateStaticConditions(plan, invoked);
             if (build.Plan)

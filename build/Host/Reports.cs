@@ -20,6 +20,7 @@ internal static class HelpText
         }
         sb.Append("\nParameters:\n");
         var flagWidth = parameters.Max(p => FlagText(p).Length) + 2;
+        string? ReadBy(ParameterMember p) => ParameterReaders.ReadersOf(p, targets) is { Count: > 0 } readers ? "read by: " + string.Join(", ", readers.Select(r => r.Name)) : null;
         foreach (var group in new[] { parameters.Where(p => !p.IsBase), parameters.Where(p => p.IsBase) })
         {
             sb.Append('\n');
@@ -31,6 +32,7 @@ internal static class HelpText
                 if (p.IsSecret) details.Add("secret, never shown");
                 else if (DefaultText(defaults.GetValueOrDefault(p.Name)) is { } def) details.Add("default: " + def);
                 details.Add("env: " + p.EnvironmentVariable);
+                if (ReadBy(p) is { } readBy) details.Add(readBy);
                 sb.Append($"  {"".PadRight(flagWidth)}({string.Join("; ", details)})\n");
             }
         }

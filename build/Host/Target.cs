@@ -21,6 +21,11 @@ public interface ITargetDefinition
     ITargetDefinition OnlyWhenDynamic(params Expression<Func<bool>>[] conditions);
     /// <summary>Parameters that must have a value; checked for all scheduled targets before any runs.</summary>
     ITargetDefinition Requires(params Expression<Func<object?>>[] parameters);
+    /// <summary>
+    /// Parameters the target reads (its Requires count too). A flag given on the command line that no target of the run
+    /// reads is refused before anything runs (exit 2); --help names each parameter's readers.
+    /// </summary>
+    ITargetDefinition Reads(params Expression<Func<object?>>[] parameters);
     ITargetDefinition ProceedAfterFailure();
     ITargetDefinition AssuredAfterFailure();
     ITargetDefinition Unlisted();
@@ -42,8 +47,11 @@ internal sealed class TargetDefinition : ITargetDefinition
     public List<Expression<Func<bool>>> StaticConditions { get; } = [];
     public List<Expression<Func<bool>>> DynamicConditions { get; } = [];
     public List<Expression<Func<object?>>> Requirements { get; } = [];
+    public List<Expression<Func<object?>>> ReadParameters { get; } = [];
     public List<string> ProducedPaths { get; } = [];
     public List<Func<Task>> Actions { get; } = [];
+    /// <summary>The delegates given to Executes, unwrapped: what a test reads to check the target's Reads are complete.</summary>
+    public List<Delegate> ActionBodies { get; } = [];
     public bool IsProceedAfterFailure { get; private set; }
     public bool IsAssuredAfterFailure { get; private set; }
     public bool IsUnlisted { get; private set; }
@@ -58,10 +66,17 @@ internal sealed class TargetDefinition : ITargetDefinition
     public ITargetDefinition OnlyWhenStatic(params Expression<Func<bool>>[] conditions) { StaticConditions.AddRange(conditions); return this; }
     public ITargetDefinition OnlyWhenDynamic(params Expression<Func<bool>>[] conditions) { DynamicConditions.AddRange(conditions); return this; }
     public ITargetDefinition Requires(params Expression<Func<object?>>[] parameters) { Requirements.AddRange(parameters); return this; }
+    public ITargetDefinition Reads(params Expression<Func<object?>>[] parameters) { ReadParameters.AddRange(parameters); return this; }
     public ITargetDefinition ProceedAfterFailure() { IsProceedAfterFailure = true; return this; }
     public ITargetDefinition AssuredAfterFailure() { IsAssuredAfterFailure = true; return this; }
     public ITargetDefinition Unlisted() { IsUnlisted = true; return this; }
     public ITargetDefinition Produces(params string[] paths) { ProducedPaths.AddRange(paths); return this; }
-    public ITargetDefinition Executes(Action action) { Actions.Add(() => { action(); return Task.CompletedTask; }); return this; }
-    public ITargetDefinition Executes(Func<Task> action) { Actions.Add(action); return this; }
+    public ITargetDefinition Executes(Action action)
+    {
+        ActionBodies.Add(action);
+        Actions.Add(() => { action(); return Task.CompletedTask; });
+        return this;
+    }
+
+    public ITargetDefinition Executes(Func<Task> action) { ActionBodies.Add(action); Actions.Add(action); return this; }
 }

@@ -31,7 +31,8 @@ public class ParameterBindingTests : IDisposable
     [Fact]
     public void Every_type_binds_from_kebab_case_flags()
     {
-        var build = Bind("--registry", "ghcr.example/team", "--push", "--retries", "5", "--timeout", "90s", "--channel", "preview",
+        // Publish plans too: it reads --password (Requires), which a plan without it would refuse.
+        var build = Bind("Publish", "--registry", "ghcr.example/team", "--push", "--retries", "5", "--timeout", "90s", "--channel", "preview",
             "--flavors", "mint-chip", "vanilla", "--main-flavor", "Chocolate", "--labels", "a=1", "b=2", "--limit", "7",
             "--force", "false", "--password", "pw-1234", "--manifest", "out/m.json");
         Assert.Equal("ghcr.example/team", build.Registry);

@@ -36,7 +36,7 @@ public class SecretMaskingTests : IDisposable
         Assert.DoesNotContain(Secret, _host.Output);
         _host.RunSample("--help");
         Assert.DoesNotContain(Secret, _host.Output);
-        Assert.Contains("(secret, never shown; env: PASSWORD)", _host.Output);
+        Assert.Contains("(secret, never shown; env: PASSWORD; read by: Publish)", _host.Output);
     }
 
     [Fact]
