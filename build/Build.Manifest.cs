@@ -18,7 +18,7 @@ partial class Build
             var record = BakeRecordStore.Read(Layout.BakeRecord); // Bake's, or the build jobs' merged by MergePlatforms: never a plan of its own
             var run = RunIdentity.Detect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow, Guid.NewGuid);
             var entries = SelectedPermutations.Select(p => ManifestEntryOf(record, p, run)).ToList();
-            var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, record.Sha, record.Ref, record.EventName, DateTimeOffset.UtcNow, entries);
+            var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, record.Sha, record.Ref, record.EventName, DateTimeOffset.UtcNow, entries, record.Dirty);
             ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
             Log.Information("Wrote {Manifest}:\n{Table:l}", ManifestFile, ManifestEntry.Describe(manifest));
             foreach (var e in entries) AddSummary(e.Id, e.Digest);
@@ -43,7 +43,7 @@ partial class Build
     static void WriteProvenance(BakeRecord record, PermutationRecord p, RunIdentity run, string path)
     {
         var provenance = new ProvenanceInputs(p.Id, record.SourceUrl, record.Ref, record.Sha, record.BakeFile, record.BakeFileDigest,
-            p.Overrides, p.Platforms, p.BaseImage, record.EventName, run, p.Images);
+            p.Overrides, p.Platforms, p.BaseImage, record.EventName, run, p.Images, record.Dirty);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, Provenance.PredicateJson(provenance));
     }

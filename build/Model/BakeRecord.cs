@@ -12,21 +12,25 @@ public sealed record BakeRecord(
     string Ref,
     string EventName,
     long SourceDateEpoch,
+    // The provenance's source: the remote's URL, or a git+file URI without one (BuildContext.SourceUri).
     string SourceUrl,
     string ImageRepository,
     string BakeFile,
     string BakeFileDigest,
-    IReadOnlyList<PermutationRecord> Permutations)
+    IReadOnlyList<PermutationRecord> Permutations,
+    // Built from a work tree with uncommitted changes (BuildContext.Dirty); absent in older records: false.
+    bool Dirty = false)
 {
     public const int CurrentSchemaVersion = 1;
 
     /// <summary>Pure: the record of a plan Bake runs with this bake file and override.</summary>
     public static BakeRecord Of(BakePlan plan, string bakeFile, string bakeFileDigest, string overrideDigest) => new(
-        CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, plan.Context.SourceDateEpoch, plan.Context.SourceUrl, plan.ImageRepository,
+        CurrentSchemaVersion, plan.Context.Sha, plan.Context.Ref, plan.Context.EventName, plan.Context.SourceDateEpoch, plan.Context.SourceUri, plan.ImageRepository,
         bakeFile, bakeFileDigest,
         plan.Permutations.Select(p => new PermutationRecord(
             p.Id, p.Platforms, p.Tags, p.Labels.GetValueOrDefault(InputDigest.LabelKey), p.BaseImage, p.Images.External,
-            p.Platforms.Select(platform => new PlatformOverride(platform, overrideDigest)).ToList(), p.IsReused ? p.Reuse!.ReusedDigest : null)).ToList());
+            p.Platforms.Select(platform => new PlatformOverride(platform, overrideDigest)).ToList(), p.IsReused ? p.Reuse!.ReusedDigest : null)).ToList(),
+        plan.Context.Dirty);
 
     /// <summary>The permutation's record; one line naming the fix when this record does not hold it.</summary>
     public PermutationRecord For(string permutationId, string source) =>

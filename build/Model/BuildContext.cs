@@ -31,9 +31,23 @@ public sealed record BuildContext(
     DateTimeOffset CommitTime,
     string SourceUrl,
     bool IsForkPullRequest = false,
-    string Reason = "")
+    string Reason = "",
+    IReadOnlyList<string>? UncommittedPaths = null,
+    string LocalSourceUri = "")
 {
     public const string UnknownSha = "0000000000000000000000000000000000000000";
+
+    /// <summary>
+    /// The work tree had uncommitted changes (git status --porcelain lists something): the build is not the commit it
+    /// names. Read from git only; in GitHub Actions the checkout is the commit.
+    /// </summary>
+    public bool Dirty => UncommittedPaths is { Count: > 0 };
+
+    /// <summary>
+    /// The source as the provenance names it: the remote's URL (<see cref="SourceUrl"/>, also the image's source label), or,
+    /// without one, a git+file URI of the repository (or of a remote that is a local path).
+    /// </summary>
+    public string SourceUri => SourceUrl.Length > 0 ? SourceUrl : LocalSourceUri;
 
     public ReleaseVersion? Release => ReleaseVersion.TryParse(Version);
 
@@ -101,9 +115,10 @@ public sealed record BuildContext(
         if (git is null)
             return new(BuildMode.Local, UnknownSha, "", "local", null, null, DateTimeOffset.FromUnixTimeSeconds(0), "", Reason: "not a git checkout");
         var source = NormalizeRemote(git.RemoteUrl);
+        var localSource = source.Length > 0 ? "" : LocalSource(git.RemoteUrl, git.TopLevel);
         var headRef = git.Branch is null ? "HEAD" : "refs/heads/" + git.Branch;
         BuildContext Make(BuildMode mode, string reason, string gitRef, string? version = null) =>
-            new(mode, git.Sha, gitRef, "local", null, version, git.CommitTime, source, Reason: reason);
+            new(mode, git.Sha, gitRef, "local", null, version, git.CommitTime, source, Reason: reason, UncommittedPaths: git.UncommittedPaths, LocalSourceUri: localSource);
 
         // A dirty tree is not the commit it claims to be: never tag or cache it as that commit.
         if (git.IsDirty) return Make(BuildMode.Local, "uncommitted changes", headRef);
@@ -112,6 +127,22 @@ public sealed record BuildContext(
         if (release is not null) return Make(BuildMode.ReleaseTag, "release tag at HEAD", "refs/tags/" + release, release.ToString());
         if (git.Branch == defaultBranch) return Make(BuildMode.DefaultBranch, "default branch", headRef);
         return Make(BuildMode.Local, git.Branch is null ? "detached HEAD" : $"branch '{git.Branch}'", headRef);
+    }
+
+    /// <summary>
+    /// A git+file URI: of a remote that is a local path (or file:// URL), else of the work tree itself (no remote, or one
+    /// <see cref="NormalizeRemote"/> cannot make an https URL of without guessing); "" when neither is known.
+    /// </summary>
+    public static string LocalSource(string? remote, string? topLevel)
+    {
+        if (!string.IsNullOrWhiteSpace(remote))
+        {
+            remote = remote.Trim();
+            if (Uri.TryCreate(remote, UriKind.Absolute, out var uri) && uri.IsFile) return "git+" + uri.AbsoluteUri;
+            if (Path.IsPathRooted(remote)) return "git+" + new Uri(remote).AbsoluteUri;
+            if (remote.StartsWith('.') && topLevel is not null) return "git+" + new Uri(Path.GetFullPath(Path.Combine(topLevel, remote))).AbsoluteUri;
+        }
+        return topLevel is null ? "" : "git+" + new Uri(topLevel).AbsoluteUri;
     }
 
     public static int? PullRequestNumberFrom(string gitRef)

@@ -36,8 +36,8 @@ public static class RecordFile
         catch (JsonException e) { throw new InvalidOperationException($"{source} is not {what} ({e.Message.Split('\n')[0]}); {rewrite} to write it again."); }
         if ((record is null ? "empty" : complete(record)) is { } missing)
             throw new InvalidOperationException($"{source} is not {what} ({missing}); {rewrite} to write it again.");
-        if (versionOf(record!) != schemaVersion)
-            throw new InvalidOperationException($"{source} is {what} of schema {versionOf(record)}, this build reads {schemaVersion}; {rewrite} with this build.");
+        if (versionOf(record!) is var version && version != schemaVersion)
+            throw new InvalidOperationException($"{source} is {what} of schema {version}, this build reads {schemaVersion}; {rewrite} with this build.");
         return record!;
     }
 }

@@ -13,7 +13,10 @@ public sealed record ReleaseManifest(
     string Ref,
     string Event,
     DateTimeOffset Created,
-    IReadOnlyList<ManifestPermutation> Permutations)
+    IReadOnlyList<ManifestPermutation> Permutations,
+    // Built from a work tree with uncommitted changes: not the commit Sha names. Written only when true (older manifests
+    // have none); Publish refuses such a manifest unless --allow-dirty, and it has no tags.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Dirty = false)
 {
     public const int CurrentSchemaVersion = 1;
 }

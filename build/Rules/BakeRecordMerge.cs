@@ -23,10 +23,13 @@ public static class BakeRecordMerge
             Same(part, "event", first.EventName, part.Record.EventName);
             Same(part, "image repository", first.ImageRepository, part.Record.ImageRepository);
             Same(part, "bake file", $"{first.BakeFile} {first.BakeFileDigest}", $"{part.Record.BakeFile} {part.Record.BakeFileDigest}");
+            Same(part, "work tree", Tree(first.Dirty), Tree(part.Record.Dirty));
         }
         var permutations = parts.GroupBy(p => p.PermutationId).Select(Permutation).ToList();
         return first with { Permutations = permutations };
     }
+
+    static string Tree(bool dirty) => dirty ? "uncommitted changes" : "clean";
 
     static PermutationRecord Permutation(IGrouping<string, PlatformRecord> platforms)
     {

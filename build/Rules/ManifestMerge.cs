@@ -21,8 +21,8 @@ public static class ManifestMerge
         foreach (var part in parts.Skip(1))
         {
             var (a, b) = (first.Manifest, part.Manifest);
-            if (a.Sha != b.Sha || a.Ref != b.Ref || a.Event != b.Event)
-                throw new InvalidManifestException($"Build manifests disagree: {first.Folder} is {a.Sha} {a.Ref} ({a.Event}) but {part.Folder} is {b.Sha} {b.Ref} ({b.Event}); download the artifacts of one workflow run only.");
+            if (a.Sha != b.Sha || a.Ref != b.Ref || a.Event != b.Event || a.Dirty != b.Dirty)
+                throw new InvalidManifestException($"Build manifests disagree: {first.Folder} is {Describe(a)} but {part.Folder} is {Describe(b)}; download the artifacts of one workflow run only.");
         }
         var entries = new List<ManifestPermutation>();
         var from = new Dictionary<string, string>();
@@ -42,8 +42,10 @@ public static class ManifestMerge
                 throw new InvalidManifestException($"{entry.Id} ({from[entry.Id]}): {problem}; re-run the build job, nothing was published.");
         var ordered = entries.OrderBy(e => expectedIds.ToList().IndexOf(e.Id) is var i && i < 0 ? int.MaxValue : i).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
         return new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, first.Manifest.Sha, first.Manifest.Ref, first.Manifest.Event,
-            parts.Max(p => p.Manifest.Created), ordered);
+            parts.Max(p => p.Manifest.Created), ordered, first.Manifest.Dirty);
     }
+
+    static string Describe(ReleaseManifest m) => $"{m.Sha} {m.Ref} ({m.Event}{(m.Dirty ? ", uncommitted changes" : "")})";
 
     static ManifestPermutation Relocate(ManifestPermutation entry, string folder)
     {

@@ -16,7 +16,8 @@ public sealed record ProvenanceInputs(
     BaseImage? BaseImage,
     string EventName,
     RunIdentity Run,
-    IReadOnlyList<ResolvedImage>? Images = null);
+    IReadOnlyList<ResolvedImage>? Images = null,
+    bool Dirty = false);
 
 /// <summary>Who ran the build and which run it was (SLSA runDetails).</summary>
 public sealed record RunIdentity(string BuilderId, string InvocationId, DateTimeOffset StartedOn)
@@ -54,14 +55,14 @@ public static class Provenance
                 ["bakeFile"] = inputs.BakeFile,
                 ["target"] = inputs.PermutationId,
                 ["platforms"] = new JsonArray(inputs.Platforms.Select(p => (JsonNode)p!).ToArray()),
-                ["source"] = new JsonObject { ["uri"] = inputs.SourceUrl, ["ref"] = inputs.Ref },
+                // dirty: built from uncommitted changes, so the commit below is not all of the source.
+                ["source"] = new JsonObject { ["uri"] = inputs.SourceUrl, ["ref"] = inputs.Ref, ["dirty"] = inputs.Dirty },
             },
             ["internalParameters"] = InternalParameters(inputs),
             ["resolvedDependencies"] = new JsonArray([
                 new JsonObject
                 {
-                    // Without a remote (a local clone) the commit digest still identifies the source.
-                    ["uri"] = inputs.SourceUrl.Length > 0 ? $"git+{inputs.SourceUrl}@{inputs.Ref}" : $"git+{inputs.Ref}",
+                    ["uri"] = SourceDependencyUri(inputs.SourceUrl, inputs.Ref),
                     ["digest"] = new JsonObject { ["gitCommit"] = inputs.Sha },
                 },
                 .. ImageDependencies(inputs)]),
@@ -79,6 +80,13 @@ public static class Provenance
 
     public static string PredicateJson(ProvenanceInputs inputs) =>
         Predicate(inputs).ToJsonString(new JsonSerializerOptions { WriteIndented = true }).Replace("\r\n", "\n") + "\n";
+
+    /// <summary>
+    /// The source as a resolved dependency: git+&lt;remote&gt;@&lt;ref&gt; (the SLSA convention), or the git+file URI of a
+    /// repository without a remote; outside any repository only the ref (the commit digest still identifies it).
+    /// </summary>
+    static string SourceDependencyUri(string source, string gitRef) =>
+        source.StartsWith("git+", StringComparison.Ordinal) ? $"{source}@{gitRef}" : source.Length > 0 ? $"git+{source}@{gitRef}" : $"git+{gitRef}";
 
     /// <summary>
     /// The event and the bake inputs' digests. One Bake for every platform ran one override (bakeOverrideDigest); native

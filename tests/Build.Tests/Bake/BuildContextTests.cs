@@ -6,7 +6,8 @@ namespace BuildTests.Bake;
 
 public class BuildContextTests
 {
-    static readonly GitFacts Git = new(Contexts.Sha, "main", [], Contexts.CommitTime, "git@github.com:acme/devcontainers.git", IsDirty: false);
+    static readonly GitFacts Git = new(Contexts.Sha, "main", [], Contexts.CommitTime, "git@github.com:acme/devcontainers.git", UncommittedPaths: [],
+        TopLevel: "/home/dev/devcontainers");
 
     static Func<string, string?> Env(string eventName, string gitRef) => new Dictionary<string, string?>
     {
@@ -108,8 +109,25 @@ public class BuildContextTests
     [Fact]
     public void Git_with_uncommitted_changes_is_local_mode_even_on_main_or_a_release_tag()
     {
-        Assert.Equal(BuildMode.Local, BuildContext.FromGit(Git with { IsDirty = true }, "main").Mode);
-        Assert.Equal(BuildMode.Local, BuildContext.FromGit(Git with { IsDirty = true, TagsAtHead = ["v1.0.0"] }, "main").Mode);
+        var dirty = BuildContext.FromGit(Git with { UncommittedPaths = ["README.md"] }, "main");
+        Assert.Equal((BuildMode.Local, "uncommitted changes", true), (dirty.Mode, dirty.Reason, dirty.Dirty));
+        Assert.Equal(["README.md"], dirty.UncommittedPaths);
+        Assert.Equal(BuildMode.Local, BuildContext.FromGit(Git with { UncommittedPaths = ["notes.txt"], TagsAtHead = ["v1.0.0"] }, "main").Mode);
+        Assert.False(BuildContext.FromGit(Git, "main").Dirty);
+    }
+
+    [Fact]
+    public void The_provenance_source_is_the_remote_or_a_git_file_uri_of_the_repository_without_one()
+    {
+        Assert.Equal("https://github.com/acme/devcontainers", BuildContext.FromGit(Git, "main").SourceUri);
+        var noRemote = BuildContext.FromGit(Git with { RemoteUrl = null }, "main");
+        Assert.Equal(("", "git+file:///home/dev/devcontainers"), (noRemote.SourceUrl, noRemote.SourceUri)); // no image label from a local path
+        Assert.Equal("git+file:///srv/git/devcontainers.git", BuildContext.FromGit(Git with { RemoteUrl = "/srv/git/devcontainers.git" }, "main").SourceUri);
+        Assert.Equal("git+file:///srv/git/dc", BuildContext.FromGit(Git with { RemoteUrl = "file:///srv/git/dc" }, "main").SourceUri);
+        Assert.Equal("git+file:///home/dev/upstream", BuildContext.FromGit(Git with { RemoteUrl = "../upstream" }, "main").SourceUri);
+        // In GitHub Actions the server and repository name it; a tree outside git has none.
+        Assert.Equal("https://github.com/acme/devcontainers", BuildContext.FromGitHub(Env("push", "refs/heads/main"), null, null, "main").SourceUri);
+        Assert.Equal("", BuildContext.FromGit(null, "main").SourceUri);
     }
 
     [Fact]

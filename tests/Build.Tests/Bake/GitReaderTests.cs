@@ -42,8 +42,24 @@ public class GitReaderTests : IDisposable
         Assert.Equal(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero), facts.CommitTime); // committer time, not author time
         Assert.Equal("git@github.com:acme/dc.git", facts.RemoteUrl);
         Assert.False(facts.IsDirty);
+        Assert.Equal(new DirectoryInfo(_dir).FullName, new DirectoryInfo(facts.TopLevel!).FullName);
         File.WriteAllText(Path.Combine(_dir, "a.txt"), "changed");
         Assert.True(GitReader.TryRead(_dir)!.IsDirty);
+    }
+
+    [Fact]
+    public void Untracked_files_count_as_uncommitted_changes_but_ignored_files_never_do()
+    {
+        Commit();
+        File.WriteAllText(Path.Combine(_dir, ".gitignore"), "cosign.key\n");
+        Git("add", ".gitignore");
+        Git("commit", "-q", "-m", "ignore");
+        File.WriteAllText(Path.Combine(_dir, "cosign.key"), "secret");
+        Assert.Empty(GitReader.TryRead(_dir)!.UncommittedPaths);
+
+        File.WriteAllText(Path.Combine(_dir, "notes.txt"), "untracked");
+        Git("mv", "a.txt", "b.txt");
+        Assert.Equal(["b.txt", "notes.txt"], GitReader.TryRead(_dir)!.UncommittedPaths.Order());
     }
 
     [Fact]

@@ -38,6 +38,17 @@ public class ProvenanceTests
     }
 
     [Fact]
+    public void The_source_says_whether_the_tree_had_uncommitted_changes_and_a_repository_without_remote_is_a_git_file_uri()
+    {
+        var clean = Provenance.Predicate(Inputs(Local))["buildDefinition"]!["externalParameters"]!["source"]!;
+        Assert.Equal(("https://github.com/acme/devcontainer-pipeline", false), ((string?)clean["uri"], (bool)clean["dirty"]!));
+
+        var local = Provenance.Predicate(Inputs(Local) with { SourceUrl = "git+file:///home/dev/devcontainer-pipeline", Dirty = true })["buildDefinition"]!;
+        Assert.Equal(("git+file:///home/dev/devcontainer-pipeline", true), ((string?)local["externalParameters"]!["source"]!["uri"], (bool)local["externalParameters"]!["source"]!["dirty"]!));
+        Assert.Equal("git+file:///home/dev/devcontainer-pipeline@refs/heads/main", (string?)local["resolvedDependencies"]![0]!["uri"]);
+    }
+
+    [Fact]
     public void One_bake_for_every_platform_records_its_one_override()
     {
         var parameters = Provenance.Predicate(Inputs(Local))["buildDefinition"]!["internalParameters"]!.AsObject();
