@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Pipeline.CI;
 using Pipeline.Host;
 using Serilog;
@@ -32,6 +33,9 @@ partial class Build
     readonly string DefaultBranch = "main";
 
     string ImageRepository => TagPolicy.Repository(Registry, ImageName);
+
+    /// <summary>What <see cref="ImageRepository"/> reads, for the .Reads of the targets that use it.</summary>
+    Expression<Func<object?>>[] RepositoryParameters => [() => Registry, () => ImageName];
     IReadOnlyList<Permutation> SelectedPermutations => Permutations is { Length: > 0 } ? Permutations : Permutation.All;
     AbsolutePath BakeFilePath => RootDirectory / BakeFile;
     AbsolutePath BakeOverrideFile => Layout.BakeOverride;
@@ -51,6 +55,8 @@ partial class Build
     [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache)]
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/ (or push them by digest: --image-output)")
+        .Reads(() => Artifacts, () => Permutations, () => Platforms, () => BakeFile, () => Builder, () => Cache, () => ImageOutput, () => Force, () => PerPlatformJob)
+        .Reads(RepositoryParameters).Reads(SigningParameters) // a reused image's attestations are verified
         // pushed/*.json instead of the archive with --image-output push-by-digest (declared either way: the workflow's
         // uploads are derived from these with default parameters)
         .Produces(BakePlanFiles).Produces(ImagesDirectory / "*.tar", Layout.PushedImages / "*.json", BakeMetadataFile, Layout.Summary)
@@ -153,7 +159,7 @@ partial class Build
     }
 
     /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>
-    protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets)
+    IEnumerable<string> DescribePlannedBake(IReadOnlyCollection<string> plannedTargets)
     {
         if (!plannedTargets.Contains(nameof(Bake))) return [];
         // The up-front checks that need no tool: what the real run would refuse, --plan says too.

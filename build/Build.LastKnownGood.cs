@@ -2,23 +2,30 @@ using Pipeline.Host;
 using Serilog;
 
 /// <summary>
-/// The last-known-good pin (artifacts/lkg.json): written by a Publish that moved the mutable tags and by Rollback; while
-/// it records a rollback, Publish moves no mutable tag.
+/// The last-known-good pin: written (artifacts/lkg.json) by a Publish that moved the mutable tags and by Rollback, and
+/// read by Publish from --last-known-good (CI: the lkg tag or variable) or, without it, from artifacts/lkg.json, so a
+/// local Rollback and the Publish after it agree on one pin. While it records a rollback, Publish moves no mutable tag.
 /// </summary>
 partial class Build
 {
-    [Parameter("The last-known-good pin (lkg.json written by Publish or Rollback; CI reads it from the lkg tag or DEVCONTAINER_LKG). While it records a rollback, Publish moves no mutable tag; a missing file means no pin yet")]
+    [Parameter("The last-known-good pin Publish reads (an lkg.json written by Publish or Rollback; CI passes the lkg tag's or DEVCONTAINER_LKG's). Default: artifacts/lkg.json, the pin the last local Publish or Rollback wrote. While it records a rollback, Publish moves no mutable tag; a missing file means no pin yet")]
     readonly string? LastKnownGood;
 
+    [Parameter("Publish forward over a rollback: move the mutable tags although the last-known-good pin records a rollback (the pin then records this publish)")]
+    readonly bool ReleaseRollback;
+
+    /// <summary>Where Publish and Rollback write the pin (CI stores it as the lkg tag).</summary>
     AbsolutePath PinFile => ArtifactsDirectory / "lkg.json";
 
-    /// <summary>Whether this publish moves the mutable tags: not while the last-known-good pin records a rollback.</summary>
+    /// <summary>The pin Publish reads: --last-known-good, else the one a local Publish or Rollback wrote.</summary>
+    string PinSource => LastKnownGood is { Length: > 0 } given ? Path.GetFullPath(given) : PinFile;
+
+    /// <summary>Whether this publish moves the mutable tags: not while the pin records a rollback. Reads the pin, changes no file.</summary>
     PinDecision DecideMutableTags(ReleaseManifest manifest)
     {
-        File.Delete(PinFile); // only a publish that moved the mutable tags leaves a pin to store
-        var pin = LastKnownGood is not null && File.Exists(LastKnownGood) ? ReadPin(LastKnownGood) : null;
-        var decision = Pipeline.Rules.LastKnownGood.Decide(pin, manifest);
-        if (decision.MoveMutableTags) Log.Information("{Note:l}", decision.Note);
+        var pin = File.Exists(PinSource) ? ReadPin(PinSource) : null;
+        var decision = Pipeline.Rules.LastKnownGood.Decide(pin, manifest, PinSource, ReleaseRollback);
+        if (!decision.Warn) Log.Information("{Note:l}", decision.Note);
         else
         {
             Log.Warning("{Note:l}", decision.Note);
@@ -29,7 +36,7 @@ partial class Build
 
     LastKnownGoodPin ReadPin(string path) => Pipeline.Rules.LastKnownGood.Parse(File.ReadAllText(path), path, KnownPermutationIds);
 
-    /// <summary>artifacts/lkg.json for CI to store (lkg tag or variable); only a run over the whole manifest moves the pin.</summary>
+    /// <summary>artifacts/lkg.json for CI to store (lkg tag or variable); only a run over the whole manifest moves the pin, and no pin (null) leaves it as it is.</summary>
     void WritePin(LastKnownGoodPin? pin, int actedOn)
     {
         if (pin is null) return;
@@ -41,5 +48,18 @@ partial class Build
         ArtifactsDirectory.CreateDirectory();
         File.WriteAllText(PinFile, Pipeline.Rules.LastKnownGood.Serialize(pin, KnownPermutationIds));
         Log.Information("Wrote the last-known-good pin {Pin} (pinned by {By}, {Sha})", PinFile, pin.PinnedBy.ToString().ToLowerInvariant(), pin.Manifest.Sha);
+    }
+
+    /// <summary>
+    /// Up front: a rollback pin in artifacts/lkg.json that another --last-known-good would have Publish overwrite, unless
+    /// --release-rollback says so; Publish never replaces a rollback pin it did not read.
+    /// </summary>
+    string? UnreadRollbackPinProblem()
+    {
+        if (ReleaseRollback || PinSource == PinFile || !File.Exists(PinFile)) return null;
+        var local = ReadPin(PinFile);
+        return local.PinnedBy != PinnedBy.Rollback ? null
+            : $"{PinFile} records the rollback to {local.Manifest.Sha}, but --last-known-good names {PinSource}: drop --last-known-good (Publish then holds the mutable tags), " +
+              "or pass --release-rollback to publish forward over the rollback.";
     }
 }

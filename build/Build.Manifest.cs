@@ -12,6 +12,7 @@ partial class Build
     Target Manifest => _ => _
         .Description("Write artifacts/manifest.json from what Bake ran (bake-plan.json): every permutation's archive, digests, tags, SBOM and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
+        .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
         .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
         .Executes(() =>
         {

@@ -23,6 +23,7 @@ partial class Build
     Target MergePlatforms => _ => _
         .Description("Join each permutation's per-platform OCI archives and build records (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/ and one bake-plan.json; a permutation every platform job reused keeps the published index and attested SBOM they fetched")
         .Before(Scan, Sbom, Manifest)
+        .Reads(() => Artifacts, () => Permutations, () => Platforms, () => PlatformParts, () => ImageOutput).Reads(RepositoryParameters)
         .Produces(ImagesDirectory / "*.tar", Layout.BakeRecord)
         .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json") // a reused permutation's evidence
         .Executes(async () =>
@@ -35,6 +36,7 @@ partial class Build
     Target MergeManifests => _ => _
         .Description("Join the build jobs' manifests (<artifacts>/<folder>/manifest.json) into artifacts/manifest.json, checking commit, ref, files and that every permutation is there")
         .Before(Publish)
+        .Reads(() => Artifacts, () => Permutations)
         .Produces(ManifestFile)
         .Executes(() =>
         {

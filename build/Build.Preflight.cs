@@ -25,6 +25,8 @@ partial class Build
             try { ReadManifestScope(manifestPath, logNotes: false); }
             catch (InvalidManifestException e) { return [e.Message]; }
         }
+        problems.AddRange(RegistryChangeProblems(running));
+        if (problems.Count > 0) return problems;
         // The probes below and Bake's own reads wait on tools and the network, not on each other: all start now.
         var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
         if (bakeReads) StartPreBakeReads();
@@ -112,9 +114,7 @@ partial class Build
         }
         if (ImageOutput == ImageOutput.PushByDigest && (running.Contains(nameof(Bake)) || running.Contains(nameof(MergePlatforms))))
             repositories.Add(ImageRepository);
-        if (running.Contains(nameof(Bake)) && Cache is CacheMode.Registry
-            && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0))
-            repositories.Add(CachePolicy.CacheRepository(ImageRepository));
+        if (running.Contains(nameof(Bake)) && CacheExportRepository is { } cache) repositories.Add(cache);
         var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();
         var problems = new List<string>();
         foreach (var repository in repositories.Distinct())
@@ -122,6 +122,11 @@ partial class Build
                 problems.Add($"The registry of {repository} (--registry, or the manifest's repository) does not answer: {reason}");
         return problems;
     }
+
+    /// <summary>The cache repository a Bake of this run would export to (a registry cache this context may write), or null.</summary>
+    string? CacheExportRepository => Cache is CacheMode.Registry
+        && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0)
+        ? CachePolicy.CacheRepository(ImageRepository) : null;
 
     /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>
     string? ManifestDrivingThisRun(IReadOnlyCollection<string> running) =>

@@ -12,57 +12,82 @@ partial class Build
     [Parameter("Last-known-good manifest.json (or lkg.json pin) that Rollback moves the mutable tags back to", Name = "manifest")]
     readonly string? RollbackManifest;
 
+    [Parameter("Change nothing in the registry: Publish and Rollback print what they would push, sign, attest and tag (each tag's digest now → then) and write no pin; Retention prints what it would delete. Default: off for Publish and Rollback; for Retention on outside CI, off in CI (the workflow passes its input)")]
+    readonly bool? DryRun;
+
     static readonly IReadOnlyList<string> KnownPermutationIds = Permutation.All.Select(p => p.Id).ToList();
 
     [RegistryAccess(RegistryUse.Read | RegistryUse.Push | RegistryUse.SignKeyless)]
     Target Publish => _ => _
         .Description("Push each archive by digest, sign, attest and verify it, then move its tags")
         .DependsOn(Manifest)
+        .Reads(() => Artifacts, () => Permutations, () => LastKnownGood, () => ReleaseRollback, () => DryRun, () => AllowDirty)
+        .Reads(RepositoryParameters).Reads(SigningParameters)
         .Produces(Layout.PublishPlan, PinFile, DerivedPublicKeyFile, Layout.Summary)
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(ManifestFile);
-            RefuseUnpublishable(manifest with { Permutations = selection.Permutations }, ManifestFile.Parent);
+            RefuseUnpublishable(manifest with { Permutations = selection.Permutations }, ManifestFile);
             var decision = DecideMutableTags(manifest);
             var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: true), ManifestFile.Parent);
             var plans = await publisher.PlanAsync(selection.Permutations, tags, decision.MoveMutableTags);
             WritePublishPlan(plans);
-            await publisher.RunAsync(plans, verifyAttestations: true);
-            await publisher.CheckImmutableTagsAsync(selection.Permutations, tags);
-            WritePin(decision.NewPin, selection.Permutations.Count);
-            foreach (var (entry, steps) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s))");
+            if (!StopsAtDryRun(nameof(Publish), "nothing was pushed, signed, attested or tagged"))
+            {
+                await publisher.RunAsync(plans, verifyAttestations: true);
+                await publisher.CheckImmutableTagsAsync(selection.Permutations, tags);
+                WritePin(decision.NewPin, selection.Permutations.Count);
+            }
+            foreach (var (entry, steps, _) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s){DryRunNote})");
         });
 
     [RegistryAccess(RegistryUse.Read | RegistryUse.Push)]
     Target Rollback => _ => _
         .Description("Move the mutable tags back to the digests of a last-known-good manifest (no rebuild)")
         .Requires(() => RollbackManifest)
+        .Reads(() => Artifacts, () => Permutations, () => DryRun).Reads(RepositoryParameters).Reads(SigningParameters)
         .Produces(PinFile, DerivedPublicKeyFile)
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(RollbackManifestPath);
             var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: false), Path.GetDirectoryName(RollbackManifestPath)!);
             var plans = await publisher.PlanRollbackAsync(selection.Permutations, tags);
-            Log.Information("Rollback plan to {Manifest} ({Sha}):\n{Plan:l}", RollbackManifestPath, manifest.Sha, string.Join("\n", plans.SelectMany(p => p.Steps)));
+            Log.Information("Rollback plan to {Manifest} ({Sha}), each mutable tag now → then:\n{Plan:l}", RollbackManifestPath, manifest.Sha, Publisher.Describe(plans));
+            if (StopsAtDryRun(nameof(Rollback), "no tag was moved")) return;
             await publisher.RunAsync(plans, verifyAttestations: false);
             // The pin now says "rollback": a later Publish leaves the mutable tags here until the pin moves.
             WritePin(new LastKnownGoodPin(PinnedBy.Rollback, manifest), selection.Permutations.Count);
+            AddSummary("moved", $"{plans.Sum(p => p.Steps.Count(s => s.Kind == PublishStepKind.Tag))} tag(s) to {manifest.Sha}");
         });
 
-    /// <summary>Nothing is pushed unless every entry passed its gates and its files are the ones the manifest hashed.</summary>
-    static void RefuseUnpublishable(ReleaseManifest manifest, string manifestDirectory)
+    /// <summary>
+    /// Nothing is pushed unless every entry passed its gates and its files are the ones the manifest hashed, and the build
+    /// was not made from uncommitted changes (unless --allow-dirty; the up-front check says so before anything runs).
+    /// </summary>
+    void RefuseUnpublishable(ReleaseManifest manifest, string manifestPath)
     {
-        var problems = PublishPreflight.Problems(manifest, manifestDirectory);
+        var problems = PublishPreflight.Problems(manifest, Path.GetDirectoryName(manifestPath)!);
         if (problems.Count > 0)
             throw new InvalidOperationException($"Publish refused before pushing anything: {string.Join(" | ", problems)}");
+        if (DirtyTree.BuiltDirtyProblem(manifest.Dirty, manifestPath, AllowDirty) is { } dirty) throw new InvalidOperationException(dirty);
     }
 
+    /// <summary>publish-plan.txt: the steps (what the registry still lacks); the log shows the tags left where they are too.</summary>
     void WritePublishPlan(IReadOnlyList<PermutationSteps> plans)
     {
-        var planText = string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString()));
-        File.WriteAllText(Layout.PublishPlan, planText + "\n");
-        Log.Information("Publish plan (what the registry still lacks; also in artifacts/publish-plan.txt):\n{Plan:l}", planText);
+        File.WriteAllText(Layout.PublishPlan, string.Join("\n", plans.SelectMany(p => p.Steps).Select(s => s.ToString())) + "\n");
+        Log.Information("Publish plan (what the registry still lacks, each tag now → then; the steps also in artifacts/publish-plan.txt):\n{Plan:l}", Publisher.Describe(plans));
     }
+
+    /// <summary>With --dry-run, says in one line that the plan above is all that happened; true when the target stops there.</summary>
+    bool StopsAtDryRun(string target, string nothingDone)
+    {
+        if (!DryRunRequested) return false;
+        Log.Information("Dry run (--dry-run): {Nothing:l} and no pin was written; the plan above is what {Target:l} would do without --dry-run", nothingDone, target);
+        return true;
+    }
+
+    string DryRunNote => DryRunRequested ? " planned, --dry-run" : "";
 
     string RollbackManifestPath => Path.GetFullPath(RollbackManifest!);
 

@@ -11,9 +11,6 @@ partial class Build
     [Parameter("Retention policy file, relative to the root (docs/retention.md)", Name = "RetentionPolicy")]
     readonly string RetentionPolicyFile = Pipeline.Retention.RetentionPolicy.DefaultFileName;
 
-    [Parameter("Only print what Retention would delete; default: on outside CI, off in CI (the workflow passes its input)")]
-    readonly bool? DryRun;
-
     [Parameter("Image repositories Retention cleans, as host[:port]/name; default: the image repository and, with --cache registry, its cache repository")]
     readonly string[] RetentionRepository = [];
 
@@ -45,11 +42,13 @@ partial class Build
     [RegistryAccess(RegistryUse.Delete)]
     Target Retention => _ => _
         .Description("Delete old, untagged and pull-request images by the committed retention policy; never a kept image's parts")
+        .Reads(() => Artifacts, () => RetentionPolicyFile, () => DryRun, () => RetentionRepository, () => Cache, () => RetentionBackend, () => RetentionUsername, () => RetentionToken)
+        .Reads(() => GitHubOwner, () => GitHubPackageName, () => GitHubOwnerKind, () => GitHubApiUrl).Reads(RepositoryParameters)
         .Produces(ArtifactsDirectory / "retention", Layout.Summary)
         .Executes(async () =>
         {
             var policy = Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile);
-            var dryRun = DryRun ?? IsLocalBuild;
+            var dryRun = DryRun ?? IsLocalBuild; // unlike Publish and Rollback, a laptop's Retention only prints unless told otherwise
             var plans = await PlanRetentionAsync(new RetentionPlanner(policy.Images, Permutation.All.Select(p => p.Id).ToList()), dryRun);
             AddSummary(dryRun ? "would delete" : "deleted", plans.Sum(p => p.Deletions.Count).ToString());
             AddSummary("kept", plans.Sum(p => p.Kept.Count).ToString());
@@ -82,6 +81,7 @@ partial class Build
 
     Target Prune => _ => _
         .Description("Runner hygiene: prune Docker and buildx state (only with --prune or on a self-hosted CI runner)")
+        .Reads(() => PruneRequested, () => Builder)
         .OnlyWhenStatic(() => PruneAllowedOnThisMachine)
         .Executes(async () =>
         {

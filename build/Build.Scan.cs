@@ -13,6 +13,7 @@ partial class Build
     Target Scan => _ => _
         .Description("Scan every platform of each OCI archive with Trivy and gate on the configured severities")
         .DependsOn(Bake)
+        .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
         .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
         .Executes(async () =>
         {
@@ -30,6 +31,7 @@ partial class Build
     Target Sbom => _ => _
         .Description("Write a CycloneDX SBOM per platform of each permutation and gate on missing, empty or invalid SBOMs")
         .DependsOn(Bake)
+        .Reads(() => Artifacts, () => Permutations)
         .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {

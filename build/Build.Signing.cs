@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Pipeline.Host;
 
 /// <summary>How this run signs and verifies (key-based or keyless, <see cref="SigningPolicy"/>) and the registry client that does it.</summary>
@@ -14,6 +15,9 @@ partial class Build
 
     [Parameter("Upload key-based signatures to the transparency log (keyless signing always does)")]
     readonly bool TlogUpload;
+
+    /// <summary>What <see cref="Signing"/> reads (the keyless identity names the default branch), for the .Reads of the targets that sign or verify.</summary>
+    Expression<Func<object?>>[] SigningParameters => [() => CosignKey, () => CosignPassword, () => CosignPublicKey, () => TlogUpload, () => DefaultBranch];
 
     /// <summary>skopeo and cosign for these permutations' registry, signing and verifying as <see cref="SigningPolicy"/> decides.</summary>
     async Task<RegistryClient> OpenRegistryAsync(IReadOnlyList<ManifestPermutation> permutations, bool forSigning)

@@ -9,6 +9,7 @@ partial class Build
     Target Validate => _ => _
         .Description("Run each permutation's smoke tests (the validate bake group) on every platform")
         .DependsOn(Bake)
+        .Reads(() => Artifacts, () => Permutations, () => BakeFile, () => Builder)
         .Executes(async () =>
         {
             var record = BakeRecordStore.Read(Layout.BakeRecord); // what Bake ran: platforms, and which images it reused

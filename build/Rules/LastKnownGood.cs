@@ -12,28 +12,62 @@ public enum PinnedBy { Publish, Rollback }
 /// </summary>
 public sealed record LastKnownGoodPin(PinnedBy PinnedBy, ReleaseManifest Manifest);
 
-/// <summary>What a publish does about the pin: whether its mutable tags may move, the pin to write after it, and why.</summary>
-public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note);
+/// <summary>
+/// What a publish does about the pin: whether its mutable tags may move, the pin to write after it (null: the pin is
+/// left as it is), why (one line), and whether that is worth a warning (tags held, or nothing tagged).
+/// </summary>
+public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false);
 
 /// <summary>
 /// Pure: reads and writes pins, and decides whether a publish may move the mutable tags. A publish after a rollback
 /// does not silently undo it: while the pin says "rollback", Publish pushes, signs, attests and writes its immutable
-/// tags but leaves every mutable tag where the rollback put it, says so, and keeps the pin; moving the pin (deleting the
-/// <c>lkg</c> tag or the variable, or pinning a published manifest) releases the hold.
+/// tags but leaves every mutable tag where the rollback put it, says so, and keeps the pin; --release-rollback (or, in
+/// CI, moving the pin: deleting the <c>lkg</c> tag or the variable) releases the hold. A manifest without mutable tags
+/// (a local, pull-request or uncommitted build; a prerelease) moves no tag and leaves the pin as it is.
 /// </summary>
 public static class LastKnownGood
 {
     public const int SchemaVersion = 1;
 
-    public static PinDecision Decide(LastKnownGoodPin? pin, ReleaseManifest publishing)
+    /// <summary>How a held publish is released: locally with the flag, in CI by moving the stored pin.</summary>
+    public const string ReleaseHint =
+        "To publish forward, run Publish again with --release-rollback (locally: it moves the pin), or in CI move the pin " +
+        "(delete the `lkg` tag or the DEVCONTAINER_LKG variable) and re-run the publish.";
+
+    /// <param name="pin">The pin read from <paramref name="pinSource"/>, or null when there is none yet.</param>
+    public static PinDecision Decide(LastKnownGoodPin? pin, ReleaseManifest publishing, string pinSource, bool releaseRollback = false)
     {
-        if (pin is { PinnedBy: PinnedBy.Rollback })
+        if (!publishing.Permutations.Any(p => p.Tags.Any(t => t.Mutable)))
+            return new(false, null, $"{NoMutableTags(publishing)}; {(pin is null ? "no last-known-good pin is written" : $"the last-known-good pin {pinSource} stays at {pin.Manifest.Sha}")}.", Warn: true);
+        if (pin is { PinnedBy: PinnedBy.Rollback } && !releaseRollback)
             return new(false, null,
-                $"The mutable tags are held by the rollback to {pin.Manifest.Sha} ({pin.Manifest.Ref}) recorded in the last-known-good pin: this publish of {publishing.Sha} " +
-                "pushes, signs, attests and writes its immutable tags only. To publish forward, move the pin (delete the `lkg` tag or the DEVCONTAINER_LKG variable) and run the publish again.");
-        return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing),
-            pin is null ? $"No last-known-good pin yet: {publishing.Sha} becomes it once verified." : $"The last-known-good pin moves from {pin.Manifest.Sha} to {publishing.Sha} once verified.");
+                $"The mutable tags are held by the rollback to {pin.Manifest.Sha} ({pin.Manifest.Ref}) recorded in the last-known-good pin {pinSource}: this publish of {publishing.Sha} " +
+                $"pushes, signs, attests and writes its immutable tags only. {ReleaseHint}", Warn: true);
+        var note = pin switch
+        {
+            null => $"No last-known-good pin yet ({pinSource} does not exist): {publishing.Sha} becomes it once verified.",
+            { PinnedBy: PinnedBy.Rollback } => $"--release-rollback: the rollback to {pin.Manifest.Sha} recorded in {pinSource} is released; the mutable tags move to {publishing.Sha}, which becomes the pin once verified.",
+            _ => $"The last-known-good pin {pinSource} moves from {pin.Manifest.Sha} to {publishing.Sha} once verified.",
+        };
+        return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing), note);
     }
+
+    /// <summary>Why a manifest moves no tag: built from uncommitted changes, not tagged by the tag policy, or only immutable tags.</summary>
+    static string NoMutableTags(ReleaseManifest manifest)
+    {
+        if (manifest.Permutations.Any(p => p.Tags.Count > 0))
+            return $"No mutable tag moves: the manifest of {manifest.Sha} ({manifest.Ref}) has only immutable tags (a prerelease gets only its full version tag), which are written";
+        if (manifest.Dirty)
+            return $"No tag moves: {manifest.Sha} was built from uncommitted changes (--allow-dirty) and a tag names a commit, so the images are pushed, signed and attested by digest only";
+        return $"No tag moves: the manifest of {manifest.Sha} ({manifest.Ref}, {manifest.Event}) has no tags (only builds of the default branch or a release tag " +
+               "are tagged), so the images are pushed, signed and attested by digest only";
+    }
+
+    /// <summary>Rollback moves mutable tags: a manifest without any (a local or pull-request build) is refused, naming the fix.</summary>
+    public static string? RollbackProblem(ReleaseManifest manifest, string source) =>
+        manifest.Permutations.Any(p => p.Tags.Any(t => t.Mutable)) ? null
+            : $"Rollback refused: {source} ({manifest.Sha}, {manifest.Ref}) has no mutable tags to move back (it was built locally, from a pull request or " +
+              "from uncommitted changes); pass the manifest of a published default-branch or release build (README, Rollback).";
 
     public static string Serialize(LastKnownGoodPin pin, IEnumerable<string> knownIds)
     {

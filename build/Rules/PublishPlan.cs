@@ -10,10 +10,21 @@ public sealed record RegistryState(
 
 public enum PublishStepKind { Push, Sign, AttestProvenance, AttestSbom, Verify, Tag }
 
-/// <param name="Tag">For a Tag step: the tag as the tag policy classifies it.</param>
-public sealed record PublishStep(PublishStepKind Kind, string PermutationId, string Target, ImageTag? Tag = null)
+/// <param name="Change">For a Tag step: the tag (as the tag policy classifies it), where it points now and where it will.</param>
+public sealed record PublishStep(PublishStepKind Kind, string PermutationId, string Target, TagChange? Change = null)
 {
-    public override string ToString() => $"{Kind,-16} {PermutationId,-20} {Target}";
+    public ImageTag? Tag => Change?.Tag;
+
+    public override string ToString() => $"{Kind,-16} {PermutationId,-20} {Target}" + (Change is { } c ? $"  {c.Current ?? "(none)"} → {c.Target}" : "");
+}
+
+/// <summary>One tag as a publish or rollback plans it: the digest it points at now (null: no such tag) and the one it points it at.</summary>
+public sealed record TagChange(ImageTag Tag, string? Current, string Target)
+{
+    public bool Moves => !string.Equals(Current, Target, StringComparison.Ordinal);
+
+    /// <summary>"repo:tag  sha256:old → sha256:new" ("(none) → …" for a new tag), or "repo:tag  sha256:… (unchanged)".</summary>
+    public override string ToString() => Moves ? $"{Tag.Reference}  {Current ?? "(none)"} → {Target}" : $"{Tag.Reference}  {Target} (unchanged)";
 }
 
 /// <summary>
@@ -36,25 +47,26 @@ public static class PublishPlan
         if (!pushed || !state.ProvenanceAttested) steps.Add(new(PublishStepKind.AttestProvenance, permutation.Id, target));
         if (!pushed || !state.SbomAttested) steps.Add(new(PublishStepKind.AttestSbom, permutation.Id, target));
         steps.Add(new(PublishStepKind.Verify, permutation.Id, target));
-        steps.AddRange(TagSteps(permutation, tags, state.TagDigests, mutableOnly: false));
+        steps.AddRange(TagSteps(permutation.Id, TagChanges(permutation, tags, state.TagDigests, mutableOnly: false)));
         return steps;
     }
 
     /// <summary>Rollback: only mutable tags move back; immutable tags are never touched.</summary>
     public static IReadOnlyList<PublishStep> ForRollback(ManifestPermutation permutation, IReadOnlyList<ImageTag> tags, IReadOnlyDictionary<string, string?> tagDigests) =>
-        [new(PublishStepKind.Verify, permutation.Id, permutation.DigestReference), .. TagSteps(permutation, tags, tagDigests, mutableOnly: true)];
+        [new(PublishStepKind.Verify, permutation.Id, permutation.DigestReference), .. TagSteps(permutation.Id, TagChanges(permutation, tags, tagDigests, mutableOnly: true))];
+
+    /// <summary>
+    /// Every tag of the entry a publish (or, <paramref name="mutableOnly"/>, a rollback) acts on, immutable ones first, with
+    /// the digest it points at now and the entry's: what the plan and the rollback log show as old → new.
+    /// </summary>
+    public static IReadOnlyList<TagChange> TagChanges(ManifestPermutation permutation, IReadOnlyList<ImageTag> tags, IReadOnlyDictionary<string, string?> tagDigests,
+        bool mutableOnly) =>
+        tags.OrderBy(t => t.IsMutable).Where(t => !mutableOnly || t.IsMutable)
+            .Select(t => new TagChange(t, tagDigests.GetValueOrDefault(t.Reference), permutation.Digest)).ToList();
 
     /// <summary>Immutable tags first: a mutable tag moves only once every immutable tag of the run is known to be this run's.</summary>
-    static IEnumerable<PublishStep> TagSteps(ManifestPermutation permutation, IReadOnlyList<ImageTag> tags, IReadOnlyDictionary<string, string?> tagDigests, bool mutableOnly)
-    {
-        var steps = new List<PublishStep>();
-        foreach (var tag in tags.OrderBy(t => t.IsMutable))
-        {
-            if (mutableOnly && !tag.IsMutable) continue;
-            // The tag policy owns the rule: create, leave unchanged, move a mutable tag; an immutable one elsewhere throws.
-            var move = TagPolicy.CheckMove(tag, tagDigests.GetValueOrDefault(tag.Reference), permutation.Digest);
-            if (move != TagMove.Unchanged) steps.Add(new PublishStep(PublishStepKind.Tag, permutation.Id, tag.Reference, tag));
-        }
-        return steps;
-    }
+    static IEnumerable<PublishStep> TagSteps(string permutationId, IReadOnlyList<TagChange> changes) =>
+        // The tag policy owns the rule: create, leave unchanged, move a mutable tag; an immutable one elsewhere throws.
+        changes.Where(c => TagPolicy.CheckMove(c.Tag, c.Current, c.Target) != TagMove.Unchanged)
+            .Select(c => new PublishStep(PublishStepKind.Tag, permutationId, c.Tag.Reference, c)).ToList();
 }

@@ -2,8 +2,8 @@ using Serilog;
 
 namespace Pipeline.Tools;
 
-/// <summary>One permutation's publish (or rollback) steps, as planned against what the registry held.</summary>
-public sealed record PermutationSteps(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps);
+/// <summary>One permutation's publish (or rollback) steps, as planned against what the registry held, and every tag it acts on.</summary>
+public sealed record PermutationSteps(ManifestPermutation Entry, IReadOnlyList<PublishStep> Steps, IReadOnlyList<TagChange> Tags);
 
 /// <summary>
 /// The steps Publish and Rollback take against the registry, through <see cref="RegistryClient"/>: observe what the
@@ -18,7 +18,8 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
     {
         var states = await InParallelAsync(entries, entry => ObserveAsync(entry, tags[entry.Id]));
         return entries.Select((entry, i) => new PermutationSteps(entry, PublishPlan.ForPermutation(entry, tags[entry.Id], states[i])
-            .Where(step => moveMutableTags || step.Kind != PublishStepKind.Tag || !step.Tag!.IsMutable).ToList())).ToList();
+                .Where(step => moveMutableTags || step.Kind != PublishStepKind.Tag || !step.Tag!.IsMutable).ToList(),
+            PublishPlan.TagChanges(entry, tags[entry.Id], states[i].TagDigests, mutableOnly: false))).ToList();
     }
 
     /// <summary>Each permutation's steps to move its mutable tags back; refused when an image is gone or not signed for this key.</summary>
@@ -32,10 +33,24 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
                 throw new InvalidOperationException($"Rollback refused: {entry.Id}'s {entry.DigestReference} no longer exists in the registry; pick an older manifest whose images were kept (see README, Rollback).");
             if (!await registry.IsSigned(entry.DigestReference))
                 throw new InvalidOperationException($"Rollback refused: {entry.DigestReference} ({entry.Id}) has no valid signature for this key; pass the key it was signed with (--cosign-public-key) or pick another manifest.");
-            plans.Add(new(entry, PublishPlan.ForRollback(entry, tags[entry.Id], await TagDigestsAsync(tags[entry.Id]))));
+            var tagDigests = await TagDigestsAsync(tags[entry.Id]);
+            plans.Add(new(entry, PublishPlan.ForRollback(entry, tags[entry.Id], tagDigests), PublishPlan.TagChanges(entry, tags[entry.Id], tagDigests, mutableOnly: true)));
         }
         return plans;
     }
+
+    /// <summary>
+    /// The plan as the log shows it: each step (a tag's with its digest now → then), then each tag the plan leaves where it
+    /// is: unchanged, or held (a mutable tag a publish may not move while the pin records a rollback).
+    /// </summary>
+    public static string Describe(IReadOnlyList<PermutationSteps> plans) => string.Join("\n", plans.SelectMany(p =>
+        p.Steps.Select(s => s.ToString()).Concat(p.Tags.Where(t => p.Steps.All(s => s.Change != t)).Select(t => t.Moves
+            ? $"{"Held",-16} {p.Entry.Id,-20} {t.Tag.Reference}  {t.Current ?? "(none)"} (not moved to {t.Target}: the last-known-good pin records a rollback)"
+            : $"{"Unchanged",-16} {p.Entry.Id,-20} {t.Tag.Reference}  {t.Target}"))));
+
+    /// <summary>Where each tag of the entry points now and where the run would point it, read without cosign (for --plan).</summary>
+    public async Task<IReadOnlyList<TagChange>> TagChangesAsync(ManifestPermutation entry, IReadOnlyList<ImageTag> tags, bool mutableOnly) =>
+        PublishPlan.TagChanges(entry, tags, await TagDigestsAsync(tags), mutableOnly);
 
     /// <summary>
     /// Runs the steps of all permutations phase by phase: nothing is tagged before every image is pushed, signed,

@@ -4,13 +4,15 @@ namespace BuildTests.Publish;
 
 public class LastKnownGoodTests
 {
+    const string Pin = "artifacts/lkg.json";
+
     static ReleaseManifest Published(char sha) => ManifestSamples.Manifest() with { Sha = new string(sha, 40) };
 
     [Fact]
     public void Without_a_pin_a_publish_moves_the_mutable_tags_and_becomes_the_pin()
     {
         var publishing = Published('c');
-        var decision = LastKnownGood.Decide(null, publishing);
+        var decision = LastKnownGood.Decide(null, publishing, Pin);
         Assert.True(decision.MoveMutableTags);
         Assert.Equal(PinnedBy.Publish, decision.NewPin!.PinnedBy);
         Assert.Same(publishing, decision.NewPin.Manifest);
@@ -20,7 +22,7 @@ public class LastKnownGoodTests
     public void After_a_publish_the_next_publish_moves_the_pin_forward()
     {
         var publishing = Published('c');
-        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('a')), publishing);
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('a')), publishing, Pin);
         Assert.True(decision.MoveMutableTags);
         Assert.Same(publishing, decision.NewPin!.Manifest);
         Assert.Contains($"moves from {new string('a', 40)} to {new string('c', 40)}", decision.Note);
@@ -29,12 +31,63 @@ public class LastKnownGoodTests
     [Fact]
     public void After_a_rollback_a_publish_moves_no_mutable_tag_keeps_the_pin_and_says_how_to_release_it()
     {
-        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), Published('c'));
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), Published('c'), Pin);
         Assert.False(decision.MoveMutableTags);
         Assert.Null(decision.NewPin);
-        Assert.Contains($"held by the rollback to {new string('a', 40)}", decision.Note);
-        Assert.Contains("move the pin", decision.Note);
+        Assert.True(decision.Warn);
+        Assert.Contains($"held by the rollback to {new string('a', 40)} (refs/heads/main) recorded in the last-known-good pin {Pin}", decision.Note);
+        // The local fix and CI's, each named.
+        Assert.Contains("run Publish again with --release-rollback", decision.Note);
+        Assert.Contains("delete the `lkg` tag or the DEVCONTAINER_LKG variable", decision.Note);
         Assert.DoesNotContain("\n", decision.Note);
+    }
+
+    [Fact]
+    public void Release_rollback_moves_the_tags_forward_and_the_pin_records_the_publish()
+    {
+        var publishing = Published('c');
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), publishing, Pin, releaseRollback: true);
+        Assert.True(decision.MoveMutableTags);
+        Assert.Equal(PinnedBy.Publish, decision.NewPin!.PinnedBy);
+        Assert.Same(publishing, decision.NewPin.Manifest);
+        Assert.Contains($"--release-rollback: the rollback to {new string('a', 40)} recorded in {Pin} is released", decision.Note);
+    }
+
+    [Fact]
+    public void A_manifest_without_tags_moves_none_writes_no_pin_and_says_why_in_one_line()
+    {
+        var untagged = Published('c') with { Ref = "refs/heads/feature", Event = "local", Permutations = [ManifestSamples.Entry(tags: [])] };
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), untagged, Pin);
+        Assert.False(decision.MoveMutableTags);
+        Assert.Null(decision.NewPin);
+        Assert.True(decision.Warn);
+        Assert.Equal($"No tag moves: the manifest of {new string('c', 40)} (refs/heads/feature, local) has no tags (only builds of the default branch or a release tag are tagged), " +
+                     $"so the images are pushed, signed and attested by digest only; the last-known-good pin {Pin} stays at {new string('a', 40)}.", decision.Note);
+
+        var dirty = LastKnownGood.Decide(null, untagged with { Dirty = true }, Pin);
+        Assert.Null(dirty.NewPin);
+        Assert.Equal($"No tag moves: {new string('c', 40)} was built from uncommitted changes (--allow-dirty) and a tag names a commit, so the images are pushed, " +
+                     "signed and attested by digest only; no last-known-good pin is written.", dirty.Note);
+    }
+
+    [Fact]
+    public void A_prerelease_writes_its_immutable_tags_but_moves_no_pin()
+    {
+        var id = "gcc15-clang20";
+        var prerelease = Published('c') with { Ref = "refs/tags/v2.0.0-rc.1", Permutations = [ManifestSamples.Entry(tags: [new ManifestTag($"127.0.0.1:5000/team/devcontainer:v2.0.0-rc.1-{id}", false)])] };
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('a')), prerelease, Pin);
+        Assert.Null(decision.NewPin);
+        Assert.Contains("has only immutable tags", decision.Note);
+        Assert.Contains($"the last-known-good pin {Pin} stays at {new string('a', 40)}", decision.Note);
+    }
+
+    [Fact]
+    public void Rollback_to_a_manifest_without_mutable_tags_is_refused_naming_the_fix()
+    {
+        Assert.Null(LastKnownGood.RollbackProblem(Published('a'), "good.json"));
+        var problem = LastKnownGood.RollbackProblem(Published('a') with { Permutations = [ManifestSamples.Entry(tags: [])] }, "local.json");
+        Assert.StartsWith($"Rollback refused: local.json ({new string('a', 40)}, refs/heads/main) has no mutable tags to move back", problem);
+        Assert.Contains("pass the manifest of a published default-branch or release build", problem);
     }
 
     [Fact]

@@ -59,6 +59,26 @@ public class PublishPlanTests
     }
 
     [Fact]
+    public void A_tag_step_shows_the_digest_the_tag_points_at_now_and_then()
+    {
+        var other = ManifestSamples.Digest('9');
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(other, null)));
+        Assert.Equal($"Tag              {Entry.Id,-20} {Immutable}  (none) → {Entry.Digest}", steps[1].ToString());
+        Assert.Equal($"Tag              {Entry.Id,-20} {Mutable}  {other} → {Entry.Digest}", steps[2].ToString());
+        Assert.Equal($"Verify           {Entry.Id,-20} {Entry.DigestReference}", steps[0].ToString());
+    }
+
+    [Fact]
+    public void Tag_changes_list_every_tag_it_acts_on_with_now_and_then_and_a_rollback_only_the_mutable_ones()
+    {
+        var other = ManifestSamples.Digest('9');
+        var all = PublishPlan.TagChanges(Entry, EntryTags, Tags(other, Entry.Digest), mutableOnly: false);
+        Assert.Equal([$"{Immutable}  {Entry.Digest} (unchanged)", $"{Mutable}  {other} → {Entry.Digest}"], all.Select(c => c.ToString()));
+        Assert.Equal([false, true], all.Select(c => c.Moves));
+        Assert.Equal([Mutable], PublishPlan.TagChanges(Entry, EntryTags, Tags(other, other), mutableOnly: true).Select(c => c.Tag.Reference));
+    }
+
+    [Fact]
     public void Rollback_moves_only_mutable_tags_and_never_touches_immutable_ones()
     {
         var other = ManifestSamples.Digest('9');

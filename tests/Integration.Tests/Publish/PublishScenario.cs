@@ -121,7 +121,36 @@ public abstract class PublishTest : IntegrationTest
         lock (output) return (killed, output.ToString());
     }
 
-    static string Git(params string[] arguments)
+    protected static string GrandparentSha => Git("rev-parse", "HEAD~2");
+
+    /// <summary>The last-known-good pin Publish and Rollback write in this test's artifacts.</summary>
+    protected string PinPath => Path.Combine(ArtifactsDirectory, "lkg.json");
+
+    /// <summary>Publishes one permutation as a default-branch push of <paramref name="sha"/>; each stamp gives another image.</summary>
+    protected async Task<ManifestPermutation> PublishOneAsync(string id, string sha, string stamp)
+    {
+        foreach (var (name, value) in DefaultBranchEnvironment(sha)) Build.Environment[name] = value;
+        Build.Environment["FIXTURE_STAMP"] = $"{Registry.Namespace}-{stamp}";
+        var result = await RunBuildAsync(PipelineArguments("Publish", "--permutations", id));
+        Assert.True(result.Succeeded, $"Publish of {sha} failed");
+        return Assert.Single(ReadManifest().Permutations);
+    }
+
+    /// <summary>
+    /// What a rollback needs: a good release of <paramref name="id"/> from the parent commit (its manifest kept as
+    /// <c>LastKnownGood</c>), then a bad one (other content) from HEAD, whose manifest stays artifacts/manifest.json.
+    /// </summary>
+    protected async Task<(ManifestPermutation Good, string LastKnownGood, ManifestPermutation Bad)> PublishGoodThenBadAsync(string id)
+    {
+        var good = await PublishOneAsync(id, ParentSha, "a");
+        var lastKnownGood = Path.Combine(WorkDirectory, "last-known-good.json");
+        File.Copy(ManifestPath, lastKnownGood);
+        var bad = await PublishOneAsync(id, HeadSha, "b");
+        Assert.NotEqual(good.Digest, bad.Digest);
+        return (good, lastKnownGood, bad);
+    }
+
+    protected static string Git(params string[] arguments)
     {
         var result = ProcessRunner.RunAsync("git", arguments, RepoPaths.Root).GetAwaiter().GetResult();
         return result.Succeeded ? result.StandardOutput.Trim() : throw new InvalidOperationException("git failed: " + result.Output);

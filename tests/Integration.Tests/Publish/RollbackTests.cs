@@ -12,11 +12,7 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
     public async Task Rollback_moves_the_mutable_tags_back_to_a_last_known_good_manifest_and_leaves_immutable_tags_alone()
     {
         // Release A from the parent commit, then B (different content) from HEAD.
-        var good = await PublishAsync(ParentSha, "a");
-        var lastKnownGood = Path.Combine(WorkDirectory, "last-known-good.json");
-        File.Copy(ManifestPath, lastKnownGood);
-        var bad = await PublishAsync(HeadSha, "b");
-        Assert.NotEqual(good.Digest, bad.Digest);
+        var (good, lastKnownGood, bad) = await PublishGoodThenBadAsync(Id);
         Assert.Equal(bad.Digest, await DigestOfTagAsync(Id));
 
         var rollback = await RunBuildAsync(["Rollback", "--manifest", lastKnownGood, "--cosign-public-key", PublicKeyPath, "--no-logo"]);
@@ -25,6 +21,7 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Equal(good.Digest, await DigestOfTagAsync($"{ParentSha}-{Id}"));
         Assert.Equal(bad.Digest, await DigestOfTagAsync($"{HeadSha}-{Id}"));
         Assert.Contains($"Tag              {Id}", rollback.Output);
+        Assert.Contains($"{Repository}:{Id}  {bad.Digest} → {good.Digest}", rollback.Output); // each tag's digest, now → then
 
         // Again: nothing left to move.
         var again = await RunBuildAsync(["Rollback", "--manifest", lastKnownGood, "--cosign-public-key", PublicKeyPath, "--no-logo"]);
@@ -40,13 +37,31 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Equal(good.Digest, await DigestOfTagAsync(Id));
     }
 
-    async Task<ManifestPermutation> PublishAsync(string sha, string stamp)
+    [IntegrationFact]
+    public async Task A_publish_after_a_rollback_reads_the_local_pin_holds_the_tags_and_moves_them_only_with_release_rollback()
     {
-        foreach (var (name, value) in DefaultBranchEnvironment(sha)) Build.Environment[name] = value;
-        Build.Environment["FIXTURE_STAMP"] = $"{Registry.Namespace}-{stamp}";
-        var result = await RunBuildAsync(PipelineArguments("Publish", "--permutations", Id));
-        Assert.True(result.Succeeded, $"Publish of {sha} failed");
-        return Assert.Single(ReadManifest().Permutations);
+        var (good, lastKnownGood, bad) = await PublishGoodThenBadAsync(Id);
+        Assert.True((await RunBuildAsync(["Rollback", "--manifest", lastKnownGood, "--cosign-public-key", PublicKeyPath, "--no-logo"])).Succeeded, "Rollback failed");
+        var rollbackPin = File.ReadAllText(PinPath);
+        Assert.Contains("\"pinnedBy\": \"rollback\"", rollbackPin);
+
+        // A plain local Publish of the bad commit (its manifest is still artifacts/manifest.json) reads artifacts/lkg.json.
+        var held = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id));
+        Assert.True(held.Succeeded, "the held Publish failed");
+        Assert.Contains($"The mutable tags are held by the rollback to {ParentSha} (refs/heads/main) recorded in the last-known-good pin {PinPath}", held.Output);
+        Assert.Contains("run Publish again with --release-rollback", held.Output);
+        Assert.DoesNotContain("No last-known-good pin yet", held.Output);
+        Assert.Contains($"Held             {Id,-20} {Repository}:{Id}  {good.Digest} (not moved to {bad.Digest}", held.Output);
+        Assert.Equal(good.Digest, await DigestOfTagAsync(Id));
+        Assert.Equal(rollbackPin, File.ReadAllText(PinPath)); // neither deleted nor overwritten
+
+        // The documented way forward: the tags move and the pin records the publish.
+        var released = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id, "--release-rollback"));
+        Assert.True(released.Succeeded, "Publish --release-rollback failed");
+        Assert.Contains($"--release-rollback: the rollback to {ParentSha} recorded in {PinPath} is released", released.Output);
+        Assert.Equal(bad.Digest, await DigestOfTagAsync(Id));
+        Assert.Contains("\"pinnedBy\": \"publish\"", File.ReadAllText(PinPath));
+        Assert.Contains($"\"sha\": \"{HeadSha}\"", File.ReadAllText(PinPath));
     }
 
     async Task<string?> DigestOfTagAsync(string tag) => (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), tag))?.Digest;

@@ -1,0 +1,56 @@
+using Integration.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Integration.Tests.Publish;
+
+/// <summary>--dry-run on the targets that change the registry: the plan with each tag's digest now → then, and the registry read back unchanged.</summary>
+public class DryRunTests(ITestOutputHelper output) : PublishTest(output)
+{
+    const string Id = "gcc14-clang20";
+
+    [IntegrationFact]
+    public async Task Dry_runs_of_Rollback_and_Publish_print_each_tag_move_and_leave_every_tag_and_the_pin_where_they_were()
+    {
+        var (good, lastKnownGood, bad) = await PublishGoodThenBadAsync(Id);
+        var pin = File.ReadAllText(PinPath);
+        var before = await TagDigestsAsync();
+
+        var rollback = await RunBuildAsync(["Rollback", "--manifest", lastKnownGood, "--cosign-public-key", PublicKeyPath, "--dry-run", "--no-logo"]);
+        Assert.True(rollback.Succeeded, "Rollback --dry-run failed");
+        Assert.Contains($"{Repository}:{Id}  {bad.Digest} → {good.Digest}", rollback.Output);
+        Assert.Contains("Dry run (--dry-run): no tag was moved and no pin was written", rollback.Output);
+        Assert.Equal(before, await TagDigestsAsync());
+        Assert.Equal(pin, File.ReadAllText(PinPath));
+
+        // --plan Rollback reads the same now → then from the registry, without cosign and without moving anything.
+        var plan = await RunBuildAsync(["--plan", "Rollback", "--manifest", lastKnownGood, "--no-logo"]);
+        Assert.True(plan.Succeeded, "--plan Rollback failed");
+        Assert.Contains($"  {Repository}:{Id}  {bad.Digest} → {good.Digest}", plan.Output);
+
+        // A third build, not published: a dry run plans its push, signature, attestations and both tags, and does none of them.
+        foreach (var (name, value) in DefaultBranchEnvironment(GrandparentSha)) Build.Environment[name] = value;
+        Build.Environment["FIXTURE_STAMP"] = $"{Registry.Namespace}-c";
+        Assert.True((await RunBuildAsync(PipelineArguments("Manifest", "--permutations", Id))).Succeeded, "Manifest of the third build failed");
+        var next = Assert.Single(ReadManifest().Permutations);
+        var publish = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id, "--dry-run"));
+        Assert.True(publish.Succeeded, "Publish --dry-run failed");
+        foreach (var step in new[] { "Push", "Sign", "AttestProvenance", "AttestSbom" }) Assert.Contains($"{step,-16} {Id,-20} {next.DigestReference}", publish.Output);
+        Assert.Contains($"{Repository}:{GrandparentSha}-{Id}  (none) → {next.Digest}", publish.Output);
+        Assert.Contains($"{Repository}:{Id}  {bad.Digest} → {next.Digest}", publish.Output);
+        Assert.Contains("Dry run (--dry-run): nothing was pushed, signed, attested or tagged and no pin was written", publish.Output);
+        Assert.Equal(before, await TagDigestsAsync());
+        Assert.Null(await Registry.Client.ManifestAsync(Registry.RepositoryPath(), next.Digest));
+        Assert.Equal(pin, File.ReadAllText(PinPath));
+    }
+
+    [IntegrationFact]
+    public async Task A_flag_no_target_of_the_run_reads_is_refused_before_anything_runs()
+    {
+        var bake = await RunBuildAsync(PipelineArguments("Bake", "--dry-run"));
+        Assert.Equal(2, bake.ExitCode);
+        Assert.Contains("ERROR: --dry-run is read by Publish, Rollback, Retention, none of which runs; drop it or run one of them.", bake.Output);
+        Assert.DoesNotContain("Bake plan", bake.Output);
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
+    }
+}
