@@ -48,7 +48,8 @@ partial class Build
     IEnumerable<string> DescribePlannedTagMoves(IReadOnlyCollection<string> planned)
     {
         var target = planned.Contains(nameof(Rollback)) ? nameof(Rollback) : nameof(Publish);
-        if (ManifestDrivingThisRun(planned) is not { } path) return [];
+        // Without --manifest the plan already says Rollback needs it.
+        if ((target == nameof(Rollback) && RollbackManifest is null) || ManifestDrivingThisRun(planned) is not { } path) return [];
         try
         {
             var (manifest, selection, tags) = ReadManifestScope(path, logNotes: false);

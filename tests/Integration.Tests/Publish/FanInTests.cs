@@ -33,8 +33,8 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         Assert.NotEqual((string?)overrides["linux/amd64"], (string?)overrides["linux/arm64"]);
     }
 
-    string[] Common(string id, string output, string parts) => ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
-        "--permutations", id, "--platform-parts", Folder(parts), "--image-output", output, "--no-logo"];
+    string[] Common(string id, string output) => ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none",
+        "--permutations", id, "--image-output", output, "--no-logo"];
 
     /// <summary>Each platform's job as CI runs it: one platform of the permutation's build (--per-platform-job).</summary>
     async Task<IReadOnlyList<ProcessResult>> BakePlatformsAsync(string id, string output = "archive", string parts = "platforms", params string[] extra)
@@ -42,7 +42,7 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         var results = new List<ProcessResult>();
         foreach (var arch in new[] { "amd64", "arm64" })
         {
-            var result = await Build.RunAsync(["Bake", "Validate", .. Common(id, output, parts), "--platforms", $"linux/{arch}", "--per-platform-job", .. extra, "--artifacts", Folder(parts, $"{id}-{arch}")]);
+            var result = await Build.RunAsync(["Bake", "Validate", .. Common(id, output), "--platforms", $"linux/{arch}", "--per-platform-job", .. extra, "--artifacts", Folder(parts, $"{id}-{arch}")]);
             Assert.True(result.Succeeded, $"{id} {arch} bake failed");
             results.Add(result);
         }
@@ -51,8 +51,8 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
 
     async Task MergePlatformsAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null)
     {
-        var merge = await Build.RunAsync(["MergePlatforms", "Scan", "Sbom", "Manifest", "--skip", "Bake", "Validate", .. Common(id, output, parts),
-            "--artifacts", artifacts ?? Path.Combine(ArtifactsDirectory, id)]);
+        var merge = await Build.RunAsync(["MergePlatforms", "Scan", "Sbom", "Manifest", "--skip", "Bake", "Validate", .. Common(id, output),
+            "--platform-parts", Folder(parts), "--artifacts", artifacts ?? Path.Combine(ArtifactsDirectory, id)]);
         Assert.True(merge.Succeeded, $"{id} merge failed");
         Assert.DoesNotContain("Bake plan", merge.Output); // the merge job writes its manifest from the build jobs' records, never a plan of its own
     }
@@ -113,7 +113,7 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", newTag)).Succeeded, "SBOM did not verify for " + newTag);
 
         // --force still builds the platform.
-        var forced = await Build.RunAsync(["Bake", .. Common(id, "push-by-digest", "forced"), "--platforms", "linux/amd64", "--per-platform-job", "--force", "--artifacts", Folder("forced", $"{id}-amd64")]);
+        var forced = await Build.RunAsync(["Bake", .. Common(id, "push-by-digest"), "--platforms", "linux/amd64", "--per-platform-job", "--force", "--artifacts", Folder("forced", $"{id}-amd64")]);
         Assert.True(forced.Succeeded, "forced Bake failed");
         Assert.Matches(BuildLine, forced.Output);
     }
@@ -187,12 +187,12 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     public async Task A_missing_pushed_image_record_is_one_line_naming_the_build_job_and_the_fix()
     {
         var id = TwoPermutations[0];
-        string[] common = ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none", "--permutations", id,
-            "--platform-parts", Folder("platforms"), "--no-logo"];
+        string[] common = ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none", "--permutations", id, "--no-logo"];
         Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/amd64", "--image-output", "push-by-digest", "--artifacts", Folder("platforms", $"{id}-amd64")])).Succeeded);
         Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/arm64", "--artifacts", Folder("platforms", $"{id}-arm64")])).Succeeded); // an archive, no record
 
-        var result = await Build.RunAsync(["MergePlatforms", "--skip", "Bake", "Validate", .. common, "--image-output", "push-by-digest", "--artifacts", Path.Combine(ArtifactsDirectory, id)]);
+        var result = await Build.RunAsync(["MergePlatforms", "--registry", Registry.Prefix, "--permutations", id, "--platform-parts", Folder("platforms"),
+            "--image-output", "push-by-digest", "--no-logo", "--artifacts", Path.Combine(ArtifactsDirectory, id)]);
         Assert.False(result.Succeeded);
         Assert.Contains($"{id} has no linux/arm64 pushed-image record at {Folder("platforms", $"{id}-arm64", "pushed", $"{id}.json")}; its per-platform build job must run Bake with --image-output push-by-digest", result.Output);
         Assert.False(File.Exists(Path.Combine(ArtifactsDirectory, id, "images", $"{id}.tar")));
@@ -202,7 +202,7 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     public async Task A_platform_never_built_into_the_platform_parts_is_one_line_naming_the_folder_and_the_command()
     {
         var id = TwoPermutations[0];
-        var result = await Build.RunAsync(["MergePlatforms", "--skip", "Bake", "--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix,
+        var result = await Build.RunAsync(["MergePlatforms", "--registry", Registry.Prefix,
             "--permutations", id, "--platform-parts", Folder("nope"), "--artifacts", Path.Combine(ArtifactsDirectory, id), "--no-logo"]);
         Assert.False(result.Succeeded);
         Assert.Contains($"{id} has no linux/amd64 build record at {Folder("nope", $"{id}-amd64", "bake-plan.json")} (--platform-parts {Folder("nope")}): build that platform there first " +
