@@ -102,11 +102,12 @@ public sealed class ParameterReadersTests : IDisposable
 
     private sealed class ReadsBuild : NukeBuild
     {
-        [Parameter("Change nothing")] readonly bool DryRun;
+        // Initialised explicitly: the host binds them by reflection, which the compiler cannot see.
+        [Parameter("Change nothing")] readonly bool DryRun = false;
         [Parameter("Build configuration")] readonly string Configuration = "Debug";
-        [Parameter("Optimize the compiled code")] readonly bool Optimize;
-        [Parameter("Manifest to roll back to", Name = "manifest")] readonly string? RollbackManifest;
-        [Parameter("Read by no target's declaration")] readonly string? Note;
+        [Parameter("Optimize the compiled code")] readonly bool Optimize = false;
+        [Parameter("Manifest to roll back to", Name = "manifest")] readonly string? RollbackManifest = null;
+        [Parameter("Read by no target's declaration")] readonly string? Note = null;
         public readonly List<string> Ran = [];
 
         Target Compile => _ => _
