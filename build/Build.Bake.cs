@@ -52,7 +52,8 @@ partial class Build
 
     // Pushing untagged by digest (--image-output push-by-digest) needs the packages: write a cache export gets; a
     // pull request's read-only token cannot, so its jobs keep the default, archives.
-    [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache)]
+    // A default-branch Bake signs the main cache it exported (keyless in CI: id-token), so later builds can trust it.
+    [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache | RegistryUse.SignCacheKeyless)]
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/ (or push them by digest: --image-output)")
         .Reads(() => Artifacts, () => Permutations, () => Platforms, () => BakeFile, () => Builder, () => Cache, () => ImageOutput, () => Force, () => PerPlatformJob)
@@ -103,6 +104,7 @@ partial class Build
             Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
             WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
         }
+        await SignExportedMainCachesAsync(plan, toBuild);
         foreach (var p in toBuild)
         {
             var archive = StagedArchive.Commit(p.Archive, p.Id);
@@ -144,8 +146,9 @@ partial class Build
         StartPreBakeReads(); // already running when the up-front checks ran
         var definition = await ReadStaticBakeDefinitionAsync();
         var images = await BuildImagesAsync();
-        var plan = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, images,
+        var planned = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, images,
             ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
+        var plan = await WithTrustedCacheAsync(planned); // before the override names any main cache
         ImagesDirectory.CreateDirectory();
         var overrideJson = BakeOverride.Render(plan);
         File.WriteAllText(BakeOverrideFile, overrideJson);

@@ -18,6 +18,11 @@ public enum RegistryUse
     SignKeyless = 8,
     /// <summary>Deletes package versions through the GitHub API with GITHUB_TOKEN (no docker login).</summary>
     Delete = 16,
+    /// <summary>
+    /// Signs the main cache it exported keylessly (CachePolicy.Trust.cs): `id-token: write` in a trusted job; a pull-request job
+    /// writes no main cache, so it gets no OIDC token (it only verifies, which needs none).
+    /// </summary>
+    SignCacheKeyless = 32,
 }
 
 /// <summary>Declares what a target does with the registry, so the generated jobs get exactly the credentials it needs (NUKE declares permissions on attributes too).</summary>
@@ -77,7 +82,7 @@ public static class RegistryAccess
         }
         if ((use & (RegistryUse.WriteCache | RegistryUse.Push | RegistryUse.Delete)) != 0) permissions["packages"] = "write";
         else if (use.HasFlag(RegistryUse.Read)) permissions["packages"] = "read";
-        if (use.HasFlag(RegistryUse.SignKeyless)) permissions["id-token"] = "write";
+        if ((use & (RegistryUse.SignKeyless | RegistryUse.SignCacheKeyless)) != 0) permissions["id-token"] = "write";
         var login = (use & (RegistryUse.Read | RegistryUse.WriteCache | RegistryUse.Push)) != 0;
         return new JobCredentials(permissions, login, GitHubTokenToBuild: use.HasFlag(RegistryUse.Delete));
     }

@@ -47,6 +47,10 @@ public sealed record BakePlan(BuildContext Context, string ImageRepository, Cach
             foreach (var from in p.Cache.From) text.AppendLine($"    {from}");
             text.AppendLine(p.Cache.To.Count == 0 ? "  cache-to: none" : "  cache-to:");
             foreach (var to in p.Cache.To) text.AppendLine($"    {to}");
+            // Only cache main's workflow signed is imported (CachePolicy.Trust.cs): what the check found, or that it will run.
+            if (p.Cache.Trust is not null) text.AppendLine($"  main cache: {p.Cache.Trust}");
+            else if (p.Cache.MainRead is not null) text.AppendLine("  main cache: imported by digest only once main's signature on it verifies");
+            if (p.Cache.MainWrite is not null) text.AppendLine("  main cache export: signed by its digest after the build");
         }
         return text.ToString();
     }

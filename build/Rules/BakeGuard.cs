@@ -2,7 +2,7 @@ namespace Pipeline.Rules;
 
 /// <summary>
 /// Checks what bake WILL do (its <c>--print</c> output after merging the .hcl and the override) against the policies,
-/// so a cache write or output hard-coded in a bake file cannot slip past them.
+/// so a cache write, an unverified main cache import or an output hard-coded in a bake file cannot slip past them.
 /// </summary>
 public static class BakeGuard
 {
@@ -15,6 +15,7 @@ public static class BakeGuard
                 var target = resolved.Targets.TryGetValue(name, out var t) ? t
                     : throw new ArgumentException($"The bake file has no target '{name}'; add it (every permutation needs '{p.Id}' and 'validate-{p.Id}').");
                 foreach (var cacheTo in target.CacheTo) CheckCacheWrite(context, plan.ImageRepository, p.Id, cacheTo, CachePolicy.CachePlatform(p.Platforms, p.Permutation.Platforms));
+                foreach (var cacheFrom in target.CacheFrom) CachePolicy.EnsureVerifiedImport(plan.ImageRepository, p.Id, cacheFrom);
             }
             var validate = resolved.Targets[p.Permutation.ValidateBakeTarget];
             if (validate.CacheTo.Count > 0 || validate.Output.Any(o => !o.Contains("type=cacheonly")))

@@ -5,8 +5,9 @@ namespace Pipeline.Rules;
 
 /// <summary>
 /// What <c>bake --print -f static -f override</c> prints, computed from the static file's print and the override:
-/// buildx merges a later file's target into the earlier one key by key, a map (args, labels, contexts) key by key and
-/// any other value (every list: tags, cache-to, output, …) replaced whole, an empty list included. The cache-poisoning
+/// buildx merges a later file's target into the earlier one key by key, a map (args, labels, contexts) key by key,
+/// cache-from appended to (buildx's Target.Merge: "merge"; an empty list leaves the earlier one, as buildx 0.13 prints it)
+/// and any other value (tags, cache-to, output, …) replaced whole, an empty list included. The cache-poisoning
 /// guard checks this instead of asking buildx a second time — but only for a bake file for which buildx's own merge
 /// was seen to agree (<see cref="Agrees"/>; see <see cref="BakePrintCache"/>).
 /// </summary>
@@ -28,6 +29,13 @@ public static class BakeMerge
                 {
                     var into = target[key] as JsonObject ?? (JsonObject)(target[key] = new JsonObject());
                     foreach (var (entry, entryValue) in map) into[entry] = entryValue?.DeepClone();
+                }
+                else if (key == "cache-from" && value is JsonArray imports)
+                {
+                    // Appended, so a bake file's own cache-from survives the override (the guard must see it).
+                    var into = target[key] as JsonArray ?? [];
+                    foreach (var entry in imports.Where(e => !into.Any(i => JsonNode.DeepEquals(i, e)))) into.Add(entry?.DeepClone());
+                    if (into.Count > 0 && into.Parent is null) target[key] = into;
                 }
                 else if (value is JsonArray { Count: 0 }) target.Remove(key); // buildx prints no empty list
                 else target[key] = value?.DeepClone();

@@ -1,7 +1,12 @@
 namespace Pipeline.Rules;
 
 /// <summary>The cache-from / cache-to entries of one bake target, in buildx's CSV form.</summary>
-public sealed record CacheSettings(IReadOnlyList<string> From, IReadOnlyList<string> To)
+/// <param name="MainRead">The main cache's tag ref among <paramref name="From"/>: imported only by digest once main's signature on it
+/// verifies (<see cref="CachePolicy.Trusted"/> replaces or drops it; null afterwards).</param>
+/// <param name="MainWrite">The main cache's tag ref in <paramref name="To"/>: what was exported there is signed after the build.</param>
+/// <param name="Trust">What the check of the main cache found, for the plan and the log (set by <see cref="CachePolicy.Trusted"/>).</param>
+public sealed record CacheSettings(IReadOnlyList<string> From, IReadOnlyList<string> To,
+    string? MainRead = null, string? MainWrite = null, string? Trust = null)
 {
     public static readonly CacheSettings Empty = new([], []);
 }
@@ -24,8 +29,9 @@ public sealed class CachePoisoningException(string message) : Exception(message)
 /// The main cache is written only by a default-branch build: <see cref="EnsureWritable"/> refuses anything else and
 /// runs on every write this policy returns, so no caller (or generated workflow) can get a main write from a PR.
 /// Registries on loopback are reached over plain HTTP (<c>registry.insecure=true</c>), as Docker does.
+/// Only cache main's own workflow wrote is imported: see CachePolicy.Trust.cs.
 /// </summary>
-public static class CachePolicy
+public static partial class CachePolicy
 {
     public const string MainScope = "main";
 
@@ -61,7 +67,8 @@ public static class CachePolicy
         }
         var insecure = RegistryHost.IsLoopback(imageRepository) ? ",registry.insecure=true" : "";
         string Read(string scope) => $"type=registry,ref={CacheRef(imageRepository, permutationId, scope, platform)}{insecure}";
-        if (mode == CacheMode.RegistryRead) return new([Read(MainScope)], []);
+        var mainRead = CacheRef(imageRepository, permutationId, MainScope, platform);
+        if (mode == CacheMode.RegistryRead) return new([Read(MainScope)], [], mainRead);
         var from = new List<string> { Read(MainScope) };
         string? writeScope = null;
         switch (context.Mode)
@@ -74,10 +81,11 @@ public static class CachePolicy
                 if (!context.IsForkPullRequest) writeScope = Scope(context);
                 break;
         }
-        if (writeScope is null) return new(from, []);
+        if (writeScope is null) return new(from, [], mainRead);
         EnsureWritable(context, writeScope);
+        var write = CacheRef(imageRepository, permutationId, writeScope, platform);
         // A failed export must not fail a build that succeeded (hours of LLVM); Bake reports it instead (CacheExportReport).
-        return new(from, [$"type=registry,ref={CacheRef(imageRepository, permutationId, writeScope, platform)},mode=max{insecure},{IgnoreError}"]);
+        return new(from, [$"type=registry,ref={write},mode=max{insecure},{IgnoreError}"], mainRead, writeScope == MainScope ? write : null);
     }
 
     /// <summary>Throws unless <paramref name="context"/> may write the cache scope: main only from the default branch, pr-N only from PR N (not a fork).</summary>

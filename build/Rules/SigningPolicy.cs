@@ -20,8 +20,10 @@ public static class SigningPolicy
     /// <summary>The event that publishes (push to the default branch or a release tag), checked in the certificate.</summary>
     public const string PublishingTrigger = "push";
 
+    /// <param name="defaultBranchOnly">Keyless verification accepts only the default branch's certificates, not a release
+    /// tag's: the main cache, which only a default-branch build writes (<see cref="CachePolicy"/>).</param>
     public static SigningIdentity Decide(string? key, string? publicKey, bool tlogUpload, bool plainHttp, bool forSigning,
-        Func<string, string?> env, string derivedPublicKeyPath, string defaultBranch = "main")
+        Func<string, string?> env, string derivedPublicKeyPath, string defaultBranch = "main", bool defaultBranchOnly = false)
     {
         if (key is not null)
         {
@@ -38,8 +40,9 @@ public static class SigningPolicy
             throw new BuildInputException("Verifying keyless signatures needs the signer's identity: run in GitHub Actions, or pass --cosign-public-key / --cosign-key.");
         var server = (env("GITHUB_SERVER_URL") is { Length: > 0 } s ? s : "https://github.com").TrimEnd('/');
         return new SigningIdentity(forSigning ? new CosignSigning(null, TlogUpload: true, plainHttp) : null,
-            new CosignVerification(null, TlogUsed: true, plainHttp, IdentityRegexp(server, repository, defaultBranch), Cosign.GitHubOidcIssuer,
-                PublishingTrigger), null);
+            new CosignVerification(null, TlogUsed: true, plainHttp,
+                defaultBranchOnly ? DefaultBranchIdentityRegexp(server, repository, defaultBranch) : IdentityRegexp(server, repository, defaultBranch),
+                Cosign.GitHubOidcIssuer, PublishingTrigger), null);
     }
 
     /// <summary>`https://github.com/o/r/.github/workflows/build-devcontainer.yml@refs/heads/main` or `...@refs/tags/vX.Y.Z[-pre][+build]`, anchored.</summary>
@@ -48,4 +51,8 @@ public static class SigningPolicy
         static string E(string text) => System.Text.RegularExpressions.Regex.Escape(text);
         return $"^{E($"{server}/{repository}/{PublishingWorkflow}@refs/")}(heads/{E(defaultBranch)}|tags/v[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]*)?)$";
     }
+
+    /// <summary>`https://github.com/o/r/.github/workflows/build-devcontainer.yml@refs/heads/main` alone, anchored.</summary>
+    public static string DefaultBranchIdentityRegexp(string server, string repository, string defaultBranch) =>
+        "^" + System.Text.RegularExpressions.Regex.Escape($"{server}/{repository}/{PublishingWorkflow}@refs/heads/{defaultBranch}") + "$";
 }

@@ -14,17 +14,19 @@ public sealed class SigningSetup(string? keyFlag, string? keyPath, string? publi
     public bool PasswordGiven => !string.IsNullOrEmpty(cosignEnvironment.GetValueOrDefault("COSIGN_PASSWORD"));
 
     /// <summary>How to sign and verify; throws <see cref="Pipeline.Host.BuildInputException"/> when there is no identity.</summary>
-    public SigningIdentity Decide(bool forSigning, bool plainHttp) =>
-        SigningPolicy.Decide(keyPath, publicKeyPath, tlogUpload, plainHttp, forSigning, Environment.GetEnvironmentVariable, derivedPublicKeyFile, defaultBranch);
+    public SigningIdentity Decide(bool forSigning, bool plainHttp, bool defaultBranchOnly = false) =>
+        SigningPolicy.Decide(keyPath, publicKeyPath, tlogUpload, plainHttp, forSigning, Environment.GetEnvironmentVariable, derivedPublicKeyFile, defaultBranch,
+            defaultBranchOnly);
 
     /// <summary>The public key of --cosign-key, derived once per run (the up-front check opens the key the same way).</summary>
     public async Task<(string? Pem, string Error)> DerivedPublicKeyAsync() =>
         _derivedPublicKey ??= await CosignKeys.DerivePublicKeyAsync(Cosign.Locate(), keyPath!, cosignEnvironment, workingDirectory);
 
     /// <summary>The identity with its derived public key in place; a key that does not open is bad input (one line).</summary>
-    public async Task<SigningIdentity> ReadyAsync(bool forSigning, bool plainHttp)
+    /// <param name="defaultBranchOnly">Keyless verification accepts the default branch's certificates only (the main cache).</param>
+    public async Task<SigningIdentity> ReadyAsync(bool forSigning, bool plainHttp, bool defaultBranchOnly = false)
     {
-        var identity = Decide(forSigning, plainHttp);
+        var identity = Decide(forSigning, plainHttp, defaultBranchOnly);
         if (identity.DerivePublicKeyFrom is null) return identity;
         var (pem, error) = await DerivedPublicKeyAsync();
         CosignKeys.WriteAtomically(derivedPublicKeyFile, pem ?? throw new Pipeline.Host.BuildInputException(CosignKeyCheck.OpenProblem(keyFlag!, error, PasswordGiven)));

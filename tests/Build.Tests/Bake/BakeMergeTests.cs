@@ -21,10 +21,11 @@ public class BakeMergeTests
     [Fact]
     public void The_override_s_lists_replace_the_bake_file_s_and_its_maps_add_to_them()
     {
-        var plan = Plan(Contexts.PullRequest(5));
+        var plan = GuardPlans.Trusted(Contexts.PullRequest(5));
         var merged = BakeDefinition.Parse(BakeMerge.Apply(HostileStaticPrint, BakeOverride.Render(plan)));
         var image = merged.Targets["gcc14-clang20"];
         Assert.Equal(plan.Permutations[0].Cache.To, image.CacheTo);
+        Assert.Equal(plan.Permutations[0].Cache.From, image.CacheFrom); // the main cache by its verified digest
         Assert.Equal([$"type=oci,dest=/a/gcc14-clang20.tar.partial"], image.Output);
         Assert.Empty(image.Tags); // an empty list replaces too
         Assert.Equal("14", image.Args["GCC_VERSION"]);
@@ -41,7 +42,7 @@ public class BakeMergeTests
     public void The_guard_on_the_merge_refuses_what_it_refuses_on_buildx_s_print()
     {
         // The same plan's override with a main cache write slipped into it: a pull request must not write main.
-        var plan = Plan(Contexts.PullRequest(5));
+        var plan = GuardPlans.Trusted(Contexts.PullRequest(5));
         var poisoned = BakeOverride.Render(plan).Replace("gcc14-clang20-pr-5,mode=max", "gcc14-clang20-main,mode=max");
         Assert.Contains("gcc14-clang20-main,mode=max", poisoned);
         var merged = BakeDefinition.Parse(BakeMerge.Apply(HostileStaticPrint, poisoned));
@@ -52,6 +53,27 @@ public class BakeMergeTests
         var kept = BakeDefinition.Parse(BakeMerge.Apply(HostileStaticPrint, withoutValidate));
         Assert.Equal(["type=registry"], kept.Targets["validate-gcc14-clang20"].Output);
         Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(Contexts.PullRequest(5), plan, kept));
+    }
+
+    [Fact]
+    public void A_bake_file_s_own_cache_from_survives_the_override_as_in_buildx_and_the_guard_refuses_a_main_import_by_tag()
+    {
+        // buildx 0.13 printed exactly this for `-f` a bake file with cache-from ["…:z"] and an override with cache-from ["…:c"]
+        // (appended), and kept "…:z" for an override with cache-from [] (Target.Merge: cache-from "merge", cache-to "no merge").
+        const string print = """{"target":{"t":{"cache-from":["type=registry,ref=x/y:z"],"cache-to":["type=registry,ref=x/y:w"]}}}""";
+        Assert.Equal(["type=registry,ref=x/y:z", "type=registry,ref=a/b:c"],
+            BakeDefinition.Parse(BakeMerge.Apply(print, """{"target":{"t":{"cache-from":["type=registry,ref=a/b:c"],"cache-to":[]}}}""")).Targets["t"].CacheFrom);
+        var kept = BakeDefinition.Parse(BakeMerge.Apply(print, """{"target":{"t":{"cache-from":[],"cache-to":[]}}}""")).Targets["t"];
+        Assert.Equal(["type=registry,ref=x/y:z"], kept.CacheFrom);
+        Assert.Empty(kept.CacheTo);
+
+        // So a main cache import hard-coded by tag reaches bake beside the verified one, and the guard refuses it.
+        var plan = GuardPlans.Trusted(Contexts.Main);
+        var hardCoded = $"\"cache-from\":[\"type=registry,ref={Repo}-cache:gcc14-clang20-main\"]";
+        var hostile = HostileStaticPrint.Replace("\"tags\":[\"evil:1\"]", "\"tags\":[\"evil:1\"]," + hardCoded);
+        var merged = BakeDefinition.Parse(BakeMerge.Apply(hostile, BakeOverride.Render(plan)));
+        Assert.Contains($"type=registry,ref={Repo}-cache:gcc14-clang20-main", merged.Targets["gcc14-clang20"].CacheFrom);
+        Assert.Contains("unverified", Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(Contexts.Main, plan, merged)).Message);
     }
 
     [Fact]

@@ -5,12 +5,13 @@ namespace WorkflowTests;
 /// <summary>The hardening rules over every generated workflow, committed and in every attribute variant.</summary>
 public class HardeningTests
 {
-    // Only the jobs that write to the registry get write scopes; only publishing signs keylessly (id-token).
+    // Only the jobs that write to the registry get write scopes; only publishing signs images keylessly (id-token), and the
+    // push build signs the main cache it exported (CachePolicy.Trust.cs).
     private static readonly Dictionary<string, Dictionary<string, string[]>> AllowedWrites = new()
     {
         // The push build writes its -main cache; pull-request builds (build-pr) only read.
         // publish and rollback move the lkg tag (the last-known-good pin): contents.
-        ["build-devcontainer.yml"] = new() { ["build"] = ["packages"], ["publish"] = ["contents", "id-token", "packages"] },
+        ["build-devcontainer.yml"] = new() { ["build"] = ["id-token", "packages"], ["publish"] = ["contents", "id-token", "packages"] },
         ["retention.yml"] = new() { ["retention"] = ["packages"] },
         ["rollback.yml"] = new() { ["rollback"] = ["contents", "packages"] },
         ["test.yml"] = new(),

@@ -10,10 +10,20 @@ public class RegistryAccessTests
     public void The_targets_declare_what_they_do_with_the_registry()
     {
         var build = WorkflowTestSupport.BuildClass;
-        Assert.Equal(RegistryUse.Read | RegistryUse.WriteCache, RegistryAccess.Of(build, ["Bake", "Validate", "Scan", "Sbom", "Manifest"]));
+        Assert.Equal(RegistryUse.Read | RegistryUse.WriteCache | RegistryUse.SignCacheKeyless,
+            RegistryAccess.Of(build, ["Bake", "Validate", "Scan", "Sbom", "Manifest"]));
         Assert.Equal(RegistryUse.Read | RegistryUse.Push | RegistryUse.SignKeyless, RegistryAccess.Of(build, ["Publish"]));
         Assert.Equal(RegistryUse.Delete, RegistryAccess.Of(build, ["Retention"]));
         Assert.Equal(RegistryUse.None, RegistryAccess.Of(build, ["Scan", "Sbom", "GenerateWorkflows"]));
+    }
+
+    [Fact]
+    public void Signing_the_main_cache_gives_a_push_an_oidc_token_and_a_pull_request_none()
+    {
+        var use = RegistryUse.Read | RegistryUse.WriteCache | RegistryUse.SignCacheKeyless;
+        Assert.Equal("write", RegistryAccess.For(use, JobTrigger.Trusted).Permissions["id-token"]);
+        var pullRequest = RegistryAccess.For(use, JobTrigger.PullRequest); // it writes no main cache: nothing to sign, not refused
+        Assert.Equal(new Dictionary<string, string> { ["contents"] = "read", ["packages"] = "read" }, pullRequest.Permissions);
     }
 
     [Fact]
