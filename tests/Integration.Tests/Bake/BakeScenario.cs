@@ -23,12 +23,26 @@ public abstract class BakeScenario(Xunit.Abstractions.ITestOutputHelper output) 
 
     protected string Archive(string id) => Path.Combine(ArtifactsDirectory, "images", id + ".tar");
 
+    /// <summary>The cache repository's tags and their digests, without cosign's signature tags (<see cref="CacheSignatureTagsAsync"/>).</summary>
     protected async Task<IReadOnlyDictionary<string, string>> CacheTagDigestsAsync()
     {
         var digests = new Dictionary<string, string>();
-        foreach (var tag in await Registry.Client.TagsAsync(CacheRepositoryPath))
+        foreach (var tag in (await Registry.Client.TagsAsync(CacheRepositoryPath)).Where(t => !t.StartsWith("sha256-", StringComparison.Ordinal)))
             digests[tag] = (await Registry.Client.ManifestAsync(CacheRepositoryPath, tag))!.Digest;
         return digests;
+    }
+
+    /// <summary>cosign's signature tags in the cache repository (<c>sha256-&lt;hex&gt;.sig</c>: which cache indexes were signed).</summary>
+    protected async Task<IReadOnlyList<string>> CacheSignatureTagsAsync() =>
+        (await Registry.Client.TagsAsync(CacheRepositoryPath)).Where(t => t.StartsWith("sha256-", StringComparison.Ordinal) && t.EndsWith(".sig")).ToList();
+
+    /// <summary>A cosign key pair in its own folder under the test's directory (password in <paramref name="password"/>).</summary>
+    protected async Task<(string Key, string PublicKey)> KeyPairAsync(string name, string password)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(WorkDirectory, "keys-" + name)).FullName;
+        var generated = await ProcessRunner.RunAsync("cosign", ["generate-key-pair"], directory, new Dictionary<string, string?> { ["COSIGN_PASSWORD"] = password });
+        Assert.True(generated.Succeeded, "cosign generate-key-pair failed: " + generated.Output);
+        return (Path.Combine(directory, "cosign.key"), Path.Combine(directory, "cosign.pub"));
     }
 
     /// <summary>The image config of one platform inside an OCI archive (labels live there).</summary>

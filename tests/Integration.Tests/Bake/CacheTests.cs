@@ -5,21 +5,33 @@ using Xunit.Abstractions;
 
 namespace Integration.Tests.Bake;
 
+/// <summary>The cache scopes against the real registry; every build is given the key main signs its cache with (MainCacheTrustTests).</summary>
 public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
 {
     const string Id = "gcc14-clang20";
+    const string Password = "it-cache-pw-2b7e";
+
+    /// <summary>A build in <paramref name="environment"/> with the test's key: a default-branch build signs its main cache, every build verifies it.</summary>
+    async Task<ProcessResult> BakeAsync(Dictionary<string, string?> environment, string key)
+    {
+        environment["COSIGN_PASSWORD"] = Password;
+        return await RunOnFixtureAsync(environment, "Bake", "--permutations", Id, "--cosign-key", key);
+    }
 
     [IntegrationFact]
     public async Task Pull_request_bake_leaves_the_main_cache_alone_and_writes_only_its_own_scope()
     {
-        AssertSucceeded(await RunOnFixtureAsync(GitHubEvent.Push(WorkDirectory), "Bake", "--permutations", Id), "default-branch Bake");
+        var (key, _) = await KeyPairAsync("main", Password);
+        AssertSucceeded(await BakeAsync(GitHubEvent.Push(WorkDirectory), key), "default-branch Bake");
         var main = await CacheTagDigestsAsync();
         Assert.Equal([$"{Id}-main"], main.Keys);
+        var signatures = await CacheSignatureTagsAsync();
+        Assert.Equal([main[$"{Id}-main"].Replace(':', '-') + ".sig"], signatures); // main signed what it exported, and only that
 
         // The pull request changes the image (another stamp), so its cache differs from main's.
         var pullRequest = GitHubEvent.PullRequest(WorkDirectory, 7);
         pullRequest["FIXTURE_STAMP"] = ColdCache.Stamp + "-pr";
-        AssertSucceeded(await RunOnFixtureAsync(pullRequest, "Bake", "--permutations", Id), "pull-request Bake");
+        AssertSucceeded(await BakeAsync(pullRequest, key), "pull-request Bake");
         var after = await CacheTagDigestsAsync();
         Assert.Equal([$"{Id}-main", $"{Id}-pr-7"], after.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(main[$"{Id}-main"], after[$"{Id}-main"]);
@@ -29,16 +41,19 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         // From a fork: reads, writes nothing at all.
         var fork = GitHubEvent.PullRequest(WorkDirectory, 8, fromFork: true);
         fork["FIXTURE_STAMP"] = ColdCache.Stamp + "-fork";
-        AssertSucceeded(await RunOnFixtureAsync(fork, "Bake", "--permutations", Id), "fork pull-request Bake");
+        AssertSucceeded(await BakeAsync(fork, key), "fork pull-request Bake");
         Assert.Equal(after, await CacheTagDigestsAsync());
+        Assert.Equal(signatures, await CacheSignatureTagsAsync()); // a pull request signs nothing
     }
 
     [IntegrationFact]
     public async Task Default_branch_bake_on_a_fresh_builder_reuses_the_registry_cache()
     {
+        var (key, _) = await KeyPairAsync("main", Password);
         var push = GitHubEvent.Push(WorkDirectory);
-        AssertSucceeded(await RunOnFixtureAsync(push, "Bake", "--permutations", Id), "first default-branch Bake");
+        AssertSucceeded(await BakeAsync(push, key), "first default-branch Bake");
         var firstDigest = OciArchiveReader.IndexDigest(Archive(Id));
+        var signedCache = (await CacheTagDigestsAsync())[$"{Id}-main"];
         File.Delete(Archive(Id));
 
         using var fresh = await FreshBuilder.StartAsync(Output);
@@ -46,7 +61,7 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Matches(@"Total:\s+0B", usage.StandardOutput);
 
         foreach (var (name, value) in fresh.Environment) push[name] = value;
-        var second = await RunOnFixtureAsync(push, "Bake", "--permutations", Id);
+        var second = await BakeAsync(push, key);
         AssertSucceeded(second, "Bake on a fresh engine");
 
         // The fixture's RUN step (this test's stamp: no other build ever had its cache key) came from the registry
@@ -59,7 +74,9 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
             // registry cache first, as that layer's download ("#N sha256:<layer> … done"); a step it ran has neither.
             Assert.Matches($@"#{step.Groups[1].Value} (CACHED|sha256:[0-9a-f]{{64}} .*done)", second.Output);
         }
-        Assert.Contains($"importing cache manifest from {Registry.Prefix}/devcontainer-cache:{Id}-main", second.Output);
+        // Imported by the digest whose signature verified, never by the tag (which could have moved since).
+        Assert.Contains($"importing cache manifest from {Registry.Prefix}/devcontainer-cache@{signedCache}", second.Output);
+        Assert.DoesNotContain($"importing cache manifest from {Registry.Prefix}/devcontainer-cache:{Id}-main", second.Output);
         Assert.Equal(firstDigest, OciArchiveReader.IndexDigest(Archive(Id)));
     }
 }

@@ -80,6 +80,15 @@ public sealed class RegistryHttp(string address) : IDisposable
         return response.IsSuccessStatusCode;
     }
 
+    /// <summary>Puts a manifest's exact bytes under a tag (its blobs must be in the repository): what any token with write access can do.</summary>
+    public async Task PutManifestAsync(string repository, string tag, RegistryManifest manifest)
+    {
+        using var content = new ByteArrayContent(manifest.Bytes);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(manifest.MediaType);
+        using var response = await _http.PutAsync($"v2/{repository}/manifests/{tag}", content);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Repositories under a namespace (the catalog, paged through).</summary>
     public async Task<IReadOnlyList<string>> RepositoriesAsync(string namespacePrefix)
     {
