@@ -63,9 +63,17 @@ public sealed class BakePrintCacheTests(ITestOutputHelper output) : BakeScenario
         File.WriteAllText(bakeFile, text);
 
         var context = new BuildContext(BuildMode.PullRequest, GitHubEvent.Sha, "refs/pull/7/merge", "pull_request", 7, null, DateTimeOffset.UnixEpoch, "");
-        var plan = BakePlanner.Plan(context, [Permutation.Gcc14Clang20], null, Registry.Prefix + "/devcontainer", "devcontainer", CacheMode.Registry,
+        var planned = BakePlanner.Plan(context, [Permutation.Gcc14Clang20], null, Registry.Prefix + "/devcontainer", "devcontainer", CacheMode.Registry,
             new Dictionary<string, BuildImages> { [Id] = new(new BaseImage("b:1", "sha256:" + new string('b', 64)), []) },
             Path.Combine(WorkDirectory, "images"), Path.Combine(WorkDirectory, "cache"));
+        // As Bake writes the override: the main cache checked first (here: found signed, imported by digest).
+        var plan = planned with
+        {
+            Permutations = planned.Permutations.Select(p => p with
+            {
+                Cache = CachePolicy.Trusted(p.Cache, MainCacheCheck.Verified(p.Cache.MainRead!, "sha256:" + new string('c', 64)), null),
+            }).ToList(),
+        };
         var overrideFile = Path.Combine(WorkDirectory, "bake.override.json");
         File.WriteAllText(overrideFile, BakeOverride.Render(plan));
         var directory = Path.GetDirectoryName(bakeFile)!;
@@ -84,5 +92,19 @@ public sealed class BakePrintCacheTests(ITestOutputHelper output) : BakeScenario
         BakeGuard.Check(context, plan, printed);
         BakeGuard.Check(context, plan, computed);
         Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(context, plan, BakeDefinition.Parse(staticPrint.StandardOutput)));
+
+        // A hard-coded main cache import by tag: buildx appends the override's cache-from to it (it survives), the model
+        // agrees, and the guard refuses both, so an unverified main cache never reaches the build.
+        File.WriteAllText(bakeFile, text.Replace("  target   = \"image\"\n",
+            $"  target   = \"image\"\n  cache-from = [\"type=registry,ref={Registry.Prefix}/devcontainer-cache:{Id}-main\"]\n"));
+        var importing = await RunToolAsync("docker", ["buildx", "bake", "-f", bakeFile, "--print", Id, $"validate-{Id}"], directory);
+        var importingMerged = await RunToolAsync("docker", ["buildx", "bake", "-f", bakeFile, "-f", overrideFile, "--print", Id, $"validate-{Id}"], directory);
+        Assert.True(importing.Succeeded && importingMerged.Succeeded, "bake --print failed; see the test output");
+        var importingPrinted = BakeDefinition.Parse(importingMerged.StandardOutput);
+        Assert.Contains($"type=registry,ref={Registry.Prefix}/devcontainer-cache:{Id}-main", importingPrinted.Targets[Id].CacheFrom);
+        var importingComputed = BakeDefinition.Parse(BakeMerge.Apply(importing.StandardOutput, File.ReadAllText(overrideFile)));
+        Assert.True(BakeMerge.Agrees(importingComputed, importingPrinted), "buildx merged cache-from differently from BakeMerge");
+        Assert.Contains("unverified", Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(context, plan, importingPrinted)).Message);
+        Assert.Contains("unverified", Assert.Throws<CachePoisoningException>(() => BakeGuard.Check(context, plan, importingComputed)).Message);
     }
 }
