@@ -4,9 +4,10 @@
 # class as artifacts/bake.override.json (./build.sh Bake). tests/Build.Tests/Bake/BakeFileTests.cs fails
 # when this file and the permutation enumeration disagree.
 
-# Digest-pinned in devcontainer/Dockerfile; override here only to test another base.
+# The base is pinned once, by digest, in devcontainer/Dockerfile (ARG BASE_IMAGE; ./build.sh UpdateBasePin moves it).
+# Empty: the Dockerfile's pin. BASE_IMAGE=<image> in the environment builds on another base.
 variable "BASE_IMAGE" {
-  default = "docker.io/library/ubuntu:24.04@sha256:c35e29c9450151419d9448b0fd75374fec4fff364a27f176fb458d472dfc9e54"
+  default = ""
 }
 
 # Branch or full commit id of github.com/bloomberg/clang-p2996 (a commit id makes the fork reproducible).
@@ -23,7 +24,8 @@ target "_common" {
   context    = "devcontainer"
   dockerfile = "Dockerfile"
   args = {
-    BASE_IMAGE          = BASE_IMAGE
+    # null leaves the arg unset, so the Dockerfile's ARG default (the pin) applies; an empty string would override it.
+    BASE_IMAGE          = BASE_IMAGE != "" ? BASE_IMAGE : null
     P2996_REF           = P2996_REF
     LLVM_APT_REPOSITORY = LLVM_APT_REPOSITORY
   }

@@ -35,6 +35,16 @@ using Serilog;
     "Path in this checkout of a manifest.json to roll the mutable tags back to; empty: the last-known-good pin (DEVCONTAINER_LKG, else the lkg tag)",
     Fallback = "format('{0}/lkg.json', runner.temp)")]
 [GitHubActionsTests("test", TimeoutMinutes = 60)]
+// Every Monday: the base image's digest pin moved to what its tag has now, proposed as a pull request (nothing moved, nothing
+// proposed). GitHub's runner has gh and reaches the base's registry; DEVCONTAINER_RUNS_ON_UPDATES overrides it.
+[GitHubActionsPullRequest("update-base-pin",
+    OnCronSchedule = "41 4 * * 1",
+    InvokedTargets = new[] { nameof(UpdateBasePin) },
+    Branch = "devcontainer/update-base-pin",
+    MessageFile = "artifacts/base-pin.md",
+    RunsOn = new[] { "ubuntu-24.04" },
+    RunsOnVariable = "DEVCONTAINER_RUNS_ON_UPDATES",
+    TimeoutMinutes = 20)]
 partial class Build : IHazArtifacts
 {
     // The generated jobs upload what their targets produce, each path relative to this folder under the job's own --artifacts.

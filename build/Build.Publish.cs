@@ -12,7 +12,7 @@ partial class Build
     [Parameter("Last-known-good manifest.json (or lkg.json pin) that Rollback moves the mutable tags back to", Name = "manifest")]
     readonly string? RollbackManifest;
 
-    [Parameter("Change nothing in the registry: Publish and Rollback print what they would push, sign, attest and tag (each tag's digest now → then) and write no pin; Retention prints what it would delete. Default: off for Publish and Rollback; for Retention on outside CI, off in CI (the workflow passes its input)")]
+    [Parameter("Change nothing in the registry: Publish and Rollback print what they would push, sign, attest and tag (each tag's digest now → then) and write no pin; Retention prints what it would delete, UpdateBasePin what it would rewrite. Default: off for Publish, Rollback and UpdateBasePin; for Retention on outside CI, off in CI (the workflow passes its input)")]
     readonly bool? DryRun;
 
     static readonly IReadOnlyList<string> KnownPermutationIds = Permutation.All.Select(p => p.Id).ToList();

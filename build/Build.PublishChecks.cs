@@ -69,5 +69,5 @@ partial class Build
     }
 
     protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets) =>
-        [.. DescribePlannedBake(plannedTargets), .. DescribePlannedTagMoves(plannedTargets)];
+        [.. DescribePlannedBake(plannedTargets), .. DescribePlannedTagMoves(plannedTargets), .. DescribePlannedBasePin(plannedTargets)];
 }

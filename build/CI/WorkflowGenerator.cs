@@ -41,6 +41,7 @@ public static class WorkflowGenerator
             GitHubActionsMatrixAttribute matrix => MatrixWorkflowFactory.Create(matrix, permutations, Use, JobUploads.Of(buildType)),
             GitHubActionsAttribute simple => TargetWorkflowFactory.Create(simple, inputs, Use(simple.InvokedTargets)),
             GitHubActionsTestsAttribute tests => TestWorkflowFactory.Create(tests),
+            GitHubActionsPullRequestAttribute pullRequest => PullRequestWorkflowFactory.Create(pullRequest),
             _ => throw new ArgumentException($"Unknown workflow attribute {attribute.GetType().Name}"),
         };
         return new GeneratedWorkflow(attribute.FileName, WorkflowYaml.Serialize(workflow, attribute.FileName));
@@ -50,6 +51,7 @@ public static class WorkflowGenerator
     {
         GitHubActionsMatrixAttribute m => [.. m.MatrixTargets, .. m.PlatformTargets, .. m.MergeTargets, .. m.MergeSkippedTargets, .. m.PublishTargets, .. m.PublishSkippedTargets],
         GitHubActionsAttribute s => s.InvokedTargets,
+        GitHubActionsPullRequestAttribute p => p.InvokedTargets,
         _ => [],
     };
 }

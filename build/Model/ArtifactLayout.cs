@@ -19,6 +19,9 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     public AbsolutePath PublishPlan => Directory / "publish-plan.txt";
     public AbsolutePath Summary => Directory / "summary.md";
 
+    /// <summary>What UpdateBasePin changed (or that nothing moved): the scheduled workflow's commit message and pull request.</summary>
+    public AbsolutePath BasePinChange => Directory / "base-pin.md";
+
     /// <summary>The permutation's OCI archive (every platform in one image index).</summary>
     public AbsolutePath Archive(Permutation p) => AbsolutePath.Create(ArchiveIn(Images, p.Id));
 

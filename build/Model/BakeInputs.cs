@@ -37,7 +37,7 @@ public static class BakeInputs
         if (!definition.Targets.TryGetValue(p.BakeTarget, out var target))
             throw new BuildInputException($"{bakeFile} has no target '{p.BakeTarget}'; add it (and 'validate-{p.Id}') or drop it from --permutations.");
         var bakeDirectory = Path.GetDirectoryName(Path.GetFullPath(bakeFile))!;
-        var dockerfile = Path.GetFullPath(Path.Combine(bakeDirectory, target.Context, target.Dockerfile));
+        var dockerfile = target.DockerfilePath(bakeDirectory);
         if (!File.Exists(dockerfile))
             throw new BuildInputException($"Target '{target.Name}' names Dockerfile '{target.Dockerfile}' in context '{target.Context}', which does not exist; fix the bake file.");
         var name = Path.GetRelativePath(bakeDirectory, dockerfile);

@@ -18,6 +18,9 @@ public sealed record BakeTarget(
 
     /// <summary>The Dockerfile, relative to the context (bake's default "Dockerfile").</summary>
     public string Dockerfile { get; init; } = "Dockerfile";
+
+    /// <summary>The Dockerfile's full path, for a bake file in <paramref name="bakeDirectory"/>.</summary>
+    public string DockerfilePath(string bakeDirectory) => Path.GetFullPath(Path.Combine(bakeDirectory, Context, Dockerfile));
 }
 
 /// <summary>The JSON printed by <c>docker buildx bake --print</c>: groups and targets.</summary>

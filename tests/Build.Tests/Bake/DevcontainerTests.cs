@@ -88,11 +88,17 @@ public class DevcontainerTests
     }
 
     [Fact]
-    public void Base_image_is_pinned_by_digest_and_the_bake_file_agrees()
+    public void Base_image_is_pinned_by_digest_once_in_the_Dockerfile_and_the_bake_file_only_passes_an_override()
     {
-        var pinned = Regex.Match(Dockerfile, @"(?m)^ARG BASE_IMAGE=(\S+)$").Groups[1].Value;
-        Assert.NotNull(BaseImage.DigestIn(pinned));
-        Assert.Contains($"default = \"{pinned}\"", RepositoryFiles.Read("docker-bake.hcl"));
+        var pin = Assert.Single(BasePins.Find(Dockerfile)); // the one place, and what UpdateBasePin moves
+        Assert.Equal(("BASE_IMAGE", "docker.io/library/ubuntu", "24.04"), (pin.Arg, pin.Repository, pin.Tag));
+        Assert.Equal(pin.Digest, BaseImage.DigestIn(pin.Pinned));
+        var bakeFile = RepositoryFiles.Read("docker-bake.hcl");
+        Assert.DoesNotContain("sha256:", bakeFile);
+        Assert.DoesNotContain("ubuntu", bakeFile);
+        // Unset (empty), the arg is left out (null), so the Dockerfile's default applies; set, it overrides it.
+        Assert.Matches(@"variable ""BASE_IMAGE"" \{\s*default = """"\s*\}", bakeFile);
+        Assert.Contains("BASE_IMAGE          = BASE_IMAGE != \"\" ? BASE_IMAGE : null", bakeFile);
     }
 
     [Fact]

@@ -31,9 +31,10 @@ public class CommittedWorkflowsTests
     }
 
     [Fact]
-    public void The_build_class_declares_the_four_workflows()
+    public void The_build_class_declares_its_workflows()
     {
-        Assert.Equal(["build-devcontainer.yml", "retention.yml", "rollback.yml", "test.yml"], WorkflowTestSupport.Generated().Select(w => w.FileName));
+        Assert.Equal(["build-devcontainer.yml", "retention.yml", "rollback.yml", "test.yml", "update-base-pin.yml"],
+            WorkflowTestSupport.Generated().Select(w => w.FileName));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ public class HardeningTests
         ["retention.yml"] = new() { ["retention"] = ["packages"] },
         ["rollback.yml"] = new() { ["rollback"] = ["contents", "packages"] },
         ["test.yml"] = new(),
+        // pushes its branch and opens the pull request with the base pin's change
+        ["update-base-pin.yml"] = new() { ["update-base-pin"] = ["contents", "pull-requests"] },
     };
 
     public static TheoryData<string> AllWorkflows()

@@ -25,11 +25,20 @@ public sealed class RealImageDefinitionTests(ITestOutputHelper output) : Integra
             Assert.Equal("devcontainer", image["context"]!.GetValue<string>());
             Assert.Equal(p.Gcc, image["args"]!["GCC_VERSION"]!.GetValue<string>());
             Assert.Equal(p.Clang, image["args"]!["CLANG_VERSION"]!.GetValue<string>());
-            Assert.NotNull(BaseImage.DigestIn(image["args"]!["BASE_IMAGE"]!.GetValue<string>()));
+            // Unset, BASE_IMAGE is left out, so the Dockerfile's digest pin (the one place) applies.
+            Assert.False(image["args"]!.AsObject().ContainsKey("BASE_IMAGE"), $"{p.BakeTarget} overrides the Dockerfile's pinned base");
             var validate = targets[p.ValidateBakeTarget]!;
             Assert.Equal("validate", validate["target"]!.GetValue<string>());
             Assert.Equal(["type=cacheonly"], validate["output"]!.AsArray().Select(o => o!.GetValue<string>()));
         }
+        Assert.Single(BasePins.Find(File.ReadAllText(Path.Combine(RepoPaths.Root, "devcontainer", "Dockerfile"))));
+
+        // BASE_IMAGE=<image> in the environment (README: the real build here) still replaces the base, for every target.
+        var overridden = await RunToolAsync("docker", ["buildx", "bake", "-f", "docker-bake.hcl", "--print", .. Permutation.All.Select(p => p.BakeTarget)],
+            environment: new Dictionary<string, string?> { ["BASE_IMAGE"] = "127.0.0.1:5000/base/ubuntu:24.04" });
+        Assert.True(overridden.Succeeded, overridden.Output);
+        var overriddenTargets = JsonNode.Parse(overridden.StandardOutput)!["target"]!;
+        Assert.All(Permutation.All, p => Assert.Equal("127.0.0.1:5000/base/ubuntu:24.04", overriddenTargets[p.BakeTarget]!["args"]!["BASE_IMAGE"]!.GetValue<string>()));
     }
 
     [IntegrationFact]

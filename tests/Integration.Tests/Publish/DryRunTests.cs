@@ -49,7 +49,7 @@ public class DryRunTests(ITestOutputHelper output) : PublishTest(output)
     {
         var bake = await RunBuildAsync(PipelineArguments("Bake", "--dry-run"));
         Assert.Equal(2, bake.ExitCode);
-        Assert.Contains("ERROR: --dry-run is read by Publish, Rollback, Retention, none of which runs; drop it or run one of them.", bake.Output);
+        Assert.Contains("ERROR: --dry-run is read by UpdateBasePin, Publish, Rollback, Retention, none of which runs; drop it or run one of them.", bake.Output);
         Assert.DoesNotContain("Bake plan", bake.Output);
         Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
     }
