@@ -21,6 +21,13 @@ public abstract class BakeScenario(Xunit.Abstractions.ITestOutputHelper output) 
             null, variables, null);
     }
 
+    /// <summary>Bake of one permutation with a cosign key: a default-branch build signs its main cache, every build verifies it.</summary>
+    protected Task<ProcessResult> BakeWithKeyAsync(Dictionary<string, string?> environment, string permutation, string key, string password)
+    {
+        environment["COSIGN_PASSWORD"] = password;
+        return RunOnFixtureAsync(environment, "Bake", "--permutations", permutation, "--cosign-key", key);
+    }
+
     protected string Archive(string id) => Path.Combine(ArtifactsDirectory, "images", id + ".tar");
 
     /// <summary>The cache repository's tags and their digests, without cosign's signature tags (<see cref="CacheSignatureTagsAsync"/>).</summary>

@@ -11,12 +11,7 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
     const string Id = "gcc14-clang20";
     const string Password = "it-cache-pw-2b7e";
 
-    /// <summary>A build in <paramref name="environment"/> with the test's key: a default-branch build signs its main cache, every build verifies it.</summary>
-    async Task<ProcessResult> BakeAsync(Dictionary<string, string?> environment, string key)
-    {
-        environment["COSIGN_PASSWORD"] = Password;
-        return await RunOnFixtureAsync(environment, "Bake", "--permutations", Id, "--cosign-key", key);
-    }
+    Task<ProcessResult> BakeAsync(Dictionary<string, string?> environment, string key) => BakeWithKeyAsync(environment, Id, key, Password);
 
     [IntegrationFact]
     public async Task Pull_request_bake_leaves_the_main_cache_alone_and_writes_only_its_own_scope()

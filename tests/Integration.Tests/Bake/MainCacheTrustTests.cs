@@ -18,11 +18,7 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
 
     string MainTag => $"{Registry.Repository("devcontainer-cache")}:{Id}-main";
 
-    Task<ProcessResult> BakeAsync(Dictionary<string, string?> environment, string key)
-    {
-        environment["COSIGN_PASSWORD"] = Password;
-        return RunOnFixtureAsync(environment, "Bake", "--permutations", Id, "--cosign-key", key);
-    }
+    Task<ProcessResult> BakeAsync(Dictionary<string, string?> environment, string key) => BakeWithKeyAsync(environment, Id, key, Password);
 
     [IntegrationFact]
     public async Task A_forged_main_cache_is_refused_before_import_unsigned_or_signed_with_another_key()
