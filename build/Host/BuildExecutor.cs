@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Serilog;
 
@@ -8,8 +9,11 @@ internal static class BuildExecutor
 {
     public const int Succeeded = 0, TargetFailed = 1, InvalidInput = 2;
 
-    public static int Run(NukeBuild build, string[] args, string[] defaultTargetNames, IReadOnlyDictionary<string, string> environment, TextWriter console)
+    /// <param name="elapsedBeforeRun">Time the process spent before this call (its start-up), so the summary's total is the whole run.</param>
+    public static int Run(NukeBuild build, string[] args, string[] defaultTargetNames, IReadOnlyDictionary<string, string> environment, TextWriter console,
+        TimeSpan elapsedBeforeRun = default)
     {
+        var clock = Stopwatch.StartNew();
         SecretMasker.Clear();
         try
         {
@@ -67,7 +71,9 @@ internal static class BuildExecutor
             ThrowOnMissingRequirements(plan, parameters);
             if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
             var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
+            var upFront = Stopwatch.StartNew();
             var problems = build.PreflightProblems(running);
+            upFront.Stop();
             if (problems.Count > 0)
             {
                 // Bad input found before any target ran: one line each, nothing touched, exit 2.
@@ -76,7 +82,7 @@ internal static class BuildExecutor
             }
             var ok = TargetRunner.Execute(build, plan, console);
             ContinueState.Save(args, secretNames.Contains, plan);
-            console.Write(SummaryText.Render(plan, ok, DateTime.Now));
+            console.Write(SummaryText.Render(plan, ok, DateTime.Now, new RunTimes(elapsedBeforeRun + clock.Elapsed, upFront.Elapsed)));
             return ok ? Succeeded : TargetFailed;
         }
         catch (Exception e) when (e is BuildInputException or BuildConfigurationException or Tooling.ToolNotFoundException)

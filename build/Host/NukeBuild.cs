@@ -61,7 +61,14 @@ public abstract class NukeBuild
         Execute<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), defaultTargets);
 
     public static int Execute<T>(string[] args, params Expression<Func<T, Target>>[] defaultTargets) where T : NukeBuild, new() =>
-        BuildExecutor.Run(new T(), args, defaultTargets.Select(MemberName).ToArray(), ReadEnvironment(), Console.Out);
+        BuildExecutor.Run(new T(), args, defaultTargets.Select(MemberName).ToArray(), ReadEnvironment(), Console.Out, SinceProcessStart());
+
+    /// <summary>The process's own start-up (runtime, assembly loading) counts toward the run's total.</summary>
+    static TimeSpan SinceProcessStart()
+    {
+        try { return DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime; }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception) { return TimeSpan.Zero; }
+    }
 
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 

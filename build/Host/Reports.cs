@@ -114,10 +114,16 @@ internal static class PlanText
     }
 }
 
-/// <summary>The table at the end of a run: target, status, duration, notes, and a total.</summary>
+/// <summary>How long a whole run took (process start to summary) and how much of it the up-front checks took.</summary>
+internal sealed record RunTimes(TimeSpan Total, TimeSpan UpFrontChecks);
+
+/// <summary>
+/// The table at the end of a run: target, status, duration, notes, and the run's total. The total is the run's wall time
+/// (start-up, up-front checks, planning and every target), not the sum of the rows, which misses what ran between them.
+/// </summary>
 internal static class SummaryText
 {
-    public static string Render(IReadOnlyList<PlannedTarget> plan, bool succeeded, DateTime now)
+    public static string Render(IReadOnlyList<PlannedTarget> plan, bool succeeded, DateTime now, RunTimes times)
     {
         var rows = plan.Select(p => p.Target).ToList();
         var width = Math.Max(6, rows.Count == 0 ? 0 : rows.Max(t => t.Name.Length));
@@ -132,7 +138,7 @@ internal static class SummaryText
             sb.Append($"{t.Name.PadRight(width)}  {status,-10}  {duration}{notes}".TrimEnd()).Append('\n');
         }
         sb.Append(new string('─', width + 30)).Append('\n');
-        sb.Append($"{"Total".PadRight(width)}  {"",-10}  {Format(TimeSpan.FromTicks(rows.Sum(t => t.Duration.Ticks)))}\n");
+        sb.Append($"{"Total".PadRight(width)}  {"",-10}  {Format(times.Total)}   // up-front checks: {Format(times.UpFrontChecks)}\n");
         sb.Append(rule).Append('\n');
         sb.Append(succeeded ? "\nBuild succeeded on " : "\nBuild failed on ").Append(now.ToString("yyyy-MM-dd HH:mm:ss")).Append(".\n");
         return sb.ToString();

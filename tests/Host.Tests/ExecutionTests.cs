@@ -180,6 +180,26 @@ public class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void The_total_is_the_whole_run_including_the_up_front_checks_not_the_sum_of_the_rows()
+    {
+        // The checks block for over a second; both targets take none: a sum of the rows would say "< 1sec".
+        Assert.Equal(0, _host.Run(new SlowlyCheckedBuild(), ["Deploy"], []));
+        Assert.Matches(@"Deploy\s+Succeeded\s+< 1sec", _host.Output);
+        Assert.Matches(@"Total\s+0:0[1-9]   // up-front checks: 0:0[1-9]", _host.Output);
+    }
+
+    private sealed class SlowlyCheckedBuild : NukeBuild
+    {
+        Target Deploy => _ => _.Executes(() => { });
+
+        protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets)
+        {
+            Thread.Sleep(TimeSpan.FromMilliseconds(1100));
+            return [];
+        }
+    }
+
+    [Fact]
     public void Quiet_verbosity_and_no_logo_silence_the_log()
     {
         _host.RunSample("Compile");

@@ -77,6 +77,7 @@ public class OutputGoldenTests : IDisposable
         plan[4].Target.SummaryNotes["flavors"] = "vanilla mint-chip";
         plan[4].Target.Status = TargetStatus.Failed;
         plan[5].Target.Status = TargetStatus.NotRun;
-        Golden.Match("summary.txt", SummaryText.Render(plan, succeeded: false, new DateTime(2026, 11, 23, 17, 5, 0)));
+        Golden.Match("summary.txt", SummaryText.Render(plan, succeeded: false, new DateTime(2026, 11, 23, 17, 5, 0),
+            new RunTimes(TimeSpan.FromSeconds(97), TimeSpan.FromSeconds(9))));
     }
 }
