@@ -22,11 +22,19 @@ partial class Build : NukeBuild
     /// <summary>One <c>key: value</c> note on the current target's row of the summary table.</summary>
     void AddSummary(string key, string value) => ReportSummary(notes => { notes[key] = value; return notes; });
 
-    /// <summary>GITHUB_STEP_SUMMARY in Actions; artifacts/summary.md locally.</summary>
+    /// <summary>GITHUB_STEP_SUMMARY in Actions (the runner gives each step its own file); artifacts/summary.md locally.</summary>
+    static string? ActionsStepSummary => Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : null;
+
     void WriteStepSummary(string markdown)
     {
-        var target = Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary ? summary : (string)Layout.Summary;
+        var target = ActionsStepSummary ?? Layout.Summary;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.AppendAllText(target, markdown + "\n");
+    }
+
+    /// <summary>A local summary.md describes this run only: the last run's tables and warnings go before the first target runs.</summary>
+    protected override void OnBuildInitialized()
+    {
+        if (ActionsStepSummary is null && Layout.Summary.FileExists()) File.Delete(Layout.Summary);
     }
 }

@@ -80,6 +80,7 @@ internal static class BuildExecutor
                 foreach (var problem in problems) console.WriteLine($"ERROR: {SecretMasker.Mask(problem)}");
                 return InvalidInput;
             }
+            build.Initialized();
             var ok = TargetRunner.Execute(build, plan, console);
             ContinueState.Save(args, secretNames.Contains, plan);
             console.Write(SummaryText.Render(plan, ok, DateTime.Now, new RunTimes(elapsedBeforeRun + clock.Elapsed, upFront.Elapsed)));

@@ -52,6 +52,12 @@ public abstract class NukeBuild
     protected virtual IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets) => [];
 
     /// <summary>
+    /// Called once the up-front checks passed, just before the first target runs (NUKE's <c>OnBuildInitialized</c>):
+    /// never for --help, --plan or a refused run, so what it resets is only reset by a run that goes ahead.
+    /// </summary>
+    protected virtual void OnBuildInitialized() { }
+
+    /// <summary>
     /// Lines --plan prints after the plan: what the planned targets would decide (tags, cache refs, …), computed
     /// without running anything. <paramref name="plannedTargets"/> are the names of the targets that would run.
     /// </summary>
@@ -73,6 +79,8 @@ public abstract class NukeBuild
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
 
     internal IReadOnlyList<string> PreflightProblems(IReadOnlyCollection<string> runningTargets) => CheckBeforeRunning(runningTargets);
+
+    internal void Initialized() => OnBuildInitialized();
 
     internal IEnumerable<string> PlannedDecisions(IReadOnlyCollection<string> plannedTargets) => DescribePlannedDecisions(plannedTargets);
 

@@ -188,6 +188,35 @@ public class ExecutionTests : IDisposable
         Assert.Matches(@"Total\s+0:0[1-9]   // up-front checks: 0:0[1-9]", _host.Output);
     }
 
+    [Fact]
+    public void OnBuildInitialized_runs_once_before_the_first_target_and_never_for_plan_help_or_a_refused_run()
+    {
+        foreach (var args in new[] { ["--plan"], ["--help"], new[] { "--registry", "bad registry" } })
+        {
+            var idle = new InitializedBuild();
+            _host.Run(idle, ["Deploy"], args);
+            Assert.Equal(0, idle.Initialized);
+        }
+        var build = new InitializedBuild();
+        Assert.Equal(0, _host.Run(build, ["Deploy"], []));
+        Assert.Equal(["initialized", "Prepare", "Deploy"], build.Events);
+    }
+
+    private sealed class InitializedBuild : NukeBuild
+    {
+        [Parameter("Registry")] readonly string Registry = "localhost:5000";
+        public readonly List<string> Events = [];
+        public int Initialized => Events.Count(e => e == "initialized");
+
+        Target Prepare => _ => _.Executes(() => Events.Add(nameof(Prepare)));
+        Target Deploy => _ => _.DependsOn(Prepare).Executes(() => Events.Add(nameof(Deploy)));
+
+        protected override void OnBuildInitialized() => Events.Add("initialized");
+
+        protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets) =>
+            Registry.Contains(' ') ? ["--registry has a space"] : [];
+    }
+
     private sealed class SlowlyCheckedBuild : NukeBuild
     {
         Target Deploy => _ => _.Executes(() => { });
