@@ -97,7 +97,8 @@ partial class Build
         if (!result.Succeeded)
         {
             foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
-            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above.");
+            var atRisk = ImagesAtRisk.Count == 0 ? "" : $" (the up-front check warned that its registry does not answer for {string.Join(", ", ImagesAtRisk)})";
+            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above{atRisk}.");
         }
         foreach (var failure in CacheExportReport.Failures(result.StandardError + "\n" + result.StandardOutput))
         {

@@ -12,6 +12,7 @@ partial class Build
 {
     Task<StaticBakePrint>? _staticPrint;
     Task<IReadOnlyDictionary<string, BuildImages>>? _buildImages;
+    Task<IReadOnlyList<ExternalImageAnswer>>? _externalImages;
     Task<IReadOnlyDictionary<string, PublishedImage?>>? _publishedCandidates;
 
     /// <summary>Cancelled when the up-front checks refuse the run, so no read outlives it.</summary>
@@ -92,7 +93,27 @@ partial class Build
     Task<IReadOnlyDictionary<string, BuildImages>> BuildImagesAsync() => _buildImages ??= ResolveBuildImagesAsync();
 
     async Task<IReadOnlyDictionary<string, BuildImages>> ResolveBuildImagesAsync() =>
-        await BakeInputs.ResolveImagesAsync(await ReadStaticBakeDefinitionAsync(), BakeFilePath, SelectedPermutations);
+        BakeInputs.ResolveImages(await ReadStaticBakeDefinitionAsync(), BakeFilePath, SelectedPermutations,
+            (await ExternalImageAnswersAsync()).ToDictionary(a => a.Image.Reference, a => a.Registry));
+
+    /// <summary>
+    /// What the registry (and, when it does not answer with it, the local image store) says about every external image the selected
+    /// image targets pull: one bounded read each, all at once. The up-front check decides on them; the plan resolves from them.
+    /// </summary>
+    Task<IReadOnlyList<ExternalImageAnswer>> ExternalImageAnswersAsync() => _externalImages ??= ReadExternalImagesAsync();
+
+    async Task<IReadOnlyList<ExternalImageAnswer>> ReadExternalImagesAsync()
+    {
+        var images = BakeInputs.ExternalImages(await ReadStaticBakeDefinitionAsync(), BakeFilePath, SelectedPermutations);
+        var token = _preBakeReads.Token;
+        return await Task.WhenAll(images.Select(async image =>
+        {
+            var registry = new RegistryClient(Skopeo.Locate(), RegistryHost.IsLoopback(image.LookupReference), RetryPolicy.UpFront, RootDirectory);
+            var answer = await registry.AnswerAsync(image.LookupReference, RetryPolicy.UpFrontAttemptTimeout, token);
+            var local = answer.RawManifest is null && await DockerBuildx.HasLocalImageAsync(image.LookupReference, token);
+            return new ExternalImageAnswer(image, answer, local);
+        }));
+    }
 
     /// <summary>What the registry holds at each permutation's reuse candidate (all read at once; none with --force).</summary>
     Task<IReadOnlyDictionary<string, PublishedImage?>> PublishedCandidatesAsync() => _publishedCandidates ??= ReadPublishedCandidatesAsync();
@@ -109,7 +130,7 @@ partial class Build
     void AbandonPreBakeReads()
     {
         _preBakeReads.Cancel();
-        var started = new Task?[] { _staticPrint, _buildImages, _publishedCandidates }.OfType<Task>().ToArray();
+        var started = new Task?[] { _staticPrint, _buildImages, _externalImages, _publishedCandidates }.OfType<Task>().ToArray();
         try { Task.WaitAll(started); }
         catch (AggregateException) { } // refused anyway; the problems already name the cause
     }

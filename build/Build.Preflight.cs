@@ -1,5 +1,6 @@
 using Pipeline.Host;
 using Pipeline.Host.Tooling;
+using Serilog;
 
 /// <summary>
 /// Up-front checks: everything that can be known before the first target runs is checked then, so bad input costs
@@ -31,10 +32,13 @@ partial class Build
         var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
         if (bakeReads) StartPreBakeReads();
         var bakeFile = Preflight.AnyRuns(running, Preflight.BakeReaders) ? BakeFileProblems() : Task.FromResult<IReadOnlyList<string>>([]);
+        var images = bakeReads && running.Contains(nameof(Bake)) ? ExternalImageProblems() : Task.FromResult<IReadOnlyList<string>>([]);
         var signing = running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback))
             ? SigningProblems(forSigning: running.Contains(nameof(Publish))) : Task.FromResult<IReadOnlyList<string>>([]);
         var registry = RegistryProblems(running);
-        problems.AddRange(bakeFile.GetAwaiter().GetResult());
+        var bakeFileProblems = bakeFile.GetAwaiter().GetResult();
+        problems.AddRange(bakeFileProblems);
+        if (bakeFileProblems.Count == 0) problems.AddRange(images.GetAwaiter().GetResult()); // else the images were not read
         problems.AddRange(signing.GetAwaiter().GetResult());
         var registryProblems = registry.GetAwaiter().GetResult();
         if (problems.Count == 0) problems.AddRange(registryProblems); // an unreachable registry is reported only when nothing else is wrong
@@ -85,6 +89,57 @@ partial class Build
         {
             return [Preflight.BakeFileUnreadable(BakeFile, SelectedPermutations, ToolOutput.LastLine(e.Message))];
         }
+    }
+
+    /// <summary>Images the up-front check let through with a warning (only the local image store holds them); a failed bake names them.</summary>
+    readonly List<string> ImagesAtRisk = [];
+
+    /// <summary>Bake can pull every image the selected image targets use: the registry answers with it, or the local image store holds it pinned.</summary>
+    async Task<IReadOnlyList<string>> ExternalImageProblems()
+    {
+        IReadOnlyList<ExternalImageAnswer> answers;
+        try { answers = await ExternalImageAnswersAsync(); }
+        catch (Exception e) when (e is BuildInputException or ToolFailedException) { return []; } // the bake file check names it
+        var unavailable = Preflight.Unavailable(answers).ToList();
+        if (unavailable.Count == 0) return [];
+        var variables = await BakeVariablesFeedingAsync(unavailable.Select(a => a.Image).ToList());
+        string Line(ExternalImageAnswer a) => Preflight.ExternalImageProblem(a, variables.GetValueOrDefault(a.Image.Reference) ?? []);
+        foreach (var warned in unavailable.Where(a => !Preflight.Refuses(a)))
+        {
+            Log.Warning("{Problem:l}", Line(warned));
+            ImagesAtRisk.Add(warned.Image.Reference);
+        }
+        return unavailable.Where(Preflight.Refuses).Select(Line).ToList();
+    }
+
+    /// <summary>
+    /// Per image reference, the bake variables it comes from, as bake itself resolves them (<see cref="BakeVariables"/>):
+    /// one --print with every declared variable set to its marker. None when the probe cannot be read.
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> BakeVariablesFeedingAsync(IReadOnlyList<ExternalImage> images)
+    {
+        var fed = new Dictionary<string, IReadOnlyList<string>>();
+        var declared = BakeVariables.Declared(File.ReadAllText(BakeFilePath), BakeFile);
+        if (declared.Count == 0) return fed;
+        var permutations = SelectedPermutations.Where(p => images.Any(i => i.PermutationIds.Contains(p.Id))).ToList();
+        BakeDefinition probed;
+        try
+        {
+            probed = await DockerBuildx.PrintAsync(new BakeSettings { Files = [BakeFilePath], Targets = permutations.Select(p => p.BakeTarget).ToList() },
+                environment: declared.ToDictionary(v => v, v => (string?)BakeVariables.Marker(v)));
+        }
+        catch (ToolFailedException) { return fed; } // a variable that must be a number, say: the line names the Dockerfile instead
+        foreach (var p in permutations)
+        {
+            (DockerfileImages Images, string Dockerfile) read;
+            try { read = BakeInputs.ImagesOf(probed, BakeFilePath, p); }
+            catch (BuildInputException) { continue; }
+            var uses = read.Images.External;
+            foreach (var image in images.Where(i => i.PermutationIds.Contains(p.Id) && i.Dockerfile == read.Dockerfile && !fed.ContainsKey(i.Reference)))
+                if (uses.FirstOrDefault(u => u.Line == image.Line && u.Use == image.Use) is { } use && BakeVariables.Feeding(use.Reference, declared) is { Count: > 0 } names)
+                    fed[image.Reference] = names;
+        }
+        return fed;
     }
 
     /// <summary>The key opens with the password and the public key is a key (and the key's own); or keyless signing is possible.</summary>

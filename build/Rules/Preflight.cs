@@ -104,6 +104,43 @@ public static partial class Preflight
         $"--bake-file {bakeFile} has no target '{target}' ({(target == p.BakeTarget ? "Bake" : "Validate")} runs it for {p.Id}); " +
         $"add it as the repository's docker-bake.hcl does, or drop {p.Id} from --permutations.";
 
+    /// <summary>Where the README explains pointing the build at a base image this machine can pull.</summary>
+    public const string BaseImageReadme = "README, \"Building the images\"";
+
+    /// <summary>The images Bake could not pull from their registry (it has none of them, or does not answer).</summary>
+    public static IEnumerable<ExternalImageAnswer> Unavailable(IEnumerable<ExternalImageAnswer> answers) =>
+        answers.Where(a => a.Registry.RawManifest is null);
+
+    /// <summary>
+    /// Whether an unavailable image stops the run. A pinned image the local image store holds only warns: BuildKit (docker
+    /// driver) resolves a pinned digest through its registry even then, unless it has resolved it before (seen on Docker 26),
+    /// so Bake may still build it. A tag always stops it: the build resolves a tag to its registry digest itself.
+    /// </summary>
+    public static bool Refuses(ExternalImageAnswer unavailable) => !(unavailable.Image.IsPinned && unavailable.InLocalStore);
+
+    /// <summary>
+    /// One line for an image Bake could not pull: the image, where it is written, why, and the fix: the bake variables it
+    /// comes from (<paramref name="bakeVariables"/>, as bake resolved them), else its place in the Dockerfile; and the README.
+    /// </summary>
+    public static string ExternalImageProblem(ExternalImageAnswer answer, IReadOnlyList<string> bakeVariables)
+    {
+        var image = answer.Image;
+        var why = answer.Registry.Unreachable is { } reason ? $"cannot be pulled: {reason}" : "cannot be pulled: its registry has no such image";
+        var fix = bakeVariables.Count > 0
+            ? $"set the bake variable {Listed(bakeVariables)} to an image this machine can pull, e.g. {bakeVariables[0]}=<registry>/{ShortName(image.Reference)} ./build.sh ({BaseImageReadme})"
+            : $"change it at {image.Dockerfile}:{image.Line} (or the bake target's args) to an image this machine can pull ({BaseImageReadme})";
+        var where = $"{image.Use} image {image.Reference} ({image.Dockerfile}:{image.Line}, {Users(image.PermutationIds)}) {why}";
+        if (!answer.InLocalStore) return $"{where}, and the local image store does not hold it; {fix}.";
+        return image.IsPinned
+            ? $"{where}; the local image store holds it, but BuildKit resolves a pinned image through its registry unless it resolved it before, so Bake may fail on it; if it does, {fix}."
+            : $"{where}; the local image store holds it, but the build resolves a tag to its registry digest; {fix}.";
+    }
+
+    static string Users(IReadOnlyList<string> ids) => ids.Count <= 2 ? "for " + Listed(ids) : $"for {ids.Count} permutations";
+
+    /// <summary>The last path segment without the digest, e.g. <c>ubuntu:24.04</c>: what a user re-pushes elsewhere.</summary>
+    static string ShortName(string reference) => reference.Split('@')[0].Split('/')[^1];
+
     /// <summary>
     /// A running target needs a file that only a target which does not run (skipped, or done in the last run) writes:
     /// one line per such producer, naming the targets that need its files and the first of those files.

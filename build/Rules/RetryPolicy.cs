@@ -10,6 +10,14 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, TimeSpa
 {
     public static readonly RetryPolicy Default = new(4, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8));
 
+    /// <summary>
+    /// Reads made before anything runs (the images a build pulls): a blip is retried, but an unreachable host is an answer
+    /// within seconds (with <see cref="UpFrontAttemptTimeout"/> per attempt, at most about half a minute when packets are dropped).
+    /// </summary>
+    public static readonly RetryPolicy UpFront = new(3, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+
+    public static readonly TimeSpan UpFrontAttemptTimeout = TimeSpan.FromSeconds(10);
+
     static readonly string[] TransientMarkers =
     [
         "connection refused", "connection reset", "broken pipe", "EOF", "i/o timeout", "timeout awaiting", "TLS handshake timeout",

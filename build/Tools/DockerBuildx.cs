@@ -30,7 +30,7 @@ public sealed record BakeSettings
     }
 }
 
-/// <summary>The docker CLI, as far as the pipeline needs it: bake and bake --print.</summary>
+/// <summary>The docker CLI, as far as the pipeline needs it: bake, bake --print and whether the image store holds an image.</summary>
 public static class DockerBuildx
 {
     public const string InstallHint = "install Docker with the buildx plugin (or set DOCKER_EXE); for this repository's tests, `eval \"$(../shared/tools/container-toolchain env)\"` from the root (README, Developing).";
@@ -41,13 +41,23 @@ public static class DockerBuildx
     public static Task<ToolResult> BakeAsync(BakeSettings settings, IReadOnlyDictionary<string, string?>? environment = null) =>
         ToolRunner.RunAsync(Docker, settings.ToArguments(), WorkingDirectoryOf(settings), environment);
 
-    /// <summary><c>bake --print</c>: the fully merged definition bake would build. Needs no daemon.</summary>
-    public static async Task<BakeDefinition> PrintAsync(BakeSettings settings, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <c>bake --print</c>: the fully merged definition bake would build. Needs no daemon. <paramref name="environment"/>
+    /// adds variables (bake reads its variables from the environment).
+    /// </summary>
+    public static async Task<BakeDefinition> PrintAsync(BakeSettings settings, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var result = await ToolRunner.RunCheckedAsync(Docker, (settings with { Print = true, MetadataFile = null }).ToArguments(),
-            WorkingDirectoryOf(settings), logOutput: false, cancellationToken: cancellationToken);
+            WorkingDirectoryOf(settings), logOutput: false, cancellationToken: cancellationToken, environment: environment);
         return BakeDefinition.Parse(result.StandardOutput);
     }
+
+    public static IReadOnlyList<string> ImageInspectArguments(string reference) => ["image", "inspect", "--format", "{{.Id}}", reference];
+
+    /// <summary>Whether the docker image store holds the image (BuildKit's docker driver builds FROM it without a registry).</summary>
+    public static async Task<bool> HasLocalImageAsync(string reference, CancellationToken cancellationToken = default) =>
+        (await ToolRunner.RunAsync(Docker, ImageInspectArguments(reference), logOutput: false, cancellationToken: cancellationToken)).Succeeded;
 
     /// <summary>The print's JSON as buildx wrote it (for <see cref="BakePrintCache"/>).</summary>
     public static async Task<string> PrintJsonAsync(BakeSettings settings, CancellationToken cancellationToken = default) =>

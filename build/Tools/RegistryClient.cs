@@ -7,6 +7,12 @@ namespace Pipeline.Tools;
 /// <summary>How a <see cref="RegistryClient"/> runs cosign: signing (null: verify only), verification and its environment (COSIGN_PASSWORD).</summary>
 public sealed record CosignAccess(ToolLocation Tool, CosignSigning? Signing, CosignVerification Verification, IReadOnlyDictionary<string, string?> Environment);
 
+/// <summary>What a registry said about one reference: its manifest bytes, that it has none, or why it could not be asked.</summary>
+public sealed record RegistryAnswer(string Reference, string? RawManifest, string? Unreachable)
+{
+    public bool IsAbsent => RawManifest is null && Unreachable is null;
+}
+
 /// <summary>
 /// Every registry read and write of the build, through skopeo and (for signatures and attestations) cosign, each with
 /// bounded retries on network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can
@@ -33,13 +39,38 @@ public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPol
     /// </summary>
     public async Task<PublishedImage> ReadPublishedAsync(string reference, CancellationToken cancellationToken)
     {
-        var result = await skopeo.RunAsync(["--command-timeout", "60s", .. Skopeo.InspectRawArguments(reference, plainHttp)], [], workingDirectory,
+        var result = await skopeo.RunAsync([.. Skopeo.CommandTimeout(TimeSpan.FromSeconds(60)), .. Skopeo.InspectRawArguments(reference, plainHttp)], [], workingDirectory,
             logOutput: false, cancellationToken: cancellationToken);
         if (result.Succeeded)
             return new PublishedImage(reference, ContentDigest.Sha256(Encoding.UTF8.GetBytes(result.StandardOutput)), result.StandardOutput);
         return Skopeo.IsNotFound(result.StandardError)
             ? new PublishedImage(reference, null, null)
             : new PublishedImage(reference, null, null, ToolOutput.LastLine(result.StandardError));
+    }
+
+    /// <summary>
+    /// What a reference holds, each attempt bounded by <paramref name="attemptTimeout"/> and network failures retried by
+    /// this client's policy (so an unreachable host is an answer in seconds); never throws for the registry's sake.
+    /// </summary>
+    public async Task<RegistryAnswer> AnswerAsync(string reference, TimeSpan attemptTimeout, CancellationToken cancellationToken)
+    {
+        var lastError = "";
+        try
+        {
+            return await retry.RunAsync($"Reading {reference}", async () =>
+            {
+                var result = await skopeo.RunAsync([.. Skopeo.CommandTimeout(attemptTimeout), .. Skopeo.InspectRawArguments(reference, plainHttp)], [],
+                    workingDirectory, logOutput: false, cancellationToken: cancellationToken);
+                if (result.Succeeded) return (true, new RegistryAnswer(reference, result.StandardOutput, null), "");
+                if (Skopeo.IsNotFound(result.StandardError)) return (true, new RegistryAnswer(reference, null, null), "");
+                lastError = result.StandardError;
+                return (false, new RegistryAnswer(reference, null, null), result.StandardError);
+            }, log: message => Log.Debug("{Message:l}", message)); // the up-front check's one line says what came of it
+        }
+        catch (RegistryOperationException)
+        {
+            return new RegistryAnswer(reference, null, Skopeo.Reason(lastError));
+        }
     }
 
     /// <summary>

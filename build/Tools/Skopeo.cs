@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Pipeline.Host.Tooling;
 
 namespace Pipeline.Tools;
@@ -31,6 +32,24 @@ public static class Skopeo
 
     public static IReadOnlyList<string> ListTagsArguments(string repository, bool plainHttp) =>
         ["list-tags", .. (plainHttp ? new[] { "--tls-verify=false" } : []), "docker://" + repository];
+
+    /// <summary>skopeo's global <c>--command-timeout</c>: the whole command, connecting included, ends after it.</summary>
+    public static IReadOnlyList<string> CommandTimeout(TimeSpan timeout) => ["--command-timeout", $"{(int)Math.Ceiling(timeout.TotalSeconds)}s"];
+
+    /// <summary>
+    /// Pure: the reason in skopeo's error, for one line: its <c>msg="..."</c> without the "Error parsing image name" preamble,
+    /// and a registry that cannot be reached said as such, e.g. <c>registry-1.docker.io does not answer (dial tcp: lookup
+    /// registry-1.docker.io on 10.0.0.53:53: no such host)</c>.
+    /// </summary>
+    public static string Reason(string error)
+    {
+        var line = ToolOutput.LastLine(error);
+        var message = Regex.Match(line, "msg=\"((?:[^\"\\\\]|\\\\.)*)\"") is { Success: true } m
+            ? m.Groups[1].Value.Replace("\\\"", "\"").Replace("\\\\", "\\") : line;
+        message = Regex.Replace(message, "^Error parsing image name \"[^\"]*\": ", "");
+        var ping = Regex.Match(message, "^pinging container registry (?<host>[^\\s:]+(?::\\d+)?): (?:Get \"[^\"]*\": )?(?<why>.+)$");
+        return ping.Success ? $"{ping.Groups["host"].Value} does not answer ({ping.Groups["why"].Value})" : message;
+    }
 
     /// <summary>skopeo's words for "that manifest does not exist" (as opposed to a network failure).</summary>
     public static bool IsNotFound(string error) =>

@@ -52,9 +52,9 @@ public static class ToolRunner
 
     /// <summary>Runs and throws <see cref="ToolFailedException"/> on a non-zero exit.</summary>
     public static async Task<ToolResult> RunCheckedAsync(string toolPath, IReadOnlyList<string> arguments, string? workingDirectory = null,
-        bool logOutput = true, CancellationToken cancellationToken = default)
+        bool logOutput = true, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var result = await RunAsync(toolPath, arguments, workingDirectory, logOutput: logOutput, cancellationToken: cancellationToken);
+        var result = await RunAsync(toolPath, arguments, workingDirectory, environment, logOutput, cancellationToken: cancellationToken);
         if (result.Succeeded) return result;
         var tail = string.Join(" | ", (result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
