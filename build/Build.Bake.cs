@@ -32,6 +32,15 @@ partial class Build
     [Parameter("The repository's default branch (GitHub's event payload wins when present)")]
     readonly string DefaultBranch = "main";
 
+    PlatformChoice? _platformChoice;
+
+    /// <summary>What the targets that run build: --platforms, else each permutation's own, or locally (nothing published) this machine's.</summary>
+    PlatformChoice PlatformsFor(IReadOnlyCollection<string> runningTargets) => PlatformDefault.Decide(Platforms, IsServerBuild,
+        runningTargets.Contains(nameof(Publish)), PlatformDefault.Native(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture), SelectedPermutations);
+
+    /// <summary>This run's platforms, decided with the up-front checks (which know the running targets).</summary>
+    PlatformChoice BakePlatforms => _platformChoice ??= PlatformsFor([]);
+
     string ImageRepository => TagPolicy.Repository(Registry, ImageName);
 
     /// <summary>What <see cref="ImageRepository"/> reads, for the .Reads of the targets that use it.</summary>
@@ -144,10 +153,11 @@ partial class Build
         if (!BakeFilePath.FileExists())
             throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
         Log.Information("Build context: {Context:l}", Context.Describe());
+        if (BakePlatforms.Note is { } narrowed) Log.Information("Bake {Platforms:l}", narrowed);
         StartPreBakeReads(); // already running when the up-front checks ran
         var definition = await ReadStaticBakeDefinitionAsync();
         var images = await BuildImagesAsync();
-        var planned = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache, images,
+        var planned = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, BakePlatforms.Platforms, ImageRepository, ImageName, Cache, images,
             ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
         var plan = await WithTrustedCacheAsync(planned); // before the override names any main cache
         ImagesDirectory.CreateDirectory();
@@ -157,7 +167,7 @@ partial class Build
         File.WriteAllText(Layout.BakePlan, rendered);
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", Layout.BakePlan, rendered);
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
-        var decided = await WithReuseAsync(plan);
+        var decided = await WithReuseAsync(plan, definition);
         BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(decided, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
         return decided;
     }
@@ -171,9 +181,11 @@ partial class Build
         if (refused.Count > 0) return ["", "Bake would be refused:", .. refused.Select(problem => "  " + problem)];
         try
         {
-            var plan = BakePlanner.Plan(Context, SelectedPermutations, Platforms, ImageRepository, ImageName, Cache,
+            var platforms = PlatformsFor(plannedTargets);
+            var plan = BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
                 SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
-            return ["", "Bake would decide (base image digests are resolved when it runs):", .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. DescribePlannedReuse(plan)];
+            return ["", "Bake would decide (base image digests are resolved when it runs):", .. platforms.Note is { } note ? [note] : Array.Empty<string>(),
+                .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. DescribePlannedReuse(plan)];
         }
         catch (ArgumentException e)
         {

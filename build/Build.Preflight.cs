@@ -11,6 +11,7 @@ partial class Build
 {
     protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> running)
     {
+        _platformChoice = PlatformsFor(running);
         var problems = new List<string>();
         if (running.Contains(nameof(Retention))) problems.AddRange(RetentionPolicyProblems());
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
@@ -23,7 +24,12 @@ partial class Build
         if (problems.Count > 0) return problems; // the probes below would only repeat them
         if (ManifestDrivingThisRun(running) is { } manifestPath)
         {
-            try { ReadManifestScope(manifestPath, logNotes: false); }
+            try
+            {
+                var (_, selection, _) = ReadManifestScope(manifestPath, logNotes: false);
+                if (!running.Contains(nameof(Rollback)) && Preflight.ManifestPlatforms(selection.Permutations, Platforms, manifestPath).ToList() is { Count: > 0 } partial)
+                    return partial;
+            }
             catch (InvalidManifestException e) { return [e.Message]; }
         }
         problems.AddRange(RegistryChangeProblems(running));
@@ -180,7 +186,7 @@ partial class Build
 
     /// <summary>The cache repository a Bake of this run would export to (a registry cache this context may write), or null.</summary>
     string? CacheExportRepository => Cache is CacheMode.Registry
-        && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(Platforms, p.Platforms)).To.Count > 0)
+        && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(BakePlatforms.Platforms, p.Platforms)).To.Count > 0)
         ? CachePolicy.CacheRepository(ImageRepository) : null;
 
     /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>

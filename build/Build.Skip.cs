@@ -36,14 +36,31 @@ partial class Build
             .. plan.Permutations.Select(p => $"  {p.Id}: {ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id)}")];
 
     /// <summary>The plan with each permutation's reuse decision: one registry read per permutation (none with --force; all started before the plan, see Build.PreBake.cs); the decisions go to the log and bake-plan.txt.</summary>
-    async Task<BakePlan> WithReuseAsync(BakePlan plan)
+    async Task<BakePlan> WithReuseAsync(BakePlan plan, BakeDefinition definition)
     {
         var published = await PublishedCandidatesAsync();
-        var decided = plan with { Permutations = plan.Permutations.Select(p => p with { Reuse = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published[p.Id]) }).ToList() };
+        var decided = plan with { Permutations = plan.Permutations.Select(p => Decide(p, published[p.Id], definition)).ToList() };
         var text = "reuse (unchanged inputs skip the build):\n" + string.Join("", decided.Permutations.Select(p => $"  {p.Reuse}\n"));
         File.AppendAllText(Layout.BakePlan, text);
         Log.Information("{Reuse:l}", text.TrimEnd());
         return decided;
+    }
+
+    /// <summary>
+    /// One permutation's reuse decision. When the build was narrowed to this machine's platform (a local run publishing
+    /// nothing), the published image still counts if its inputs are these for every platform: then the whole image is
+    /// reused (all its platforms, as recorded), which beats building one of them.
+    /// </summary>
+    PermutationBake Decide(PermutationBake p, PublishedImage? published, BakeDefinition definition)
+    {
+        var decision = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published);
+        if (decision.Reuses || !BakePlatforms.NarrowedToNative) return p with { Reuse = decision };
+        var whole = p with { Platforms = p.Permutation.Platforms };
+        var wholeDigest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], whole));
+        var wholeDecision = ReuseDecision.Decide(p.Id, wholeDigest, Force, published);
+        if (!wholeDecision.Reuses) return p with { Reuse = decision };
+        var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = wholeDigest };
+        return whole with { Labels = labels, Annotations = OciMetadata.Annotations(labels), Reuse = wholeDecision with { Reason = wholeDecision.Reason + ", every platform" } };
     }
 
     /// <summary>What the registry holds at a reuse candidate; without skopeo, nothing is reused (the permutation is built).</summary>

@@ -104,6 +104,27 @@ public static partial class Preflight
         $"--bake-file {bakeFile} has no target '{target}' ({(target == p.BakeTarget ? "Bake" : "Validate")} runs it for {p.Id}); " +
         $"add it as the repository's docker-bake.hcl does, or drop {p.Id} from --permutations.";
 
+    /// <summary>
+    /// Publish from a manifest it did not write this run publishes each image whole: every platform of the permutation
+    /// (or exactly --platforms when given). A local build of this machine's platform alone (the default of a run that
+    /// publishes nothing) is refused, so no mutable tag ever moves to an image missing a platform.
+    /// </summary>
+    public static IEnumerable<string> ManifestPlatforms(IEnumerable<ManifestPermutation> entries, IReadOnlyList<string> givenPlatforms, string manifestPath)
+    {
+        var partial = entries
+            .Select(e => (e.Id, Held: e.Platforms.Select(p => p.Platform).ToList(),
+                Expected: givenPlatforms.Count > 0 ? givenPlatforms : Permutation.All.FirstOrDefault(p => p.Id == e.Id)?.Platforms))
+            .Where(e => e.Expected is not null && !e.Held.Order(StringComparer.Ordinal).SequenceEqual(e.Expected.Order(StringComparer.Ordinal)))
+            .GroupBy(e => (Held: string.Join(", ", e.Held), Expected: string.Join(", ", e.Expected!))); // one line per cause
+        foreach (var group in partial)
+        {
+            var (held, expected) = (group.First().Held, group.First().Expected!);
+            yield return $"Manifest {manifestPath} holds {Listed(group.Select(e => e.Id).ToList())} for {group.Key.Held}, but Publish publishes " +
+                         $"{(group.Count() == 1 ? "it" : "them")} for {group.Key.Expected}{(givenPlatforms.Count > 0 ? " (--platforms)" : "")}; build every " +
+                         $"platform first (./build.sh Publish, or Manifest --platforms {string.Join(" ", expected)}), or pass --platforms {string.Join(" ", held)} to publish what it holds.";
+        }
+    }
+
     /// <summary>Where the README explains pointing the build at a base image this machine can pull.</summary>
     public const string BaseImageReadme = "README, \"Building the images\"";
 

@@ -44,6 +44,28 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
     }
 
     [IntegrationFact]
+    public async Task A_local_Bake_without_platforms_builds_this_machine_s_platform_only_and_says_how_to_build_them_all()
+    {
+        var native = PlatformDefault.Native(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture)!;
+        var local = new Dictionary<string, string?> { ["CI"] = null };
+        var plan = await RunOnFixtureAsync(local, "Bake", "--permutations", "gcc14-clang20", "--cache", "none", "--plan");
+        var note = $"platforms: {native} only, this machine's own (a local run that publishes nothing; CI and Publish build every platform of each " +
+                   "permutation); to build them all, pass --platforms linux/amd64 linux/arm64";
+        Assert.Contains(note, plan.Output);
+        Assert.Contains($"  platforms: {native}\n", plan.Output);
+
+        var result = await RunOnFixtureAsync(local, "Bake", "--permutations", "gcc14-clang20", "--cache", "none");
+        AssertSucceeded(result, "Bake");
+        Assert.Contains("Bake " + note, result.Output);
+        Assert.Equal([native], OciArchiveReader.Platforms(Archive("gcc14-clang20")));
+
+        // --plan of a local Publish keeps every platform: what is published is whole.
+        var publish = await RunOnFixtureAsync(local, "Publish", "--permutations", "gcc14-clang20", "--cache", "none", "--plan");
+        Assert.DoesNotContain("this machine's own", publish.Output);
+        Assert.Contains("  platforms: linux/amd64, linux/arm64\n", publish.Output);
+    }
+
+    [IntegrationFact]
     public async Task A_bake_file_without_the_selected_permutation_is_refused_in_one_line()
     {
         var broken = Path.Combine(WorkDirectory, "fixture");

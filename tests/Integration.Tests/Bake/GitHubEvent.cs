@@ -29,6 +29,7 @@ internal static class GitHubEvent
             ["GITHUB_SERVER_URL"] = "https://github.com",
             ["GITHUB_REPOSITORY"] = "acme/devcontainers",
             ["GITHUB_EVENT_PATH"] = eventPath,
+            ["CI"] = "true", // as on every GitHub Actions runner: a server build (every platform of each permutation)
         };
     }
 }

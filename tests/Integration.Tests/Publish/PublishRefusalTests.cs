@@ -48,4 +48,19 @@ public class PublishRefusalTests(ITestOutputHelper output) : PublishTest(output)
 
         Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
     }
+
+    [IntegrationFact]
+    public async Task A_manifest_of_this_machine_s_platform_alone_is_not_published_as_the_whole_image()
+    {
+        Build.Environment["CI"] = null; // a developer's machine: a Manifest run publishes nothing, so it builds one platform
+        Assert.True((await RunBuildAsync(PipelineArguments("Manifest"))).Succeeded, "Manifest failed");
+        Build.Environment["CI"] = "true";
+        var publish = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.Equal(2, publish.ExitCode);
+        var error = Assert.Single(publish.Output.Split('\n'), l => l.StartsWith("ERROR: ", StringComparison.Ordinal));
+        var native = PlatformDefault.Native(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture);
+        Assert.Contains($"Manifest {ManifestPath} holds gcc14-clang20 and gcc15-clang20 for {native}, but Publish publishes them for linux/amd64, linux/arm64", error);
+        Assert.Contains($"or pass --platforms {native} to publish what it holds", error);
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace)); // nothing pushed
+    }
 }

@@ -37,6 +37,7 @@ public abstract class PublishTest : IntegrationTest
     {
         ["GITHUB_EVENT_NAME"] = "push", ["GITHUB_REF"] = "refs/heads/main", ["GITHUB_SHA"] = sha,
         ["GITHUB_SERVER_URL"] = "https://github.com", ["GITHUB_REPOSITORY"] = "acme/devcontainer-pipeline",
+        ["CI"] = "true", // as on every GitHub Actions runner: a server build (every platform of each permutation)
     };
 
     /// <summary>The arguments of a pipeline run on the fixture into this test's registry namespace.</summary>

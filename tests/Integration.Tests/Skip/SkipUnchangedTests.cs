@@ -65,6 +65,19 @@ public sealed class SkipUnchangedTests(ITestOutputHelper output) : PublishTest(o
         Assert.All(scans, args => Assert.Equal("sbom", args[0]));
         Assert.DoesNotContain(scans, args => args.Contains("--input"));
 
+        // A local Bake publishes nothing, so it would build this machine's platform only; the published image of every
+        // platform has these inputs, so it is reused whole instead (no build).
+        Build.Environment["CI"] = null;
+        var local = await RunBuildAsync(["Bake", "--bake-file", fixture, "--registry", Registry.Prefix, "--cache", "none",
+            "--permutations", .. TwoPermutations, "--no-logo", "--artifacts", Path.Combine(WorkDirectory, "local")]);
+        Build.Environment["CI"] = "true";
+        Assert.True(local.Succeeded, "local Bake failed");
+        Assert.Contains("this machine's own", local.Output);
+        Assert.DoesNotMatch(BuildLine, local.Output);
+        foreach (var entry in second.Manifest.Permutations)
+            Assert.Contains($"{entry.Id}: reuse {entry.Digest} (inputs unchanged; {Repository}:{entry.Id}, every platform)",
+                File.ReadAllText(Path.Combine(WorkDirectory, "local", "bake-plan.txt")));
+
         // The gate still runs on today's vulnerability data: the same reused SBOMs, now with critical findings, fail Scan.
         Build.Environment["TRIVY_TEST_DOUBLE_FINDINGS"] = RepoPaths.TrivySample("trivy-report-alpine-39.json");
         var rescan = await RunBuildAsync(["Scan", "--skip", "--bake-file", fixture, "--registry", Registry.Prefix, "--permutations", .. TwoPermutations,
