@@ -35,8 +35,13 @@ partial class Build
     PlatformChoice? _platformChoice;
 
     /// <summary>What the targets that run build: --platforms, else each permutation's own, or locally (nothing published) this machine's.</summary>
-    PlatformChoice PlatformsFor(IReadOnlyCollection<string> runningTargets) => PlatformDefault.Decide(Platforms, IsServerBuild,
-        runningTargets.Contains(nameof(Publish)), PlatformDefault.Native(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture), SelectedPermutations);
+    PlatformChoice PlatformsFor(IReadOnlyCollection<string> runningTargets) =>
+        PlatformDefault.Decide(Platforms, IsServerBuild, runningTargets.Contains(nameof(Publish)), NativePlatform, SelectedPermutations);
+
+    static string? NativePlatform => PlatformDefault.Native(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture);
+
+    static IReadOnlyList<string> Estimates(BakePlan plan) =>
+        BuildEstimate.Describe(plan.Permutations.Where(p => !p.IsReused).Select(p => (p.Permutation, p.Platforms)).ToList(), NativePlatform);
 
     /// <summary>This run's platforms, decided with the up-front checks (which know the running targets).</summary>
     PlatformChoice BakePlatforms => _platformChoice ??= PlatformsFor([]);
@@ -168,6 +173,7 @@ partial class Build
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", Layout.BakePlan, rendered);
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
         var decided = await WithReuseAsync(plan, definition);
+        if (Estimates(decided) is { Count: > 0 } estimates) Log.Information("Bake {Estimate:l}", string.Join("\n", estimates));
         BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(decided, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
         return decided;
     }
@@ -185,7 +191,7 @@ partial class Build
             var plan = BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
                 SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
             return ["", "Bake would decide (base image digests are resolved when it runs):", .. platforms.Note is { } note ? [note] : Array.Empty<string>(),
-                .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. DescribePlannedReuse(plan)];
+                .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. Estimates(plan), .. DescribePlannedReuse(plan)];
         }
         catch (ArgumentException e)
         {

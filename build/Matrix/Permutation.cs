@@ -24,6 +24,9 @@ public sealed class Permutation : Enumeration
 
     public IReadOnlyList<string> Platforms { get; init; } = DefaultPlatforms;
 
+    /// <summary>Whether its Clang is compiled from source (the P2996 fork: hours of LLVM) rather than installed as packages (minutes).</summary>
+    public bool CompilesClang => Clang == "p2996";
+
     public string Id => Value;
     public string BakeTarget => Id;
     public string ValidateBakeTarget => "validate-" + Id;

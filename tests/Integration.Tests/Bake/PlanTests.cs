@@ -21,6 +21,22 @@ public sealed class PlanTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"127.0.0.1:5000/plan/devcontainer:{GitHubEvent.Sha}-gcc15-clang20 (immutable)", result.Output);
         Assert.Contains("type=registry,ref=127.0.0.1:5000/plan/devcontainer-cache:gcc15-clang20-main,mode=max,registry.insecure=true", result.Output);
         Assert.DoesNotContain("gcc14-clang20", result.Output);
+        // How long it takes, before anything starts (CI builds every platform: one native here, the other emulated).
+        Assert.Contains("expected build time (first build, empty cache;", result.Output);
+        Assert.Matches(@"  gcc15-clang20  linux/(amd64|arm64) \(native\)\s+5–10 min \(packages\)", result.Output);
+        Assert.Matches(@"  gcc15-clang20  linux/(amd64|arm64) \(emulated\)\s+20–40 min \(packages under QEMU\)", result.Output);
+        Assert.Contains("  in all: 25–50 min on this machine", result.Output);
+    }
+
+    [Fact]
+    public async Task Plan_of_the_quick_start_says_p2996_takes_hours_before_anything_starts()
+    {
+        var result = await new BuildRunner(output).RunAsync(["--plan", "--registry", "127.0.0.1:5000/plan"], null,
+            new Dictionary<string, string?> { ["CI"] = null }, null);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("this machine's own", result.Output);
+        Assert.Matches(@"  gcc14-clangp2996  linux/(amd64|arm64) \(native\)\s+1–5 h \(packages, LLVM p2996 compiled from source\)", result.Output);
+        Assert.Contains("the p2996 permutations (LLVM from source) dominate: --permutations and --platforms narrow the run", result.Output);
     }
 
     [Fact]
