@@ -100,7 +100,13 @@ partial class Build
     /// What the registry (and, when it does not answer with it, the local image store) says about every external image the selected
     /// image targets pull: one bounded read each, all at once. The up-front check decides on them; the plan resolves from them.
     /// </summary>
-    Task<IReadOnlyList<ExternalImageAnswer>> ExternalImageAnswersAsync() => _externalImages ??= ReadExternalImagesAsync();
+    Task<IReadOnlyList<ExternalImageAnswer>> ExternalImageAnswersAsync()
+    {
+        // Asked first by the up-front check and by the plan's resolution, which resumes on another thread: read once.
+        lock (_externalImagesGate) return _externalImages ??= Task.Run(ReadExternalImagesAsync);
+    }
+
+    readonly Lock _externalImagesGate = new();
 
     async Task<IReadOnlyList<ExternalImageAnswer>> ReadExternalImagesAsync()
     {

@@ -65,5 +65,6 @@ partial class Build
             Targets = permutations.Select(p => p.ValidateBakeTarget).ToList(),
             Sets = permutations.Select(p => $"{p.ValidateBakeTarget}.platform={platform}").ToList(),
             Builder = Builder,
+            Label = $"Validate {platform}",
         }, BakeEnvironment(sourceDateEpoch));
 }

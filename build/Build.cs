@@ -19,6 +19,9 @@ partial class Build : NukeBuild
     /// <summary>Every path a target reads or writes under --artifacts.</summary>
     ArtifactLayout Layout => new(ArtifactsDirectory);
 
+    /// <summary>The full log beside what the run writes (artifacts/logs/build.log), not in .nuke/temp.</summary>
+    protected override AbsolutePath LogFile => Layout.BuildLog;
+
     /// <summary>One <c>key: value</c> note on the current target's row of the summary table.</summary>
     void AddSummary(string key, string value) => ReportSummary(notes => { notes[key] = value; return notes; });
 

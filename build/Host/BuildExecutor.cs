@@ -34,7 +34,7 @@ internal static class BuildExecutor
             NukeBuild.IsServerBuild = NukeBuild.Host != HostKind.Terminal || environment.GetValueOrDefault("CI") == "true";
 
             Logging.Level.MinimumLevel = Logging.ToLevel(build.Verbosity);
-            Logging.Configure(NukeBuild.TemporaryDirectory, console);
+            Logging.Configure(build.LogFilePath, console, NukeBuild.Host);
             foreach (var warning in binder.Warnings) Log.Warning("{Warning:l}", warning);
             if (NukeBuild.Host == HostKind.GitHubActions)
                 foreach (var secret in SecretMasker.Registered) console.WriteLine($"::add-mask::{secret}");
@@ -69,6 +69,7 @@ internal static class BuildExecutor
             }
 
             ThrowOnMissingRequirements(plan, parameters);
+            Log.Information("Log: {File:l} (every tool's full output; --verbosity verbose shows it here)", Logging.LogFileForDisplay);
             if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
             var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
             var upFront = Stopwatch.StartNew();
@@ -77,7 +78,11 @@ internal static class BuildExecutor
             if (problems.Count > 0)
             {
                 // Bad input found before any target ran: one line each, nothing touched, exit 2.
-                foreach (var problem in problems) console.WriteLine($"ERROR: {SecretMasker.Mask(problem)}");
+                foreach (var problem in problems)
+                {
+                    console.WriteLine($"ERROR: {SecretMasker.Mask(problem)}");
+                    Log.ForContext(Logging.FileOnlyProperty, true).Error("{Problem:l}", problem);
+                }
                 return InvalidInput;
             }
             build.Initialized();

@@ -30,6 +30,14 @@ public abstract class NukeBuild
     [Parameter("Profiles to load: .nuke/parameters.<name>.json, the last one wins")] public string[]? Profile;
     [Parameter("Host for execution. Default is detected (GitHubActions when GITHUB_ACTIONS=true)", Name = "Host")] public HostKind? HostOverride;
 
+    /// <summary>
+    /// Where the run's full log goes (every tool line, timestamped, secrets masked); named in the first line of a run.
+    /// Read once parameters are bound, so it may depend on them.
+    /// </summary>
+    protected virtual AbsolutePath LogFile => TemporaryDirectory / "build.log";
+
+    internal AbsolutePath LogFilePath => LogFile;
+
     /// <summary>Adds <c>// key: value</c> notes to the current target's row in the summary table.</summary>
     protected void ReportSummary(Func<IDictionary<string, string>, IDictionary<string, string>> configure)
     {

@@ -22,6 +22,9 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     /// <summary>What UpdateBasePin changed (or that nothing moved): the scheduled workflow's commit message and pull request.</summary>
     public AbsolutePath BasePinChange => Directory / "base-pin.md";
 
+    /// <summary>The run's full log: every tool's output, timestamped, secrets masked (the console shows steps; --verbosity verbose all).</summary>
+    public AbsolutePath BuildLog => Directory / "logs" / "build.log";
+
     /// <summary>The permutation's OCI archive (every platform in one image index).</summary>
     public AbsolutePath Archive(Permutation p) => AbsolutePath.Create(ArchiveIn(Images, p.Id));
 

@@ -13,6 +13,8 @@ public sealed record BakeSettings
     /// <summary><c>--set target.key=value</c> overrides, e.g. <c>validate-x.platform=linux/arm64</c>.</summary>
     public IReadOnlyList<string> Sets { get; init; } = [];
     public bool Print { get; init; }
+    /// <summary>What its console lines are called, e.g. "Validate linux/arm64"; default "Bake" and the targets.</summary>
+    public string? Label { get; init; }
     public string Progress { get; init; } = "plain";
 
     /// <summary>The argument list after <c>docker</c>; never a shell string.</summary>
@@ -37,9 +39,13 @@ public static class DockerBuildx
 
     public static string Docker => ToolResolver.Resolve("docker", InstallHint);
 
-    /// <summary>Runs bake in the bake file's directory (where its relative contexts point).</summary>
+    /// <summary>Runs bake in the bake file's directory (where its relative contexts point); the console gets its steps (<see cref="BuildKitProgress"/>).</summary>
     public static Task<ToolResult> BakeAsync(BakeSettings settings, IReadOnlyDictionary<string, string?>? environment = null) =>
-        ToolRunner.RunAsync(Docker, settings.ToArguments(), WorkingDirectoryOf(settings), environment);
+        ToolRunner.RunAsync(Docker, settings.ToArguments(), WorkingDirectoryOf(settings), environment,
+            progress: new ToolProgress(settings.Label ?? BakeLabel(settings.Targets), () => new BuildKitProgress()));
+
+    /// <summary>"Bake gcc14-clang20", "Bake gcc14-clang20, gcc15-clang20", "Bake 4 targets".</summary>
+    public static string BakeLabel(IReadOnlyList<string> targets) => "Bake " + (targets.Count <= 2 ? string.Join(", ", targets) : $"{targets.Count} targets");
 
     /// <summary>
     /// <c>bake --print</c>: the fully merged definition bake would build. Needs no daemon. <paramref name="environment"/>

@@ -229,6 +229,23 @@ public class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public void The_first_line_of_a_run_names_the_log_file_which_help_does_not_create()
+    {
+        _host.RunSample("--help");
+        Assert.False(File.Exists(Path.Combine(_host.Root, ".nuke", "temp", "build.log")), "--help wrote a log");
+        _host.RunSample("Compile", "--no-logo");
+        Assert.StartsWith("Log: .nuke/temp/build.log (every tool's full output; --verbosity verbose shows it here)", _host.Output[(_host.Output.IndexOf("INF: ") + 5)..]);
+        Assert.Contains("Log: .nuke/temp/build.log", _host.BuildLog);
+    }
+
+    [Fact]
+    public void A_failed_target_names_the_log_file()
+    {
+        _host.Run(new SampleBuild { TestsPass = false }, SampleBuild.DefaultTargets, "Test");
+        Assert.Contains("ERR: Target Test failed: 3 tests failed (full log: .nuke/temp/build.log)", _host.Output);
+    }
+
+    [Fact]
     public void Quiet_verbosity_and_no_logo_silence_the_log()
     {
         _host.RunSample("Compile");

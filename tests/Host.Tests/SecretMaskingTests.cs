@@ -81,19 +81,30 @@ public class SecretMaskingTests : IDisposable
         Target Leak => _ => _.Executes(() => throw new InvalidOperationException($"login with {Token} was refused"));
     }
 
-    [Fact]
-    public async Task Tool_output_is_masked_as_it_streams()
+    [Theory]
+    [InlineData(Verbosity.Normal)]
+    [InlineData(Verbosity.Verbose)]
+    public async Task Tool_output_is_masked_as_it_streams_in_the_log_file_and_on_the_console(Verbosity verbosity)
     {
         var console = new StringWriter();
-        Logging.Configure(null, console);
+        var logFile = AbsolutePath.Create(Path.Combine(_host.Root, "logs", "build.log"));
+        Logging.Level.MinimumLevel = Logging.ToLevel(verbosity);
+        Logging.Configure(logFile, console);
         SecretMasker.Register(Secret);
         var result = await ToolRunner.RunAsync("/bin/sh", ["-c", $"echo token={Secret}; echo oops {Secret} >&2"]);
         Serilog.Log.CloseAndFlush();
+        Logging.Level.MinimumLevel = Serilog.Events.LogEventLevel.Information;
         Assert.Contains($"token={Secret}", result.StandardOutput);
-        Assert.Contains("sh: token=****", console.ToString());
-        Assert.Contains("sh: oops ****", console.ToString());
-        Assert.Contains("> sh -c \"echo token=****; echo oops **** >&2\"", console.ToString());
-        Assert.DoesNotContain(Secret, console.ToString());
+        var log = File.ReadAllText(logFile);
+        foreach (var shown in new[] { log, console.ToString() })
+        {
+            Assert.Contains("> sh -c \"echo token=****; echo oops **** >&2\"", shown);
+            Assert.DoesNotContain(Secret, shown);
+        }
+        // The file has every line; the console at normal verbosity only the command (verbose streams them too).
+        Assert.Contains("sh: token=****", log);
+        Assert.Contains("sh: oops ****", log);
+        Assert.Equal(verbosity == Verbosity.Verbose, console.ToString().Contains("sh: token=****"));
     }
 
     [Fact]

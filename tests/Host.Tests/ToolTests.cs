@@ -70,7 +70,7 @@ public class ToolTests : IDisposable
         // "first": the run can only print "released" if its output reached the log before it exited.
         var release = Path.Combine(_directory, "release");
         var sink = new ReleasingSink("first", release);
-        Serilog.Log.Logger = new Serilog.LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(sink).CreateLogger(); // tool lines are Debug: the log file's
         var script = $"echo first; i=0; while [ ! -e '{release}' ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; " +
                      $"if [ -e '{release}' ]; then echo released; else echo 'never released'; exit 1; fi";
         var result = await ToolRunner.RunAsync("/bin/sh", ["-c", script]);

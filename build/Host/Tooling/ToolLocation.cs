@@ -19,10 +19,13 @@ public sealed record ToolLocation(string Tool, string? Executable, string? Docke
 
     /// <summary>Runs the tool (itself or in its container) with an argument list; secrets travel in <paramref name="environment"/>.</summary>
     public async Task<ToolResult> RunAsync(IReadOnlyList<string> arguments, IEnumerable<string> hostPaths, string workingDirectory,
-        IReadOnlyDictionary<string, string?>? environment = null, bool logOutput = true, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string?>? environment = null, bool logOutput = true, CancellationToken cancellationToken = default,
+        ToolProgress? progress = null)
     {
         var command = Command(arguments, hostPaths, workingDirectory, environment);
-        var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput, cancellationToken: cancellationToken);
+        progress ??= IsContainer ? new ToolProgress(ToolRunner.DefaultLabel(Tool, arguments), () => new LastLineShaper()) : null;
+        var result = await ToolRunner.RunAsync(command.Executable, command.Arguments, workingDirectory, command.Environment, logOutput,
+            cancellationToken: cancellationToken, progress: progress);
         if (IsContainer && result.ExitCode == DockerRunFailed) throw new ToolNotFoundException(ContainerFailed(result.StandardError));
         return result;
     }

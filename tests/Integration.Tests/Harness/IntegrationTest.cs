@@ -42,6 +42,12 @@ public abstract class IntegrationTest : IDisposable
     protected Task<ProcessResult> RunBuildAsync(params string[] arguments) =>
         Build.RunAsync(arguments.Contains("--artifacts") ? arguments : [.. arguments, "--artifacts", ArtifactsDirectory]);
 
+    /// <summary>
+    /// The last run's full log (artifacts/logs/build.log under <paramref name="artifacts"/>, default this test's): every tool
+    /// line, which the console shows only at --verbosity verbose.
+    /// </summary>
+    protected string BuildLog(string? artifacts = null) => File.ReadAllText(Path.Combine(artifacts ?? ArtifactsDirectory, "logs", "build.log"));
+
     /// <summary>Runs a toolchain tool (docker, skopeo, cosign, ...) with the toolchain's environment, output to the test log.</summary>
     protected Task<ProcessResult> RunToolAsync(string tool, IReadOnlyList<string> arguments, string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null)
