@@ -39,6 +39,7 @@ partial class Build
                 WritePin(decision.NewPin, selection.Permutations.Count);
             }
             foreach (var (entry, steps, _) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s){DryRunNote})");
+            if (!DryRunRequested) AnnounceUse(selection.Permutations, decision.MoveMutableTags);
         });
 
     [RegistryAccess(RegistryUse.Read | RegistryUse.Push)]

@@ -30,7 +30,11 @@ public class PublishTests(ITestOutputHelper output) : PublishTest(output)
             Assert.True((await CosignAsync("verify", reference)).Succeeded, "cosign verify failed for " + reference);
             Assert.True((await CosignAsync("verify-attestation", "--type", "slsaprovenance1", reference)).Succeeded, "slsaprovenance1 attestation did not verify");
             Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", reference)).Succeeded, "cyclonedx attestation did not verify");
+            // The closing "next" names the image by digest as devcontainer.json uses it, in the log and the step summary.
+            Assert.Contains($"  {entry.Id}: \"image\": \"{reference}\"", result.Output);
+            Assert.Contains($"{{ \"image\": \"{reference}\" }}", File.ReadAllText(Path.Combine(ArtifactsDirectory, "summary.md")));
         }
+        Assert.Contains("Next: use an image by digest in a project's .devcontainer/devcontainer.json", result.Output);
         Assert.Equal(ExpectedShape(manifest), await ShapeAsync(manifest));
         Assert.DoesNotContain(Password, result.Output);
 

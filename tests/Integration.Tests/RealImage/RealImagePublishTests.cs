@@ -22,6 +22,8 @@ public sealed class RealImagePublishTests(RealImageBuild image, ITestOutputHelpe
         foreach (var target in new[] { "Bake", "Validate", "Scan", "Sbom", "Manifest", "Publish" })
             Assert.Matches($@"(?m)^{target} +Succeeded", summary);
         Assert.Contains("validated: 1 ok, 0 failed", summary);
+        // The closing line names the image as the devcontainer CLI test's devcontainer.json does.
+        Assert.Contains($"\"image\": \"{image.ImageReference}\"", summary);
         Assert.DoesNotContain(RealImageBuild.CosignPassword, summary);
     }
 
