@@ -28,6 +28,8 @@ public sealed partial class BuildKitProgress : IToolOutputShaper
         public (string Text, TimeSpan Started)? Phase { get; set; }
         public string? LastOutput { get; set; }
         public bool Finished { get; set; }
+        /// <summary>The longest phase that got a line of its own: a step that was little else needs no second line.</summary>
+        public TimeSpan PhaseShown { get; set; }
     }
 
     readonly Dictionary<int, Step> _steps = [];
@@ -63,7 +65,7 @@ public sealed partial class BuildKitProgress : IToolOutputShaper
         {
             Finish(step, cached: false);
             var took = Seconds(done.Groups[1].Value);
-            return took >= StepLineAfter ? $"{step.Name} {ToolOutputPolicy.Clock(took)}" : null;
+            return took >= StepLineAfter && took - step.PhaseShown >= StepLineAfter ? $"{step.Name} {ToolOutputPolicy.Clock(took)}" : null;
         }
         if (StepOutput().Match(rest) is { Success: true } output)
         {
@@ -74,7 +76,9 @@ public sealed partial class BuildKitProgress : IToolOutputShaper
         {
             step.Phase = null;
             var took = Seconds(phase.Groups[2].Value);
-            return took >= PhaseLineAfter ? $"{step.Name}: {Short(phase.Groups[1].Value, DetailLength)} {ToolOutputPolicy.Clock(took)}" : null;
+            if (took < PhaseLineAfter) return null;
+            step.PhaseShown = took > step.PhaseShown ? took : step.PhaseShown;
+            return $"{step.Name}: {Short(phase.Groups[1].Value, DetailLength)} {ToolOutputPolicy.Clock(took)}";
         }
         step.Phase = rest.EndsWith(" done", StringComparison.Ordinal) ? null : (Short(rest, DetailLength), elapsed);
         return null;

@@ -52,9 +52,15 @@ public class BuildKitProgressTests
         // The phase ends after two minutes: its own line, then the step's.
         Assert.Equal("[gcc15-clang20] exporting to oci image format: exporting layers 2:02", progress.Shape("#20 exporting layers 122.1s done", TimeSpan.FromSeconds(260)));
         Assert.Null(progress.Shape("#20 exporting manifest sha256:2595faa9607ae30c4b494ebb696518a57471272c0a97b1f9ad90efed2a472535 done", TimeSpan.FromSeconds(261)));
-        Assert.Null(progress.Shape("#20 sending tarball 0.1s done", TimeSpan.FromSeconds(262)));
-        Assert.Equal("[gcc15-clang20] exporting to oci image format 2:03", progress.Shape("#20 DONE 123.0s", TimeSpan.FromSeconds(262)));
+        Assert.Equal("[gcc15-clang20] exporting to oci image format: sending tarball 0:39", progress.Shape("#20 sending tarball 39.2s done", TimeSpan.FromSeconds(300)));
+        Assert.Equal("[gcc15-clang20] exporting to oci image format 2:41", progress.Shape("#20 DONE 161.5s", TimeSpan.FromSeconds(300)));
         Assert.Null(progress.Current);
+
+        // A step that was one long phase needs no second line (the export of a cached image: sending the tarball).
+        var send = new BuildKitProgress();
+        send.Shape("#21 [gcc14-clang20] exporting to oci image format", TimeSpan.Zero);
+        Assert.Equal("[gcc14-clang20] exporting to oci image format: sending tarball 0:11", send.Shape("#21 sending tarball 11.2s done", TimeSpan.FromSeconds(11)));
+        Assert.Null(send.Shape("#21 DONE 11.6s", TimeSpan.FromSeconds(12)));
     }
 
     [Fact]
