@@ -14,13 +14,14 @@ REAL_REGISTRY="$REGISTRY-real"
 export BASE_IMAGE="$CONTAINER_TOOLCHAIN_UBUNTU_BASE"
 
 # real <log name> <sha char> <target> [args...]: ./build.sh on the real bake file, one platform; prints seconds.
-# Every output line is prefixed with the seconds since the start (for the per-step shares).
+# Every output line is prefixed with the seconds since the start (for the per-step shares); --verbosity verbose streams
+# BuildKit's own lines (the step markers of bench/steps.sh), which the console otherwise keeps in the log file.
 real() {
   local name=$1 sha=$2 target=$3; shift 3
   local start
   start=$(now)
   GITHUB_SHA=$(printf "%040d" 0 | tr 0 "$sha") "$ROOT/build.sh" "$target" --bake-file "$REAL_BAKE" --registry "$REAL_REGISTRY" \
-    --permutations gcc14-clang20 --platforms linux/amd64 --cosign-key "$SCRATCH/cosign.key" --artifacts "$REAL/$name" --no-logo "$@" 2>&1 \
+    --permutations gcc14-clang20 --platforms linux/amd64 --cosign-key "$SCRATCH/cosign.key" --artifacts "$REAL/$name" --no-logo --verbosity verbose "$@" 2>&1 \
     | perl -MTime::HiRes=time -ne 'BEGIN { $t0 = time } printf "%8.2f %s", time - $t0, $_' > "$OUT/$name.log"
   [[ ${PIPESTATUS[0]} -eq 0 ]] || { echo "bench: $name failed; see $OUT/$name.log" >&2; tail -5 "$OUT/$name.log" >&2; exit 1; }
   echo "$(now) - $start" | bc
