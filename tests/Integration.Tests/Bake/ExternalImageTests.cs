@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Integration.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -19,7 +17,7 @@ public sealed class ExternalImageTests(ITestOutputHelper output) : BakeScenario(
     [IntegrationFact]
     public async Task A_base_image_on_a_registry_that_does_not_answer_is_one_line_naming_BASE_IMAGE_and_exit_2_with_nothing_built()
     {
-        var unreachable = $"127.0.0.1:{PortNobodyListensOn()}/base/busybox:latest";
+        var unreachable = $"127.0.0.1:{LoopbackPort.Free()}/base/busybox:latest";
         var result = await RunOnFixtureAsync(new Dictionary<string, string?> { ["BASE_IMAGE"] = unreachable }, "Bake", "--permutations", Id, "--cache", "none");
 
         Assert.Equal(2, result.ExitCode);
@@ -36,7 +34,7 @@ public sealed class ExternalImageTests(ITestOutputHelper output) : BakeScenario(
     [IntegrationFact]
     public async Task Without_a_bake_variable_the_line_names_the_Dockerfile_line_that_sets_the_image()
     {
-        var unreachable = $"127.0.0.1:{PortNobodyListensOn()}/base/busybox:latest";
+        var unreachable = $"127.0.0.1:{LoopbackPort.Free()}/base/busybox:latest";
         var bakeFile = RepoPaths.CopyFixture(WorkDirectory);
         var dockerfile = Path.Combine(Path.GetDirectoryName(bakeFile)!, "Dockerfile");
         File.WriteAllText(dockerfile, File.ReadAllText(dockerfile).Replace("FROM ${BASE_IMAGE} AS image", $"FROM {unreachable} AS image"));
@@ -53,7 +51,7 @@ public sealed class ExternalImageTests(ITestOutputHelper output) : BakeScenario(
     public async Task A_pinned_base_only_the_local_image_store_holds_is_let_through_with_a_warning_and_a_failed_bake_names_it()
     {
         // The fixture's base under a name whose registry nobody serves: only the image store has it (docker tag records it by digest).
-        var name = $"127.0.0.1:{PortNobodyListensOn()}/{Registry.Namespace}/busybox";
+        var name = $"127.0.0.1:{LoopbackPort.Free()}/{Registry.Namespace}/busybox";
         Assert.True((await RunToolAsync("docker", ["pull", "-q", LocalBase])).Succeeded, "the toolchain's base image could not be pulled");
         Assert.True((await RunToolAsync("docker", ["tag", LocalBase, name + ":latest"])).Succeeded, "docker tag failed");
         try
@@ -75,15 +73,5 @@ public sealed class ExternalImageTests(ITestOutputHelper output) : BakeScenario(
         {
             await RunToolAsync("docker", ["image", "rm", name + ":latest"]); // the tag only; the image stays the toolchain's
         }
-    }
-
-    /// <summary>A loopback port with no listener: bound, read and released (nothing else binds it in the instant between).</summary>
-    static int PortNobodyListensOn()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http;
-using System.Net.Sockets;
 using Integration.Tests.Harness;
 
 namespace Integration.Tests.Rehearsal;
@@ -40,7 +39,7 @@ public sealed class CredentialedRegistry : IAsyncDisposable
         var reader = ("rehearsal-reader", Secret());
         var writer = ("rehearsal-writer", Secret());
         await File.WriteAllLinesAsync(Path.Combine(directory, "htpasswd"), [await HtpasswdLineAsync(reader), await HtpasswdLineAsync(writer)]);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var config = Path.Combine(directory, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -84,15 +83,6 @@ public sealed class CredentialedRegistry : IAsyncDisposable
         var hash = result.StandardOutput.Trim();
         if (!result.Succeeded || !hash.StartsWith("$2")) throw new InvalidOperationException("python3 crypt could not make a bcrypt hash: " + result.Output);
         return $"{user.User}:{hash}";
-    }
-
-    static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     static async Task WaitUntilAnswersAsync(int port, Process process)
