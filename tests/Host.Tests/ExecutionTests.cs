@@ -195,7 +195,7 @@ public class ExecutionTests : IDisposable
         {
             var idle = new InitializedBuild();
             _host.Run(idle, ["Deploy"], args);
-            Assert.Equal(0, idle.Initialized);
+            Assert.Equal(0, idle.InitializedCount);
         }
         var build = new InitializedBuild();
         Assert.Equal(0, _host.Run(build, ["Deploy"], []));
@@ -206,7 +206,7 @@ public class ExecutionTests : IDisposable
     {
         [Parameter("Registry")] readonly string Registry = "localhost:5000";
         public readonly List<string> Events = [];
-        public int Initialized => Events.Count(e => e == "initialized");
+        public int InitializedCount => Events.Count(e => e == "initialized");
 
         Target Prepare => _ => _.Executes(() => Events.Add(nameof(Prepare)));
         Target Deploy => _ => _.DependsOn(Prepare).Executes(() => Events.Add(nameof(Deploy)));
