@@ -15,7 +15,7 @@ namespace BuildTests.Retention;
 /// </summary>
 internal sealed partial class FakeGitHub : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly JsonObject _template;
     private readonly List<JsonObject> _versions = [];
@@ -24,9 +24,7 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
     public FakeGitHub(string owner, string package, bool ownerIsOrg)
     {
         (Owner, Package, OwnerIsOrg) = (owner, package, ownerIsOrg);
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
+        (_listener, Port) = LoopbackListener.Start();
         _template = (JsonObject)LoadFixture()["components"]!["examples"]!["package-versions-for-authenticated-user"]!["value"]![0]!;
         _loop = Task.Run(ServeAsync);
     }
@@ -139,15 +137,6 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
         response.ContentLength64 = bytes.Length;
         response.OutputStream.Write(bytes);
         response.Close();
-    }
-
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     private static JsonNode LoadFixture()

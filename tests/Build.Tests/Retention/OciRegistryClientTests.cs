@@ -13,18 +13,13 @@ public class OciRegistryClientTests
 {
     private sealed class Loopback : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly HttpListener _listener;
         public readonly List<string> Requests = [];
         public int Port { get; }
 
         public Loopback(Action<HttpListenerContext> handle)
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            _listener.Start();
+            (_listener, Port) = LoopbackListener.Start();
             _ = Task.Run(async () =>
             {
                 while (_listener.IsListening)
