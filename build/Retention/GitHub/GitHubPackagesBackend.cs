@@ -99,7 +99,10 @@ public sealed class GitHubPackagesBackend(IGitHubClient github, GitHubPackage pa
     {
         var what = $"GitHub refused to {action} container package '{package.Name}' of {package.Owner}";
         var deleting = action.StartsWith("delete", StringComparison.Ordinal);
-        var fix = e switch
+        // Octokit raises rate limiting as a ForbiddenException too: told apart first, it is a wait, not a scope.
+        var rateLimited = GitHubRateLimit.Explain((int)e.StatusCode,
+            e.HttpResponse?.Headers ?? new Dictionary<string, string>(), e.ApiError?.Message ?? e.Message);
+        var fix = rateLimited ?? e switch
         {
             AuthorizationException => "(401): the token is missing or expired; set RETENTION_TOKEN (or GITHUB_TOKEN) to a token with read:packages and delete:packages",
             ForbiddenException when deleting => "(403): the token lacks delete:packages or admin rights on the package (or the version has over 5,000 downloads and cannot be deleted); use a token with read:packages and delete:packages that administers the package",

@@ -42,6 +42,12 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
     public int? ListStatus { get; set; }
     public int? DeleteStatus { get; set; }
 
+    /// <summary>Refuse the listing as GitHub refuses an exhausted primary rate limit (403, x-ratelimit-remaining: 0, reset at this time).</summary>
+    public DateTimeOffset? RateLimitedUntil { get; set; }
+
+    /// <summary>Refuse the listing as GitHub refuses a secondary rate limit (403 with its message, retry-after: 60).</summary>
+    public bool SecondaryRateLimited { get; set; }
+
     public void AddVersion(long id, string digest, string[] tags, DateTimeOffset created, string manifestJson, string mediaType)
     {
         var version = (JsonObject)_template.DeepClone();
@@ -90,6 +96,20 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
 
     private void ListVersions(HttpListenerContext context, string versionsPath)
     {
+        if (RateLimitedUntil is { } reset)
+        {
+            context.Response.AddHeader("x-ratelimit-limit", "1000");
+            context.Response.AddHeader("x-ratelimit-remaining", "0");
+            context.Response.AddHeader("x-ratelimit-reset", reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Reply(context.Response, 403, """{"message":"API rate limit exceeded for installation ID 4242.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}""");
+            return;
+        }
+        if (SecondaryRateLimited)
+        {
+            context.Response.AddHeader("retry-after", "60");
+            Reply(context.Response, 403, """{"message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}""");
+            return;
+        }
         if (ListStatus is { } status)
         {
             Reply(context.Response, status, status == 403 ? """{"message":"Resource not accessible by integration"}""" : """{"message":"Package not found."}""");

@@ -96,6 +96,50 @@ public class GitHubPackagesBackendTests
     }
 
     [Fact]
+    public async Task An_exhausted_rate_limit_is_reported_as_rate_limiting_with_the_reset_time_not_as_a_missing_scope()
+    {
+        var reset = new DateTimeOffset(2026, 9, 14, 3, 47, 12, TimeSpan.Zero);
+        await using var server = new FakeGitHub("acme", "devcontainer", ownerIsOrg: true) { RateLimitedUntil = reset };
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Backend(server, GitHubOwnerKind.Org).ListVersionsAsync(default));
+
+        Assert.Contains("(403): rate limited", e.Message);
+        Assert.Contains("rate limit of 1000 requests is used up until 2026-09-14 03:47:12 UTC", e.Message);
+        Assert.DoesNotContain("lacks", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public async Task A_secondary_rate_limit_says_when_to_retry()
+    {
+        await using var server = new FakeGitHub("acme", "devcontainer", ownerIsOrg: true) { SecondaryRateLimited = true };
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Backend(server, GitHubOwnerKind.Org).ListVersionsAsync(default));
+
+        Assert.Contains("secondary rate limit", e.Message);
+        Assert.Contains("retry after 60 s", e.Message);
+        Assert.DoesNotContain("lacks", e.Message);
+    }
+
+    [Theory]
+    [InlineData(403, "0", null, null, "used up")]
+    [InlineData(429, null, null, null, "secondary rate limit")]
+    [InlineData(403, "12", null, "Resource not accessible by integration", null)]
+    [InlineData(404, "0", null, null, null)]
+    [InlineData(403, null, "30", null, "retry after 30 s")]
+    public void Rate_limiting_is_told_from_a_refused_scope_by_the_status_headers_and_message(int status, string? remaining, string? retryAfter, string? message, string? expected)
+    {
+        var headers = new Dictionary<string, string>();
+        if (remaining is not null) headers["X-RateLimit-Remaining"] = remaining;
+        if (retryAfter is not null) headers["Retry-After"] = retryAfter;
+
+        var explanation = GitHubRateLimit.Explain(status, headers, message);
+
+        if (expected is null) Assert.Null(explanation);
+        else Assert.Contains(expected, explanation);
+    }
+
+    [Fact]
     public async Task A_refused_delete_names_delete_packages_and_says_how_far_the_run_got()
     {
         await using var server = new FakeGitHub("acme", "devcontainer", ownerIsOrg: true) { DeleteStatus = 403 };
