@@ -80,25 +80,40 @@ partial class Build
         : Cache == CacheMode.Registry ? [ImageRepository, CachePolicy.CacheRepository(ImageRepository)] : [ImageRepository];
 
     Target Prune => _ => _
-        .Description("Runner hygiene: prune Docker and buildx state (only with --prune or on a self-hosted CI runner)")
+        .Description("Runner hygiene: prune Docker and buildx state (only with --prune; on a self-hosted CI runner only this job's own builders, unless the runner is ephemeral)")
         .Reads(() => PruneRequested, () => Builder)
-        .OnlyWhenStatic(() => PruneAllowedOnThisMachine)
+        .OnlyWhenStatic(() => PruneDecision.Run)
         .Executes(async () =>
         {
             var docker = ToolResolver.Resolve("docker", "install the Docker CLI (docs.docker.com/engine/install).");
-            foreach (var arguments in RunnerHygiene.Commands(Builder))
+            var own = PruneDecision.Scope == PruneScope.Job ? OwnBuilders() : [];
+            foreach (var arguments in RunnerHygiene.Commands(PruneDecision.Scope, Builder, own))
                 await ToolRunner.RunCheckedAsync(docker, arguments);
         });
 
-    /// <summary>Logs why Prune is skipped, so the summary's "condition … is false" has its explanation above it.</summary>
-    bool PruneAllowedOnThisMachine
+    RunnerHygiene.Decision? _pruneDecision;
+    /// <summary>Logged once, so the summary's "condition … is false" has its explanation above it.</summary>
+    RunnerHygiene.Decision PruneDecision
     {
         get
         {
-            var decision = RunnerHygiene.Decide(PruneRequested, IsServerBuild, Environment.GetEnvironmentVariable("RUNNER_ENVIRONMENT"));
-            Log.Information("Prune {Verdict}: {Reason}", decision.Run ? "runs" : "is skipped", decision.Reason);
-            return decision.Run;
+            if (_pruneDecision is not null) return _pruneDecision;
+            _pruneDecision = RunnerHygiene.Decide(PruneRequested, IsServerBuild, Environment.GetEnvironmentVariable("RUNNER_ENVIRONMENT"),
+                Environment.GetEnvironmentVariable(RunnerHygiene.EphemeralRunnerVariable) == "true");
+            Log.Information("Prune {Verdict}: {Reason}", _pruneDecision.Run ? "runs" : "is skipped", _pruneDecision.Reason);
+            return _pruneDecision;
         }
+    }
+
+    /// <summary>The builders of this job's own Docker config: buildx keeps one file per builder in buildx/instances/.</summary>
+    IReadOnlyList<string> OwnBuilders()
+    {
+        var config = Environment.GetEnvironmentVariable("DOCKER_CONFIG");
+        var instances = string.IsNullOrEmpty(config) ? null : Path.Combine(config, "buildx", "instances");
+        var names = instances is not null && Directory.Exists(instances) ? Directory.GetFiles(instances).Select(Path.GetFileName).OfType<string>().ToList() : [];
+        var (builders, note) = RunnerHygiene.OwnBuilders(config, Environment.GetEnvironmentVariable("RUNNER_TEMP"), names);
+        Log.Information("Prune: {Note:l}", note);
+        return builders;
     }
 
     // Made on first use: a static HttpClient would load the HTTP stack at every start, Retention or not.
