@@ -14,6 +14,7 @@ partial class Build
         _platformChoice = PlatformsFor(running);
         var problems = new List<string>();
         if (running.Contains(nameof(Retention))) problems.AddRange(RetentionPolicyProblems());
+        if (running.Contains(nameof(StorePin))) problems.AddRange(GitHubApiInputProblems(nameof(StorePin)));
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
         problems.AddRange(Preflight.Platforms(Platforms));
         problems.AddRange(Preflight.PerPlatformJob(PerPlatformJob, Platforms, SelectedPermutations));
@@ -42,6 +43,10 @@ partial class Build
         var signing = running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback))
             ? SigningProblems(forSigning: running.Contains(nameof(Publish))) : Task.FromResult<IReadOnlyList<string>>([]);
         var registry = RegistryProblems(running);
+        // A rollback in CI names its deployment environment: refused unless GitHub reports it protected.
+        var environment = running.Contains(nameof(Rollback)) && ProtectedEnvironment is { Length: > 0 } name
+            ? EnvironmentProblemsAsync(name) : Task.FromResult<IReadOnlyList<string>>([]);
+        problems.AddRange(environment.GetAwaiter().GetResult());
         var bakeFileProblems = bakeFile.GetAwaiter().GetResult();
         problems.AddRange(bakeFileProblems);
         if (bakeFileProblems.Count == 0) problems.AddRange(images.GetAwaiter().GetResult()); // else the images were not read

@@ -33,7 +33,9 @@ public sealed record BuildContext(
     bool IsForkPullRequest = false,
     string Reason = "",
     IReadOnlyList<string>? UncommittedPaths = null,
-    string LocalSourceUri = "")
+    string LocalSourceUri = "",
+    // The repository's default branch: GitHub's event payload, else the --default-branch parameter.
+    string DefaultBranch = "main")
 {
     public const string UnknownSha = "0000000000000000000000000000000000000000";
 
@@ -85,7 +87,7 @@ public sealed record BuildContext(
         var commitTime = gitCommitTime ?? Timestamp(eventPayload, "head_commit", "timestamp") ?? DateTimeOffset.FromUnixTimeSeconds(0);
         defaultBranch = String(eventPayload, "repository", "default_branch") ?? defaultBranch;
         BuildContext Make(BuildMode mode, string reason, int? pr = null, string? version = null, bool fork = false) =>
-            new(mode, sha, gitRef, eventName, pr, version, commitTime, source, fork, reason);
+            new(mode, sha, gitRef, eventName, pr, version, commitTime, source, fork, reason, DefaultBranch: defaultBranch);
 
         if (eventName is "pull_request" or "pull_request_target")
         {
@@ -113,12 +115,13 @@ public sealed record BuildContext(
     public static BuildContext FromGit(GitFacts? git, string defaultBranch)
     {
         if (git is null)
-            return new(BuildMode.Local, UnknownSha, "", "local", null, null, DateTimeOffset.FromUnixTimeSeconds(0), "", Reason: "not a git checkout");
+            return new(BuildMode.Local, UnknownSha, "", "local", null, null, DateTimeOffset.FromUnixTimeSeconds(0), "", Reason: "not a git checkout", DefaultBranch: defaultBranch);
         var source = NormalizeRemote(git.RemoteUrl);
         var localSource = source.Length > 0 ? "" : LocalSource(git.RemoteUrl, git.TopLevel);
         var headRef = git.Branch is null ? "HEAD" : "refs/heads/" + git.Branch;
         BuildContext Make(BuildMode mode, string reason, string gitRef, string? version = null) =>
-            new(mode, git.Sha, gitRef, "local", null, version, git.CommitTime, source, Reason: reason, UncommittedPaths: git.UncommittedPaths, LocalSourceUri: localSource);
+            new(mode, git.Sha, gitRef, "local", null, version, git.CommitTime, source, Reason: reason, UncommittedPaths: git.UncommittedPaths, LocalSourceUri: localSource,
+                DefaultBranch: defaultBranch);
 
         // A dirty tree is not the commit it claims to be: never tag or cache it as that commit.
         if (git.IsDirty) return Make(BuildMode.Local, "uncommitted changes", headRef);

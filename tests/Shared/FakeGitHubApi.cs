@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Tests.Shared;
+
+/// <summary>
+/// A loopback HTTP server (127.0.0.1, random port) speaking the GitHub REST endpoints the CI jobs call, as
+/// docs.github.com documents them, against a real bare git repository: POST git/tags (an annotated tag object, made
+/// with `git mktag`), PATCH git/refs/&lt;ref&gt; (422 "Reference does not exist" when missing) and POST git/refs (422 when
+/// it exists), PATCH / POST actions/variables, GET environments/&lt;name&gt;. A token's scopes decide: git needs
+/// `contents=write`, environments `actions=read` (or write), variables `variables=write`; an unknown token gets 401.
+/// Every request is recorded as "METHOD /path".
+/// </summary>
+public sealed class FakeGitHubApi : IAsyncDisposable
+{
+    readonly HttpListener listener = new();
+    readonly Task loop;
+    readonly string gitDirectory;
+    readonly Func<string, IReadOnlyDictionary<string, string>?> scopesOf;
+
+    /// <param name="gitDirectory">The bare repository tags and refs are written to (the repository's origin).</param>
+    /// <param name="scopesOf">A token's permissions (scope → read/write), or null for a token GitHub does not know.</param>
+    public FakeGitHubApi(string repository, string gitDirectory, Func<string, IReadOnlyDictionary<string, string>?> scopesOf)
+    {
+        (Repository, this.gitDirectory, this.scopesOf) = (repository, gitDirectory, scopesOf);
+        Port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        listener.Start();
+        loop = Task.Run(ServeAsync);
+    }
+
+    public string Repository { get; }
+    public int Port { get; }
+    public string ApiUrl => $"http://127.0.0.1:{Port}";
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>Repository variables by name (what PATCH / POST actions/variables wrote).</summary>
+    public ConcurrentDictionary<string, string> Variables { get; } = new();
+
+    /// <summary>Deployment environments by name: the JSON GET environments/&lt;name&gt; answers (absent: 404).</summary>
+    public ConcurrentDictionary<string, string> Environments { get; } = new();
+
+    /// <summary>Answer every call as an exhausted primary rate limit would (403, x-ratelimit-remaining: 0).</summary>
+    public DateTimeOffset? RateLimitedUntil { get; set; }
+
+    /// <summary>An environment as GitHub describes one with required reviewers (and, optionally, self-review prevented).</summary>
+    public static string ProtectedEnvironment(string name, bool preventSelfReview = true) => new JsonObject
+    {
+        ["id"] = 161088068, ["name"] = name,
+        ["protection_rules"] = new JsonArray(new JsonObject
+        {
+            ["id"] = 3755, ["node_id"] = "MDQ6R2F0ZTM3NTU=", ["prevent_self_review"] = preventSelfReview, ["type"] = "required_reviewers",
+            ["reviewers"] = new JsonArray(new JsonObject { ["type"] = "Team", ["reviewer"] = new JsonObject { ["id"] = 1, ["slug"] = "platform" } }),
+        }),
+        ["deployment_branch_policy"] = new JsonObject { ["protected_branches"] = true, ["custom_branch_policies"] = false },
+    }.ToJsonString();
+
+    /// <summary>An environment as GitHub creates it when a job first names it: no protection rules, every branch allowed.</summary>
+    public static string UnprotectedEnvironment(string name) =>
+        new JsonObject { ["id"] = 161088069, ["name"] = name, ["protection_rules"] = new JsonArray(), ["deployment_branch_policy"] = null }.ToJsonString();
+
+    async Task ServeAsync()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try { context = await listener.GetContextAsync(); }
+            catch (Exception) { return; }
+            try { await AnswerAsync(context); }
+            catch (Exception e) { Reply(context.Response, 500, new JsonObject { ["message"] = e.Message }.ToJsonString()); }
+        }
+    }
+
+    async Task AnswerAsync(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var path = request.Url!.AbsolutePath;
+        if (path.StartsWith("/api/v3/", StringComparison.Ordinal)) path = path[7..];
+        Requests.Enqueue($"{request.HttpMethod} {path}");
+        if (RateLimitedUntil is { } reset)
+        {
+            context.Response.AddHeader("x-ratelimit-limit", "1000");
+            context.Response.AddHeader("x-ratelimit-remaining", "0");
+            context.Response.AddHeader("x-ratelimit-reset", reset.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Reply(context.Response, 403, """{"message":"API rate limit exceeded for installation ID 4242."}""");
+            return;
+        }
+        var authorization = request.Headers["Authorization"] ?? "";
+        var scopes = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? scopesOf(authorization["Bearer ".Length..]) : null;
+        if (scopes is null) { Reply(context.Response, 401, """{"message":"Bad credentials"}"""); return; }
+        var prefix = $"/repos/{Repository}/";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal)) { NotFound(context.Response); return; }
+        var rest = path[prefix.Length..];
+        using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
+        var body = request.HasEntityBody ? JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject() : new JsonObject();
+        bool Grants(string scope, string level) => scopes.TryGetValue(scope, out var granted) && (granted == level || granted == "write");
+        var needed = rest.StartsWith("git/", StringComparison.Ordinal) ? ("contents", "write")
+            : rest.StartsWith("actions/variables", StringComparison.Ordinal) ? ("variables", "write")
+            : rest.StartsWith("environments/", StringComparison.Ordinal) ? ("actions", "read") : default;
+        if (needed != default && !Grants(needed.Item1, needed.Item2)) { Refuse(context.Response); return; }
+
+        switch (request.HttpMethod, rest)
+        {
+            case ("GET", var r) when r.StartsWith("environments/", StringComparison.Ordinal):
+                if (Environments.TryGetValue(Uri.UnescapeDataString(r["environments/".Length..]), out var environment)) Reply(context.Response, 200, environment);
+                else NotFound(context.Response);
+                return;
+            case ("POST", "git/tags"):
+                var tagger = $"rehearsal <rehearsal@localhost> {DateTimeOffset.UtcNow.ToUnixTimeSeconds()} +0000";
+                var tagText = $"object {(string)body["object"]!}\ntype {(string)body["type"]!}\ntag {(string)body["tag"]!}\ntagger {tagger}\n\n{(string)body["message"]!}\n";
+                Reply(context.Response, 201, new JsonObject { ["sha"] = await GitAsync(tagText, "mktag"), ["tag"] = (string)body["tag"]! }.ToJsonString());
+                return;
+            case ("PATCH", var r) when r.StartsWith("git/refs/", StringComparison.Ordinal):
+                var @ref = "refs/" + r["git/refs/".Length..];
+                if (!await RefExistsAsync(@ref)) { Reply(context.Response, 422, """{"message":"Reference does not exist"}"""); return; }
+                await GitAsync(null, "update-ref", @ref, (string)body["sha"]!);
+                Reply(context.Response, 200, new JsonObject { ["ref"] = @ref, ["object"] = new JsonObject { ["sha"] = (string)body["sha"]! } }.ToJsonString());
+                return;
+            case ("POST", "git/refs"):
+                if (await RefExistsAsync((string)body["ref"]!)) { Reply(context.Response, 422, """{"message":"Reference already exists"}"""); return; }
+                await GitAsync(null, "update-ref", (string)body["ref"]!, (string)body["sha"]!);
+                Reply(context.Response, 201, new JsonObject { ["ref"] = (string)body["ref"]! }.ToJsonString());
+                return;
+            case ("PATCH", var r) when r.StartsWith("actions/variables/", StringComparison.Ordinal):
+                var name = r["actions/variables/".Length..];
+                if (!Variables.ContainsKey(name)) { NotFound(context.Response); return; }
+                Variables[name] = (string)body["value"]!;
+                Reply(context.Response, 204, "");
+                return;
+            case ("POST", "actions/variables"):
+                if (!Variables.TryAdd((string)body["name"]!, (string)body["value"]!)) { Reply(context.Response, 409, """{"message":"Already exists"}"""); return; }
+                Reply(context.Response, 201, "{}");
+                return;
+            default:
+                NotFound(context.Response);
+                return;
+        }
+    }
+
+    async Task<bool> RefExistsAsync(string @ref)
+    {
+        try { await GitAsync(null, "rev-parse", "-q", "--verify", @ref); return true; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    async Task<string> GitAsync(string? input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--git-dir", gitDirectory }.Concat(arguments)) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
+    }
+
+    static void Refuse(HttpListenerResponse response) => Reply(response, 403, """{"message":"Resource not accessible by integration"}""");
+
+    static void NotFound(HttpListenerResponse response) => Reply(response, 404, """{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}""");
+
+    static void Reply(HttpListenerResponse response, int status, string body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        if (status != 204) { response.ContentLength64 = bytes.Length; response.OutputStream.Write(bytes); }
+        response.Close();
+    }
+
+    static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        listener.Stop();
+        listener.Close();
+        await loop;
+    }
+}
