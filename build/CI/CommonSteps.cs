@@ -17,8 +17,15 @@ public static class CommonSteps
         Run: "git merge-base --is-ancestor \"$GITHUB_SHA\" \"origin/$DEFAULT_BRANCH\" || { echo \"::error::$GITHUB_REF ($GITHUB_SHA) is not on $DEFAULT_BRANCH; tag a commit of $DEFAULT_BRANCH to release.\"; exit 1; }",
         Env: new Dictionary<string, string> { ["DEFAULT_BRANCH"] = defaultBranch });
 
-    public static Step SetupDotnet() => new("Set up .NET (global.json)", PinnedActions.SetupDotnet,
-        With: new Dictionary<string, object> { ["global-json-file"] = "global.json" });
+    /// <summary>
+    /// setup-dotnet installs into /usr/share/dotnet unless DOTNET_INSTALL_DIR names another directory (setup-dotnet's
+    /// src/installer.ts reads it when the action starts; setup-dotnet issues 327, 565): a non-root self-hosted runner
+    /// cannot write there. runner.temp is the runner user's own and emptied for every job, so no two jobs (or runners
+    /// on one host) ever share an SDK directory; the action then puts it on PATH and sets DOTNET_ROOT, which build.sh uses.
+    /// </summary>
+    public static Step SetupDotnet() => new("Set up .NET (global.json) in the job's own directory", PinnedActions.SetupDotnet,
+        With: new Dictionary<string, object> { ["global-json-file"] = "global.json" },
+        Env: new Dictionary<string, string> { ["DOTNET_INSTALL_DIR"] = "${{ runner.temp }}/dotnet" });
 
     public static Step NuGetCache() => new("Cache NuGet packages", PinnedActions.Cache,
         With: new Dictionary<string, object>
@@ -30,14 +37,33 @@ public static class CommonSteps
     public const string OnSelfHosted = "runner.environment == 'self-hosted'";
 
     /// <summary>
-    /// Self-hosted runners keep Docker state (images, build cache, credentials) between jobs: the Prune target clears
-    /// it before anything is built and again after the job, whatever happened (`always()`). Hosted runners are fresh.
+    /// A Docker config of the job's own under runner.temp (set for every later step through GITHUB_ENV), before anything
+    /// uses docker: several runners on one host would otherwise share ~/.docker/config.json (one job's login replacing
+    /// another's mid-push) and buildx's current builder. It carries the runner user's CLI plugins and contexts (links)
+    /// and settings such as proxies (a copy), never credentials (auths, credsStore, credHelpers are dropped).
+    /// </summary>
+    public static Step PrivateDockerConfig() => new("Give the job a Docker config of its own (logins and builders stay in this job)",
+        Run: "config=\"$RUNNER_TEMP/docker-config\"\n"
+           + "source=\"${DOCKER_CONFIG:-$HOME/.docker}\"\n"
+           + "mkdir -p \"$config\"\n"
+           + "for shared in cli-plugins contexts; do if [ -d \"$source/$shared\" ]; then ln -s \"$source/$shared\" \"$config/$shared\"; fi; done\n"
+           + "if [ -f \"$source/config.json\" ]; then\n"
+           + "  if command -v python3 >/dev/null; then\n"
+           + "    python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); [c.pop(k, None) for k in (\"auths\", \"credsStore\", \"credHelpers\")]; json.dump(c, open(sys.argv[2], \"w\"))' \"$source/config.json\" \"$config/config.json\"\n"
+           + "  else echo \"::notice::python3 is missing: the job's Docker config takes no settings (proxies) from $source/config.json\"; fi\n"
+           + "fi\n"
+           + "echo \"DOCKER_CONFIG=$config\" >> \"$GITHUB_ENV\"");
+
+    /// <summary>
+    /// Self-hosted runners keep Docker state between jobs: Prune runs before anything is built and again after the job,
+    /// whatever happened (`always()`). On a runner other jobs share it removes only this job's own builders; on one
+    /// marked ephemeral, everything (RunnerHygiene). Hosted runners are fresh.
     /// </summary>
     public static Step RunnerHygieneBefore() =>
-        new("Runner hygiene before the job (self-hosted)", Run: "./build.sh Prune --prune", If: "${{ " + OnSelfHosted + " }}");
+        new("Runner hygiene before the job (self-hosted)", Run: "./build.sh Prune", If: "${{ " + OnSelfHosted + " }}");
 
     public static Step RunnerHygieneAfter() =>
-        new("Runner hygiene after the job (self-hosted)", Run: "./build.sh Prune --prune", If: "${{ always() && " + OnSelfHosted + " }}");
+        new("Runner hygiene after the job (self-hosted)", Run: "./build.sh Prune", If: "${{ always() && " + OnSelfHosted + " }}");
 
     public static Step SetupQemu() => new("Set up QEMU (linux/arm64 emulation)", PinnedActions.SetupQemu,
         With: new Dictionary<string, object> { ["image"] = PinnedImages.Binfmt, ["platforms"] = "arm64" });
@@ -45,20 +71,33 @@ public static class CommonSteps
     public static Step SetupBuildx() => new("Set up Docker Buildx", PinnedActions.SetupBuildx,
         With: new Dictionary<string, object> { ["driver-opts"] = "image=" + PinnedImages.BuildKit });
 
-    /// <summary>Installs the Trivy release the build is pinned to (<see cref="Trivy.PinnedVersion"/>), not whatever is latest.</summary>
+    /// <summary>
+    /// Installs the Trivy release the build is pinned to (<see cref="Trivy.PinnedVersion"/>), not whatever is latest, into
+    /// the job's own directory (setup-trivy's default, ~/.local/bin, is shared by runners of one user).
+    /// </summary>
     public static Step SetupTrivy() => new("Set up Trivy " + Trivy.PinnedVersion, PinnedActions.SetupTrivy,
-        With: new Dictionary<string, object> { ["version"] = "v" + Trivy.PinnedVersion });
+        With: new Dictionary<string, object> { ["version"] = "v" + Trivy.PinnedVersion, ["path"] = "${{ runner.temp }}/trivy" });
 
+    /// <summary>Into the job's own directory (cosign-installer's default, ~/.cosign, is shared by runners of one user).</summary>
     public static Step SetupCosign() => new("Set up cosign " + PinnedImages.CosignVersion, PinnedActions.CosignInstaller,
-        With: new Dictionary<string, object> { ["cosign-release"] = PinnedImages.CosignVersion });
+        With: new Dictionary<string, object> { ["cosign-release"] = PinnedImages.CosignVersion, ["install-dir"] = "${{ runner.temp }}/cosign" });
 
     /// <summary>
-    /// skopeo pinned to Ubuntu 24.04's package version. GitHub's Ubuntu 24.04 images ship that package; a self-hosted
-    /// runner gets exactly it from apt when its own differs.
+    /// skopeo at least <see cref="PinnedImages.SkopeoMinimumVersion"/>: the runner's own when new enough (GitHub's Ubuntu
+    /// 24.04 images ship 1.13), else the distribution's current package (apt keeps only the newest revision, so an exact
+    /// one would stop installing at the next update); still older, the job stops naming the minimum.
     /// </summary>
-    public static Step SetupSkopeo() => new("Set up skopeo " + PinnedImages.SkopeoPackageVersion, If: "${{ " + OnSelfHosted + " }}",
-        Run: "if [ \"$(dpkg-query -W -f='${Version}' skopeo 2>/dev/null)\" != \"$SKOPEO_VERSION\" ]; then sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends \"skopeo=$SKOPEO_VERSION\"; fi\nskopeo --version",
-        Env: new Dictionary<string, string> { ["SKOPEO_VERSION"] = PinnedImages.SkopeoPackageVersion });
+    public static Step SetupSkopeo() => new("Set up skopeo " + PinnedImages.SkopeoMinimumVersion + " or later",
+        Run: "recent() { found=$(skopeo --version 2>/dev/null | sed -n 's/^skopeo version \\([0-9][0-9.]*\\).*/\\1/p'); "
+           + "[ -n \"$found\" ] && [ \"$(printf '%s\\n%s\\n' \"$SKOPEO_MINIMUM\" \"$found\" | sort -V | head -n 1)\" = \"$SKOPEO_MINIMUM\" ]; }\n"
+           + "if ! recent; then\n"
+           + "  echo \"skopeo ${found:-is missing}${found:+ is older than $SKOPEO_MINIMUM}: installing the distribution's skopeo with apt\"\n"
+           + "  sudo=\"\"; if [ \"$(id -u)\" != 0 ]; then sudo=sudo; fi\n"
+           + "  $sudo apt-get update -q && $sudo apt-get install -y -q --no-install-recommends skopeo || true\n"
+           + "  recent || { echo \"::error::skopeo $SKOPEO_MINIMUM or later is needed (found: ${found:-none}); install it on the runner (README, CI workflows: checklist)\"; exit 1; }\n"
+           + "fi\n"
+           + "skopeo --version",
+        Env: new Dictionary<string, string> { ["SKOPEO_MINIMUM"] = PinnedImages.SkopeoMinimumVersion });
 
     /// <summary>docker login to the registry's host with GITHUB_TOKEN on stdin; the token reaches the step through env: only.</summary>
     public static Step RegistryLogin(string registry, string? condition = null) => new("Log in to the registry",
@@ -101,17 +140,12 @@ public static class CommonSteps
 
     /// <summary>
     /// Stores artifacts/lkg.json (written by a verified publish or a rollback) as the annotated tag `lkg` on the pinned
-    /// commit, through the API with the job's token (contents: write); and in DEVCONTAINER_LKG when the secret
-    /// DEVCONTAINER_LKG_TOKEN (a token allowed to write variables) is set. No file: the pin stays (e.g. held by a rollback).
+    /// commit, through GitHub's REST API with the job's token (contents: write), and in DEVCONTAINER_LKG when the secret
+    /// DEVCONTAINER_LKG_TOKEN (a token allowed to write variables) is set: the build's StorePin, so the runner needs no gh,
+    /// curl or jq. No file: the pin stays (e.g. held by a rollback).
     /// </summary>
-    public static Step StorePin() => new("Move the last-known-good pin (lkg tag; DEVCONTAINER_LKG with DEVCONTAINER_LKG_TOKEN)",
-        Run: "if [ ! -f artifacts/lkg.json ]; then echo \"The last-known-good pin does not move (see the log above)\"; exit 0; fi\n"
-           + "sha=$(sed -n 's/^  \"sha\": \"\\([0-9a-f]*\\)\".*/\\1/p' artifacts/lkg.json)\n"
-           + "tag=$(gh api \"repos/$GITHUB_REPOSITORY/git/tags\" -f tag=lkg -F message=@artifacts/lkg.json -f object=\"$sha\" -f type=commit --jq .sha)\n"
-           + "gh api -X PATCH \"repos/$GITHUB_REPOSITORY/git/refs/tags/lkg\" -f sha=\"$tag\" -F force=true >/dev/null 2>&1 || gh api \"repos/$GITHUB_REPOSITORY/git/refs\" -f ref=refs/tags/lkg -f sha=\"$tag\" >/dev/null\n"
-           + "if [ -n \"$LKG_VARIABLE_TOKEN\" ]; then GH_TOKEN=\"$LKG_VARIABLE_TOKEN\" gh variable set DEVCONTAINER_LKG < artifacts/lkg.json; fi\n"
-           + "echo \"lkg now pins $sha\"",
-        Env: new Dictionary<string, string> { ["GH_TOKEN"] = GitHubToken, ["LKG_VARIABLE_TOKEN"] = "${{ secrets.DEVCONTAINER_LKG_TOKEN }}" });
+    public static Step StorePin() => Build("Move the last-known-good pin (lkg tag; DEVCONTAINER_LKG with DEVCONTAINER_LKG_TOKEN)", ["StorePin"], [],
+        new Dictionary<string, string> { ["GITHUB_TOKEN"] = GitHubToken, ["DEVCONTAINER_LKG_TOKEN"] = "${{ secrets.DEVCONTAINER_LKG_TOKEN }}" });
 
     /// <summary>`dry-run` → `DRY_RUN`; the host also binds that variable to the parameter, so both routes agree.</summary>
     public static string EnvironmentVariable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
@@ -130,7 +164,11 @@ public static class CommonSteps
 
     /// <summary>
     /// One group for every job that moves registry tags or deletes versions: they queue instead of racing. Never
-    /// cancelled (a half-done publish or rollback is finished by its re-run, but should not be interrupted).
+    /// cancelled (a half-done publish or rollback is finished by its re-run, but should not be interrupted), and
+    /// `queue: max`: by default a group keeps one pending job and a newer one cancels it (a scheduled retention or a
+    /// second push would cancel a pending release's publish); with `max` up to 100 wait, first in, first out
+    /// (docs.github.com, workflow syntax, concurrency; changelog 2026-05-07). GitHub refuses `queue: max` with
+    /// `cancel-in-progress: true`, so the two never meet here.
     /// </summary>
-    public static Concurrency Registry(string group) => new(group, "false");
+    public static Concurrency Registry(string group) => new(group, "false", Queue: "max");
 }

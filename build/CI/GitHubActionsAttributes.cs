@@ -150,15 +150,26 @@ public sealed class GitHubActionsInputAttribute(string workflow, string name, Wo
 }
 
 /// <summary>
-/// A workflow that runs the repository's tests (<see cref="Command"/>, the README's test command) on every pull
-/// request, with no registry credentials. Integration tests need the container toolchain on the runner (README,
-/// Developing); with CI=true they fail rather than skip when it is missing.
+/// The repository's tests on every pull request, read-only, in two jobs. The unit suites (<see cref="UnitTestProjects"/>:
+/// no Docker) on a GitHub-hosted runner (<see cref="HostedRunsOn"/>), so every repository gets them green on its first
+/// run. The README's test command (<see cref="Command"/>: unit and integration tests, as CI's .ci/run runs it) on a
+/// self-hosted runner that has the container toolchain, named by the repository variable
+/// <see cref="ToolchainRunsOnVariable"/> (JSON labels); unset, or for a fork's pull request, that job is skipped and the
+/// unit job says so. With CI=true an integration test fails rather than skips where the toolchain is missing.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
 public sealed class GitHubActionsTestsAttribute(string name) : GitHubActionsWorkflowAttribute(name)
 {
     public string Command { get; set; } = "dotnet test devcontainer-pipeline.sln";
 
-    /// <summary>A pull request from a fork never reaches a self-hosted runner: it gets this GitHub-hosted label.</summary>
-    public string ForkRunsOn { get; set; } = "ubuntu-24.04";
+    /// <summary>The test projects that need no Docker, run one by one on the hosted runner.</summary>
+    public string[] UnitTestProjects { get; set; } = ["tests/Host.Tests", "tests/Build.Tests"];
+
+    public string HostedRunsOn { get; set; } = "ubuntu-24.04";
+
+    /// <summary>The repository variable with the labels of a runner that has the container toolchain (README, CI workflows: checklist).</summary>
+    public string ToolchainRunsOnVariable { get; set; } = "DEVCONTAINER_TOOLCHAIN_RUNS_ON";
+
+    /// <summary>The toolchain job builds the real image once (RealImage tests): longer than the unit job.</summary>
+    public int ToolchainTimeoutMinutes { get; set; } = 120;
 }

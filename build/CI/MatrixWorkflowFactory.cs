@@ -66,10 +66,10 @@ public static class MatrixWorkflowFactory
     static string EventCondition(JobTrigger trigger) =>
         trigger == JobTrigger.PullRequest ? "${{ github.event_name == 'pull_request' }}" : "${{ github.event_name == 'push' }}";
 
-    /// <summary>Checkout, release-tag check (push), .NET, NuGet cache, hygiene: the start of every pipeline job.</summary>
+    /// <summary>The job's own Docker config, checkout, release-tag check (push), .NET, NuGet cache, hygiene: the start of every pipeline job.</summary>
     static List<Step> Preamble(GitHubActionsMatrixAttribute a, bool pullRequest)
     {
-        var steps = new List<Step> { CommonSteps.Checkout(fullHistory: !pullRequest) };
+        var steps = new List<Step> { CommonSteps.PrivateDockerConfig(), CommonSteps.Checkout(fullHistory: !pullRequest) };
         if (!pullRequest) steps.Add(CommonSteps.ReleaseTagOnDefaultBranch(a.DefaultBranch));
         steps.AddRange([CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore()]);
         return steps;
@@ -228,7 +228,9 @@ public static class MatrixWorkflowFactory
             CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (push by digest, sign, attest, tag)", a.PublishTargets,
                 [(a.RegistryParameter, a.Registry), ("last-known-good", CommonSteps.PinPath)], skip: a.PublishSkippedTargets),
             CommonSteps.StorePin(),
+            // Whatever happened (a failed pin, a failed or cancelled publish): the manifest and publish plan say what moved.
             new Step("Upload the published manifest (Rollback's input) and what " + string.Join(", ", a.PublishTargets) + " produced", PinnedActions.UploadArtifact,
+                If: "${{ always() }}",
                 With: new Dictionary<string, object>
                 {
                     ["name"] = PublishedManifestArtifact,

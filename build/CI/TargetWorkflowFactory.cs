@@ -16,19 +16,31 @@ public static class TargetWorkflowFactory
 
         var credentials = RegistryAccess.For(use, JobTrigger.Trusted);
         var movesTags = (use & (RegistryUse.Push | RegistryUse.Delete)) != 0;
-        var steps = new List<Step> { CommonSteps.Checkout(fullHistory: a.PinsLastKnownGood), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(), CommonSteps.RunnerHygieneBefore() };
+        var steps = new List<Step>
+        {
+            CommonSteps.PrivateDockerConfig(), CommonSteps.Checkout(fullHistory: a.PinsLastKnownGood), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(),
+            CommonSteps.RunnerHygieneBefore(),
+        };
         if (use.HasFlag(RegistryUse.Push)) steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         if (a.PinsLastKnownGood) steps.Add(CommonSteps.ReadPin());
         var parameters = inputs.Select(i => (i.Parameter, InputValue(i))).ToList();
         parameters.Add((a.RegistryParameter, a.Registry));
+        // GitHub creates a named environment unprotected on first use: the build refuses to run until it is protected
+        // (EnvironmentProtection), reading it with the job's token (actions: read).
+        if (a.Environment is { } environment)
+            parameters.AddRange([(ProtectedEnvironmentParameter, environment),
+                (WithoutReviewersParameter, "${{ vars." + EnvironmentProtection.WithoutReviewersVariable + " == 'true' }}")]);
+        var tokenToBuild = credentials.GitHubTokenToBuild || a.Environment is not null;
         steps.Add(CommonSteps.Build(string.Join(", ", a.InvokedTargets), a.InvokedTargets, parameters,
-            credentials.GitHubTokenToBuild ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
+            tokenToBuild ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
         if (a.PinsLastKnownGood) steps.Add(CommonSteps.StorePin());
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
 
-        var permissions = a.PinsLastKnownGood ? new Dictionary<string, string>(credentials.Permissions) { ["contents"] = "write" } : credentials.Permissions;
+        var permissions = new Dictionary<string, string>(credentials.Permissions);
+        if (a.PinsLastKnownGood) permissions["contents"] = "write";
+        if (a.Environment is not null) permissions["actions"] = "read"; // GET environments/{name} (docs: "Actions" repository permission, read)
         var job = new Job(a.Name, a.Name, RunsOn.Expression("${{ " + CommonSteps.RunnerLabels(a.RunsOnVariable, a.RunsOn) + " }}"), steps,
             Permissions: credentials.HasWrites || permissions.Count > 1 ? permissions : null,
             TimeoutMinutes: a.TimeoutMinutes,
@@ -36,6 +48,10 @@ public static class TargetWorkflowFactory
             Environment: a.Environment);
         return new Workflow(a.Name, on, CommonSteps.ReadOnly, CommonSteps.PerWorkflowAndRef, [job]);
     }
+
+    /// <summary>The build parameters (--protected-environment, --rollback-without-reviewers) a job with an environment passes.</summary>
+    public const string ProtectedEnvironmentParameter = "protected-environment";
+    public const string WithoutReviewersParameter = "rollback-without-reviewers";
 
     // A scheduled run has no inputs: a boolean then falls back to false (the build's CI behaviour), never to an empty argument.
     private static string InputValue(DispatchInput input) => input.Type == WorkflowInputType.Boolean

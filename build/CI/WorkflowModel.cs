@@ -30,7 +30,8 @@ public sealed record DispatchInput(string Name, string Description, WorkflowInpu
     public string Parameter => Name;
 }
 
-public sealed record Concurrency(string Group, string CancelInProgress);
+/// <summary><see cref="Queue"/>: `max` lets up to 100 jobs wait in the group instead of one (null: GitHub's default, `single`).</summary>
+public sealed record Concurrency(string Group, string CancelInProgress, string? Queue = null);
 
 /// <summary>Runner labels, or an expression such as `${{ matrix.runner }}` (one string).</summary>
 public sealed record RunsOn(IReadOnlyList<string> Labels)

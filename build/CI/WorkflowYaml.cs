@@ -130,6 +130,7 @@ public static class WorkflowYaml
             Pair("group", c.Group);
             if (bool.TryParse(c.CancelInProgress, out var constant)) Pair("cancel-in-progress", constant);
             else Pair("cancel-in-progress", c.CancelInProgress);
+            if (c.Queue is { } queue) Pair("queue", queue);
             e.Emit(new MappingEnd());
         }
 

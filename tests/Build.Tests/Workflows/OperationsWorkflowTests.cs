@@ -41,19 +41,42 @@ public class OperationsWorkflowTests
         var job = Workflow("rollback.yml")["jobs"]["rollback"];
         Assert.Equal("registry-rollback", job["environment"].Text);
         Assert.Contains(job["steps"].Items, s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true);
-        Assert.Contains(job["steps"].Items, s => s["run"].Text?.Contains("skopeo=$SKOPEO_VERSION") == true);
+        Assert.Contains(job["steps"].Items, s => s["env"]["SKOPEO_MINIMUM"].Text == Pipeline.CI.PinnedImages.SkopeoMinimumVersion);
     }
 
     [Fact]
-    public void Tests_run_on_every_pull_request_read_only_with_the_README_command()
+    public void Tests_run_on_every_pull_request_read_only_the_unit_suites_hosted_and_the_README_command_where_the_toolchain_is()
     {
         var workflow = Workflow("test.yml");
         Assert.Equal(["pull_request"], workflow["on"].Keys);
         Assert.False(workflow["on"]["pull_request"]["paths"].Exists);
-        var job = workflow["jobs"]["test"];
-        Assert.False(job["permissions"].Exists);
-        Assert.Contains(job["steps"].Items, s => s["run"].Text == "dotnet test devcontainer-pipeline.sln");
+        Assert.Equal(["unit", "toolchain"], workflow["jobs"].Keys);
+        Assert.All(workflow["jobs"].Keys, id => Assert.False(workflow["jobs"][id]["permissions"].Exists));
+        var unit = workflow["jobs"]["unit"];
+        Assert.Equal("ubuntu-24.04", unit["runs-on"].Text);
+        Assert.Equal(["dotnet test tests/Host.Tests", "dotnet test tests/Build.Tests"],
+            unit["steps"].Items.Select(s => s["run"].Text).Where(r => r?.StartsWith("dotnet test") == true));
+        var toolchain = workflow["jobs"]["toolchain"];
+        Assert.Equal("${{ fromJSON(vars.DEVCONTAINER_TOOLCHAIN_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]') }}", toolchain["runs-on"].Text);
+        Assert.Equal("${{ vars.DEVCONTAINER_TOOLCHAIN_RUNS_ON != '' && github.event.pull_request.head.repo.full_name == github.repository }}", toolchain["if"].Text);
+        Assert.Contains(toolchain["steps"].Items, s => s["run"].Text == "dotnet test devcontainer-pipeline.sln");
         Assert.Contains("dotnet test devcontainer-pipeline.sln", File.ReadAllText(Path.Combine(WorkflowTestSupport.RepoRoot, "README.md")));
+    }
+
+    [Fact]
+    public void The_unit_job_runs_every_test_project_of_the_solution_but_the_integration_tests()
+    {
+        var solution = File.ReadAllLines(Path.Combine(WorkflowTestSupport.RepoRoot, "devcontainer-pipeline.sln"))
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"""(tests\\[^""\\]+)\\[^""\\]+\.csproj"""))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value.Replace('\\', '/'))
+            .Where(project => Directory.GetFiles(Path.Combine(WorkflowTestSupport.RepoRoot, project), "*.csproj")
+                .Any(csproj => File.ReadAllText(csproj).Contains("Microsoft.NET.Test.Sdk")))
+            .Order(StringComparer.Ordinal).ToList();
+        var unit = Workflow("test.yml")["jobs"]["unit"]["steps"].Items.Select(s => s["run"].Text)
+            .Where(r => r?.StartsWith("dotnet test ") == true).Select(r => r!["dotnet test ".Length..]);
+
+        Assert.Contains("tests/Integration.Tests", solution);
+        Assert.Equal(solution.Where(p => p != "tests/Integration.Tests"), unit.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -74,7 +97,7 @@ public class OperationsWorkflowTests
         Assert.Equal("${{ runner.temp }}/lkg.json", job["steps"].Items[read]["env"]["LAST_KNOWN_GOOD"].Text);
         Assert.Equal("${{ vars.DEVCONTAINER_LKG }}", job["steps"].Items[read]["env"]["LKG_VARIABLE"].Text);
         Assert.Equal("write", job["permissions"]["contents"].Text);
-        Assert.Equal("0", job["steps"].Items[0]["with"]["fetch-depth"].Text); // the lkg tag comes with the full history
+        Assert.Equal("0", job.Checkout["with"]["fetch-depth"].Text); // the lkg tag comes with the full history
     }
 
     [Fact]
@@ -88,8 +111,8 @@ public class OperationsWorkflowTests
         Assert.Contains("--last-known-good \"$LAST_KNOWN_GOOD\"", job["steps"].Items[publish]["run"].Text);
         Assert.Equal("${{ runner.temp }}/lkg.json", job["steps"].Items[publish]["env"]["LAST_KNOWN_GOOD"].Text);
         var storeStep = job["steps"].Items[store];
-        Assert.Equal("${{ secrets.GITHUB_TOKEN }}", storeStep["env"]["GH_TOKEN"].Text);
-        Assert.Contains("git/refs/tags/lkg", storeStep["run"].Text);
-        Assert.Contains("gh variable set DEVCONTAINER_LKG < artifacts/lkg.json", storeStep["run"].Text);
+        Assert.Equal("./build.sh StorePin", storeStep["run"].Text);
+        Assert.Equal("${{ secrets.GITHUB_TOKEN }}", storeStep["env"]["GITHUB_TOKEN"].Text);
+        Assert.Equal("${{ secrets.DEVCONTAINER_LKG_TOKEN }}", storeStep["env"]["DEVCONTAINER_LKG_TOKEN"].Text);
     }
 }

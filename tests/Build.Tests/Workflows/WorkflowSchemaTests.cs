@@ -9,7 +9,7 @@ public class WorkflowSchemaTests
     private static readonly Lazy<JsonSchema> Schema = new(() =>
     {
         var path = WorkflowTestSupport.WorkflowSchemaPath;
-        Assert.True(File.Exists(path), $"The workflow schema fixture {path} is missing; it lives in shared/fixtures beside the repository.");
+        Assert.True(File.Exists(path), $"The workflow schema fixture {path} is missing; it is committed with the repository (Fixtures/README.md).");
         return JsonSchema.FromJsonAsync(File.ReadAllText(path)).GetAwaiter().GetResult();
     });
 
@@ -24,6 +24,14 @@ public class WorkflowSchemaTests
             : WorkflowTestSupport.Generated().Single(w => w.FileName == name).Text;
         var errors = Schema.Value.Validate(YamlToJson.Convert(text)!.ToJsonString());
         Assert.True(errors.Count == 0, $"{name}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
+    }
+
+    [Fact]
+    public void The_schema_knows_queue_max_and_rejects_another_queue_value()
+    {
+        const string ok = "name: q\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    concurrency:\n      group: g\n      cancel-in-progress: false\n      queue: max\n    steps:\n      - run: echo\n";
+        Assert.Empty(Schema.Value.Validate(YamlToJson.Convert(ok)!.ToJsonString()));
+        Assert.NotEmpty(Schema.Value.Validate(YamlToJson.Convert(ok.Replace("queue: max", "queue: all"))!.ToJsonString()));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ internal static class WorkflowTestSupport
     public static string RepoRoot { get; } = FindRepoRoot();
     public static string WorkflowsDirectory => Path.Combine(RepoRoot, ".github", "workflows");
     public static string ActionlintDirectory => Path.Combine(RepoRoot, "tests", "Build.Tests", "Workflows", "actionlint");
-    public static string WorkflowSchemaPath => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "fixtures", "github-workflow.schema.json"));
+    /// <summary>A copy of the shared fixture in the repository (Fixtures/README.md): test.yml's hosted job has no ../shared.</summary>
+    public static string WorkflowSchemaPath => Path.Combine(RepoRoot, "tests", "Build.Tests", "Workflows", "Fixtures", "github-workflow.schema.json");
 
     public static Type BuildClass { get; } = typeof(Build);
 

@@ -20,6 +20,9 @@ internal sealed class Yaml(YamlNode? node)
     public IReadOnlyList<string> Strings => Items.Select(i => i.Text!).ToList();
     public IReadOnlyList<string> Keys => (node as YamlMappingNode)?.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList() ?? [];
 
+    /// <summary>A job's checkout step (actions/checkout).</summary>
+    public Yaml Checkout => this["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/checkout@") == true);
+
     /// <summary>The steps of a job, found by their `run:` or `uses:` text.</summary>
     public int IndexOfStep(Func<Yaml, bool> predicate)
     {

@@ -38,7 +38,8 @@ public static class Toolchain
         var what = string.Join(", ", missing);
         return isCi
             ? new ToolchainVerdict(false, null,
-                $"CI=true and the container toolchain is not usable (missing: {what}); .ci/run must start it: {StartCommand}")
+                $"CI=true and the container toolchain is not usable (missing: {what}); .ci/run must start it: {StartCommand} " +
+                "(on GitHub Actions, test.yml's toolchain job needs a runner where it runs, its environment set: README, CI workflows, checklist)")
             : new ToolchainVerdict(false,
                 $"Container toolchain not running (missing: {what}); start it with: {StartCommand}", null);
     }

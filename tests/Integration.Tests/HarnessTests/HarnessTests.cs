@@ -37,6 +37,8 @@ public sealed class HarnessTests
         Assert.Contains("CI=true", verdict.FailureMessage);
         Assert.Contains("missing: skopeo on PATH", verdict.FailureMessage);
         Assert.Contains("container-toolchain start", verdict.FailureMessage);
+        Assert.Contains("test.yml's toolchain job", verdict.FailureMessage);
+        Assert.DoesNotContain('\n', verdict.FailureMessage!);
     }
 
     [Fact]

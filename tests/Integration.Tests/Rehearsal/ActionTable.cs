@@ -14,8 +14,8 @@ public static class ActionTable
         ["actions/cache"] = ["path", "key", "restore-keys"],
         ["docker/setup-buildx-action"] = ["driver-opts", "version", "install"],
         ["docker/setup-qemu-action"] = ["image", "platforms"],
-        ["aquasecurity/setup-trivy"] = ["version", "cache"],
-        ["sigstore/cosign-installer"] = ["cosign-release"],
+        ["aquasecurity/setup-trivy"] = ["version", "cache", "path"],
+        ["sigstore/cosign-installer"] = ["cosign-release", "install-dir"],
     };
 
     public static Task<(bool Ok, string Output)> RunAsync(JobRun job, string uses, IReadOnlyDictionary<string, string> with,

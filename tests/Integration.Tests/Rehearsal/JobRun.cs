@@ -84,6 +84,11 @@ public sealed class JobRun
             try
             {
                 if (!evaluator.Condition(step.If)) (outcome, output) = ("skipped", "");
+                else if (machine.LeaveOutStep(job, step) is { } reason)
+                {
+                    (outcome, output) = ("left out", reason);
+                    machine.Log($"--- {DisplayName} / {step.DisplayName}: left out ({reason})");
+                }
                 else
                 {
                     machine.Log($"--- {DisplayName} / {step.DisplayName}");
@@ -99,13 +104,14 @@ public sealed class JobRun
                 (outcome, output) = ("failure", "rehearsal: " + e.Message);
                 machine.Log($"[{DisplayName}] {output}");
             }
-            if (outcome != "skipped") machine.Log($"--- {DisplayName} / {step.DisplayName}: {outcome} after {started.Elapsed.TotalSeconds:0}s");
+            if (outcome is not ("skipped" or "left out")) machine.Log($"--- {DisplayName} / {step.DisplayName}: {outcome} after {started.Elapsed.TotalSeconds:0}s");
             reports.Add(new StepReport(step.DisplayName, outcome, Mask(output)));
             if (step.Id is not null)
             {
                 var stepContext = (Dictionary<string, object?>)steps.GetValueOrDefault(step.Id, ExpressionValue.Object())!;
-                stepContext["outcome"] = outcome;
-                stepContext["conclusion"] = outcome == "failure" && step.ContinueOnError ? "success" : outcome;
+                var seen = outcome == "left out" ? "skipped" : outcome;
+                stepContext["outcome"] = seen;
+                stepContext["conclusion"] = seen == "failure" && step.ContinueOnError ? "success" : seen;
                 stepContext.TryAdd("outputs", ExpressionValue.Object());
                 steps[step.Id] = stepContext;
             }
@@ -206,8 +212,8 @@ public sealed class JobRun
             ["GITHUB_REPOSITORY"] = Event.Repository, ["GITHUB_REPOSITORY_OWNER"] = Event.Owner, ["GITHUB_EVENT_NAME"] = Event.Name,
             ["GITHUB_EVENT_PATH"] = EventPath(), ["GITHUB_SHA"] = Event.Sha, ["GITHUB_REF"] = Event.Ref,
             ["GITHUB_REF_NAME"] = Event.Ref.Split('/', 3)[^1], ["GITHUB_WORKSPACE"] = Workspace, ["GITHUB_SERVER_URL"] = "https://github.com",
-            // Nothing of GitHub's API is reachable: a step that calls it without the gh emulation fails at once.
-            ["GITHUB_API_URL"] = "http://127.0.0.1:9", ["RUNNER_TEMP"] = Temp, ["RUNNER_OS"] = "Linux", ["RUNNER_ARCH"] = "X64",
+            // GitHub's REST API as the fake serves it, against the origin repository.
+            ["GITHUB_API_URL"] = machine.GitHubApi.ApiUrl, ["RUNNER_TEMP"] = Temp, ["RUNNER_OS"] = "Linux", ["RUNNER_ARCH"] = "X64",
             ["RUNNER_ENVIRONMENT"] = "github-hosted", ["DOCKER_CONFIG"] = DockerConfig, ["PATH"] = path, ["HOME"] = System.Environment.GetEnvironmentVariable("HOME"),
         };
         foreach (var (name, value) in defaults) result[name] = value;
@@ -237,14 +243,16 @@ public sealed class JobRun
                 File.CreateSymbolicLink(Path.Combine(DockerConfig, shared), Path.Combine(machineConfig, shared));
     }
 
-    /// <summary>The job's GITHUB_TOKEN: a registry token of the job's packages scope (none: a token the registry does not know).</summary>
+    /// <summary>
+    /// The job's GITHUB_TOKEN: a registry token of the job's packages scope (none: a token the registry does not know),
+    /// which GitHub's API (the fake) accepts with the job's permissions.
+    /// </summary>
     string IssueToken()
     {
         var token = Grants("packages", "write") ? machine.Registry.Proxy.IssueToken(label, write: true)
             : Grants("packages", "read") ? machine.Registry.Proxy.IssueToken(label, write: false)
             : "ghs_rehearsal_no_packages_" + Guid.NewGuid().ToString("N");
-        System.IO.Directory.CreateDirectory(machine.TokenScopes);
-        File.WriteAllLines(Path.Combine(machine.TokenScopes, token), Permissions.Select(p => $"{p.Key}={p.Value}"));
+        machine.Tokens[token] = Permissions;
         return token;
     }
 }

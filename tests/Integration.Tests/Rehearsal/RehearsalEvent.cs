@@ -20,5 +20,15 @@ public sealed record RehearsalEvent(string Name, string Ref, string Sha, string 
              "repository":{"full_name":"{{{repository}}}","default_branch":"main"}}
             """));
 
+    /// <summary>A run by hand (workflow_dispatch) on <paramref name="ref"/> with the given inputs.</summary>
+    public static RehearsalEvent WorkflowDispatch(string @ref, string sha, string repository, IReadOnlyDictionary<string, string>? inputs = null) =>
+        new("workflow_dispatch", @ref, sha, repository, Json(new System.Text.Json.Nodes.JsonObject
+        {
+            ["ref"] = @ref,
+            ["inputs"] = new System.Text.Json.Nodes.JsonObject((inputs ?? new Dictionary<string, string>())
+                .Select(i => KeyValuePair.Create(i.Key, (System.Text.Json.Nodes.JsonNode?)i.Value))),
+            ["repository"] = new System.Text.Json.Nodes.JsonObject { ["full_name"] = repository, ["default_branch"] = "main" },
+        }.ToJsonString()));
+
     static IReadOnlyDictionary<string, object?> Json(string json) => (IReadOnlyDictionary<string, object?>)ExpressionValue.FromJson(json)!;
 }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Integration.Tests.Harness;
+using Tests.Shared;
 
 namespace Integration.Tests.Rehearsal;
 
@@ -6,14 +8,16 @@ namespace Integration.Tests.Rehearsal;
 /// A rehearsal of this repository's workflows on the tiny fixture: a credentialed registry, an origin repository
 /// holding the commit under test (HEAD) as `main` and as pull request 7's merge ref, a cosign key the publish job signs
 /// with (the workflow signs keyless in GitHub; COSIGN_KEY is the parameter it supports outside it), the Trivy test
-/// double, and the runner environment that points the checkout's build at the fixture bake file
-/// (BAKE_FILE) and at the permutations the rehearsal runs (PERMUTATIONS; the other matrix combinations are left out).
+/// double, GitHub's REST API (a <see cref="FakeGitHubApi"/> over the origin: the lkg tag, variables, the rollback
+/// environment, which starts protected), and the runner environment that points the checkout's build at the fixture
+/// bake file (BAKE_FILE) and at the permutations the rehearsal runs (PERMUTATIONS; the other matrix combinations are left out).
 /// </summary>
 public sealed class RehearsalSetup : IAsyncDisposable
 {
     public const string Repository = "acme/devcontainer-pipeline";
     public const int PullRequestNumber = 7;
     public const string CosignPassword = "rehearsal-cosign-pw-3c1d";
+    public const string RollbackEnvironment = "registry-rollback";
 
     RehearsalSetup(string directory, CredentialedRegistry registry, string sha, string @namespace)
     {
@@ -21,7 +25,16 @@ public sealed class RehearsalSetup : IAsyncDisposable
         Registry = registry;
         Sha = sha;
         Namespace = @namespace;
+        GitHubApi = new FakeGitHubApi(Repository, Origin, token => Tokens.TryGetValue(token, out var scopes) ? scopes : null);
+        GitHubApi.Environments[RollbackEnvironment] = FakeGitHubApi.ProtectedEnvironment(RollbackEnvironment);
+        Tokens[VariableToken] = new Dictionary<string, string> { ["variables"] = "write" };
     }
+
+    /// <summary>The secret DEVCONTAINER_LKG_TOKEN when a run is given it: a token that may write repository variables only.</summary>
+    public string VariableToken { get; } = "github_pat_rehearsal_variables_" + Guid.NewGuid().ToString("N")[..12];
+
+    public ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> Tokens { get; } = new();
+    public FakeGitHubApi GitHubApi { get; }
 
     public string Directory { get; }
     public CredentialedRegistry Registry { get; }
@@ -45,14 +58,17 @@ public sealed class RehearsalSetup : IAsyncDisposable
         return setup;
     }
 
-    /// <summary>A machine for one run (its own run directory) that runs only the given permutations.</summary>
-    public RehearsalMachine Machine(string runName, string[] permutations, Action<string> log)
+    /// <summary>A machine for one run (its own run directory) that runs only the given permutations (and steps).</summary>
+    public RehearsalMachine Machine(string runName, string[] permutations, Action<string> log, Func<JobDefinition, StepDefinition, string?>? leaveOutStep = null)
     {
         var machine = new RehearsalMachine
         {
             RunDirectory = Path.Combine(Directory, runName),
             Registry = Registry,
             OriginRepository = Origin,
+            GitHubApi = GitHubApi,
+            Tokens = Tokens,
+            LeaveOutStep = leaveOutStep ?? ((_, _) => null),
             Environment = new()
             {
                 ["BAKE_FILE"] = "tests/fixture/docker-bake.hcl",
@@ -67,7 +83,7 @@ public sealed class RehearsalSetup : IAsyncDisposable
             RunsCombination = combination => !combination.TryGetValue("permutation", out var id) || permutations.Contains(id as string),
             Log = log,
         };
-        GhEmulator.Install(machine);
+        machine.InstallMissingGh();
         return machine;
     }
 
@@ -100,5 +116,9 @@ public sealed class RehearsalSetup : IAsyncDisposable
         return result.Succeeded ? result.StandardOutput : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {result.Output}");
     }
 
-    public async ValueTask DisposeAsync() => await Registry.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await GitHubApi.DisposeAsync();
+        await Registry.DisposeAsync();
+    }
 }

@@ -84,7 +84,8 @@ public sealed class WorkflowRehearsal(WorkflowDefinition workflow, RehearsalMach
         contexts["vars"] = vars;
         contexts["needs"] = needs;
         contexts["matrix"] = new Dictionary<string, object?>(matrix, StringComparer.OrdinalIgnoreCase);
-        contexts["inputs"] = ExpressionValue.Object();
+        // workflow_dispatch: the inputs the run was started with (an input left out is null, as an unset one reads).
+        contexts["inputs"] = @event.Payload.TryGetValue("inputs", out var inputs) && inputs is Dictionary<string, object?> given ? given : ExpressionValue.Object();
         contexts["strategy"] = ExpressionValue.Object();
         return contexts;
     }
