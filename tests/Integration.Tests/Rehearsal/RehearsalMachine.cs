@@ -49,6 +49,6 @@ public sealed class RehearsalMachine
         Directory.CreateDirectory(ToolDirectory);
         var path = Path.Combine(ToolDirectory, "gh");
         File.WriteAllText(path, "#!/bin/sh\necho \"gh (rehearsal): gh is not installed on this runner; the workflows must not need it\" >&2\nexit 127\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }
