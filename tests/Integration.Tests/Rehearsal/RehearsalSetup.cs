@@ -1,4 +1,9 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
 using Integration.Tests.Harness;
 using Tests.Shared;
 
@@ -18,6 +23,9 @@ public sealed class RehearsalSetup : IAsyncDisposable
     public const int PullRequestNumber = 7;
     public const string CosignPassword = "rehearsal-cosign-pw-3c1d";
     public const string RollbackEnvironment = "registry-rollback";
+
+    /// <summary>The rehearsal classes share one collection: each runs whole workflows on the shared daemon, one at a time.</summary>
+    public const string Collection = "workflow rehearsals";
 
     RehearsalSetup(string directory, CredentialedRegistry registry, string sha, string @namespace)
     {
@@ -58,8 +66,12 @@ public sealed class RehearsalSetup : IAsyncDisposable
         return setup;
     }
 
-    /// <summary>A machine for one run (its own run directory) that runs only the given permutations (and steps).</summary>
-    public RehearsalMachine Machine(string runName, string[] permutations, Action<string> log, Func<JobDefinition, StepDefinition, string?>? leaveOutStep = null)
+    /// <summary>
+    /// A machine for one run (its own run directory) that runs only the given permutations (and steps); without
+    /// <paramref name="onTheFixture"/> its runner environment adds nothing (as a GitHub-hosted runner's).
+    /// </summary>
+    public RehearsalMachine Machine(string runName, string[] permutations, Action<string> log, Func<JobDefinition, StepDefinition, string?>? leaveOutStep = null,
+        bool onTheFixture = true)
     {
         var machine = new RehearsalMachine
         {
@@ -69,7 +81,7 @@ public sealed class RehearsalSetup : IAsyncDisposable
             GitHubApi = GitHubApi,
             Tokens = Tokens,
             LeaveOutStep = leaveOutStep ?? ((_, _) => null),
-            Environment = new()
+            Environment = !onTheFixture ? new() : new()
             {
                 ["BAKE_FILE"] = "tests/fixture/docker-bake.hcl",
                 ["PERMUTATIONS"] = string.Join(',', permutations),
@@ -88,22 +100,55 @@ public sealed class RehearsalSetup : IAsyncDisposable
     }
 
     /// <summary>
-    /// A commit after <see cref="Sha"/> that writes <paramref name="file"/> (e.g. one no image is built from: a later push
-    /// whose image inputs are unchanged), moved to <paramref name="ref"/> in the origin; returns its sha.
+    /// A commit after <paramref name="parent"/> (default <see cref="Sha"/>) that writes <paramref name="file"/> (e.g. one
+    /// no image is built from: a later push whose image inputs are unchanged), moved to <paramref name="ref"/> in the
+    /// origin; returns its sha.
     /// </summary>
-    public async Task<string> CommitAsync(string @ref, string file, string content)
+    public async Task<string> CommitAsync(string @ref, string file, string content, string? parent = null)
     {
+        parent ??= Sha;
         var note = Path.Combine(Directory, "commit-" + Guid.NewGuid().ToString("N")[..8]);
         File.WriteAllText(note, content);
         var index = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = note + ".index" };
         var blob = (await Git(Origin, ["hash-object", "-w", note])).Trim();
-        await Git(Origin, ["read-tree", Sha], index);
+        await Git(Origin, ["read-tree", parent], index);
         await Git(Origin, ["update-index", "--add", "--cacheinfo", $"100644,{blob},{file}"], index);
         var tree = (await Git(Origin, ["write-tree"], index)).Trim();
-        var commit = (await Git(Origin, ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid", "commit-tree", tree, "-p", Sha, "-m", "Add " + file])).Trim();
+        var commit = (await Git(Origin, ["-c", "user.name=rehearsal", "-c", "user.email=rehearsal@example.invalid", "commit-tree", tree, "-p", parent, "-m", "Add " + file])).Trim();
         await Git(Origin, "update-ref", @ref, commit);
         return commit;
     }
+
+    /// <summary>tag → digest of a repository in the rehearsal's namespace, read with a packages: read token.</summary>
+    public async Task<SortedDictionary<string, string>> TagsAsync(string repository)
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("reader:" + Registry.Proxy.IssueToken("test", write: false))));
+        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var path = $"http://{Registry.Address}/v2/{Namespace}/{repository}";
+        var list = await http.GetAsync(path + "/tags/list");
+        if (list.StatusCode == HttpStatusCode.NotFound) return tags;
+        list.EnsureSuccessStatusCode();
+        foreach (var tag in JsonNode.Parse(await list.Content.ReadAsStringAsync())!["tags"]?.AsArray() ?? [])
+        {
+            using var head = new HttpRequestMessage(HttpMethod.Head, $"{path}/manifests/{tag}");
+            head.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
+            var response = await http.SendAsync(head);
+            response.EnsureSuccessStatusCode();
+            tags[(string)tag!] = response.Headers.GetValues("Docker-Content-Digest").Single();
+        }
+        return tags;
+    }
+
+    /// <summary>`cosign verify --key` of an image with the rehearsal's publishing key, through the credentialed registry.</summary>
+    public Task<ProcessResult> CosignVerifyAsync(string reference, Action<string> log) =>
+        ProcessRunner.RunAsync("cosign", ["verify", "--key", PublicKeyPath, "--insecure-ignore-tlog", "--allow-http-registry",
+            "--allow-insecure-registry", "--registry-username", "reader", "--registry-password", Registry.Proxy.IssueToken("test", write: false), reference],
+            Directory, onLine: log);
+
+    /// <summary>The message of the annotated tag <paramref name="tag"/> in the origin (empty when there is none).</summary>
+    public async Task<string> TagMessageAsync(string tag) => (await ProcessRunner.RunAsync("git", ["--git-dir", Origin, "tag", "-l", "--format=%(contents)", tag])).StandardOutput;
 
     /// <summary>A file as <see cref="Sha"/> holds it.</summary>
     public Task<string> ShowAsync(string file) => Git(Origin, "show", $"{Sha}:{file}");

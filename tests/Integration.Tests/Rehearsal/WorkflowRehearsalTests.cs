@@ -16,6 +16,7 @@ namespace Integration.Tests.Rehearsal;
 /// push with unchanged inputs builds nothing and only tags the published digest; the workflow
 /// before issue 12 fails for the reasons the issue names (no registry login, colliding artifacts).
 /// </summary>
+[Collection(RehearsalSetup.Collection)]
 public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLifetime
 {
     const string Permutation = "gcc14-clang20";
@@ -151,32 +152,9 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.Empty(await TagsAsync("devcontainer"));
     }
 
-    /// <summary>tag → digest of a repository in the rehearsal's namespace, read with a packages: read token.</summary>
-    async Task<SortedDictionary<string, string>> TagsAsync(string repository)
-    {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes("reader:" + setup.Registry.Proxy.IssueToken("test", write: false))));
-        var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var path = $"http://{setup.Registry.Address}/v2/{setup.Namespace}/{repository}";
-        var list = await http.GetAsync(path + "/tags/list");
-        if (list.StatusCode == HttpStatusCode.NotFound) return tags;
-        list.EnsureSuccessStatusCode();
-        foreach (var tag in JsonNode.Parse(await list.Content.ReadAsStringAsync())!["tags"]?.AsArray() ?? [])
-        {
-            using var head = new HttpRequestMessage(HttpMethod.Head, $"{path}/manifests/{tag}");
-            head.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
-            var response = await http.SendAsync(head);
-            response.EnsureSuccessStatusCode();
-            tags[(string)tag!] = response.Headers.GetValues("Docker-Content-Digest").Single();
-        }
-        return tags;
-    }
+    Task<SortedDictionary<string, string>> TagsAsync(string repository) => setup.TagsAsync(repository);
 
-    Task<ProcessResult> CosignVerifyAsync(string reference) =>
-        ProcessRunner.RunAsync("cosign", ["verify", "--key", setup.PublicKeyPath, "--insecure-ignore-tlog", "--allow-http-registry",
-            "--allow-insecure-registry", "--registry-username", "reader", "--registry-password", setup.Registry.Proxy.IssueToken("test", write: false), reference],
-            directory, onLine: Log);
+    Task<ProcessResult> CosignVerifyAsync(string reference) => setup.CosignVerifyAsync(reference, Log);
 
     void Log(string line)
     {
