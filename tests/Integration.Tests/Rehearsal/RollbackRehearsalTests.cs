@@ -13,91 +13,71 @@ namespace Integration.Tests.Rehearsal;
 /// same dispatch from another branch, or into an environment GitHub created unprotected, is refused before anything moves.
 /// </summary>
 [Collection(RehearsalSetup.Collection)]
-public sealed class RollbackRehearsalTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RollbackRehearsalTests(ITestOutputHelper output) : RehearsalTest(output, "rollback-rehearsal")
 {
     const string Permutation = "gcc14-clang20";
     const string ManifestInCheckout = "rollback/manifest.json";
-    readonly string directory = Directory.CreateTempSubdirectory("devcontainer-rollback-rehearsal-").FullName;
-    RehearsalSetup setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        Toolchain.Require();
-        setup = await RehearsalSetup.StartAsync(directory);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await setup.DisposeAsync();
-        if (System.Environment.GetEnvironmentVariable("KEEP_TEST_ARTIFACTS") != "1")
-            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    static WorkflowDefinition Workflow(string file) => WorkflowDefinition.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", file)));
-
     async Task<RehearsalReport> RehearseAsync(string file, RehearsalEvent @event, string runName, bool variableToken = false)
     {
-        var machine = setup.Machine(runName, [Permutation], Log);
-        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = setup.Registry.Address;
-        if (variableToken) machine.Secrets["DEVCONTAINER_LKG_TOKEN"] = setup.VariableToken;
-        var report = await new WorkflowRehearsal(Workflow(file), machine).RunAsync(@event);
-        Log("=== rehearsal " + runName + ":\n" + report.Summary);
-        return report;
+        var machine = Setup.Machine(runName, [Permutation], Log);
+        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = Setup.Registry.Address;
+        if (variableToken) machine.Secrets["DEVCONTAINER_LKG_TOKEN"] = Setup.VariableToken;
+        return await RehearseAsync(Workflow(file), @event, machine, runName);
     }
 
     [IntegrationFact]
     public async Task A_rollback_from_main_moves_the_mutable_tag_back_and_the_pin_and_an_unprotected_or_off_branch_one_moves_nothing()
     {
         // Two releases of main: the second changes an image input, so its digest differs.
-        var first = await RehearseAsync("build-devcontainer.yml", RehearsalEvent.PushToMain(setup.Sha, RehearsalSetup.Repository), "push-1");
+        var first = await RehearseAsync("build-devcontainer.yml", RehearsalEvent.PushToMain(Setup.Sha, RehearsalSetup.Repository), "push-1");
         Assert.True(first.Succeeded, first.Summary);
-        var firstManifest = await File.ReadAllTextAsync(Path.Combine(directory, "push-1", "artifacts", "published-manifest", "manifest.json"));
+        var firstManifest = await File.ReadAllTextAsync(Path.Combine(Scratch, "push-1", "artifacts", "published-manifest", "manifest.json"));
         var firstDigest = Digest(firstManifest);
         const string input = "tests/fixture/compilers/gcc.in";
-        var changed = await setup.CommitAsync("refs/heads/main", input, await setup.ShowAsync(input) + "# changed for the second release\n");
+        var changed = await Setup.CommitAsync("refs/heads/main", input, await Setup.ShowAsync(input) + "# changed for the second release\n");
         var second = await RehearseAsync("build-devcontainer.yml", RehearsalEvent.PushToMain(changed, RehearsalSetup.Repository), "push-2");
         Assert.True(second.Succeeded, second.Summary);
-        var secondDigest = Digest(await File.ReadAllTextAsync(Path.Combine(directory, "push-2", "artifacts", "published-manifest", "manifest.json")));
+        var secondDigest = Digest(await File.ReadAllTextAsync(Path.Combine(Scratch, "push-2", "artifacts", "published-manifest", "manifest.json")));
         Assert.NotEqual(firstDigest, secondDigest);
-        var published = await setup.TagsAsync("devcontainer");
+        var published = await Setup.TagsAsync("devcontainer");
         Assert.Equal(secondDigest, published[Permutation]);
 
         // As the README says: commit the good release's published manifest and run the workflow with its path.
-        var withManifest = await setup.CommitAsync("refs/heads/main", ManifestInCheckout, firstManifest, parent: changed);
+        var withManifest = await Setup.CommitAsync("refs/heads/main", ManifestInCheckout, firstManifest, parent: changed);
         var inputs = new Dictionary<string, string> { ["manifest"] = ManifestInCheckout };
 
         // From another branch: refused up front, one line naming the default branch; nothing written.
-        await setup.CommitAsync("refs/heads/feature", ManifestInCheckout, firstManifest, parent: changed);
+        await Setup.CommitAsync("refs/heads/feature", ManifestInCheckout, firstManifest, parent: changed);
         var offBranch = await RehearseAsync("rollback.yml", RehearsalEvent.WorkflowDispatch("refs/heads/feature", withManifest, RehearsalSetup.Repository, inputs), "rollback-feature");
         AssertRefusedBeforeAnythingMoved(offBranch, "only from the default branch main, not from refs/heads/feature");
 
         // Into the environment as GitHub creates it on first use (no protection rules): refused, naming the setting.
-        setup.GitHubApi.Environments[RehearsalSetup.RollbackEnvironment] = FakeGitHubApi.UnprotectedEnvironment(RehearsalSetup.RollbackEnvironment);
+        Setup.GitHubApi.Environments[RehearsalSetup.RollbackEnvironment] = FakeGitHubApi.UnprotectedEnvironment(RehearsalSetup.RollbackEnvironment);
         var unprotected = await RehearseAsync("rollback.yml", RehearsalEvent.WorkflowDispatch("refs/heads/main", withManifest, RehearsalSetup.Repository, inputs), "rollback-unprotected");
         AssertRefusedBeforeAnythingMoved(unprotected, "has no required reviewers, so anyone with write access can run this job; add required reviewers in Settings → Environments → registry-rollback");
-        Assert.Equal(published, await setup.TagsAsync("devcontainer"));
+        Assert.Equal(published, await Setup.TagsAsync("devcontainer"));
 
         // Protected, from main: the rollback runs, with the secret that may write the pin's variable.
-        setup.GitHubApi.Environments[RehearsalSetup.RollbackEnvironment] = FakeGitHubApi.ProtectedEnvironment(RehearsalSetup.RollbackEnvironment);
+        Setup.GitHubApi.Environments[RehearsalSetup.RollbackEnvironment] = FakeGitHubApi.ProtectedEnvironment(RehearsalSetup.RollbackEnvironment);
         var rollback = await RehearseAsync("rollback.yml", RehearsalEvent.WorkflowDispatch("refs/heads/main", withManifest, RehearsalSetup.Repository, inputs), "rollback", variableToken: true);
         Assert.True(rollback.Succeeded, rollback.Summary);
         var job = rollback.Of("rollback").Single();
-        Assert.Contains("GET /repos/acme/devcontainer-pipeline/environments/registry-rollback", setup.GitHubApi.Requests);
-        var after = await setup.TagsAsync("devcontainer");
+        Assert.Contains("GET /repos/acme/devcontainer-pipeline/environments/registry-rollback", Setup.GitHubApi.Requests);
+        var after = await Setup.TagsAsync("devcontainer");
         Assert.Equal(firstDigest, after[Permutation]);                        // the mutable tag is back
-        Assert.Equal(firstDigest, after[$"{setup.Sha}-{Permutation}"]);      // immutable tags never move
+        Assert.Equal(firstDigest, after[$"{Setup.Sha}-{Permutation}"]);      // immutable tags never move
         Assert.Equal(secondDigest, after[$"{changed}-{Permutation}"]);
         Assert.Equal(after.Keys.Except([Permutation]).Select(t => (t, published[t])), after.Keys.Except([Permutation]).Select(t => (t, after[t])));
         // Only manifests were written, and the one tag among them is the mutable one (the rest go by digest).
         var writes = job.RegistryRequests.Where(r => r.Method is "PUT" or "POST" or "PATCH" or "DELETE").ToList();
         Assert.All(writes, r => Assert.Contains("/devcontainer/manifests/", r.Path));
-        Assert.Equal([$"/v2/{setup.Namespace}/devcontainer/manifests/{Permutation}"], writes.Select(r => r.Path).Where(p => !p.Contains("/manifests/sha256:")).Distinct());
-        var pin = JsonNode.Parse(await setup.TagMessageAsync("lkg"))!;
+        Assert.Equal([$"/v2/{Setup.Namespace}/devcontainer/manifests/{Permutation}"], writes.Select(r => r.Path).Where(p => !p.Contains("/manifests/sha256:")).Distinct());
+        var pin = JsonNode.Parse(await Setup.TagMessageAsync("lkg"))!;
         Assert.Equal("rollback", (string)pin["pinnedBy"]!);
-        Assert.Equal(setup.Sha, (string)pin["sha"]!);
-        Assert.Equal(setup.Sha, (await ProcessRunner.RunAsync("git", ["--git-dir", setup.Origin, "rev-parse", "lkg^{commit}"])).StandardOutput.Trim());
-        Assert.Equal("rollback", (string)JsonNode.Parse(setup.GitHubApi.Variables["DEVCONTAINER_LKG"])!["pinnedBy"]!);
-        var verify = await setup.CosignVerifyAsync($"{setup.RegistryPrefix}/devcontainer:{Permutation}", Log);
+        Assert.Equal(Setup.Sha, (string)pin["sha"]!);
+        Assert.Equal(Setup.Sha, (await ProcessRunner.RunAsync("git", ["--git-dir", Setup.Origin, "rev-parse", "lkg^{commit}"])).StandardOutput.Trim());
+        Assert.Equal("rollback", (string)JsonNode.Parse(Setup.GitHubApi.Variables["DEVCONTAINER_LKG"])!["pinnedBy"]!);
+        var verify = await Setup.CosignVerifyAsync($"{Setup.RegistryPrefix}/devcontainer:{Permutation}", Log);
         Assert.True(verify.Succeeded, "cosign verify --key failed: " + verify.Output);
     }
 
@@ -114,8 +94,4 @@ public sealed class RollbackRehearsalTests(ITestOutputHelper output) : IAsyncLif
 
     static string Digest(string manifest) => (string)JsonNode.Parse(manifest)!["permutations"]!.AsArray().Single()!["digest"]!;
 
-    void Log(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { }
-    }
 }

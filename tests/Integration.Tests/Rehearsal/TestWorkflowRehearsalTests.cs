@@ -12,31 +12,14 @@ namespace Integration.Tests.Rehearsal;
 /// devcontainer CLI from its lock file; only its test command is left out, since it is the command running this test.
 /// </summary>
 [Collection(RehearsalSetup.Collection)]
-public sealed class TestWorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TestWorkflowRehearsalTests(ITestOutputHelper output) : RehearsalTest(output, "test-rehearsal")
 {
     const string TestCommand = "dotnet test devcontainer-pipeline.sln";
-    readonly string directory = Directory.CreateTempSubdirectory("devcontainer-test-rehearsal-").FullName;
-    RehearsalSetup setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        Toolchain.Require();
-        setup = await RehearsalSetup.StartAsync(directory);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await setup.DisposeAsync();
-        if (System.Environment.GetEnvironmentVariable("KEEP_TEST_ARTIFACTS") != "1")
-            try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    static WorkflowDefinition TestWorkflow => WorkflowDefinition.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "test.yml")));
 
     [IntegrationFact]
     public async Task The_unit_job_passes_from_a_clean_clone_and_the_toolchain_job_runs_only_where_a_runner_is_named()
     {
-        var pullRequest = RehearsalEvent.PullRequest(RehearsalSetup.PullRequestNumber, setup.Sha, RehearsalSetup.Repository);
+        var pullRequest = RehearsalEvent.PullRequest(RehearsalSetup.PullRequestNumber, Setup.Sha, RehearsalSetup.Repository);
 
         var hostedOnly = await RehearseAsync(pullRequest, "unit", toolchainRunner: false);
         Assert.True(hostedOnly.Succeeded, hostedOnly.Summary);
@@ -49,7 +32,7 @@ public sealed class TestWorkflowRehearsalTests(ITestOutputHelper output) : IAsyn
             Assert.Matches(@"Passed!\s+-\s+Failed:\s+0, Passed:\s+[1-9]\d*", tests.Output);
         }
         // As on GitHub, nothing is beside the clone (no ../shared): the unit suites need only the repository.
-        var clone = Path.Combine(Directory.GetDirectories(Path.Combine(directory, "unit", "jobs"), "*-unit").Single(), "workspace");
+        var clone = Path.Combine(Directory.GetDirectories(Path.Combine(Scratch, "unit", "jobs"), "*-unit").Single(), "workspace");
         Assert.False(Directory.Exists(Path.Combine(clone, "..", "shared")));
         Assert.True(File.Exists(Path.Combine(clone, "tests", "Build.Tests", "Workflows", "Fixtures", "github-workflow.schema.json")));
         Assert.Contains("::notice::Only the unit tests ran here.", unit.Step("Say where the integration tests run").Output);
@@ -61,7 +44,7 @@ public sealed class TestWorkflowRehearsalTests(ITestOutputHelper output) : IAsyn
         Assert.Equal("success", toolchain.Step("Install the devcontainer CLI").Outcome);
         Assert.Equal("left out", toolchain.Step($"Run the tests ({TestCommand})").Outcome);
         Assert.Equal("skipped", withToolchain.Of("unit").Single().Step("Say where the integration tests run").Outcome);
-        var workspace = Directory.GetDirectories(Path.Combine(directory, "toolchain", "jobs"), "*-toolchain").Single();
+        var workspace = Directory.GetDirectories(Path.Combine(Scratch, "toolchain", "jobs"), "*-toolchain").Single();
         Assert.True(File.Exists(Path.Combine(workspace, "workspace", ".ci", "devcontainer-cli", "node_modules", ".bin", "devcontainer")));
         Assert.True(File.Exists(Path.Combine(workspace, "temp", "docker-config", "config.json")), "the job's own Docker config");
     }
@@ -72,15 +55,9 @@ public sealed class TestWorkflowRehearsalTests(ITestOutputHelper output) : IAsyn
         string? LeaveOut(JobDefinition job, StepDefinition step) =>
             step.Run == TestCommand ? "it would run this rehearsal inside itself"
             : toolchainRunner && job.Id == "unit" && step.Run?.StartsWith("dotnet test ") == true ? "the first run ran it" : null;
-        var machine = setup.Machine(runName, [], Log, LeaveOut, onTheFixture: false);
+        var machine = Setup.Machine(runName, [], Log, LeaveOut, onTheFixture: false);
         if (toolchainRunner) machine.Variables["DEVCONTAINER_TOOLCHAIN_RUNS_ON"] = "[\"self-hosted\",\"linux\",\"x64\",\"container-toolchain\"]";
-        var report = await new WorkflowRehearsal(TestWorkflow, machine).RunAsync(@event);
-        Log("=== rehearsal " + runName + ":\n" + report.Summary);
-        return report;
+        return await RehearseAsync(Workflow("test.yml"), @event, machine, runName);
     }
 
-    void Log(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { }
-    }
 }

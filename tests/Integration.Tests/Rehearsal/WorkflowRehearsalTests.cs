@@ -17,43 +17,25 @@ namespace Integration.Tests.Rehearsal;
 /// before issue 12 fails for the reasons the issue names (no registry login, colliding artifacts).
 /// </summary>
 [Collection(RehearsalSetup.Collection)]
-public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : RehearsalTest(output, "rehearsal")
 {
     const string Permutation = "gcc14-clang20";
-    readonly string directory = System.IO.Directory.CreateTempSubdirectory("devcontainer-rehearsal-").FullName;
-    RehearsalSetup setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        Toolchain.Require();
-        setup = await RehearsalSetup.StartAsync(directory);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await setup.DisposeAsync();
-        if (System.Environment.GetEnvironmentVariable("KEEP_TEST_ARTIFACTS") != "1")
-            try { System.IO.Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    static WorkflowDefinition Current => WorkflowDefinition.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, ".github", "workflows", "build-devcontainer.yml")));
+    static WorkflowDefinition Current => Workflow("build-devcontainer.yml");
 
     static WorkflowDefinition PreIssue12 => WorkflowDefinition.Parse(File.ReadAllText(
         Path.Combine(RepoPaths.Root, "tests", "Integration.Tests", "Rehearsal", "Workflows", "build-devcontainer.pre-issue-12.yml")));
 
     async Task<RehearsalReport> RehearseAsync(WorkflowDefinition workflow, RehearsalEvent @event, string runName, params string[] permutations)
     {
-        var machine = setup.Machine(runName, permutations, Log);
-        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = setup.Registry.Address;
-        var report = await new WorkflowRehearsal(workflow, machine).RunAsync(@event);
-        Log("=== rehearsal " + runName + ":\n" + report.Summary);
-        return report;
+        var machine = Setup.Machine(runName, permutations, Log);
+        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = Setup.Registry.Address;
+        return await RehearseAsync(workflow, @event, machine, runName);
     }
 
     [IntegrationFact]
     public async Task Todays_workflow_publishes_signed_images_from_main_and_nothing_from_a_same_repository_pull_request()
     {
-        var push = await RehearseAsync(Current, RehearsalEvent.PushToMain(setup.Sha, RehearsalSetup.Repository), "push", Permutation);
+        var push = await RehearseAsync(Current, RehearsalEvent.PushToMain(Setup.Sha, RehearsalSetup.Repository), "push", Permutation);
         Assert.True(push.Succeeded, push.Summary);
         Assert.Equal(["build", "build", "merge", "publish"], push.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(push.Of("build"), j => Assert.Equal("write", j.Permissions["packages"]));
@@ -68,7 +50,7 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.All(push.Of("merge").SelectMany(j => j.RegistryRequests), r => Assert.Contains(r.Method, new[] { "GET", "HEAD" }));
 
         // Each job's artifact is named after its folder and holds what its targets produce there, rooted at that folder.
-        var artifacts = Path.Combine(directory, "push", "artifacts");
+        var artifacts = Path.Combine(Scratch, "push", "artifacts");
         Assert.Equal([$"{Permutation}-amd64", $"{Permutation}-arm64", $"permutation-{Permutation}", "published-manifest"],
             System.IO.Directory.GetDirectories(artifacts).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var arch in new[] { "amd64", "arm64" })
@@ -80,12 +62,12 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         var published = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, "published-manifest", "manifest.json")))!;
         var entry = published["permutations"]!.AsArray().Single()!;
         var digest = (string)entry["digest"]!;
-        Assert.Equal(setup.Sha, (string)published["sha"]!);
+        Assert.Equal(Setup.Sha, (string)published["sha"]!);
         var images = await TagsAsync("devcontainer");
         Assert.Equal(digest, images[Permutation]);
-        Assert.Equal(digest, images[$"{setup.Sha}-{Permutation}"]);
+        Assert.Equal(digest, images[$"{Setup.Sha}-{Permutation}"]);
         Assert.Contains(images.Keys, t => t == digest.Replace(':', '-') + ".sig");
-        var verify = await CosignVerifyAsync($"{setup.RegistryPrefix}/devcontainer@{digest}");
+        var verify = await CosignVerifyAsync($"{Setup.RegistryPrefix}/devcontainer@{digest}");
         Assert.True(verify.Succeeded, "cosign verify --key failed: " + verify.Output);
         var cache = await TagsAsync("devcontainer-cache");
         var caches = cache.Where(t => !t.Key.StartsWith("sha256-", StringComparison.Ordinal)).ToList();
@@ -93,29 +75,29 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         // Each platform job signed the cache it exported, by digest (CachePolicy.Trust.cs), and nothing else is there.
         Assert.Equal(caches.Select(c => c.Value.Replace(':', '-') + ".sig").Order(StringComparer.Ordinal),
             cache.Keys.Where(t => t.StartsWith("sha256-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        var lkg = await ProcessRunner.RunAsync("git", ["--git-dir", setup.Origin, "tag", "-l", "--format=%(contents)", "lkg"]);
+        var lkg = await ProcessRunner.RunAsync("git", ["--git-dir", Setup.Origin, "tag", "-l", "--format=%(contents)", "lkg"]);
         Assert.Contains(digest, lkg.StandardOutput); // the pin moved to what was published
 
         // The pull request changes an image input (unchanged, its platform jobs would reuse main's image, as a push does below).
         const string input = "tests/fixture/compilers/gcc.in";
-        var changed = await setup.CommitAsync($"refs/pull/{RehearsalSetup.PullRequestNumber}/merge", input, await setup.ShowAsync(input) + "# changed in the pull request\n");
+        var changed = await Setup.CommitAsync($"refs/pull/{RehearsalSetup.PullRequestNumber}/merge", input, await Setup.ShowAsync(input) + "# changed in the pull request\n");
         var pullRequest = await RehearseAsync(Current, RehearsalEvent.PullRequest(RehearsalSetup.PullRequestNumber, changed, RehearsalSetup.Repository), "pr", Permutation);
         Assert.True(pullRequest.Succeeded, pullRequest.Summary);
         Assert.Equal(["build-pr", "build-pr", "merge-pr"], pullRequest.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(pullRequest.Jobs.Where(j => j.Result != "skipped"), j => Assert.NotEqual("write", j.Permissions.GetValueOrDefault("packages")));
         Assert.All(pullRequest.Jobs.SelectMany(j => j.RegistryRequests), r => Assert.Contains(r.Method, new[] { "GET", "HEAD" }));
-        Assert.True(File.Exists(Path.Combine(directory, "pr", "artifacts", $"{Permutation}-arm64", "images", $"{Permutation}.tar")), "a pull request's platform jobs upload archives");
+        Assert.True(File.Exists(Path.Combine(Scratch, "pr", "artifacts", $"{Permutation}-arm64", "images", $"{Permutation}.tar")), "a pull request's platform jobs upload archives");
         Assert.Equal(images, await TagsAsync("devcontainer"));
         Assert.Equal(cache, await TagsAsync("devcontainer-cache"));
 
         // A second push to main, at a new commit that changes no image input: every platform job reuses the published
         // image (nothing built, nothing pushed), the merge job passes its index and SBOM on, and Publish tags the same digest.
-        var next = await setup.CommitAsync("refs/heads/main", "NOTES.md", "not an image input\n");
+        var next = await Setup.CommitAsync("refs/heads/main", "NOTES.md", "not an image input\n");
         var again = await RehearseAsync(Current, RehearsalEvent.PushToMain(next, RehearsalSetup.Repository), "push-again", Permutation);
         Assert.True(again.Succeeded, again.Summary);
         Assert.Equal(["build", "build", "merge", "publish"], again.Jobs.Where(j => j.Result != "skipped").Select(j => j.Id));
         Assert.All(again.Of("build").Concat(again.Of("merge")), j => Assert.DoesNotContain(j.RegistryRequests, r => r.Method is "PUT" or "POST" or "PATCH" or "DELETE"));
-        var againArtifacts = Path.Combine(directory, "push-again", "artifacts");
+        var againArtifacts = Path.Combine(Scratch, "push-again", "artifacts");
         foreach (var arch in new[] { "amd64", "arm64" })
         {
             var job = Path.Combine(againArtifacts, $"{Permutation}-{arch}");
@@ -129,14 +111,14 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.Equal(digest, retagged[Permutation]);
         Assert.Equal(digest, retagged[$"{next}-{Permutation}"]);
         Assert.Equal(cache, await TagsAsync("devcontainer-cache")); // nothing built, no cache written
-        var verifyAgain = await CosignVerifyAsync($"{setup.RegistryPrefix}/devcontainer:{next}-{Permutation}");
+        var verifyAgain = await CosignVerifyAsync($"{Setup.RegistryPrefix}/devcontainer:{next}-{Permutation}");
         Assert.True(verifyAgain.Succeeded, "cosign verify --key failed: " + verifyAgain.Output);
     }
 
     [IntegrationFact]
     public async Task The_workflow_before_issue_12_fails_without_registry_login_and_on_colliding_artifacts()
     {
-        var push = await RehearseAsync(PreIssue12, RehearsalEvent.PushToMain(setup.Sha, RehearsalSetup.Repository), "pre-issue-12", "gcc14-clang20", "gcc15-clang20");
+        var push = await RehearseAsync(PreIssue12, RehearsalEvent.PushToMain(Setup.Sha, RehearsalSetup.Repository), "pre-issue-12", "gcc14-clang20", "gcc15-clang20");
         Assert.False(push.Succeeded);
         var builds = push.Of("build");
         Assert.Equal(2, builds.Count);
@@ -152,12 +134,8 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : IAsyncLif
         Assert.Empty(await TagsAsync("devcontainer"));
     }
 
-    Task<SortedDictionary<string, string>> TagsAsync(string repository) => setup.TagsAsync(repository);
+    Task<SortedDictionary<string, string>> TagsAsync(string repository) => Setup.TagsAsync(repository);
 
-    Task<ProcessResult> CosignVerifyAsync(string reference) => setup.CosignVerifyAsync(reference, Log);
+    Task<ProcessResult> CosignVerifyAsync(string reference) => Setup.CosignVerifyAsync(reference, Log);
 
-    void Log(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { }
-    }
 }
