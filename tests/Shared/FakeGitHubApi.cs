@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -17,7 +16,7 @@ namespace Tests.Shared;
 /// </summary>
 public sealed class FakeGitHubApi : IAsyncDisposable
 {
-    readonly HttpListener listener = new();
+    readonly HttpListener listener;
     readonly Task loop;
     readonly string gitDirectory;
     readonly Func<string, IReadOnlyDictionary<string, string>?> scopesOf;
@@ -27,9 +26,7 @@ public sealed class FakeGitHubApi : IAsyncDisposable
     public FakeGitHubApi(string repository, string gitDirectory, Func<string, IReadOnlyDictionary<string, string>?> scopesOf)
     {
         (Repository, this.gitDirectory, this.scopesOf) = (repository, gitDirectory, scopesOf);
-        Port = FreePort();
-        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        listener.Start();
+        (listener, Port) = LoopbackHttpListener.Start();
         loop = Task.Run(ServeAsync);
     }
 
@@ -173,14 +170,6 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         response.Close();
     }
 
-    static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

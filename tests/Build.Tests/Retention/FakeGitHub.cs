@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -24,7 +23,7 @@ internal sealed partial class FakeGitHub : IAsyncDisposable
     public FakeGitHub(string owner, string package, bool ownerIsOrg)
     {
         (Owner, Package, OwnerIsOrg) = (owner, package, ownerIsOrg);
-        (_listener, Port) = LoopbackListener.Start();
+        (_listener, Port) = Tests.Shared.LoopbackHttpListener.Start();
         _template = (JsonObject)LoadFixture()["components"]!["examples"]!["package-versions-for-authenticated-user"]!["value"]![0]!;
         _loop = Task.Run(ServeAsync);
     }

@@ -19,7 +19,7 @@ public class OciRegistryClientTests
 
         public Loopback(Action<HttpListenerContext> handle)
         {
-            (_listener, Port) = LoopbackListener.Start();
+            (_listener, Port) = Tests.Shared.LoopbackHttpListener.Start();
             _ = Task.Run(async () =>
             {
                 while (_listener.IsListening)

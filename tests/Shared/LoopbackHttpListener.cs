@@ -1,17 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace BuildTests.Retention;
+namespace Tests.Shared;
 
-/// <summary>An HttpListener on a free loopback port.</summary>
-internal static class LoopbackListener
+/// <summary>
+/// An HttpListener on 127.0.0.1 at a free port. A free port found by probing can be taken by a parallel test before the
+/// listener binds it ("Address already in use"), so binding is retried with another port.
+/// </summary>
+public static class LoopbackHttpListener
 {
-    /// <summary>
-    /// A port found free can be taken by another process before the listener binds it (tests of other projects run
-    /// beside these), so a refused bind is tried again on another free port, a few times. A listener whose Start
-    /// failed is disposed by it, so each attempt has its own.
-    /// </summary>
-    public static (HttpListener Listener, int Port) Start(int attempts = 5)
+    public static (HttpListener Listener, int Port) Start()
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -23,8 +21,9 @@ internal static class LoopbackListener
                 listener.Start();
                 return (listener, port);
             }
-            catch (HttpListenerException) when (attempt < attempts)
+            catch (HttpListenerException) when (attempt < 10)
             {
+                listener.Close();
             }
         }
     }
