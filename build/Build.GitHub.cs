@@ -23,6 +23,7 @@ partial class Build
     Target StorePin => _ => _
         .Description("Store artifacts/lkg.json (written by a verified Publish or a Rollback) as the annotated git tag lkg on the pinned commit, " +
                      "and in the variable DEVCONTAINER_LKG when DEVCONTAINER_LKG_TOKEN is set (GitHub's REST API with GITHUB_TOKEN; no file: the pin stays)")
+        .Reads(() => Artifacts, () => DevcontainerLkgToken, () => GitHubApiUrl)
         .Executes(async () =>
         {
             if (!PinFile.FileExists())

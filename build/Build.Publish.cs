@@ -47,10 +47,14 @@ partial class Build
         .Description("Move the mutable tags back to the digests of a last-known-good manifest (no rebuild)")
         .Requires(() => RollbackManifest)
         .Reads(() => Artifacts, () => Permutations, () => DryRun).Reads(RepositoryParameters).Reads(SigningParameters)
+        .Reads(() => ProtectedEnvironment, () => RollbackWithoutReviewers)
         .Produces(PinFile, DerivedPublicKeyFile)
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(RollbackManifestPath);
+            if (ProtectedEnvironment is { Length: > 0 } environment) // checked before anything ran (EnvironmentProblemsAsync)
+                Log.Information("Rolling back in the environment {Environment}, whose protection was checked{Without:l}", environment,
+                    RollbackWithoutReviewers ? " (accepted without required reviewers: --rollback-without-reviewers)" : "");
             var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: false), Path.GetDirectoryName(RollbackManifestPath)!);
             var plans = await publisher.PlanRollbackAsync(selection.Permutations, tags);
             Log.Information("Rollback plan to {Manifest} ({Sha}), each mutable tag now → then:\n{Plan:l}", RollbackManifestPath, manifest.Sha, Publisher.Describe(plans));
