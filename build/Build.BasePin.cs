@@ -41,6 +41,40 @@ partial class Build
             AddSummary("base pins", moved.Count == 0 ? "current" : DryRun == true ? $"{moved.Count} would move (dry run)" : $"{moved.Count} moved");
         });
 
+    /// <summary>Where the scheduled workflow proposes a moved pin: force-moved each run, so one pull request stays open and current.</summary>
+    public const string BasePinBranch = "devcontainer/update-base-pin";
+
+    Target ProposeBasePin => _ => _
+        .Description("CI: commit each Dockerfile UpdateBasePin rewrote to " + BasePinBranch + " and open a pull request for it (or keep the open one), "
+            + "through GitHub's REST API with GITHUB_TOKEN; nothing differs from the branch the run is on: nothing is pushed")
+        .After(UpdateBasePin)
+        .Reads(() => Artifacts, () => BakeFile, () => Permutations, () => GitHubApiUrl, () => DefaultBranch)
+        .Executes(async () =>
+        {
+            var baseBranch = Context.Ref.StartsWith("refs/heads/", StringComparison.Ordinal) ? Context.Ref["refs/heads/".Length..]
+                : throw new BuildInputException($"ProposeBasePin proposes against a branch, but this run is on {Context.Ref}; run it on the default branch.");
+            var api = GitHubApi(GitHubToken!);
+            var changed = new List<(string Path, string Text)>();
+            foreach (var dockerfile in await BasePinDockerfilesAsync())
+                if (dockerfile.Value.StartsWith(RootDirectory.Value + "/", StringComparison.Ordinal) && dockerfile.RelativeTo(RootDirectory) is var path
+                    && File.ReadAllText(dockerfile) is var text && (await api.FileAsync(path, baseBranch))?.Text != text)
+                    changed.Add((path, text));
+            if (changed.Count == 0)
+            {
+                Log.Information("Nothing to propose: the base image pins on {Branch} are current", baseBranch);
+                return;
+            }
+            var message = File.ReadAllText(Layout.BasePinChange);
+            await api.MoveRefAsync("heads/" + BasePinBranch, await api.RefShaAsync("heads/" + baseBranch),
+                "the job needs `contents: write` (and no ruleset may protect " + BasePinBranch + " from force pushes by the token's identity)");
+            foreach (var (path, text) in changed)
+                await api.PutFileAsync(path, BasePinBranch, text, (await api.FileAsync(path, BasePinBranch))?.Sha, message.TrimEnd());
+            var title = message.Split('\n')[0];
+            var (number, opened) = await api.PullRequestAsync(BasePinBranch, baseBranch, title, message[title.Length..].Trim());
+            Log.Information("{What} pull request #{Number} from {Branch}: {Title}", opened ? "Opened" : "Updated the open", number, BasePinBranch, title);
+            AddSummary("pull request", $"#{number} ({(opened ? "opened" : "updated")})");
+        });
+
     /// <summary>The Dockerfiles the selected permutations' image targets build, from the static bake print (one each).</summary>
     async Task<IReadOnlyList<AbsolutePath>> BasePinDockerfilesAsync()
     {

@@ -39,9 +39,7 @@ using Serilog;
 // proposed). GitHub's runner has gh and reaches the base's registry; DEVCONTAINER_RUNS_ON_UPDATES overrides it.
 [GitHubActionsPullRequest("update-base-pin",
     OnCronSchedule = "41 4 * * 1",
-    InvokedTargets = new[] { nameof(UpdateBasePin) },
-    Branch = "devcontainer/update-base-pin",
-    MessageFile = "artifacts/base-pin.md",
+    InvokedTargets = new[] { nameof(UpdateBasePin), nameof(ProposeBasePin) },
     RunsOn = new[] { "ubuntu-24.04" },
     RunsOnVariable = "DEVCONTAINER_RUNS_ON_UPDATES",
     TimeoutMinutes = 20)]

@@ -14,7 +14,8 @@ partial class Build
         _platformChoice = PlatformsFor(running);
         var problems = new List<string>();
         if (running.Contains(nameof(Retention))) problems.AddRange(RetentionPolicyProblems());
-        if (running.Contains(nameof(StorePin))) problems.AddRange(GitHubApiInputProblems(nameof(StorePin)));
+        foreach (var target in new[] { nameof(StorePin), nameof(ProposeBasePin) }.Where(running.Contains))
+            problems.AddRange(GitHubApiInputProblems(target));
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
         problems.AddRange(Preflight.Platforms(Platforms));
         problems.AddRange(Preflight.PerPlatformJob(PerPlatformJob, Platforms, SelectedPermutations));

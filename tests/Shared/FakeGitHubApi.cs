@@ -10,8 +10,10 @@ namespace Tests.Shared;
 /// A loopback HTTP server (127.0.0.1, random port) speaking the GitHub REST endpoints the CI jobs call, as
 /// docs.github.com documents them, against a real bare git repository: POST git/tags (an annotated tag object, made
 /// with `git mktag`), PATCH git/refs/&lt;ref&gt; (422 "Reference does not exist" when missing) and POST git/refs (422 when
-/// it exists), PATCH / POST actions/variables, GET environments/&lt;name&gt;. A token's scopes decide: git needs
-/// `contents=write`, environments `actions=read` (or write), variables `variables=write`; an unknown token gets 401.
+/// it exists), GET git/ref/&lt;ref&gt;, GET and PUT contents/&lt;path&gt; (a real commit on the branch; a stale blob sha is 409),
+/// GET and POST pulls (kept here), PATCH / POST actions/variables, GET environments/&lt;name&gt;. A token's scopes decide:
+/// git and contents writes need `contents=write` (reads `read`), pulls `pull-requests` (write to open one), environments
+/// `actions=read` (or write), variables `variables=write`; an unknown token gets 401.
 /// Every request is recorded as "METHOD /path".
 /// </summary>
 public sealed class FakeGitHubApi : IAsyncDisposable
@@ -40,6 +42,9 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     /// <summary>Deployment environments by name: the JSON GET environments/&lt;name&gt; answers (absent: 404).</summary>
     public ConcurrentDictionary<string, string> Environments { get; } = new();
+
+    /// <summary>Pull requests opened with POST pulls: number, head branch, base branch, title, body, state ("open").</summary>
+    public ConcurrentQueue<(int Number, string Head, string Base, string Title, string Body)> PullRequests { get; } = new();
 
     /// <summary>Answer every call as an exhausted primary rate limit would (403, x-ratelimit-remaining: 0).</summary>
     public DateTimeOffset? RateLimitedUntil { get; set; }
@@ -95,7 +100,12 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         using var reader = new StreamReader(request.InputStream, Encoding.UTF8);
         var body = request.HasEntityBody ? JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject() : new JsonObject();
         bool Grants(string scope, string level) => scopes.TryGetValue(scope, out var granted) && (granted == level || granted == "write");
-        var needed = rest.StartsWith("git/", StringComparison.Ordinal) ? ("contents", "write")
+        var path0 = rest.Split('?')[0];
+        var query = System.Web.HttpUtility.ParseQueryString(request.Url!.Query);
+        var needed = rest.StartsWith("git/ref/", StringComparison.Ordinal) || (rest.StartsWith("contents/", StringComparison.Ordinal) && request.HttpMethod == "GET")
+                ? ("contents", "read")
+            : rest.StartsWith("git/", StringComparison.Ordinal) || rest.StartsWith("contents/", StringComparison.Ordinal) ? ("contents", "write")
+            : rest.StartsWith("pulls", StringComparison.Ordinal) ? ("pull-requests", request.HttpMethod == "GET" ? "read" : "write")
             : rest.StartsWith("actions/variables", StringComparison.Ordinal) ? ("variables", "write")
             : rest.StartsWith("environments/", StringComparison.Ordinal) ? ("actions", "read") : default;
         if (needed != default && !Grants(needed.Item1, needed.Item2)) { Refuse(context.Response); return; }
@@ -105,6 +115,35 @@ public sealed class FakeGitHubApi : IAsyncDisposable
             case ("GET", var r) when r.StartsWith("environments/", StringComparison.Ordinal):
                 if (Environments.TryGetValue(Uri.UnescapeDataString(r["environments/".Length..]), out var environment)) Reply(context.Response, 200, environment);
                 else NotFound(context.Response);
+                return;
+            case ("GET", var r) when r.StartsWith("git/ref/", StringComparison.Ordinal):
+                var wanted = "refs/" + r["git/ref/".Length..];
+                if (!await RefExistsAsync(wanted)) { NotFound(context.Response); return; }
+                Reply(context.Response, 200, new JsonObject { ["ref"] = wanted, ["object"] = new JsonObject { ["sha"] = await GitAsync(null, "rev-parse", wanted), ["type"] = "commit" } }.ToJsonString());
+                return;
+            case ("GET", var r) when r.StartsWith("contents/", StringComparison.Ordinal):
+                var (file, branch) = (Uri.UnescapeDataString(path0["contents/".Length..]), query["ref"] ?? "main");
+                if (!await RefExistsAsync($"refs/heads/{branch}:{file}")) { NotFound(context.Response); return; }
+                // GitHub's base64 comes in lines of 60 characters.
+                var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(await GitAsync(null, null, keepTrailing: true, "show", $"refs/heads/{branch}:{file}")));
+                var lines = string.Join("\n", Enumerable.Range(0, (encoded.Length + 59) / 60).Select(i => encoded.Substring(i * 60, Math.Min(60, encoded.Length - i * 60))));
+                Reply(context.Response, 200, new JsonObject { ["type"] = "file", ["path"] = file, ["encoding"] = "base64", ["content"] = lines + "\n",
+                    ["sha"] = await GitAsync(null, "rev-parse", $"refs/heads/{branch}:{file}") }.ToJsonString());
+                return;
+            case ("PUT", var r) when r.StartsWith("contents/", StringComparison.Ordinal):
+                await PutContentsAsync(context.Response, Uri.UnescapeDataString(r["contents/".Length..]), body);
+                return;
+            case ("GET", "pulls"):
+                var open = PullRequests.Where(pr => query["state"] == "open" && $"{Repository.Split('/')[0]}:{pr.Head}" == query["head"]
+                    && (query["base"] is null || pr.Base == query["base"]));
+                Reply(context.Response, 200, new JsonArray(open.Select(pr => (JsonNode)new JsonObject { ["number"] = pr.Number, ["state"] = "open" }).ToArray()).ToJsonString());
+                return;
+            case ("POST", "pulls"):
+                var (head, @base) = ((string)body["head"]!, (string)body["base"]!);
+                if (!await RefExistsAsync("refs/heads/" + head)) { Reply(context.Response, 422, """{"message":"Validation Failed","errors":[{"field":"head","code":"invalid"}]}"""); return; }
+                var number = PullRequests.Count + 1;
+                PullRequests.Enqueue((number, head, @base, (string)body["title"]!, (string?)body["body"] ?? ""));
+                Reply(context.Response, 201, new JsonObject { ["number"] = number, ["html_url"] = $"https://github.invalid/{Repository}/pull/{number}" }.ToJsonString());
                 return;
             case ("POST", "git/tags"):
                 var tagger = $"rehearsal <rehearsal@localhost> {DateTimeOffset.UtcNow.ToUnixTimeSeconds()} +0000";
@@ -138,15 +177,43 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         }
     }
 
+    /// <summary>PUT contents: the file replaced in one commit on the branch (whose blob sha the body names), as GitHub does.</summary>
+    async Task PutContentsAsync(HttpListenerResponse response, string file, JsonObject body)
+    {
+        var branch = "refs/heads/" + ((string?)body["branch"] ?? "main");
+        if (!await RefExistsAsync(branch)) { NotFound(response); return; }
+        var current = await RefExistsAsync($"{branch}:{file}") ? await GitAsync(null, "rev-parse", $"{branch}:{file}") : null;
+        if (current != (string?)body["sha"]) { Reply(response, 409, $$"""{"message":"{{file}} does not match {{(string?)body["sha"] ?? "no sha"}}"}"""); return; }
+        var blob = await GitAsync(Encoding.UTF8.GetString(Convert.FromBase64String((string)body["content"]!)), "hash-object", "-w", "--stdin");
+        var index = Path.GetTempFileName();
+        try
+        {
+            var environment = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index };
+            await GitAsync(null, environment, "read-tree", branch);
+            await GitAsync(null, environment, "update-index", "--add", "--cacheinfo", $"100644,{blob},{file}");
+            var tree = await GitAsync(null, environment, "write-tree");
+            var commit = await GitAsync(null, "-c", "user.name=rehearsal", "-c", "user.email=rehearsal@localhost", "commit-tree", tree, "-p", branch, "-m", (string)body["message"]!);
+            await GitAsync(null, "update-ref", branch, commit);
+            Reply(response, 200, new JsonObject { ["content"] = new JsonObject { ["sha"] = blob }, ["commit"] = new JsonObject { ["sha"] = commit } }.ToJsonString());
+        }
+        finally { File.Delete(index); }
+    }
+
     async Task<bool> RefExistsAsync(string @ref)
     {
         try { await GitAsync(null, "rev-parse", "-q", "--verify", @ref); return true; }
         catch (InvalidOperationException) { return false; }
     }
 
-    async Task<string> GitAsync(string? input, params string[] arguments)
+    Task<string> GitAsync(string? input, params string[] arguments) => GitAsync(input, null, arguments);
+
+    Task<string> GitAsync(string? input, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        GitAsync(input, environment, false, arguments);
+
+    async Task<string> GitAsync(string? input, IReadOnlyDictionary<string, string>? environment, bool keepTrailing, params string[] arguments)
     {
         var start = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         foreach (var argument in new[] { "--git-dir", gitDirectory }.Concat(arguments)) start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         if (input is not null) await process.StandardInput.WriteAsync(input);
@@ -154,7 +221,7 @@ public sealed class FakeGitHubApi : IAsyncDisposable
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? output.Trim() : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
+        return process.ExitCode == 0 ? keepTrailing ? output : output.Trim() : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
     }
 
     static void Refuse(HttpListenerResponse response) => Reply(response, 403, """{"message":"Resource not accessible by integration"}""");
@@ -173,8 +240,7 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        listener.Stop();
-        listener.Close();
+        listener.Close(); // alone: Stop() then Close() binds the port again on Unix (another process may hold it by then)
         await loop;
     }
 }

@@ -20,23 +20,14 @@ public class UpdateBasePinWorkflowTests
     }
 
     [Fact]
-    public void The_target_runs_first_then_the_pull_request_step_commits_only_a_change_and_pushes_with_the_token_from_env()
+    public void One_step_rewrites_the_pin_and_proposes_it_through_the_REST_API_with_the_proposing_token_and_no_gh()
     {
         var steps = Job["steps"].Items;
-        Assert.Equal(false.ToString().ToLowerInvariant(), steps[0]["with"]["persist-credentials"].Text); // the push uses GH_TOKEN only
-        var build = steps.ToList().FindIndex(s => s["run"].Text == "./build.sh UpdateBasePin");
-        var pullRequest = steps.ToList().FindIndex(s => s["run"].Text?.Contains("gh pr create") == true);
-        Assert.True(build >= 0 && build + 1 == pullRequest, "UpdateBasePin, then the pull request");
-        var run = steps[pullRequest]["run"].Text!;
-        Assert.StartsWith("if git diff --quiet; then", run); // nothing moved: nothing pushed, no pull request
-        Assert.Contains("gh auth setup-git", run);
-        Assert.Contains("git push --force origin \"HEAD:refs/heads/$BRANCH\"", run);
-        Assert.Contains("gh pr list --head \"$BRANCH\" --base \"$BASE\" --state open", run); // one open pull request, updated
-        Assert.Equal("${{ secrets.DEVCONTAINER_PR_TOKEN || secrets.GITHUB_TOKEN }}", steps[pullRequest]["env"]["GH_TOKEN"].Text);
-        // The message is the file UpdateBasePin declares it produces (ArtifactLayout.BasePinChange), under the default --artifacts.
-        var layout = new Pipeline.Model.ArtifactLayout(Pipeline.Host.AbsolutePath.Create("/repo/artifacts"));
-        Assert.Equal("artifacts/base-pin.md", layout.BasePinChange.RelativeTo(Pipeline.Host.AbsolutePath.Create("/repo")));
-        Assert.Equal("artifacts/base-pin.md", steps[pullRequest]["env"]["MESSAGE_FILE"].Text);
-        Assert.Equal("${{ github.ref_name }}", steps[pullRequest]["env"]["BASE"].Text);
+        var checkout = steps.Single(s => s["uses"].Text?.StartsWith("actions/checkout@", StringComparison.Ordinal) == true);
+        Assert.Equal("false", checkout["with"]["persist-credentials"].Text); // nothing pushes with git
+        var build = Assert.Single(steps, s => s["run"].Text?.StartsWith("./build.sh ", StringComparison.Ordinal) == true);
+        Assert.Equal("./build.sh UpdateBasePin ProposeBasePin", build["run"].Text);
+        Assert.Equal("${{ secrets.DEVCONTAINER_PR_TOKEN || secrets.GITHUB_TOKEN }}", build["env"]["GITHUB_TOKEN"].Text);
+        Assert.DoesNotContain(steps, s => s["run"].Text is { } run && (run.Contains("gh ") || run.Contains("git push")));
     }
 }

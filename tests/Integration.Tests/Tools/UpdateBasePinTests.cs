@@ -1,4 +1,6 @@
+using Integration.Tests.Bake;
 using Integration.Tests.Harness;
+using Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -53,6 +55,79 @@ public sealed class UpdateBasePinTests(ITestOutputHelper output) : IntegrationTe
         Assert.Contains($":3 ARG BASE_IMAGE={tag} is current ({moved})", again.Output);
         Assert.Equal(pinned.Replace($"@{old}\n", $"@{moved}\n"), File.ReadAllText(dockerfile));
         Assert.StartsWith("The base image pins are current", File.ReadAllText(Path.Combine(ArtifactsDirectory, "base-pin.md")));
+    }
+
+    /// <summary>
+    /// What update-base-pin.yml runs, end to end: UpdateBasePin moves the pin in a repository of the test's own, and
+    /// ProposeBasePin puts that change on devcontainer/update-base-pin in "GitHub" (a bare clone behind the fake REST API)
+    /// and opens one pull request; the next run keeps that pull request, one commit ahead of main; once main has the
+    /// change, nothing is proposed.
+    /// </summary>
+    [IntegrationFact]
+    public async Task The_moved_pin_is_proposed_as_one_pull_request_through_the_REST_API_and_nothing_once_main_has_it()
+    {
+        var tag = Registry.Repository("busybox") + ":pin";
+        await CopyAsync(["--all"], tag);
+        var old = (await Harness.Skopeo.InspectRawAsync(tag)).Digest;
+        var root = Path.Combine(WorkDirectory, "repository");
+        Directory.CreateDirectory(Path.Combine(root, ".nuke"));
+        foreach (var file in new[] { "build.schema.json", "parameters.json" })
+            File.Copy(Path.Combine(RepoPaths.Root, ".nuke", file), Path.Combine(root, ".nuke", file));
+        File.WriteAllText(Path.Combine(root, ".gitignore"), ".nuke/temp/\n");
+        var dockerfile = Path.Combine(Path.GetDirectoryName(RepoPaths.CopyFixture(root))!, "Dockerfile");
+        File.WriteAllText(dockerfile, File.ReadAllText(dockerfile)
+            .Replace("ARG BASE_IMAGE=127.0.0.1:5000/base/busybox:latest\n", $"ARG BASE_IMAGE={tag}@{old}\n"));
+        var origin = Path.Combine(WorkDirectory, "origin.git");
+        await GitAsync(root, "init", "-q", "-b", "main");
+        await GitAsync(root, "add", "-A");
+        await GitAsync(root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "pinned");
+        await GitAsync(WorkDirectory, "clone", "-q", "--bare", root, origin);
+        await CopyAsync(["--override-arch", "arm64", "--override-os", "linux"], tag); // the tag moves
+        var moved = (await Harness.Skopeo.InspectRawAsync(tag)).Digest;
+
+        const string Token = "ghs_update_base_pin";
+        await using var github = new FakeGitHubApi("acme/devcontainers", origin,
+            token => token == Token ? new Dictionary<string, string> { ["contents"] = "write", ["pull-requests"] = "write" } : null);
+        var environment = GitHubEvent.Push(WorkDirectory);
+        environment["GITHUB_API_URL"] = github.ApiUrl;
+        environment["GITHUB_TOKEN"] = Token;
+        string[] run = ["UpdateBasePin", "ProposeBasePin", "--root", root, "--bake-file", "fixture/docker-bake.hcl", "--permutations", "gcc14-clang20", "--no-logo"];
+
+        var first = await Build.RunAsync([.. run, "--artifacts", ArtifactsDirectory], null, environment, null);
+        Assert.True(first.Succeeded, "UpdateBasePin ProposeBasePin failed");
+        const string Branch = "devcontainer/update-base-pin";
+        var main = await GitAsync(origin, "rev-parse", "main");
+        Assert.Equal(File.ReadAllText(dockerfile), await GitAsync(origin, "show", $"{Branch}:fixture/Dockerfile") + "\n");
+        Assert.Contains($"@{moved}\n", File.ReadAllText(dockerfile));
+        Assert.Equal(main, await GitAsync(origin, "rev-parse", Branch + "^")); // one commit on main
+        Assert.StartsWith("Move the base image pin to its tag's current digest", await GitAsync(origin, "log", "-1", "--format=%B", Branch));
+        var pullRequest = Assert.Single(github.PullRequests);
+        Assert.Equal((Branch, "main", "Move the base image pin to its tag's current digest"), (pullRequest.Head, pullRequest.Base, pullRequest.Title));
+        Assert.Contains($"{old} → {moved}", pullRequest.Body);
+        Assert.Contains($"Opened pull request #1 from {Branch}", first.Output);
+
+        var second = await Build.RunAsync([.. run, "--artifacts", ArtifactsDirectory], null, environment, null);
+        Assert.True(second.Succeeded, "the second run failed");
+        Assert.Contains($"Updated the open pull request #1 from {Branch}", second.Output);
+        Assert.Single(github.PullRequests);
+        Assert.Equal(main, await GitAsync(origin, "rev-parse", Branch + "^")); // moved back to main first: still one commit ahead
+
+        await GitAsync(origin, "update-ref", "refs/heads/main", Branch); // the pull request is merged
+        var before = github.Requests.Count;
+        var third = await Build.RunAsync([.. run, "--artifacts", ArtifactsDirectory], null, environment, null);
+        Assert.True(third.Succeeded, "the third run failed");
+        Assert.Contains("Nothing to propose: the base image pins on main are current", third.Output);
+        Assert.Single(github.PullRequests);
+        var thirdRequests = github.Requests.Skip(before).ToList();
+        Assert.NotEmpty(thirdRequests);
+        Assert.All(thirdRequests, r => Assert.StartsWith("GET ", r)); // it only read: no branch moved, nothing committed or opened
+    }
+
+    static async Task<string> GitAsync(string directory, params string[] arguments)
+    {
+        var git = await ProcessRunner.RunAsync("git", arguments, directory);
+        Assert.True(git.Succeeded, $"git {string.Join(' ', arguments)}: {git.Output}");
+        return git.StandardOutput.TrimEnd('\n');
     }
 
     [IntegrationFact]
