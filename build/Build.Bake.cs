@@ -188,8 +188,10 @@ partial class Build
         try
         {
             var platforms = PlatformsFor(plannedTargets);
-            var plan = BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
+            var planned = BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
                 SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
+            var plainHttp = RegistryHost.IsLoopback(planned.ImageRepository);
+            var plan = planned with { Permutations = planned.Permutations.Select(p => p with { Cache = PlannedCache(p.Cache, plainHttp) }).ToList() };
             return ["", "Bake would decide (base image digests are resolved when it runs):", .. platforms.Note is { } note ? [note] : Array.Empty<string>(),
                 .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. Estimates(plan), .. DescribePlannedReuse(plan)];
         }
