@@ -190,9 +190,13 @@ partial class Build
         return problems;
     }
 
-    /// <summary>The cache repository a Bake of this run would export to (a registry cache this context may write), or null.</summary>
+    /// <summary>
+    /// The cache repository a Bake of this run would export to (a registry cache this context may write), or null; decided
+    /// as Bake decides it (<see cref="PlannedCache"/>): no main cache export when nothing can sign it.
+    /// </summary>
     string? CacheExportRepository => Cache is CacheMode.Registry
-        && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(BakePlatforms.Platforms, p.Platforms)).To.Count > 0)
+        && SelectedPermutations.Any(p => PlannedCache(CachePolicy.For(Context, Cache, ImageRepository, p.Id, "",
+            CachePolicy.CachePlatform(BakePlatforms.Platforms, p.Platforms)), RegistryHost.IsLoopback(ImageRepository)).To.Count > 0)
         ? CachePolicy.CacheRepository(ImageRepository) : null;
 
     /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>
