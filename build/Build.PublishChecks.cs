@@ -14,18 +14,17 @@ partial class Build
     /// <summary>--dry-run as Publish and Rollback read it: off unless given (Retention's default differs, see Build.Retention.cs).</summary>
     bool DryRunRequested => DryRun ?? false;
 
-    IReadOnlyList<string> RegistryChangeProblems(IReadOnlyCollection<string> running)
+    /// <param name="manifestRead">Whether the manifest this run acts on was read without a problem (else it is not read again).</param>
+    IReadOnlyList<string> RegistryChangeProblems(IReadOnlyCollection<string> running, bool manifestRead)
     {
         var problems = new List<string>();
         if (DryRunRequested && running.Contains(nameof(Bake)) && CacheExportRepository is { } cache) problems.Add(Preflight.DryRunCacheExport(cache));
         if (running.Contains(nameof(Publish)))
         {
-            if (PublishedTreeProblem(running) is { } dirty) problems.Add(dirty);
-            if (UnreadRollbackPinProblem() is { } pin) problems.Add(pin);
+            if ((running.Contains(nameof(Bake)) || running.Contains(nameof(Manifest)) || manifestRead) && PublishedTreeProblem(running) is { } dirty) problems.Add(dirty);
+            try { if (UnreadRollbackPinProblem() is { } pin) problems.Add(pin); }
+            catch (InvalidManifestException e) { problems.Add(e.Message); }
         }
-        if (running.Contains(nameof(Rollback))
-            && Pipeline.Rules.LastKnownGood.RollbackProblem(ReadManifestScope(RollbackManifestPath, logNotes: false).Manifest, RollbackManifest!) is { } rollback)
-            problems.Add(rollback);
         return problems;
     }
 
