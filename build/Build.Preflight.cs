@@ -184,15 +184,20 @@ partial class Build
     }
 
     /// <summary>
-    /// Publish and Rollback have an identity to sign or verify with (key-based or keyless): the key opens with the password
-    /// and the public key is a key, and the key's own. cosign opens the key locally: no network.
+    /// Publish and Rollback have an identity to sign or verify with (key-based or keyless); and wherever a key would be used
+    /// (Publish, Rollback, and Bake when it signs or verifies with it), the key opens with the password and the public key is
+    /// a key, and the key's own. cosign opens the key locally: no network.
     /// </summary>
     async Task<IReadOnlyList<string>> SigningProblems(IReadOnlyCollection<string> running)
     {
         var publishes = running.Contains(nameof(Publish));
-        if (!publishes && !running.Contains(nameof(Rollback))) return [];
-        try { Signing.Decide(forSigning: publishes, plainHttp: false); }
-        catch (BuildInputException e) { return [e.Message]; }
+        var needsIdentity = publishes || running.Contains(nameof(Rollback));
+        if (!needsIdentity && !BakeUsesCosignKeys(running)) return [];
+        if (needsIdentity)
+        {
+            try { Signing.Decide(forSigning: publishes, plainHttp: false); }
+            catch (BuildInputException e) { return [e.Message]; }
+        }
         try
         {
             if (CosignKey is not null)
@@ -207,6 +212,14 @@ partial class Build
         catch (ToolNotFoundException e) { return [e.Message]; }
         return [];
     }
+
+    /// <summary>
+    /// Bake signs the main cache it exports, and verifies the main cache it imports and a reused image's attestations, with
+    /// --cosign-key / --cosign-public-key when given: then they are checked as for Publish (unless Bake reads no registry
+    /// cache and reuses nothing: --cache local|none with --force).
+    /// </summary>
+    bool BakeUsesCosignKeys(IReadOnlyCollection<string> running) =>
+        running.Contains(nameof(Bake)) && (CosignKey is not null || CosignPublicKey is not null) && (Cache is CacheMode.Registry or CacheMode.RegistryRead || !Force);
 
     /// <summary>The registry every running target talks to answers (Publish, Rollback, Bake when it writes a registry cache, Bake and MergePlatforms when images go by digest).</summary>
     async Task<IReadOnlyList<string>> RegistryProblems(IReadOnlyCollection<string> running)

@@ -80,6 +80,29 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
         Assert.Equal(signed, (await CacheTagDigestsAsync())[$"{Id}-main"]);
     }
 
+    [IntegrationFact]
+    public async Task Signing_input_Bake_would_sign_or_verify_the_main_cache_with_is_checked_before_anything_is_built()
+    {
+        var main = await KeyPairAsync("main", Password);
+        var other = await KeyPairAsync("other", Password);
+        async Task<string> RefusedAsync(string password, params string[] flags)
+        {
+            var environment = GitHubEvent.Push(WorkDirectory);
+            environment["COSIGN_PASSWORD"] = password;
+            var result = await RunOnFixtureAsync(environment, ["Bake", "--permutations", Id, .. flags]);
+            Assert.Equal(2, result.ExitCode);
+            Assert.False(File.Exists(Archive(Id)), "Bake ran");
+            return Assert.Single(result.Output.Split('\n'), l => l.StartsWith("ERROR: ", StringComparison.Ordinal));
+        }
+        var missing = Path.Combine(WorkDirectory, "nokey.key");
+        Assert.Contains($"--cosign-key {missing} does not exist", await RefusedAsync(Password, "--cosign-key", missing));
+        Assert.Contains($"--cosign-key {main.Key} does not open with the password given", await RefusedAsync("wrong-password", "--cosign-key", main.Key));
+        Assert.Contains($"--cosign-public-key {other.PublicKey} is not the public key of --cosign-key {main.Key}",
+            await RefusedAsync(Password, "--cosign-key", main.Key, "--cosign-public-key", other.PublicKey));
+        Assert.Contains($"--cosign-public-key {main.Key} is not a PEM public key", await RefusedAsync(Password, "--cosign-public-key", main.Key));
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace)); // no cache exported, nothing pushed
+    }
+
     /// <summary>One warning names the ref, the forged digest and why; buildx got neither the tag nor the digest, in the override or its log.</summary>
     void AssertRefusedBeforeImport(ProcessResult result, string forgedDigest, string reason)
     {
