@@ -181,10 +181,7 @@ partial class Build
     /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>
     IEnumerable<string> DescribePlannedBake(IReadOnlyCollection<string> plannedTargets)
     {
-        if (!plannedTargets.Contains(nameof(Bake))) return [];
-        // The up-front checks that need no tool: what the real run would refuse, --plan says too.
-        var refused = Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()).Concat(Preflight.Platforms(Platforms)).Concat(Preflight.Repository(Registry, ImageName)).ToList();
-        if (refused.Count > 0) return ["", "Bake would be refused:", .. refused.Select(problem => "  " + problem)];
+        if (!plannedTargets.Contains(nameof(Bake))) return []; // what the run would refuse, the plan has shown instead (CheckBeforePlanning)
         try
         {
             var platforms = PlatformsFor(plannedTargets);

@@ -31,6 +31,9 @@ partial class Build
         return problems;
     }
 
+    /// <summary>--plan shows every refusal of the checks that need no network (nor docker): flags, files, the manifest, keys, the signing identity.</summary>
+    protected override IReadOnlyList<string> CheckBeforePlanning(IReadOnlyCollection<string> planned) => ProblemsWithoutNetwork(planned).Problems;
+
     /// <summary>What the checks without network found out beside their problems: whether the repositories the registry check reads are known.</summary>
     sealed record CheckedFacts(bool RepositoriesKnown);
 

@@ -59,8 +59,12 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Contains("Bake " + note, result.Output);
         Assert.Equal([native], OciArchiveReader.Platforms(Archive("gcc14-clang20")));
 
-        // --plan of a local Publish keeps every platform: what is published is whole.
-        var publish = await RunOnFixtureAsync(local, "Publish", "--permutations", "gcc14-clang20", "--cache", "none", "--plan");
+        // --plan of a local Publish keeps every platform: what is published is whole. (It signs with a key, or the plan
+        // is refused as the run would be; --allow-dirty: the checkout running the tests may have uncommitted changes.)
+        var (key, _) = await KeyPairAsync("plan", "it-plan-pw");
+        local["COSIGN_PASSWORD"] = "it-plan-pw";
+        var publish = await RunOnFixtureAsync(local, "Publish", "--permutations", "gcc14-clang20", "--cache", "none", "--cosign-key", key, "--allow-dirty", "--plan");
+        Assert.Equal(0, publish.ExitCode);
         Assert.DoesNotContain("this machine's own", publish.Output);
         Assert.Contains("  platforms: linux/amd64, linux/arm64\n", publish.Output);
     }

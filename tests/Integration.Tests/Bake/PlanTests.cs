@@ -79,21 +79,36 @@ public sealed class PlanTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Plan_without_Bake_shows_no_bake_decisions()
+    public async Task Plan_of_Rollback_without_its_manifest_is_refused_as_the_run_is_and_shows_no_bake_decisions()
     {
         var result = await new BuildRunner(output).RunAsync(["Rollback", "--plan"], null, GitHubEvent.Push(_directory), null);
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("  Target 'Rollback' requires parameter 'manifest': pass --manifest <value>", result.Output);
         Assert.DoesNotContain("Bake would decide", result.Output);
     }
 
     [Fact]
-    public async Task Plan_says_what_the_run_would_refuse_instead_of_planning_it()
+    public async Task Plan_shows_every_refusal_the_run_would_make_without_the_network_and_exits_2()
     {
-        var result = await new BuildRunner(output).RunAsync(["Bake", "--plan", "--platforms", "linux/amd65"], null, GitHubEvent.Push(_directory), null);
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Bake would be refused:\n  --platforms 'linux/amd65' is not a platform BuildKit knows", result.Output);
+        var result = await new BuildRunner(output).RunAsync(["Bake", "--plan", "--platforms", "linux/amd65", "--permutations", "gcc14-clang20", "gcc14-clang20"],
+            null, GitHubEvent.Push(_directory), null);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("The run would be refused before anything runs (exit 2):\n"
+            + "  --permutations names gcc14-clang20 2 times; list each permutation once.\n"
+            + "  --platforms 'linux/amd65' is not a platform BuildKit knows", result.Output);
         Assert.DoesNotContain("Bake would decide", result.Output);
         Assert.DoesNotContain("-main-amd65", result.Output); // no cache ref planned for it
+
+        // Publish and Rollback without anything to sign or verify with, as on a laptop without a key.
+        var laptop = GitHubEvent.Push(_directory);
+        laptop["GITHUB_REPOSITORY"] = null;
+        var publish = await new BuildRunner(output).RunAsync(["Publish", "--plan", "--permutations", "gcc14-clang20"], null, laptop, null);
+        Assert.Equal(2, publish.ExitCode);
+        Assert.Contains("  Publish needs a signing identity: pass --cosign-key <cosign.key> with COSIGN_PASSWORD", publish.Output);
+        var rollback = await new BuildRunner(output).RunAsync(["Rollback", "--plan", "--manifest", Path.Combine(_directory, "none.json")], null, laptop, null);
+        Assert.Equal(2, rollback.ExitCode);
+        Assert.Contains("  Verifying keyless signatures needs the signer's identity", rollback.Output);
+        Assert.Contains(Path.Combine(_directory, "none.json"), rollback.Output); // and the manifest it lacks, on a line of its own
     }
 
     [Fact]
