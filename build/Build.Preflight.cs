@@ -22,11 +22,13 @@ partial class Build
         // A rollback in CI names its deployment environment: refused unless GitHub reports it protected (the API's inputs checked above).
         var environment = ProtectedEnvironmentChecked(running) is { } name && GitHubApiInputProblems(name).Count == 0
             ? EnvironmentProblemsAsync(name) : Task.FromResult<IReadOnlyList<string>>([]);
+        var basePins = running.Contains(nameof(UpdateBasePin)) && BakeFilePath.FileExists() ? BasePinProblemsAsync() : Task.FromResult<IReadOnlyList<string>>([]);
         problems.AddRange(environment.GetAwaiter().GetResult());
         var bakeFileProblems = bakeFile.GetAwaiter().GetResult();
         problems.AddRange(bakeFileProblems);
         if (bakeFileProblems.Count == 0) problems.AddRange(images.GetAwaiter().GetResult()); // else the images were not read
         problems.AddRange(registry.GetAwaiter().GetResult());
+        problems.AddRange(basePins.GetAwaiter().GetResult().Where(p => !problems.Contains(p))); // an unreadable bake file is one line
         if (problems.Count > 0 && bakeReads) AbandonPreBakeReads();
         return problems;
     }
@@ -56,7 +58,7 @@ partial class Build
         if (ImageOutput == ImageOutput.PushByDigest) problems.AddRange(Preflight.ImageOutputUse(ImageOutput, running, Context.Mode)); // only then is the context read
         if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
         problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
-        if (Preflight.AnyRuns(running, Preflight.BakeReaders) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
+        if (Preflight.AnyRuns(running, [.. Preflight.BakeReaders, nameof(UpdateBasePin)]) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
         var manifest = repositoryProblems.Count == 0 ? ManifestProblems(running) : (Problems: [], Read: false);
         problems.AddRange(manifest.Problems);
         problems.AddRange(RegistryChangeProblems(running, manifestRead: manifest.Read));
