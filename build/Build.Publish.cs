@@ -32,6 +32,7 @@ partial class Build
             var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: true), ManifestFile.Parent);
             var plans = await publisher.PlanAsync(selection.Permutations, tags, decision.MoveMutableTags);
             WritePublishPlan(plans);
+            if (Pipeline.Rules.LastKnownGood.UnpinnedOverwrite(decision, PinSource, plans.SelectMany(p => p.Tags)) is { } overwrite) WarnInLogAndSummary(overwrite);
             if (!StopsAtDryRun(nameof(Publish), "nothing was pushed, signed, attested or tagged"))
             {
                 await publisher.RunAsync(plans, verifyAttestations: true);

@@ -54,11 +54,13 @@ partial class Build
             var (manifest, selection, tags) = ReadManifestScope(path, logNotes: false);
             var rollback = target == nameof(Rollback);
             if (rollback && Pipeline.Rules.LastKnownGood.RollbackProblem(manifest, path) is { } refused) return ["", refused];
-            var held = !rollback && !Pipeline.Rules.LastKnownGood.Decide(File.Exists(PinSource) ? ReadPin(PinSource) : null, manifest, PinSource, ReleaseRollback).MoveMutableTags;
+            var decision = Pipeline.Rules.LastKnownGood.Decide(File.Exists(PinSource) ? ReadPin(PinSource) : null, manifest, PinSource, ReleaseRollback);
+            var held = !rollback && !decision.MoveMutableTags;
             var lines = new List<string> { "", $"{target} would point each {(rollback ? "mutable " : "")}tag (now → then; read from the registry now, signatures are checked when it runs):" };
-            foreach (var entry in selection.Permutations)
-            foreach (var change in new Publisher(ImageReader(entry.Repository), "").TagChangesAsync(entry, tags[entry.Id], mutableOnly: rollback).GetAwaiter().GetResult())
-                lines.Add($"  {change}{(held && change.Tag.IsMutable && change.Moves ? " (held: the last-known-good pin records a rollback)" : "")}");
+            var changes = selection.Permutations.SelectMany(entry =>
+                new Publisher(ImageReader(entry.Repository), "").TagChangesAsync(entry, tags[entry.Id], mutableOnly: rollback).GetAwaiter().GetResult()).ToList();
+            lines.AddRange(changes.Select(change => $"  {change}{(held && change.Tag.IsMutable && change.Moves ? " (held: the last-known-good pin records a rollback)" : "")}"));
+            if (!rollback && Pipeline.Rules.LastKnownGood.UnpinnedOverwrite(decision, PinSource, changes) is { } overwrite) lines.Add("Warning: " + overwrite);
             return lines;
         }
         catch (Exception e) when (e is InvalidManifestException or RegistryOperationException or ToolNotFoundException)

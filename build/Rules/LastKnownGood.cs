@@ -16,7 +16,8 @@ public sealed record LastKnownGoodPin(PinnedBy PinnedBy, ReleaseManifest Manifes
 /// What a publish does about the pin: whether its mutable tags may move, the pin to write after it (null: the pin is
 /// left as it is), why (one line), and whether that is worth a warning (tags held, or nothing tagged).
 /// </summary>
-public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false);
+/// <param name="NoPin">No pin was read (none at the pin source): nothing here says whether a rollback holds the tags.</param>
+public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false, bool NoPin = false);
 
 /// <summary>
 /// Pure: reads and writes pins, and decides whether a publish may move the mutable tags. A publish after a rollback
@@ -45,11 +46,29 @@ public static class LastKnownGood
                 $"pushes, signs, attests and writes its immutable tags only. {ReleaseHint}", Warn: true);
         var note = pin switch
         {
-            null => $"No last-known-good pin yet ({pinSource} does not exist): {publishing.Sha} becomes it once verified.",
+            null => $"No last-known-good pin yet ({pinSource} does not exist; a pin kept elsewhere is passed with --last-known-good <lkg.json>): "
+                    + $"{publishing.Sha} becomes it once verified.",
             { PinnedBy: PinnedBy.Rollback } => $"--release-rollback: the rollback to {pin.Manifest.Sha} recorded in {pinSource} is released; the mutable tags move to {publishing.Sha}, which becomes the pin once verified.",
             _ => $"The last-known-good pin {pinSource} moves from {pin.Manifest.Sha} to {publishing.Sha} once verified.",
         };
-        return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing), note);
+        return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing), note, NoPin: pin is null);
+    }
+
+    /// <summary>
+    /// The warning when a publish that read no pin would move mutable tags that point at another image now: a rollback
+    /// recorded in another artifacts folder, clone or machine is invisible here and would be undone. Null when there is a pin,
+    /// the tags are held, or no mutable tag points elsewhere (a first publish, or one of the image they already point at).
+    /// </summary>
+    public static string? UnpinnedOverwrite(PinDecision decision, string pinSource, IEnumerable<TagChange> changes)
+    {
+        if (!decision.NoPin || !decision.MoveMutableTags) return null;
+        var overwritten = changes.Where(c => c.Tag.IsMutable && c.Moves && c.Current is not null).ToList();
+        if (overwritten.Count == 0) return null;
+        var first = overwritten[0];
+        return $"No last-known-good pin was read ({pinSource} does not exist), and this publish moves {overwritten.Count} mutable tag(s) that point at "
+               + $"another image now ({first}{(overwritten.Count > 1 ? $", and {overwritten.Count - 1} more" : "")}): if a Rollback put them there from "
+               + "another artifacts folder, clone or machine, this undoes it. To keep a rollback, pass its pin with --last-known-good <lkg.json> "
+               + "(CI keeps it as the lkg tag or DEVCONTAINER_LKG; README, Rollback).";
     }
 
     /// <summary>Why a manifest moves no tag: built from uncommitted changes, not tagged by the tag policy, or only immutable tags.</summary>

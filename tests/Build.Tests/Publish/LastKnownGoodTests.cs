@@ -19,6 +19,30 @@ public class LastKnownGoodTests
     }
 
     [Fact]
+    public void Without_a_pin_a_publish_that_would_move_a_mutable_tag_off_another_image_warns_naming_where_it_looked_and_the_flag()
+    {
+        var publishing = Published('c');
+        var decision = LastKnownGood.Decide(null, publishing, Pin);
+        Assert.Contains($"No last-known-good pin yet ({Pin} does not exist; a pin kept elsewhere is passed with --last-known-good <lkg.json>)", decision.Note);
+        var mutable = new ImageTag("127.0.0.1:5000/team/devcontainer:gcc15-clang20", true);
+        var immutable = new ImageTag($"127.0.0.1:5000/team/devcontainer:{new string('c', 40)}-gcc15-clang20", false);
+        var (elsewhere, here) = (ManifestSamples.Digest('9'), ManifestSamples.Digest('1'));
+        var warning = LastKnownGood.UnpinnedOverwrite(decision, Pin, [new TagChange(immutable, null, here), new TagChange(mutable, elsewhere, here)]);
+        Assert.Equal($"No last-known-good pin was read ({Pin} does not exist), and this publish moves 1 mutable tag(s) that point at another image now "
+            + $"({mutable.Reference}  {elsewhere} → {here}): if a Rollback put them there from another artifacts folder, clone or machine, this undoes it. "
+            + "To keep a rollback, pass its pin with --last-known-good <lkg.json> (CI keeps it as the lkg tag or DEVCONTAINER_LKG; README, Rollback).", warning);
+
+        // Nothing to overwrite: a first publish (no tag yet), the same image again, or only immutable tags moving.
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(decision, Pin, [new TagChange(mutable, null, here), new TagChange(immutable, elsewhere, here)]));
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(decision, Pin, [new TagChange(mutable, here, here)]));
+        // A pin was read: it decides (held, or moved from a publish), no warning.
+        var pinned = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('a')), publishing, Pin);
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(pinned, Pin, [new TagChange(mutable, elsewhere, here)]));
+        var held = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), publishing, Pin);
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(held, Pin, [new TagChange(mutable, elsewhere, here)]));
+    }
+
+    [Fact]
     public void After_a_publish_the_next_publish_moves_the_pin_forward()
     {
         var publishing = Published('c');
