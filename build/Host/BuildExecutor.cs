@@ -4,7 +4,7 @@ using Serilog;
 
 namespace Pipeline.Host;
 
-/// <summary>Parses, binds, plans and runs a build; returns the process exit code (0 success, 1 a target failed, 2 bad input).</summary>
+/// <summary>Parses, binds, plans and runs a build; returns the process exit code (0 success, 1 a target failed, 2 bad input, 130 interrupted).</summary>
 internal static class BuildExecutor
 {
     public const int Succeeded = 0, TargetFailed = 1, InvalidInput = 2;
@@ -15,6 +15,8 @@ internal static class BuildExecutor
     {
         var clock = Stopwatch.StartNew();
         SecretMasker.Clear();
+        Interruption.Reset();
+        Console.CancelKeyPress += Interruption.OnCancelKeyPress;
         try
         {
             var parameters = ParameterMember.Discover(build.GetType());
@@ -98,7 +100,7 @@ internal static class BuildExecutor
             var ok = TargetRunner.Execute(build, plan, console);
             ContinueState.Save(args, secretNames.Contains, plan);
             console.Write(SummaryText.Render(plan, ok, DateTime.Now, new RunTimes(elapsedBeforeRun + clock.Elapsed, upFront.Elapsed)));
-            return ok ? Succeeded : TargetFailed;
+            return ok ? Succeeded : Interruption.Requested ? Interruption.ExitCode : TargetFailed;
         }
         catch (Exception e) when (e is BuildInputException or BuildConfigurationException or Tooling.ToolNotFoundException)
         {
@@ -114,6 +116,7 @@ internal static class BuildExecutor
         }
         finally
         {
+            Console.CancelKeyPress -= Interruption.OnCancelKeyPress;
             Log.CloseAndFlush();
         }
     }

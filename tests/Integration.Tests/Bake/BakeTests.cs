@@ -90,4 +90,24 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Contains($"--bake-file {hcl} has no target 'gcc15-clang20'", error);
         Assert.Contains("drop gcc15-clang20 from --permutations", error);
     }
+
+    [IntegrationFact]
+    public async Task Ctrl_C_during_a_bake_stops_buildx_removes_what_it_began_and_exits_130()
+    {
+        // A build step that would take a minute, so the interrupt lands while buildx builds.
+        var bakeFile = RepoPaths.CopyFixture(WorkDirectory);
+        var dockerfile = Path.Combine(Path.GetDirectoryName(bakeFile)!, "Dockerfile");
+        File.WriteAllText(dockerfile, File.ReadAllText(dockerfile).Replace("COPY compilers/ /opt/fixture/\n",
+            "COPY compilers/ /opt/fixture/\nRUN echo \"$FIXTURE_STAMP\" > /slow && sleep 60\n"));
+        var result = await Build.RunAsync(["Bake", "--bake-file", bakeFile, "--permutations", "gcc14-clang20", "--platforms", "linux/amd64",
+            "--registry", Registry.Prefix, "--artifacts", ArtifactsDirectory, "--cache", "none", "--force", "--no-logo"],
+            null, ColdCache.Environment, null, interruptOn: "> docker buildx bake");
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("WRN: Interrupted (Ctrl-C): stopping the running tools and cleaning up", result.Output);
+        Assert.Contains("ERR: Target Bake was interrupted (Ctrl-C): its tools were stopped", result.Output);
+        Assert.DoesNotContain("Target Bake failed", result.Output);
+        Assert.Matches(@"\nBake\s+Aborted\s", result.Output);
+        Assert.Contains("Build interrupted on ", result.Output);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(ArtifactsDirectory, "images"))); // neither the archive nor its .partial
+    }
 }
