@@ -56,7 +56,7 @@ partial class Build
         try
         {
             var identity = await Signing.ReadyAsync(forSigning: false, plainHttp, defaultBranchOnly: true);
-            return (new CacheVerifier(OpenRegistry(plainHttp, identity), CachePolicy.SignerOf(identity.Verification)), null);
+            return (new CacheVerifier(OpenRegistry(plainHttp, identity), CachePolicy.SignerOf(identity.Verification, CosignPublicKey ?? CosignKey)), null);
         }
         catch (BuildInputException e)
         {

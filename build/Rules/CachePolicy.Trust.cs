@@ -109,8 +109,9 @@ public static partial class CachePolicy
     public static string NotSignedBy(string signer) => $"no signature on it verifies as {signer}";
 
     /// <summary>Who must have signed the main cache, as <paramref name="verification"/> checks it, for the warning.</summary>
-    public static string SignerOf(CosignVerification verification) => verification.PublicKeyPath is { } key
-        ? $"signed with the key {Path.GetFileName(key)}"
+    /// <param name="keyAsGiven">The key as the user named it (--cosign-public-key, else --cosign-key): a basename could be another file's.</param>
+    public static string SignerOf(CosignVerification verification, string? keyAsGiven = null) => verification.PublicKeyPath is { } key
+        ? $"signed with the key {keyAsGiven ?? key}"
         : $"main's workflow ({verification.CertificateIdentityRegexp}, trigger {verification.WorkflowTrigger ?? "any"})";
 
     /// <summary>

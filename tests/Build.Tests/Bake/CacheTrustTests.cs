@@ -178,4 +178,13 @@ public class CacheTrustTests
         Assert.Equal(trusted, System.Text.RegularExpressions.Regex.IsMatch(certificateIdentity, identity.Verification.CertificateIdentityRegexp!));
         Assert.Contains("main's workflow (^https://github\\.com/acme/dp/", CachePolicy.SignerOf(identity.Verification));
     }
+
+    [Fact]
+    public void A_key_the_main_cache_must_be_signed_with_is_named_as_the_user_gave_it_not_by_its_file_name()
+    {
+        var verification = SigningPolicy.Decide(null, "/tmp/x/cosign.pub", false, false, forSigning: false, _ => null, "/a/cosign.pub").Verification;
+        Assert.Equal("signed with the key /tmp/x/cosign.pub", CachePolicy.SignerOf(verification, "/tmp/x/cosign.pub"));
+        Assert.Equal("signed with the key keys/cosign.key", CachePolicy.SignerOf(verification, "keys/cosign.key"));
+        Assert.Equal("signed with the key /tmp/x/cosign.pub", CachePolicy.SignerOf(verification)); // the full path, never a bare file name
+    }
 }

@@ -40,7 +40,7 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
         Assert.Equal(forged.Digest, (await CacheTagDigestsAsync())[$"{Id}-main"]);
 
         var unsigned = await BakeAsync(GitHubEvent.Push(WorkDirectory), main.Key);
-        AssertRefusedBeforeImport(unsigned, forged.Digest, "no signature on it verifies as signed with the key cosign.pub");
+        AssertRefusedBeforeImport(unsigned, forged.Digest, $"no signature on it verifies as signed with the key {main.Key}"); // as given
         // The build went on, and main's export replaced the forgery with a cache it signed.
         var healed = (await CacheTagDigestsAsync())[$"{Id}-main"];
         Assert.NotEqual(forged.Digest, healed);
@@ -53,7 +53,7 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
         await Registry.Client.PutManifestAsync(CacheRepositoryPath, $"{Id}-main", forged);
         var otherKey = GitHubEvent.PullRequest(WorkDirectory, 8);
         otherKey["FIXTURE_STAMP"] = ColdCache.Stamp + "-pr8";
-        AssertRefusedBeforeImport(await BakeAsync(otherKey, main.Key), forged.Digest, "no signature on it verifies as signed with the key cosign.pub");
+        AssertRefusedBeforeImport(await BakeAsync(otherKey, main.Key), forged.Digest, $"no signature on it verifies as signed with the key {main.Key}");
         Assert.Equal(forged.Digest, (await CacheTagDigestsAsync())[$"{Id}-main"]); // a pull request does not write main
     }
 
