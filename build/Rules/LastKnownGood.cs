@@ -49,6 +49,7 @@ public static class LastKnownGood
             null => $"No last-known-good pin yet ({pinSource} does not exist; a pin kept elsewhere is passed with --last-known-good <lkg.json>): "
                     + $"{publishing.Sha} becomes it once verified.",
             { PinnedBy: PinnedBy.Rollback } => $"--release-rollback: the rollback to {pin.Manifest.Sha} recorded in {pinSource} is released; the mutable tags move to {publishing.Sha}, which becomes the pin once verified.",
+            _ when pin.Manifest.Sha == publishing.Sha => $"The last-known-good pin {pinSource} is unchanged: it is already {publishing.Sha}, which this publish verifies again.",
             _ => $"The last-known-good pin {pinSource} moves from {pin.Manifest.Sha} to {publishing.Sha} once verified.",
         };
         return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing), note, NoPin: pin is null);

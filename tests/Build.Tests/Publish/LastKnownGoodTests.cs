@@ -53,6 +53,15 @@ public class LastKnownGoodTests
     }
 
     [Fact]
+    public void A_publish_of_the_pinned_commit_again_says_the_pin_is_unchanged()
+    {
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('c')), Published('c'), Pin);
+        Assert.True(decision.MoveMutableTags);
+        Assert.Equal($"The last-known-good pin {Pin} is unchanged: it is already {new string('c', 40)}, which this publish verifies again.", decision.Note);
+        Assert.DoesNotContain("moves from", decision.Note);
+    }
+
+    [Fact]
     public void After_a_rollback_a_publish_moves_no_mutable_tag_keeps_the_pin_and_says_how_to_release_it()
     {
         var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), Published('c'), Pin);
