@@ -39,7 +39,8 @@ partial class Build
                 await publisher.CheckImmutableTagsAsync(selection.Permutations, tags);
                 WritePin(decision.NewPin, selection.Permutations.Count);
             }
-            foreach (var (entry, steps, _) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s){DryRunNote})");
+            var held = decision.SummaryNote is { } note ? "; " + note : "";
+            foreach (var (entry, steps, _) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s){held}{DryRunNote})");
             if (!DryRunRequested) AnnounceUse(selection.Permutations, decision.MoveMutableTags);
         });
 

@@ -17,7 +17,13 @@ public sealed record LastKnownGoodPin(PinnedBy PinnedBy, ReleaseManifest Manifes
 /// left as it is), why (one line), and whether that is worth a warning (tags held, or nothing tagged).
 /// </summary>
 /// <param name="NoPin">No pin was read (none at the pin source): nothing here says whether a rollback holds the tags.</param>
-public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false, bool NoPin = false);
+/// <param name="HeldBy">The rollback pin that holds the mutable tags where it put them, when it does.</param>
+public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false, bool NoPin = false,
+    LastKnownGoodPin? HeldBy = null)
+{
+    /// <summary>For the publish's row in the summary table: that its mutable tags were held, and by which rollback.</summary>
+    public string? SummaryNote => HeldBy is { } pin ? $"mutable tags held by the rollback to {pin.Manifest.Sha[..Math.Min(12, pin.Manifest.Sha.Length)]}" : null;
+}
 
 /// <summary>
 /// Pure: reads and writes pins, and decides whether a publish may move the mutable tags. A publish after a rollback
@@ -43,7 +49,7 @@ public static class LastKnownGood
         if (pin is { PinnedBy: PinnedBy.Rollback } && !releaseRollback)
             return new(false, null,
                 $"The mutable tags are held by the rollback to {pin.Manifest.Sha} ({pin.Manifest.Ref}) recorded in the last-known-good pin {pinSource}: this publish of {publishing.Sha} " +
-                $"pushes, signs, attests and writes its immutable tags only. {ReleaseHint}", Warn: true);
+                $"pushes, signs, attests and writes its immutable tags only. {ReleaseHint}", Warn: true, HeldBy: pin);
         var note = pin switch
         {
             null => $"No last-known-good pin yet ({pinSource} does not exist; a pin kept elsewhere is passed with --last-known-good <lkg.json>): "

@@ -73,6 +73,9 @@ public class LastKnownGoodTests
         Assert.Contains("run Publish again with --release-rollback", decision.Note);
         Assert.Contains("delete the `lkg` tag or the DEVCONTAINER_LKG variable", decision.Note);
         Assert.DoesNotContain("\n", decision.Note);
+        // The summary table's row says so too (it would otherwise read as a publish with nothing to do).
+        Assert.Equal($"mutable tags held by the rollback to {new string('a', 12)}", decision.SummaryNote);
+        Assert.Null(LastKnownGood.Decide(null, Published('c'), Pin).SummaryNote);
     }
 
     [Fact]

@@ -69,6 +69,7 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Contains("run Publish again with --release-rollback", held.Output);
         Assert.DoesNotContain("No last-known-good pin yet", held.Output);
         Assert.Contains($"Held             {Id,-20} {Repository}:{Id}  {good.Digest} (not moved to {bad.Digest}", held.Output);
+        Assert.Matches($@"Publish\s+Succeeded\s+[^\n]*// {Id}: {bad.Digest} \(\d+ change\(s\); mutable tags held by the rollback to {ParentSha[..12]}\)", held.Output);
         Assert.Equal(good.Digest, await DigestOfTagAsync(Id));
         Assert.Equal(rollbackPin, File.ReadAllText(PinPath)); // neither deleted nor overwritten
 
