@@ -76,7 +76,7 @@ partial class Build
     {
         if (ManifestDrivingThisRun(running) is not { } path) return ([], false);
         var rollback = running.Contains(nameof(Rollback));
-        if (!rollback && !File.Exists(path)) return ([], false);
+        if (!File.Exists(path)) return (rollback ? [Pipeline.Rules.LastKnownGood.MissingRollbackManifest(RollbackManifest!, path)] : [], false);
         try
         {
             var (manifest, selection, _) = ReadManifestScope(path, logNotes: false);

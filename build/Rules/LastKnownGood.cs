@@ -89,6 +89,12 @@ public static class LastKnownGood
                "are tagged), so the images are pushed, signed and attested by digest only";
     }
 
+    /// <summary>The one line for a --manifest that is not there: which file, and where the manifest of a release to roll back to comes from.</summary>
+    public static string MissingRollbackManifest(string flagValue, string fullPath) =>
+        $"Rollback --manifest {flagValue}: {fullPath} does not exist; pass the manifest of the release to roll back to: the published-manifest "
+        + "artifact of its publishing run (gh run download <run-id> -n published-manifest), or a last-known-good pin (artifacts/lkg.json, which "
+        + "Publish and Rollback write; in CI the lkg tag: git fetch origin tag lkg && git tag -l --format='%(contents)' lkg > lkg.json) (README, Rollback).";
+
     /// <summary>Rollback moves mutable tags: a manifest without any (a local or pull-request build) is refused, naming the fix.</summary>
     public static string? RollbackProblem(ReleaseManifest manifest, string source) =>
         manifest.Permutations.Any(p => p.Tags.Any(t => t.Mutable)) ? null

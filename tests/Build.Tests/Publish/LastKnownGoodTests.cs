@@ -118,6 +118,16 @@ public class LastKnownGoodTests
     }
 
     [Fact]
+    public void A_rollback_manifest_that_is_not_there_is_named_with_where_to_get_one()
+    {
+        var line = LastKnownGood.MissingRollbackManifest("nothere.json", "/repo/nothere.json");
+        Assert.StartsWith("Rollback --manifest nothere.json: /repo/nothere.json does not exist; pass the manifest of the release to roll back to", line);
+        Assert.Contains("gh run download <run-id> -n published-manifest", line);
+        Assert.Contains("artifacts/lkg.json", line);
+        Assert.DoesNotContain("Manifest target", line); // a fresh build is not what a rollback needs
+    }
+
+    [Fact]
     public void Rollback_to_a_manifest_without_mutable_tags_is_refused_naming_the_fix()
     {
         Assert.Null(LastKnownGood.RollbackProblem(Published('a'), "good.json"));

@@ -108,7 +108,9 @@ public sealed class PlanTests(ITestOutputHelper output) : IDisposable
         var rollback = await new BuildRunner(output).RunAsync(["Rollback", "--plan", "--manifest", Path.Combine(_directory, "none.json")], null, laptop, null);
         Assert.Equal(2, rollback.ExitCode);
         Assert.Contains("  Verifying keyless signatures needs the signer's identity", rollback.Output);
-        Assert.Contains(Path.Combine(_directory, "none.json"), rollback.Output); // and the manifest it lacks, on a line of its own
+        // And the manifest it lacks, on a line of its own, with where to get one.
+        Assert.Contains($"  Rollback --manifest {Path.Combine(_directory, "none.json")}: {Path.Combine(_directory, "none.json")} does not exist; "
+            + "pass the manifest of the release to roll back to", rollback.Output);
     }
 
     [Fact]
