@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Pipeline.CI;
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
 using Serilog;
 
 partial class Build
@@ -112,7 +113,7 @@ partial class Build
         {
             foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
             var atRisk = ImagesAtRisk.Count == 0 ? "" : $" (the up-front check warned that its registry does not answer for {string.Join(", ", ImagesAtRisk)})";
-            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above{atRisk}.");
+            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; {ToolOutputPolicy.WhereFailedOutputIs()}{atRisk}.");
         }
         foreach (var failure in CacheExportReport.Failures(result.StandardError + "\n" + result.StandardOutput))
         {

@@ -1,4 +1,5 @@
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
 using Serilog;
 
 /// <summary>Scan and Sbom: Trivy over every platform of each archive (a reused image: its attested SBOM), each gated.</summary>
@@ -82,7 +83,7 @@ partial class Build
         foreach (var platform in archive.Platforms.Select(x => x.Platform))
         {
             if (await Scanner.ImageAsync(p.Id, Layout.Archive(p), archive, platform, "cyclonedx", Layout.Sbom(p, platform)) != 0)
-                throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; see the log above.");
+                throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; {ToolOutputPolicy.WhereFailedOutputIs()}.");
             if (SbomGate.Problem($"{p.Id} {platform}", Layout.Sbom(p, platform)) is { } problem) problems.Add(problem);
         }
         File.Copy(Layout.Sbom(p, archive.Platforms[0].Platform), Layout.Sbom(p), overwrite: true);
@@ -101,7 +102,7 @@ partial class Build
     {
         var result = ScanGate.Evaluate(permutation.Id, File.ReadAllText(report), FailOnSeverity, platform);
         if (exitCode != 0 && result.Passed)
-            throw new InvalidOperationException($"Trivy exited {exitCode} on {result.Subject} although its report has no {string.Join("/", result.FailOn)} findings; see the log above (trivy.yaml keeps exit-code 0).");
+            throw new InvalidOperationException($"Trivy exited {exitCode} on {result.Subject} although its report has no {string.Join("/", result.FailOn)} findings; {ToolOutputPolicy.WhereFailedOutputIs()} (trivy.yaml keeps exit-code 0).");
         if (result.TrivyVersion != Trivy.PinnedVersion)
             Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
         return result;

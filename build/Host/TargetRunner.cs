@@ -83,7 +83,8 @@ internal static class TargetRunner
             t.Status = TargetStatus.Failed;
             var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
             Log.Error("Target {Target:l} failed: {Message:l}{Log:l}", t.Name, error.Message,
-                Logging.LogFileForDisplay is { } file && NukeBuild.Host != HostKind.GitHubActions ? $" (full log: {file})" : "");
+                Logging.LogFileForDisplay is { } file && NukeBuild.Host != HostKind.GitHubActions && !error.Message.Contains(file, StringComparison.Ordinal)
+                    ? $" (full log: {file})" : "");
             if (NukeBuild.Host == HostKind.GitHubActions)
                 console.WriteLine($"::error title=Target {t.Name} failed::{SecretMasker.Mask(error.Message).ReplaceLineEndings(" ")}");
             Log.Debug(error, "Details");
