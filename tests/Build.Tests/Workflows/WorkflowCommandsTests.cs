@@ -105,9 +105,11 @@ public partial class WorkflowCommandsTests
         foreach (var flag in new[] { "--plan", "--no-logo", "--root", PlanRoot.Value }) start.ArgumentList.Add(flag);
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("GITHUB_") || n.StartsWith("NUKE_")))
             start.Environment.Remove(name);
-        // What every job's runner sets for keyless signing and verification (the publishing jobs have id-token: write).
+        // What a job's runner and env: give it: keyless signing and verification (the publishing jobs have id-token: write), and
+        // the token of the steps that call GitHub's REST API.
         start.Environment["GITHUB_REPOSITORY"] = "octo-org/devcontainers";
         start.Environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = "https://token.actions.example/";
+        start.Environment["GITHUB_TOKEN"] = "sample-job-token";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
