@@ -39,7 +39,12 @@ public sealed record ImageDestination(string? Repository, string? TemporaryTag, 
         ? new(repository, null, ImageExport.Registry(driver, repository, temporaryTag))
         : new(repository, temporaryTag, ImageExport.Registry(driver, repository, temporaryTag));
 
-    public string Describe() => Repository is null ? Output : TemporaryTag is null ? $"{Repository} (pushed by digest, untagged)" : $"{Repository}:{TemporaryTag} (temporary tag)";
+    /// <summary>For --plan, before the builder's driver is known: untagged in <paramref name="repository"/>, one way or the other.</summary>
+    public static ImageDestination Planned(string repository) => new(repository, null, "");
+
+    public string Describe() => Repository is null ? Output
+        : Output.Length == 0 ? $"{Repository} (untagged: by digest, or under a temporary tag on the docker driver)"
+        : TemporaryTag is null ? $"{Repository} (pushed by digest, untagged)" : $"{Repository}:{TemporaryTag} (temporary tag)";
 }
 
 /// <summary>The whole run's bake decisions; logged at Bake start and written to artifacts/bake-plan.txt.</summary>

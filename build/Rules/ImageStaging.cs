@@ -24,22 +24,32 @@ public sealed record ImageStaging(StagingKind Kind, string Reason)
 {
     /// <summary>
     /// Pure. A pull request never writes to --registry (its token is read-only): a staging registry. Otherwise images go
-    /// to the image repository when it is on this machine (loopback), when this run publishes them (Publish runs), or
+    /// to the image repository when this run publishes them (Publish runs), when it is on this machine (loopback) and
+    /// answers (the default 127.0.0.1:5000 on a laptop with no registry there: staged locally instead), or
     /// when a later job of the same workflow does (<paramref name="laterJobPublishes"/>: a per-platform job, or any CI
     /// build job of a push: the merge and publish jobs read them there); a run that publishes nothing to a remote registry
     /// (`./build.sh` on a laptop) stages them locally instead.
     /// </summary>
-    public static ImageStaging Decide(BuildMode mode, bool publishesInThisRun, bool laterJobPublishes, string imageRepository, string? stagingRegistry)
+    /// <param name="loopbackAnswers">Whether a loopback image repository's registry answers; asked only when it decides (null: not asked).</param>
+    public static ImageStaging Decide(BuildMode mode, bool publishesInThisRun, bool laterJobPublishes, string imageRepository, string? stagingRegistry,
+        bool? loopbackAnswers = true)
     {
         ImageStaging Local(string why) => stagingRegistry is { Length: > 0 }
             ? new(StagingKind.StagingRegistry, $"{why}: staged in --staging-registry {stagingRegistry}")
             : new(StagingKind.StartedRegistry, $"{why}: staged in a registry this run starts on a loopback port and removes at its end");
         if (mode == BuildMode.PullRequest) return Local("a pull request pushes nothing to " + imageRepository);
-        if (RegistryHost.IsLoopback(imageRepository)) return new(StagingKind.ImageRepository, $"{imageRepository} is on this machine: pushed there, untagged until Publish tags it");
         if (publishesInThisRun) return new(StagingKind.ImageRepository, $"Publish runs: pushed to {imageRepository}, untagged until it is signed and tagged");
         if (laterJobPublishes) return new(StagingKind.ImageRepository, $"a CI build job: pushed to {imageRepository} untagged for the merge and publish jobs");
+        if (RegistryHost.IsLoopback(imageRepository))
+            return loopbackAnswers != false
+                ? new(StagingKind.ImageRepository, $"{imageRepository} is on this machine: pushed there, untagged until Publish tags it")
+                : Local($"nothing is published and no registry answers at {RegistryHost.Of(imageRepository)}");
         return Local($"nothing is published to {imageRepository} in this run");
     }
+
+    /// <summary>Whether <see cref="Decide"/> needs to know if the loopback image repository's registry answers.</summary>
+    public static bool AsksWhetherLoopbackAnswers(BuildMode mode, bool publishesInThisRun, bool laterJobPublishes, string imageRepository) =>
+        mode != BuildMode.PullRequest && !publishesInThisRun && !laterJobPublishes && RegistryHost.IsLoopback(imageRepository);
 
     /// <summary>The repository images are staged in: the image repository, or the image name under the staging registry.</summary>
     public static string StagingRepository(StagingKind kind, string imageRepository, string imageName, string? stagingRegistry) => kind switch

@@ -36,7 +36,7 @@ public sealed class LocalRegistry(string docker, string containerName, string ad
         var name = $"devcontainer-pipeline-staging-{runId}";
         var run = await ToolRunner.RunAsync(docker, RunArguments(name), logOutput: false, cancellationToken: cancellationToken);
         if (!run.Succeeded)
-            throw new InvalidOperationException($"Could not start a staging registry ({Image}): {ToolOutput.LastLine(run.StandardError)}; " +
+            throw new InvalidOperationException($"Could not start a staging registry ({Image}): {ToolLocation.DockerReason(run.StandardError)}; " +
                 "pass --staging-registry <host:port> of a running registry (e.g. 127.0.0.1:5000), or keep images as archives with --image-output archive.");
         var registry = new LocalRegistry(docker, name, "");
         try
@@ -52,6 +52,18 @@ public sealed class LocalRegistry(string docker, string containerName, string ad
         }
         Log.Information("Started a staging registry for this run at {Address} ({Image}); it is removed when the run ends", registry.Address, Image);
         return registry;
+    }
+
+    /// <summary>One quick look (2 s) whether a registry answers at <paramref name="address"/> (loopback: plain HTTP), any status.</summary>
+    public static async Task<bool> AnswersAsync(string address)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync($"http://{address}/v2/");
+            return (int)response.StatusCode < 500;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return false; }
     }
 
     static async Task WaitUntilAnswersAsync(string address, CancellationToken cancellationToken)

@@ -61,7 +61,8 @@ public static class DoubleCli
         var facts = options.Input is not null ? OciArchive.Read(Path.GetFullPath(options.Input, workingDirectory), options.Platform)
             : !isSbom ? RegistryImage.Read(options.Reference!, options.Platform, options.Insecure, options.ImageSources, env) : null;
         // The platform of the image scanned: the archive's chosen manifest, else the one asked for.
-        var findings = Findings.Load(env, options.ArtifactName, facts?.Platform ?? options.Platform);
+        var labels = facts?.Config["config"]?["Labels"] is System.Text.Json.Nodes.JsonObject l ? l.Select(x => x.Value?.ToString() ?? "") : null;
+        var findings = Findings.Load(env, options.ArtifactName, facts?.Platform ?? options.Platform, labels);
         Info(findings is null ? "no findings chosen: reporting a clean image" : $"findings from {env[Findings.FindingsVariable]}");
         IReadOnlyList<IgnoreRule> rules = [];
         if (options.IgnoreFile is not null && File.Exists(options.IgnoreFile))

@@ -28,6 +28,21 @@ public class ImageStagingTests
     }
 
     [Fact]
+    public void A_loopback_registry_that_does_not_answer_is_replaced_by_a_started_one_when_nothing_is_published()
+    {
+        // The default --registry 127.0.0.1:5000/... on a laptop with no registry there: `./build.sh` still works.
+        Assert.True(ImageStaging.AsksWhetherLoopbackAnswers(BuildMode.Local, false, false, Loopback));
+        var staging = ImageStaging.Decide(BuildMode.Local, false, false, Loopback, null, loopbackAnswers: false);
+        Assert.Equal(StagingKind.StartedRegistry, staging.Kind);
+        Assert.Contains("no registry answers at 127.0.0.1:5000", staging.Reason);
+        // Publishing there, or a CI job, asks nothing: the registry must answer (the up-front check says so if not).
+        Assert.False(ImageStaging.AsksWhetherLoopbackAnswers(BuildMode.Local, true, false, Loopback));
+        Assert.False(ImageStaging.AsksWhetherLoopbackAnswers(BuildMode.DefaultBranch, false, true, Loopback));
+        Assert.False(ImageStaging.AsksWhetherLoopbackAnswers(BuildMode.Local, false, false, Remote));
+        Assert.Equal(StagingKind.ImageRepository, ImageStaging.Decide(BuildMode.Local, true, false, Loopback, null, loopbackAnswers: null).Kind);
+    }
+
+    [Fact]
     public void A_run_that_publishes_nothing_to_a_remote_registry_stages_locally()
     {
         var staging = ImageStaging.Decide(BuildMode.DefaultBranch, false, false, Remote, null);
