@@ -15,7 +15,7 @@ namespace Integration.Tests.Rehearsal;
 /// Today's workflow publishes signed images from the registry on a push to main (the images moved by digest, never as
 /// artifacts), publishes nothing from a pull request (whose jobs only read the registry), and on a later push with
 /// unchanged inputs builds nothing and only tags the published digest; the workflow
-/// before issue 12 fails for the reasons the issue names (no registry login, colliding artifacts).
+/// before issue 12 fails for the first reason the issue names (no registry login).
 /// </summary>
 [Collection(RehearsalSetup.Collection)]
 public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : RehearsalTest(output, "rehearsal")
@@ -51,7 +51,8 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : Rehearsal
         });
         // The merge job moved no image bytes: it put exactly one manifest, the merged index, by its digest, and read the rest.
         var merge = push.Of("merge").Single();
-        var mergePut = Assert.Single(merge.RegistryRequests, r => r.Method is not ("GET" or "HEAD"));
+        // (A client's first try without credentials is answered 401, as any registry challenges; the authenticated one counts.)
+        var mergePut = Assert.Single(merge.RegistryRequests, r => r.Method is not ("GET" or "HEAD") && r.Status < 400);
         Assert.Equal("PUT", mergePut.Method);
         Assert.Matches("/devcontainer/manifests/sha256:[0-9a-f]{64}$", mergePut.Path);
 
@@ -138,21 +139,23 @@ public sealed class WorkflowRehearsalTests(ITestOutputHelper output) : Rehearsal
     }
 
     [IntegrationFact]
-    public async Task The_workflow_before_issue_12_fails_without_registry_login_and_on_colliding_artifacts()
+    public async Task The_workflow_before_issue_12_fails_without_registry_login()
     {
         var push = await RehearseAsync(PreIssue12, RehearsalEvent.PushToMain(Setup.Sha, RehearsalSetup.Repository), "pre-issue-12", "gcc14-clang20", "gcc15-clang20");
         Assert.False(push.Succeeded);
         var builds = push.Of("build");
         Assert.Equal(2, builds.Count);
+        // No packages permission and no login: the cache read is refused, and so is the push of the image itself (which
+        // BuildKit now makes from Bake), so no build job succeeds and nothing reaches the publish job (whose merge-multiple
+        // download of colliding artifacts was the workflow's other failure before images moved through the registry).
         Assert.All(builds, b =>
         {
             Assert.False(b.Permissions.ContainsKey("packages"));
             Assert.Contains(b.Refused, r => r.Status == 401 && r.Path.Contains("/devcontainer-cache/"));
+            Assert.Contains(b.Refused, r => r.Status == 401 && r.Path.Contains("/devcontainer/blobs/"));
+            Assert.Equal("failure", b.Result);
         });
-        var download = push.Of("publish").Single().Step("Download every permutation's artifacts");
-        Assert.Equal("failure", download.Outcome);
-        Assert.Contains("merge-multiple:", download.Output);
-        Assert.Contains("manifest.json (devcontainer-gcc14-clang20, devcontainer-gcc15-clang20)", download.Output);
+        Assert.Equal("skipped", push.Of("publish").Single().Result);
         Assert.Empty(await TagsAsync("devcontainer"));
     }
 
