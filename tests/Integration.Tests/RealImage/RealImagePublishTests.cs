@@ -37,7 +37,7 @@ public sealed class RealImagePublishTests(RealImageBuild image, ITestOutputHelpe
         Assert.NotNull(index);
         Assert.True(index.IsIndex, $"pushed as {index.MediaType}");
         Assert.Equal([RealImageBuild.Platform], index.Platforms);
-        Assert.Equal([new PlatformDigest(RealImageBuild.Platform, index.PlatformDigests[RealImageBuild.Platform])], entry.Platforms);
+        Assert.Equal([(RealImageBuild.Platform, index.PlatformDigests[RealImageBuild.Platform])], entry.Platforms.Select(p => (p.Platform, p.Digest)));
         var tags = new[] { RealImageBuild.PermutationId, $"{image.HeadSha}-{RealImageBuild.PermutationId}" };
         Assert.Equal(tags.Select(t => $"{entry.Repository}:{t}"), entry.Tags.Select(t => t.Reference));
         foreach (var tag in tags)
