@@ -27,8 +27,8 @@ partial class Build
     [Parameter("Build cache: registry (cache repository beside the image), registry-read (read the main cache, export nothing: a read-only token), local (.nuke/temp/buildx-cache) or none")]
     readonly CacheMode Cache = CacheMode.Registry;
 
-    [Parameter("Where Bake leaves each image: archive (an OCI archive in artifacts/images/) or push-by-digest (pushed untagged to --registry, recorded in artifacts/pushed/<id>.json, no archive kept; MergePlatforms then reads the per-platform images back by digest)")]
-    readonly ImageOutput ImageOutput = ImageOutput.Archive;
+    [Parameter("Where Bake leaves each image: registry (pushed untagged by BuildKit, read there by digest by every later target; which registry: --staging-registry) or archive (an OCI archive in artifacts/images/)")]
+    readonly ImageOutput ImageOutput = ImageOutput.Registry;
 
     [Parameter("The repository's default branch (GitHub's event payload wins when present)")]
     readonly string DefaultBranch = "main";
@@ -65,19 +65,19 @@ partial class Build
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value),
         RootDirectory, DefaultBranch);
 
-    // Pushing untagged by digest (--image-output push-by-digest) needs the packages: write a cache export gets; a
-    // pull request's read-only token cannot, so its jobs keep the default, archives.
+    // Pushing the images untagged needs the packages: write a cache export gets; a pull request stages them in a registry
+    // of its own instead (ImageStaging), so its read-only token writes nothing.
     // A default-branch Bake signs the main cache it exported (keyless in CI: id-token), so later builds can trust it.
     [RegistryAccess(RegistryUse.Read | RegistryUse.WriteCache | RegistryUse.SignCacheKeyless)]
     Target Bake => _ => _
-        .Description("Build the selected permutations for all their platforms into OCI archives under artifacts/images/ (or push them by digest: --image-output)")
-        .Reads(() => Artifacts, () => Permutations, () => Platforms, () => BakeFile, () => Builder, () => Cache, () => ImageOutput, () => Force, () => PerPlatformJob)
+        .Description("Build the selected permutations for all their platforms and push them untagged to a registry (artifacts/pushed/<id>.json), or write OCI archives with --image-output archive")
+        .Reads(() => Artifacts, () => Permutations, () => Platforms, () => BakeFile, () => Builder, () => Cache, () => ImageOutput, () => StagingRegistry, () => Force, () => PerPlatformJob)
         .Reads(RepositoryParameters).Reads(SigningParameters) // a reused image's attestations are verified
-        // pushed/*.json instead of the archive with --image-output push-by-digest (declared either way: the workflow's
-        // uploads are derived from these with default parameters)
-        .Produces(BakePlanFiles).Produces(ImagesDirectory / "*.tar", Layout.PushedImages / "*.json", BakeMetadataFile, Layout.Summary)
-        // a reused permutation: its published index and attested SBOM and provenance instead of an archive
-        .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json", ArtifactsDirectory / "provenance" / "*.slsa.json")
+        .Produces(BakePlanFiles).Produces(Layout.PushedImages / "*.json", ImagesDirectory / "*.index.json", BakeMetadataFile, Layout.Summary)
+        // Image bytes only when a user asks for an archive: the generated workflows (default parameters) upload none.
+        .Produces(ImageOutput == ImageOutput.Archive ? [ImagesDirectory / "*.tar"] : [])
+        // a reused permutation: its attested SBOMs and provenance beside its published index
+        .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json", ArtifactsDirectory / "provenance" / "*.slsa.json")
         .Executes(async () =>
         {
             var plan = await PlanBakeAsync();
@@ -87,13 +87,13 @@ partial class Build
             foreach (var p in plan.Permutations) AddSummary(p.Id, p.IsReused ? $"{p.Reuse!.ReusedDigest} (reused)" : digests.GetValueOrDefault(p.Id, "?"));
         });
 
-    /// <summary>A fresh run leaves no earlier run's archive or published index behind (a failed bake must not pass for this one's).</summary>
+    /// <summary>A fresh run leaves no earlier run's archive, image record or index behind (a failed bake must not pass for this one's).</summary>
     void DiscardEarlierImages(BakePlan plan)
     {
         foreach (var p in plan.Permutations)
         {
             StagedArchive.Discard(p.Archive);
-            File.Delete(Layout.PublishedIndex(p.Permutation));
+            File.Delete(Layout.ImageIndex(p.Permutation));
             if (Layout.PushedImages.DirectoryExists()) File.Delete(Layout.PushedImage(p.Permutation));
         }
     }
@@ -121,33 +121,14 @@ partial class Build
             WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
         }
         await SignExportedMainCachesAsync(plan, toBuild);
+        var digests = BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
         foreach (var p in toBuild)
         {
-            var archive = StagedArchive.Commit(p.Archive, p.Id);
-            if (ImageOutput == ImageOutput.PushByDigest) await PushByDigestAsync(plan, p, archive.IndexDigest);
+            if (p.Output.Repository is null) StagedArchive.Commit(p.Archive, p.Id);
+            else await RecordPushedAsync(p, digests.TryGetValue(p.Permutation.BakeTarget, out var digest) ? digest
+                : throw new InvalidOperationException($"buildx reported no image digest for {p.Id} in {BakeMetadataFile}; re-run Bake."));
         }
-        return BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
-    }
-
-    /// <summary>
-    /// Pushes the archive just built to the image repository by its index digest (untagged, bytes preserved, so the
-    /// digest is the one bake reported), records it, and removes the archive, pushed or not: no multi-gigabyte file is
-    /// left for the job's artifact upload. BuildKit's own push-by-digest exporter is not used because the docker driver
-    /// (the default builder) does not implement it.
-    /// </summary>
-    async Task PushByDigestAsync(BakePlan plan, PermutationBake p, string indexDigest)
-    {
-        var image = new PushedImage(PushedImage.CurrentSchemaVersion, p.Id, p.Platforms, plan.ImageRepository, indexDigest);
-        try
-        {
-            await ImageReader(plan.ImageRepository).Push(p.Archive, null, image.Reference);
-        }
-        finally
-        {
-            StagedArchive.Discard(p.Archive);
-        }
-        PushedImageStore.Write(Layout.PushedImage(p.Permutation), image);
-        Log.Information("Pushed {Id} by digest (untagged): {Reference}", p.Id, image.Reference);
+        return digests;
     }
 
     /// <summary>
@@ -163,8 +144,8 @@ partial class Build
         StartPreBakeReads(); // already running when the up-front checks ran
         var definition = await ReadStaticBakeDefinitionAsync();
         var images = await BuildImagesAsync();
-        var planned = WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, BakePlatforms.Platforms, ImageRepository, ImageName, Cache, images,
-            ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition);
+        var planned = await WithDestinationsAsync(WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, BakePlatforms.Platforms, ImageRepository, ImageName,
+            Cache, images, ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition));
         var plan = await WithTrustedCacheAsync(planned); // before the override names any main cache
         ImagesDirectory.CreateDirectory();
         var overrideJson = BakeOverride.Render(plan);
@@ -185,9 +166,10 @@ partial class Build
         if (!plannedTargets.Contains(nameof(Bake))) return []; // what the run would refuse, the plan has shown instead (CheckBeforePlanning)
         try
         {
+            _runningTargets = plannedTargets;
             var platforms = PlatformsFor(plannedTargets);
-            var planned = BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
-                SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache");
+            var planned = WithPlannedDestinations(BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
+                SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache"));
             var plainHttp = RegistryHost.IsLoopback(planned.ImageRepository);
             var plan = planned with { Permutations = planned.Permutations.Select(p => p with { Cache = PlannedCache(p.Cache, plainHttp) }).ToList() };
             return ["", "Bake would decide (base image digests are resolved when it runs):", .. platforms.Note is { } note ? [note] : Array.Empty<string>(),

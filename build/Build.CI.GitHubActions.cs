@@ -10,9 +10,11 @@ using Serilog;
     OnPushBranches = new[] { "main" },
     OnPushTags = new[] { "v*.*.*" },
     MatrixTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom), nameof(Manifest) },
-    // Native per-platform jobs build and validate one platform each; a merge job per permutation joins them into one
-    // image index, scans it and writes that permutation's manifest.
+    // Native per-platform jobs build and validate one platform each and push it untagged; a merge job per permutation
+    // puts their index into the registry, scans it there and writes that permutation's manifest. A pull request's
+    // platform jobs also scan and SBOM their own platform and stop: nothing is merged or pushed.
     PlatformTargets = new[] { nameof(Bake), nameof(Validate) },
+    PullRequestPlatformTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom) },
     MergeTargets = new[] { nameof(MergePlatforms), nameof(Scan), nameof(Sbom), nameof(Manifest) },
     MergeSkippedTargets = new[] { nameof(Bake), nameof(Validate) },
     // The publishing job joins the build jobs' own manifests (checked, never re-planned) and publishes exactly that.

@@ -2,15 +2,16 @@ using Pipeline.Host;
 using Serilog;
 
 /// <summary>
-/// Manifest: artifacts/manifest.json, the contract between building and publishing — every permutation's archive (or
-/// published index), digests, tags, SBOM, scan verdict and SLSA provenance, each file with its hash.
+/// Manifest: artifacts/manifest.json, the contract between building and publishing — every permutation's image (its
+/// digest in the registry, or its archive), platform digests with each platform's SBOM, tags, scan verdict and SLSA
+/// provenance, each file with its hash.
 /// </summary>
 partial class Build
 {
     AbsolutePath ManifestFile => Layout.Manifest;
 
     Target Manifest => _ => _
-        .Description("Write artifacts/manifest.json from what Bake ran (bake-plan.json): every permutation's archive, digests, tags, SBOM and scan verdict")
+        .Description("Write artifacts/manifest.json from what Bake ran (bake-plan.json): every permutation's image digest (or archive), platform digests and SBOMs, tags and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
         .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
         .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
@@ -29,14 +30,15 @@ partial class Build
     ManifestPermutation ManifestEntryOf(BakeRecord record, Permutation permutation, RunIdentity run)
     {
         var p = record.For(permutation.Id, Layout.BakeRecord);
-        var evidence = UsesPublishedEvidence(permutation);
-        var files = new ManifestFiles(ArtifactsDirectory, evidence ? null : (string)Layout.Archive(permutation), Layout.ScanReport(permutation), Layout.Sbom(permutation), Layout.Provenance(permutation));
+        var image = ImageOf(permutation);
+        var platformSboms = image.Info.Platforms.ToDictionary(x => x.Platform, x => (string)Layout.Sbom(permutation, x.Platform));
+        var files = new ManifestFiles(ArtifactsDirectory, image.Archive, Layout.ScanReport(permutation), Layout.Sbom(permutation), Layout.Provenance(permutation), platformSboms);
         var scan = ScanGate.Evaluate(p.Id, File.ReadAllText(files.ScanReport), FailOnSeverity);
-        if (SbomGate.Problem(p.Id, files.Sbom) is { } problem) throw new InvalidOperationException(problem);
-        if (evidence) RequireAttestedProvenance(p.Id, files.Provenance);
+        foreach (var (platform, sbom) in platformSboms.Prepend(KeyValuePair.Create("", (string)files.Sbom)))
+            if (SbomGate.Problem(platform == "" ? p.Id : $"{p.Id} {platform}", sbom) is { } problem) throw new InvalidOperationException(problem);
+        if (image.KeptEvidence) RequireAttestedProvenance(p.Id, files.Provenance);
         else WriteProvenance(record, p, run, files.Provenance);
-        var image = evidence ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(Layout.PublishedIndex(permutation)), Layout.PublishedIndex(permutation)) : OciArchive.Read(files.Archive!);
-        return ManifestEntry.Create(p.Id, record.ImageRepository, files, image, p.Tags, p.BaseImage, scan, ScanConfigDigest())
+        return ManifestEntry.Create(p.Id, record.ImageRepository, files, image.Info, p.Tags, p.BaseImage, scan, ScanConfigDigest())
             with { InputDigest = p.InputDigest };
     }
 

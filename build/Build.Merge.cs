@@ -3,14 +3,14 @@ using Pipeline.Host;
 using Serilog;
 
 /// <summary>
-/// The CI fan-in: native per-platform jobs each build one platform (Bake/Validate --platforms), MergePlatforms joins
-/// their archives into one image index per permutation and their bake records into one (so Manifest describes what
-/// the build jobs ran), and MergeManifests joins the build jobs' own manifests into the
-/// one Publish reads (without re-planning or rebuilding anything).
+/// The CI fan-in: native per-platform jobs each build one platform (Bake/Validate --platforms) and push it untagged,
+/// MergePlatforms joins their images into one image index per permutation in the registry (or their archives into one)
+/// and their bake records into one (so Manifest describes what the build jobs ran), and MergeManifests joins the build
+/// jobs' own manifests into the one Publish reads (without re-planning or rebuilding anything).
 /// </summary>
 partial class Build
 {
-    [Parameter("Folder (relative to the root) holding each platform's build output as <id>-<arch>/ (images/<id>.tar, bake-plan.json), for MergePlatforms")]
+    [Parameter("Folder (relative to the root) holding each platform's build output as <id>-<arch>/ (pushed/<id>.json and images/<id>.index.json, or images/<id>.tar; bake-plan.json), for MergePlatforms")]
     readonly string PlatformParts = "platforms";
 
     /// <summary>One per-platform build job's artifacts folder, as downloaded: the same layout as artifacts/.</summary>
@@ -18,14 +18,15 @@ partial class Build
 
     IReadOnlyList<string> PlatformsOf(Permutation p) => Platforms is { Length: > 0 } ? Platforms : p.Platforms;
 
-    // Reads the platform images the build jobs pushed by digest (--image-output push-by-digest); reading needs no write.
-    [RegistryAccess(RegistryUse.Read)]
+    // Puts the merged index into the image repository, by digest and untagged, beside the platform images the build jobs pushed.
+    [RegistryAccess(RegistryUse.Read | RegistryUse.Push)]
     Target MergePlatforms => _ => _
-        .Description("Join each permutation's per-platform OCI archives and build records (from --platform-parts; with --image-output push-by-digest, the images their records name, read back by digest) into one multi-platform image index in artifacts/images/ and one bake-plan.json; a permutation every platform job reused keeps the published index and attested SBOM they fetched")
+        .Description("Join each permutation's per-platform images (from --platform-parts: the images their records name, merged into one index put by digest, untagged, in the registry; with --image-output archive, their archives) and build records into one multi-platform image and one bake-plan.json; a permutation every platform job reused keeps the published index and attested SBOMs they fetched")
         .Before(Scan, Sbom, Manifest)
         .Reads(() => Artifacts, () => Permutations, () => Platforms, () => PlatformParts, () => ImageOutput).Reads(RepositoryParameters)
-        .Produces(ImagesDirectory / "*.tar", Layout.BakeRecord)
-        .Produces(ImagesDirectory / "*.index.json", ArtifactsDirectory / "sbom" / "*.cdx.json") // a reused permutation's evidence
+        .Produces(Layout.BakeRecord, Layout.PushedImages / "*.json", ImagesDirectory / "*.index.json")
+        .Produces(ImageOutput == ImageOutput.Archive ? [ImagesDirectory / "*.tar"] : [])
+        .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json") // a reused permutation's evidence
         .Executes(async () =>
         {
             var record = BakeRecordMerge.Combine(ReadPlatformRecords()); // the build jobs must agree before anything is merged
@@ -47,19 +48,20 @@ partial class Build
         });
 
     /// <summary>
-    /// One permutation's platforms joined into its archive (read back by digest first when the jobs pushed), or, when every
-    /// platform job reused the published image, that image's evidence passed on; what the summary shows.
+    /// One permutation's platforms joined into one image (its index put in the registry, or with --image-output archive
+    /// its archive), or, when every platform job reused the published image, that image's evidence passed on; what the
+    /// summary shows.
     /// </summary>
     async Task<string> MergePermutationAsync(Permutation p, PermutationRecord record)
     {
-        if (Layout.PublishedIndex(p).FileExists()) File.Delete(Layout.PublishedIndex(p)); // an earlier run's evidence must not pass for this one's
+        // An earlier run's image must not pass for this one's.
+        foreach (var stale in new[] { Layout.ImageIndex(p), Layout.PushedImage(p) }.Where(f => f.FileExists())) File.Delete(stale);
         if (record.ReusedDigest is { } reused)
         {
             KeepReusedEvidence(p, reused);
             return $"{reused} (reused)";
         }
-        if (ImageOutput == ImageOutput.PushByDigest) await ReadPushedPlatformsAsync(p);
-        var info = MergePlatformArchives(p);
+        var info = ImageOutput == ImageOutput.Archive ? MergePlatformArchives(p) : await MergeInRegistryAsync(p);
         Log.Information("Merged {Id}: {Digest} ({Platforms})", p.Id, info.IndexDigest, string.Join(", ", info.Platforms.Select(x => $"{x.Platform} {x.Digest}")));
         return info.IndexDigest;
     }
@@ -72,64 +74,82 @@ partial class Build
         ImagesDirectory.CreateDirectory();
         StagedArchive.Discard(Layout.Archive(p));
         var info = PlatformArchives.Write(p.Id, parts, merged, Layout.Archive(p));
-        if (merged.DroppedAnnotations.Count > 0)
-            Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
+        LogDroppedAnnotations(p, merged);
         return info;
     }
 
     /// <summary>
+    /// The per-platform images the build jobs pushed, joined where they are: the index of their indexes' platform manifests
+    /// (the same bytes an archive merge makes: <see cref="PlatformMerge"/>) put into the image repository by its digest,
+    /// untagged. No layer is read or written; Publish signs and tags that digest.
+    /// </summary>
+    async Task<OciArchiveInfo> MergeInRegistryAsync(Permutation p)
+    {
+        const string fix = "its per-platform build job must run Bake (which pushes the image and records it) and its artifact be downloaded to the platform parts folder (for archives, run both with --image-output archive).";
+        var parts = new List<PlatformPart>();
+        foreach (var platform in PlatformsOf(p))
+        {
+            var recordPath = PlatformFile(p, platform, "pushed-image record", part => part.PushedImage(p), fix);
+            var image = PushedImageStore.Read(recordPath);
+            if (PlatformMerge.PushedImageProblem(image, p.Id, platform, ImageRepository, recordPath) is { } problem) throw new InvalidOperationException(problem);
+            var index = File.ReadAllBytes(PlatformFile(p, platform, "image index", part => part.ImageIndex(p), fix));
+            if (PlatformMerge.ReadBackProblem(image, ContentDigest.Sha256(index)) is { } changed) throw new InvalidOperationException(changed);
+            parts.Add(PlatformMerge.PartOfIndex(platform, recordPath, index));
+        }
+        var merged = PlatformMerge.Compose(p.Id, parts);
+        await ImageReader(ImageRepository).PutIndex(ImageRepository, merged.IndexBlob, OciArchive.IndexMediaType);
+        ImagesDirectory.CreateDirectory();
+        File.WriteAllBytes(Layout.ImageIndex(p), merged.IndexBlob);
+        PushedImageStore.Write(Layout.PushedImage(p), new PushedImage(PushedImage.CurrentSchemaVersion, p.Id, PlatformsOf(p), ImageRepository, merged.Digest));
+        LogDroppedAnnotations(p, merged);
+        return PublishedEvidence.DescribeIndex(merged.IndexBlob, Layout.ImageIndex(p));
+    }
+
+    static void LogDroppedAnnotations(Permutation p, MergedIndex merged)
+    {
+        if (merged.DroppedAnnotations.Count > 0)
+            Log.Information("{Id}: index annotations that differ between platforms are not carried: {Keys}", p.Id, string.Join(", ", merged.DroppedAnnotations));
+    }
+
+    /// <summary>
     /// Every platform job of <paramref name="p"/> reused the published <paramref name="digest"/> (BakeRecordMerge checked):
-    /// nothing is merged. The published index and verified SBOM attestation their Bake fetched (or, where it could not
-    /// verify the attestation, the image it copied) go to artifacts/ as a local Bake's reuse leaves them, so Scan
-    /// re-scans the SBOM, Manifest describes the published index and Publish only verifies and tags.
+    /// nothing is merged. The published index, its record and each platform's verified SBOM attestation their Bake fetched
+    /// (or, where it could not verify them, the record of the published image itself, or with --image-output archive the
+    /// image it copied) go to artifacts/ as a local Bake's reuse leaves them, so Scan re-scans the SBOMs (or the image),
+    /// Manifest describes the published index and Publish only verifies and tags.
     /// </summary>
     void KeepReusedEvidence(Permutation p, string digest)
     {
         var parts = PlatformsOf(p).Select(platform => (Platform: platform, Folder: PlatformPart(p, platform))).ToList();
-        var kept = parts.Select(part =>
-        {
-            var (index, archive) = (part.Folder.PublishedIndex(p), part.Folder.Archive(p));
-            var digest = index.FileExists() ? ContentDigest.Sha256(File.ReadAllBytes(index)) : archive.FileExists() ? OciArchive.Read(archive).IndexDigest : null;
-            return new ReusedPart(part.Platform, part.Folder.Directory, digest, IsCopy: !index.FileExists() && digest is not null, part.Folder.Sbom(p).FileExists());
-        }).ToList();
+        var kept = parts.Select(part => ReusedPartOf(p, part.Platform, part.Folder)).ToList();
         if (PlatformMerge.ReusedEvidenceProblem(p.Id, digest, kept) is { } problem) throw new InvalidOperationException(problem);
         var source = parts[0].Folder;
         ImagesDirectory.CreateDirectory();
         StagedArchive.Discard(Layout.Archive(p));
-        var keptIndex = source.PublishedIndex(p).FileExists();
-        var copies = keptIndex ? source.ReusedEvidence(p).Zip(Layout.ReusedEvidence(p)).ToList() : [(source.Archive(p), Layout.Archive(p))];
-        // Index and SBOM were checked above; a missing provenance is not copied: Manifest refuses the reused image, naming it.
+        var copies = source.Archive(p).FileExists() ? [(source.Archive(p), Layout.Archive(p))]
+            : source.ReusedEvidence(p, IndexPlatforms(source.ImageIndex(p))).Zip(Layout.ReusedEvidence(p, IndexPlatforms(source.ImageIndex(p)))).ToList();
+        // Index, record and SBOMs were checked above; a missing provenance is not copied: Manifest refuses the reused image, naming it.
         foreach (var (from, to) in copies.Where(c => c.First.FileExists()))
         {
             to.Parent.CreateDirectory();
             File.Copy(from, to, overwrite: true);
         }
         Log.Information("Reused {Id}: every platform job kept the published {Digest}; {Evidence:l} passed on (nothing merged, no build)",
-            p.Id, digest, keptIndex ? "its index and verified SBOM and provenance attestations are" : "its copied image is");
+            p.Id, digest, kept[0].IsCopy ? "the published image itself (its record or copy) is" : "its index, record and verified SBOM and provenance attestations are");
     }
 
-    /// <summary>
-    /// Each platform's image, as its build job pushed it by digest, copied (digests preserved) into the archive the
-    /// archive mode would have downloaded, so the merge and everything after it are the same in both modes.
-    /// </summary>
-    async Task ReadPushedPlatformsAsync(Permutation p)
+    /// <summary>What one platform job of a reused permutation left: the digest it kept, whether the image itself stands in for its evidence, whether each platform's SBOM is there.</summary>
+    ReusedPart ReusedPartOf(Permutation p, string platform, ArtifactLayout folder)
     {
-        foreach (var platform in PlatformsOf(p))
-        {
-            var folder = PlatformPart(p, platform);
-            var record = PlatformFile(p, platform, "pushed-image record", part => part.PushedImage(p),
-                fix: $"its per-platform build job must run Bake with --image-output push-by-digest and its artifact be downloaded to {PlatformParts}/ (for archives, run MergePlatforms without --image-output push-by-digest).");
-            var image = PushedImageStore.Parse(File.ReadAllText(record), record);
-            if (PlatformMerge.PushedImageProblem(image, p.Id, platform, ImageRepository, record) is { } problem) throw new InvalidOperationException(problem);
-            var archive = folder.Archive(p);
-            folder.Images.CreateDirectory();
-            StagedArchive.Discard(archive);
-            await ImageReader(image.Reference).CopyToArchive(image.Reference, StagedArchive.PartialPath(archive));
-            var read = StagedArchive.Commit(archive, p.Id);
-            if (PlatformMerge.ReadBackProblem(image, read.IndexDigest) is { } changed) throw new InvalidOperationException(changed);
-            Log.Information("Read {Id} {Platform} back by digest: {Reference}", p.Id, platform, image.Reference);
-        }
+        var (index, archive, record) = (folder.ImageIndex(p), folder.Archive(p), folder.PushedImage(p));
+        var digest = archive.FileExists() ? OciArchive.Read(archive).IndexDigest : index.FileExists() ? ContentDigest.Sha256(File.ReadAllBytes(index)) : null;
+        var withoutEvidence = archive.FileExists() || record.FileExists() && !PushedImageStore.Read(record).KeptEvidence;
+        var sboms = index.FileExists() && IndexPlatforms(index).All(x => folder.Sbom(p, x).FileExists()) && folder.Sbom(p).FileExists();
+        return new ReusedPart(platform, folder.Directory, digest, IsCopy: withoutEvidence && digest is not null, sboms && record.FileExists());
     }
+
+    static IReadOnlyList<string> IndexPlatforms(AbsolutePath index) =>
+        index.FileExists() ? PublishedEvidence.DescribeIndex(File.ReadAllBytes(index), index).Platforms.Select(x => x.Platform).ToList() : [];
 
     /// <summary>Every selected permutation's per-platform build records (what each build job ran), in platform order.</summary>
     IReadOnlyList<PlatformRecord> ReadPlatformRecords() => SelectedPermutations

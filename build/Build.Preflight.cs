@@ -46,6 +46,7 @@ partial class Build
     (List<string> Problems, CheckedFacts Facts) ProblemsWithoutNetwork(IReadOnlyCollection<string> running)
     {
         _platformChoice = PlatformsFor(running);
+        _runningTargets = running;
         var problems = new List<string>();
         if (running.Contains(nameof(Retention))) problems.AddRange(RetentionPolicyProblems());
         foreach (var target in new[] { nameof(StorePin), nameof(ProposeBasePin) }.Where(running.Contains))
@@ -55,7 +56,7 @@ partial class Build
         problems.AddRange(Preflight.PerPlatformJob(PerPlatformJob, Platforms, SelectedPermutations));
         var repositoryProblems = Preflight.Repository(Registry, ImageName).ToList();
         problems.AddRange(repositoryProblems);
-        if (ImageOutput == ImageOutput.PushByDigest) problems.AddRange(Preflight.ImageOutputUse(ImageOutput, running, Context.Mode)); // only then is the context read
+        problems.AddRange(Preflight.StagingRegistry(StagingRegistry, ImageName));
         if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
         problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
         if (Preflight.AnyRuns(running, [.. Preflight.BakeReaders, nameof(UpdateBasePin)]) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
@@ -96,20 +97,21 @@ partial class Build
     /// <summary>Files each target reads from another; a missing one whose producer does not run is refused up front.</summary>
     IEnumerable<ExpectedInput> ExpectedInputs(IReadOnlyCollection<string> running)
     {
-        // The archives (or a reused image's published index) come from Bake, or in CI's fan-in from MergePlatforms; the
-        // manifest from Manifest or MergeManifests.
-        var archiveProducer = running.Contains(nameof(MergePlatforms)) ? nameof(MergePlatforms) : nameof(Bake);
+        // The images (a record of each in its registry, or with --image-output archive its archive) come from Bake, or in
+        // CI's fan-in from MergePlatforms; the manifest from Manifest or MergeManifests.
+        var imageProducer = running.Contains(nameof(MergePlatforms)) ? nameof(MergePlatforms) : nameof(Bake);
         var manifestProducer = running.Contains(nameof(MergeManifests)) ? nameof(MergeManifests) : nameof(Manifest);
         foreach (var p in SelectedPermutations)
         {
+            var archive = Layout.Archive(p).FileExists() || ImageOutput == ImageOutput.Archive && !Layout.PushedImage(p).FileExists();
             foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
-                yield return UsesPublishedEvidence(p)
-                    ? new(archiveProducer, consumer, $"the published index of {p.Id} (reused)", Layout.PublishedIndex(p))
-                    : new(archiveProducer, consumer, $"the OCI archive of {p.Id}", Layout.Archive(p));
+                yield return archive
+                    ? new(imageProducer, consumer, $"the OCI archive of {p.Id}", Layout.Archive(p))
+                    : new(imageProducer, consumer, $"the record of {p.Id}'s image in its registry", Layout.PushedImage(p));
             yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", Layout.ScanReport(p));
             yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", Layout.Sbom(p));
         }
-        yield return new(archiveProducer, nameof(Manifest), "the bake record", Layout.BakeRecord);
+        yield return new(imageProducer, nameof(Manifest), "the bake record", Layout.BakeRecord);
         yield return new(nameof(Bake), nameof(Validate), "the bake record", Layout.BakeRecord);
         yield return new(nameof(Bake), nameof(Validate), "the bake override", Layout.BakeOverride);
         yield return new(manifestProducer, nameof(Publish), "the manifest", ManifestFile);
@@ -226,7 +228,7 @@ partial class Build
     bool BakeUsesCosignKeys(IReadOnlyCollection<string> running) =>
         running.Contains(nameof(Bake)) && (CosignKey is not null || CosignPublicKey is not null) && (Cache is CacheMode.Registry or CacheMode.RegistryRead || !Force);
 
-    /// <summary>The registry every running target talks to answers (Publish, Rollback, Bake when it writes a registry cache, Bake and MergePlatforms when images go by digest).</summary>
+    /// <summary>The registry every running target talks to answers (Publish, Rollback, Bake when it writes a registry cache, Bake where it pushes images, MergePlatforms).</summary>
     async Task<IReadOnlyList<string>> RegistryProblems(IReadOnlyCollection<string> running)
     {
         var repositories = new List<string>();
@@ -235,14 +237,15 @@ partial class Build
             var manifestPath = ManifestDrivingThisRun(running);
             repositories.AddRange(manifestPath is null ? [ImageRepository] : ReadManifestScope(manifestPath, logNotes: false).Selection.Permutations.Select(p => p.Repository));
         }
-        if (ImageOutput == ImageOutput.PushByDigest && (running.Contains(nameof(Bake)) || running.Contains(nameof(MergePlatforms))))
-            repositories.Add(ImageRepository);
+        if (ImageOutput == ImageOutput.Registry && running.Contains(nameof(MergePlatforms))) repositories.Add(ImageRepository);
+        if (ImageOutput == ImageOutput.Registry && running.Contains(nameof(Bake)) && Staging.Kind != StagingKind.StartedRegistry)
+            repositories.Add(ImageStaging.StagingRepository(Staging.Kind, ImageRepository, ImageName, StagingRegistry));
         if (running.Contains(nameof(Bake)) && CacheExportRepository is { } cache) repositories.Add(cache);
         var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();
         var problems = new List<string>();
         foreach (var repository in repositories.Distinct())
             if (await new RegistryClient(skopeo!, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory).UnreachableReasonAsync(repository) is { } reason)
-                problems.Add($"The registry of {repository} (--registry, or the manifest's repository) does not answer: {reason}");
+                problems.Add($"The registry of {repository} (--registry, --staging-registry, or the manifest's repository) does not answer: {reason}");
         return problems;
     }
 

@@ -19,7 +19,7 @@ partial class Build
 
     [RegistryAccess(RegistryUse.Read | RegistryUse.Push | RegistryUse.SignKeyless)]
     Target Publish => _ => _
-        .Description("Push each archive by digest, sign, attest and verify it, then move its tags")
+        .Description("Publish each image by digest: push it only from an archive (an image in the registry is not pushed again), sign it, attest its provenance and each platform's SBOM, verify, then move its tags")
         .DependsOn(Manifest)
         .Reads(() => Artifacts, () => Permutations, () => LastKnownGood, () => ReleaseRollback, () => DryRun, () => AllowDirty)
         .Reads(RepositoryParameters).Reads(SigningParameters)

@@ -2,7 +2,10 @@ using Pipeline.Host;
 using Pipeline.Host.Tooling;
 using Serilog;
 
-/// <summary>Scan and Sbom: Trivy over every platform of each archive (a reused image: its attested SBOM), each gated.</summary>
+/// <summary>
+/// Scan and Sbom: Trivy over every platform of each image, read by digest in its registry (or from its archive with
+/// --image-output archive); a reused image with its attestations kept: each platform's attested SBOM. Each gated.
+/// </summary>
 partial class Build
 {
     [Parameter("Severities that fail the scan gate; the gate parses Trivy's JSON report")]
@@ -12,14 +15,18 @@ partial class Build
     AbsolutePath TrivyIgnoreFile => RootDirectory / ".trivyignore.yaml";
 
     Target Scan => _ => _
-        .Description("Scan every platform of each OCI archive with Trivy and gate on the configured severities")
+        .Description("Scan every platform of each image with Trivy (by digest in its registry, or its archive) and gate on the configured severities")
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
         .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
         .Executes(async () =>
         {
             var scans = new List<PermutationScan>();
-            foreach (var p in SelectedPermutations) scans.Add(UsesPublishedEvidence(p) ? await ScanAttestedSbomAsync(p) : await ScanPlatformsAsync(p));
+            foreach (var p in SelectedPermutations)
+            {
+                if (Layout.ScanReport(p).FileExists()) File.Delete(Layout.ScanReport(p)); // a stale report must never pass for this run's
+                scans.Add(await ScanPlatformsAsync(p, ImageOf(p)));
+            }
             var results = scans.SelectMany(s => s.Platforms).ToList();
             var table = ScanGate.SummaryTable(results);
             Log.Information("Scan summary:\n{Table:l}", table);
@@ -30,14 +37,18 @@ partial class Build
         });
 
     Target Sbom => _ => _
-        .Description("Write a CycloneDX SBOM per platform of each permutation and gate on missing, empty or invalid SBOMs")
+        .Description("Write a CycloneDX SBOM per platform of each permutation (each is attested on its platform's manifest) and gate on missing, empty, invalid or oversized SBOMs")
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations)
         .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {
             var problems = new List<string>();
-            foreach (var p in SelectedPermutations) problems.AddRange(UsesPublishedEvidence(p) ? AttestedSbomProblems(p) : await WritePlatformSbomsAsync(p));
+            foreach (var p in SelectedPermutations)
+            {
+                var image = ImageOf(p);
+                problems.AddRange(image.KeptEvidence ? AttestedSbomProblems(p, image) : await WritePlatformSbomsAsync(p, image));
+            }
             if (problems.Count > 0) throw new InvalidOperationException(string.Join(" | ", problems));
         });
 
@@ -47,17 +58,18 @@ partial class Build
     /// <summary>One permutation's scan: each platform's gated result, and the merged report's (the manifest's).</summary>
     sealed record PermutationScan(IReadOnlyList<ScanResult> Platforms, ScanResult Merged);
 
-    /// <summary>Every platform is scanned on its own; the permutation's report (the manifest's) merges them.</summary>
-    async Task<PermutationScan> ScanPlatformsAsync(Permutation p)
+    /// <summary>
+    /// Every platform is scanned on its own — in its registry by digest, from its archive, or (a reused image with its
+    /// attestations kept) its attested SBOM with today's vulnerability data; the permutation's report (the manifest's) merges them.
+    /// </summary>
+    async Task<PermutationScan> ScanPlatformsAsync(Permutation p, ImageSource image)
     {
-        if (Layout.ScanReport(p).FileExists()) File.Delete(Layout.ScanReport(p));
-        var archive = OciArchive.Read(Layout.Archive(p)); // a missing, empty or truncated archive fails here with one line, never scans "clean"
         var results = new List<ScanResult>();
         var reports = new List<(string Platform, string ReportJson)>();
-        foreach (var platform in archive.Platforms.Select(x => x.Platform))
+        foreach (var platform in image.Info.Platforms.Select(x => x.Platform))
         {
             var report = Layout.ScanReport(p, platform);
-            results.Add(CheckedScan(p, platform, await Scanner.ImageAsync(p.Id, Layout.Archive(p), archive, platform, "json", report), report));
+            results.Add(CheckedScan(p, platform, await ScanPlatformAsync(p, image, platform, report), report));
             reports.Add((platform, File.ReadAllText(report)));
         }
         var merged = PlatformScanReports.Merge(p.Id, reports);
@@ -65,36 +77,41 @@ partial class Build
         return new(results, ScanGate.Evaluate(p.Id, merged, FailOnSeverity));
     }
 
-    /// <summary>A reused image: its attested SBOM (Bake read it back, verified) scanned with today's vulnerability data.</summary>
-    async Task<PermutationScan> ScanAttestedSbomAsync(Permutation p)
+    Task<int> ScanPlatformAsync(Permutation p, ImageSource image, string platform, AbsolutePath report)
     {
-        if (Layout.ScanReport(p).FileExists()) File.Delete(Layout.ScanReport(p)); // a stale report must never pass for this run's
-        if (SbomGate.Problem(p.Id, Layout.Sbom(p)) is { } problem) throw new InvalidOperationException(problem);
-        var reused = CheckedScan(p, null, await Scanner.SbomAsync(p.Id, Layout.Sbom(p), Layout.ScanReport(p)), Layout.ScanReport(p));
-        return new([reused], reused);
+        if (image.KeptEvidence)
+        {
+            if (SbomGate.Problem($"{p.Id} {platform}", Layout.Sbom(p, platform)) is { } problem) throw new InvalidOperationException(problem);
+            return Scanner.SbomAsync($"{p.Id} {platform}", Layout.Sbom(p, platform), report);
+        }
+        return image.Archive is { } archive
+            ? Scanner.ImageAsync(p.Id, archive, image.Info, platform, "json", report)
+            : Scanner.RegistryImageAsync(p.Id, image.Pushed!.Reference, platform, "json", report);
     }
 
-    /// <summary>Each platform's SBOM, gated; the permutation's (attested on the index, read back on reuse) is the first platform's.</summary>
-    async Task<IReadOnlyList<string>> WritePlatformSbomsAsync(Permutation p)
+    /// <summary>Each platform's SBOM, gated; the permutation's is the first platform's (each platform's own is attested on its manifest).</summary>
+    async Task<IReadOnlyList<string>> WritePlatformSbomsAsync(Permutation p, ImageSource image)
     {
         if (Layout.Sbom(p).FileExists()) File.Delete(Layout.Sbom(p));
-        var archive = OciArchive.Read(Layout.Archive(p));
         var problems = new List<string>();
-        foreach (var platform in archive.Platforms.Select(x => x.Platform))
+        foreach (var platform in image.Info.Platforms.Select(x => x.Platform))
         {
-            if (await Scanner.ImageAsync(p.Id, Layout.Archive(p), archive, platform, "cyclonedx", Layout.Sbom(p, platform)) != 0)
-                throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; {ToolOutputPolicy.WhereFailedOutputIs()}.");
-            if (SbomGate.Problem($"{p.Id} {platform}", Layout.Sbom(p, platform)) is { } problem) problems.Add(problem);
+            var sbom = Layout.Sbom(p, platform);
+            var exit = image.Archive is { } archive
+                ? await Scanner.ImageAsync(p.Id, archive, image.Info, platform, "cyclonedx", sbom)
+                : await Scanner.RegistryImageAsync(p.Id, image.Pushed!.Reference, platform, "cyclonedx", sbom);
+            if (exit != 0) throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; {ToolOutputPolicy.WhereFailedOutputIs()}.");
+            if (SbomGate.Problem($"{p.Id} {platform}", sbom) is { } problem) problems.Add(problem);
         }
-        File.Copy(Layout.Sbom(p, archive.Platforms[0].Platform), Layout.Sbom(p), overwrite: true);
+        File.Copy(Layout.Sbom(p, image.Info.Platforms[0].Platform), Layout.Sbom(p), overwrite: true);
         return problems;
     }
 
-    /// <summary>A reused image's SBOM is the one attested at publish time; it is gated as well.</summary>
-    IReadOnlyList<string> AttestedSbomProblems(Permutation p)
+    /// <summary>A reused image's SBOMs are the ones attested at publish time, one per platform; they are gated as well.</summary>
+    IReadOnlyList<string> AttestedSbomProblems(Permutation p, ImageSource image)
     {
-        Log.Information("SBOM of {Id}: the verified attestation of its published image ({File})", p.Id, Layout.Sbom(p));
-        return SbomGate.Problem(p.Id, Layout.Sbom(p)) is { } problem ? [problem] : [];
+        Log.Information("SBOMs of {Id}: the verified attestations of its published image, one per platform ({File} and beside it)", p.Id, Layout.Sbom(p));
+        return image.Info.Platforms.Select(x => SbomGate.Problem($"{p.Id} {x.Platform}", Layout.Sbom(p, x.Platform))).OfType<string>().ToList();
     }
 
     /// <summary>Gates one report; a non-zero Trivy exit with a passing report means the scanner itself is unhappy.</summary>

@@ -72,13 +72,12 @@ partial class Build
     /// <summary>skopeo reads, copies and pushes by digest (no cosign) for the registry of <paramref name="reference"/>.</summary>
     RegistryClient ImageReader(string reference) => new(Skopeo.Locate(), RegistryHost.IsLoopback(reference), RetryPolicy.Default, RootDirectory);
 
-    /// <summary>Reused without its bytes: the published index and the attested SBOM stand in for the archive.</summary>
-    bool UsesPublishedEvidence(Permutation p) => !Layout.Archive(p).FileExists() && Layout.PublishedIndex(p).FileExists();
-
     /// <summary>
-    /// For each reused image: its published index and the SBOM attested at publish time (verified with cosign), so no
-    /// image bytes are downloaded; Scan re-scans that SBOM. When the attestation cannot be verified (no key or identity
-    /// to verify with, or none that verifies), the image itself is copied, digest preserved, as before.
+    /// For each reused image: its published index, each platform's SBOM attested at publish time (the reference attestation
+    /// verified with cosign, the document fetched by the digest it names) and its provenance, so no image bytes are
+    /// downloaded; Scan re-scans those SBOMs. When they cannot be verified (no key or identity to verify with, or an image
+    /// published before per-platform SBOMs), the published image itself is read by digest where it is (Scan and Sbom scan
+    /// it in the registry), or with --image-output archive copied, digest preserved, into its archive.
     /// </summary>
     async Task FetchReusedAsync(BakePlan plan)
     {
@@ -90,34 +89,77 @@ partial class Build
         {
             var digest = p.Reuse!.ReusedDigest!;
             var source = $"{plan.ImageRepository}@{digest}";
+            var indexJson = published[p.Id]!.IndexJson!;
+            var index = System.Text.Encoding.UTF8.GetBytes(indexJson);
+            if (PublishedEvidence.DescribeIndex(index, source).IndexDigest != digest)
+                throw new InvalidOperationException($"Reusing {p.Id}: the index read for {source} has another digest; re-run Bake (or --force to build it).");
             var problem = unverifiable;
             if (registry is not null)
             {
                 try
                 {
-                    var sbom = PublishedEvidence.AttestedSbom(await registry.VerifiedAttestations(source, Cosign.SbomType), digest, out problem);
-                    var provenance = sbom is null ? null : PublishedEvidence.AttestedProvenance(await registry.VerifiedAttestations(source, Cosign.ProvenanceType), digest, out problem);
-                    if (sbom is not null && provenance is not null && KeepEvidence(p, published[p.Id]!.IndexJson!, sbom, provenance, digest)) return;
+                    var (evidence, why) = await ReadEvidenceAsync(registry, plan.ImageRepository, index, digest);
+                    if (evidence is not null)
+                    {
+                        KeepEvidence(p, plan.ImageRepository, index, digest, evidence);
+                        return;
+                    }
+                    problem = why;
                 }
-                catch (RegistryOperationException e) { problem = e.Message; }
+                catch (Exception e) when (e is RegistryOperationException or Pipeline.Retention.RegistryException) { problem = e.Message; }
             }
-            Log.Warning("Reusing {Id} by copying its image (its SBOM attestation could not be verified, so the image is downloaded): {Problem:l}", p.Id, problem);
-            await CopyPublishedImageAsync(p, source, digest);
+            if (ImageOutput == ImageOutput.Archive)
+            {
+                Log.Warning("Reusing {Id} by copying its image (its SBOM attestations could not be verified, so the image is downloaded): {Problem:l}", p.Id, problem);
+                await CopyPublishedImageAsync(p, source, digest);
+                return;
+            }
+            Log.Warning("Reusing {Id} without its attested SBOMs ({Problem:l}): Scan and Sbom read the published image by digest in {Repository}", p.Id, problem, plan.ImageRepository);
+            WritePushedRecord(p, plan.ImageRepository, index, digest, keptEvidence: false);
         }));
     }
 
-    /// <summary>Writes the published index, the attested SBOM and provenance; false when the index read at the start is not that digest's.</summary>
-    bool KeepEvidence(PermutationBake p, string indexJson, string sbom, string provenance, string digest)
+    /// <summary>A reused image's kept evidence: each platform's verified SBOM, and the verified provenance.</summary>
+    sealed record ReusedEvidence(IReadOnlyList<(string Platform, byte[] Sbom)> Sboms, string Provenance);
+
+    /// <summary>The evidence of a reused image, or null and why not (the first platform or attestation that does not verify).</summary>
+    async Task<(ReusedEvidence? Evidence, string Problem)> ReadEvidenceAsync(RegistryClient registry, string repository, byte[] index, string digest)
     {
-        var indexBytes = System.Text.Encoding.UTF8.GetBytes(indexJson);
-        if (PublishedEvidence.DescribeIndex(indexBytes, Layout.PublishedIndex(p.Permutation)).IndexDigest != digest) return false;
+        var sboms = new List<(string Platform, byte[] Sbom)>();
+        foreach (var platform in PublishedEvidence.DescribeIndex(index, $"{repository}@{digest}").Platforms)
+        {
+            var platformReference = $"{repository}@{platform.Digest}";
+            var predicate = PublishedEvidence.AttestedReference(await registry.VerifiedAttestations(platformReference, SbomReference.PredicateType), platform.Digest, out var problem);
+            var sbomDigest = predicate is null ? null : SbomReference.ReferencedSbomDigest(predicate, out problem);
+            if (sbomDigest is null) return (null, $"{platform.Platform}: {problem}");
+            var bytes = await registry.ReadBlob(repository, sbomDigest);
+            if (bytes is null || ContentDigest.Sha256(bytes) != sbomDigest)
+                return (null, $"{platform.Platform}: the SBOM {sbomDigest} its attestation names is {(bytes is null ? "not in the registry" : "another document there")}");
+            sboms.Add((platform.Platform, bytes));
+        }
+        var provenance = PublishedEvidence.AttestedProvenance(await registry.VerifiedAttestations($"{repository}@{digest}", Cosign.ProvenanceType), digest, out var provenanceProblem);
+        return provenance is null ? (null, provenanceProblem) : (new ReusedEvidence(sboms, provenance), "");
+    }
+
+    /// <summary>Writes the published index and its record, each platform's attested SBOM (the first also as the permutation's) and the attested provenance.</summary>
+    void KeepEvidence(PermutationBake p, string repository, byte[] index, string digest, ReusedEvidence evidence)
+    {
         Layout.Sbom(p.Permutation).Parent.CreateDirectory();
-        File.WriteAllText(Layout.Sbom(p.Permutation), sbom);
+        foreach (var (platform, sbom) in evidence.Sboms) File.WriteAllBytes(Layout.Sbom(p.Permutation, platform), sbom);
+        File.WriteAllBytes(Layout.Sbom(p.Permutation), evidence.Sboms[0].Sbom);
         Layout.Provenance(p.Permutation).Parent.CreateDirectory();
-        File.WriteAllText(Layout.Provenance(p.Permutation), provenance);
-        File.WriteAllBytes(Layout.PublishedIndex(p.Permutation), indexBytes);
-        Log.Information("Reused {Id}: {Digest} — its index, verified SBOM and provenance attestations, no image bytes downloaded (no build)", p.Id, digest);
-        return true;
+        File.WriteAllText(Layout.Provenance(p.Permutation), evidence.Provenance);
+        WritePushedRecord(p, repository, index, digest, keptEvidence: true);
+        Log.Information("Reused {Id}: {Digest} — its index, each platform's verified SBOM and its provenance attestation, no image bytes downloaded (no build)", p.Id, digest);
+    }
+
+    /// <summary>The published image as the record the targets after Bake read (it is already where they read it: the image repository).</summary>
+    void WritePushedRecord(PermutationBake p, string repository, byte[] index, string digest, bool keptEvidence)
+    {
+        ImagesDirectory.CreateDirectory();
+        File.WriteAllBytes(Layout.ImageIndex(p.Permutation), index);
+        var platforms = PublishedEvidence.DescribeIndex(index, Layout.ImageIndex(p.Permutation)).Platforms.Select(x => x.Platform).ToList();
+        PushedImageStore.Write(Layout.PushedImage(p.Permutation), new PushedImage(PushedImage.CurrentSchemaVersion, p.Id, platforms, repository, digest, KeptEvidence: keptEvidence));
     }
 
     /// <summary>A cosign client that verifies as Publish would, or why there is none (then reused images are copied).</summary>

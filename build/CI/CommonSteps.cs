@@ -68,8 +68,12 @@ public static class CommonSteps
     public static Step SetupQemu() => new("Set up QEMU (linux/arm64 emulation)", PinnedActions.SetupQemu,
         With: new Dictionary<string, object> { ["image"] = PinnedImages.Binfmt, ["platforms"] = "arm64" });
 
-    public static Step SetupBuildx() => new("Set up Docker Buildx", PinnedActions.SetupBuildx,
-        With: new Dictionary<string, object> { ["driver-opts"] = "image=" + PinnedImages.BuildKit });
+    /// <summary>
+    /// setup-buildx's docker-container builder, its BuildKit image pinned; with <paramref name="hostNetwork"/> BuildKit
+    /// shares the runner's network (driver option network=host), so it can push to a staging registry on the runner's loopback.
+    /// </summary>
+    public static Step SetupBuildx(bool hostNetwork = false) => new("Set up Docker Buildx", PinnedActions.SetupBuildx,
+        With: new Dictionary<string, object> { ["driver-opts"] = "image=" + PinnedImages.BuildKit + (hostNetwork ? "\nnetwork=host" : "") });
 
     /// <summary>
     /// Installs the Trivy release the build is pinned to (<see cref="Trivy.PinnedVersion"/>), not whatever is latest, into

@@ -26,12 +26,6 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
     public string RegistryParameter { get; set; } = "registry";
 
     /// <summary>
-    /// The build parameter (`--image-output`) that makes a per-platform push job push its image by digest instead of
-    /// uploading an archive, and its merge job read the images back (<see cref="Pipeline.Model.ImageOutput"/>).
-    /// </summary>
-    public string ImageOutputParameter { get; set; } = "image-output";
-
-    /// <summary>
     /// The build parameter (`--per-platform-job`) that tells a per-platform job it builds one platform of the
     /// permutation's image: its input digest then covers all the permutation's platforms, so the jobs agree, the merged
     /// index keeps it and the next run can reuse the published image.
@@ -80,10 +74,17 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
     /// </summary>
     public bool PerPlatformJobs { get; set; } = true;
 
-    /// <summary>Targets each per-platform job runs (`--platforms &lt;platform&gt;`, under artifacts/&lt;id&gt;-&lt;arch&gt;/).</summary>
+    /// <summary>Targets each per-platform job runs on a push (`--platforms &lt;platform&gt;`, under artifacts/&lt;id&gt;-&lt;arch&gt;/).</summary>
     public string[] PlatformTargets { get; set; } = [];
 
-    /// <summary>Targets the per-permutation merge job runs on the downloaded platform archives (under artifacts/permutation-&lt;id&gt;/).</summary>
+    /// <summary>
+    /// Targets each per-platform job of a pull request runs: it builds, validates, scans and SBOMs its own platform (its
+    /// image staged in a registry the build starts on the runner) and uploads only reports and records. Nothing is merged
+    /// or pushed, so a pull request has no merge job; a target that would push is refused (<see cref="RegistryAccess"/>).
+    /// </summary>
+    public string[] PullRequestPlatformTargets { get; set; } = [];
+
+    /// <summary>Targets the per-permutation merge job runs on the platform images the push jobs recorded (under artifacts/permutation-&lt;id&gt;/).</summary>
     public string[] MergeTargets { get; set; } = [];
 
     /// <summary>Targets the merge job skips because the per-platform jobs ran them (`--skip ...`).</summary>

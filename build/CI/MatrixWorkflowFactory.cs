@@ -2,8 +2,11 @@ namespace Pipeline.CI;
 
 /// <summary>
 /// The image pipeline as a workflow: per permutation and platform a native build job, per permutation a merge job that
-/// joins the platforms into one image index (or, with PerPlatformJobs off, one emulated job per permutation), then a
-/// publishing job on push events that joins the permutations' manifests and publishes.
+/// joins the platforms into one image index in the registry (or, with PerPlatformJobs off, one emulated job per
+/// permutation), then a publishing job on push events that joins the permutations' manifests and publishes. A pull
+/// request's platform jobs build, validate, scan and SBOM their own platform and stop there: nothing is merged or pushed.
+/// Images travel through the registry, never as artifacts: every upload is what the targets produce (JobUploads), and
+/// with the default parameters no target produces image bytes.
 /// </summary>
 public static class MatrixWorkflowFactory
 {
@@ -49,13 +52,18 @@ public static class MatrixWorkflowFactory
         foreach (var trigger in new[] { JobTrigger.PullRequest, JobTrigger.Trusted })
         {
             if (trigger == JobTrigger.PullRequest ? on.PullRequest is null : on.Push is null) continue;
-            if (a.PerPlatformJobs)
+            if (a.PerPlatformJobs && trigger == JobTrigger.PullRequest)
             {
-                // Platform images go by digest where the build job's token may push (push events): only small records
-                // travel as artifacts. A pull request's read-only token cannot push, so its jobs exchange archives.
-                var pushByDigest = RegistryAccess.For(registryUse(a.PlatformTargets), trigger).CanWritePackages;
-                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), uploads, perPlatform: true, pushByDigest));
-                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets), uploads, pushByDigest));
+                // Read-only: each platform job scans its own image, staged in a registry the build starts on the runner.
+                if (a.PullRequestPlatformTargets.Length == 0)
+                    throw new ArgumentException($"Workflow '{a.Name}' has PerPlatformJobs and pull requests but no PullRequestPlatformTargets; name what each pull-request platform job runs.");
+                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PullRequestPlatformTargets), uploads, perPlatform: true));
+            }
+            else if (a.PerPlatformJobs)
+            {
+                // Platform images are pushed untagged to the image repository; the merge job puts their index there.
+                jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.PlatformTargets), uploads, perPlatform: true));
+                jobs.Add(MergeJob(a, permutations, trigger, registryUse(a.MergeTargets), uploads));
             }
             else jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.MatrixTargets), uploads, perPlatform: false));
         }
@@ -104,19 +112,20 @@ public static class MatrixWorkflowFactory
 
     static string PlatformPattern(string permutationId) => permutationId + "-*";
 
-    /// <summary>The build parameter that pushes each platform image by digest (Bake) and reads them back (MergePlatforms): <see cref="ImageOutput.PushByDigest"/> as the command line spells it.</summary>
-    static (string, string) PushByDigest(GitHubActionsMatrixAttribute a) => (a.ImageOutputParameter, "push-by-digest");
+    /// <summary>Targets that run Trivy (scanning and listing packages): their jobs install the pinned Trivy.</summary>
+    static readonly string[] TrivyTargets = ["Scan", "Sbom"];
 
-    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool perPlatform, bool pushByDigest = false)
+    private static Job BuildJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool perPlatform)
     {
         var pullRequest = trigger == JobTrigger.PullRequest;
         var credentials = RegistryAccess.For(use, trigger);
-        var targets = perPlatform ? a.PlatformTargets : a.MatrixTargets;
+        var targets = !perPlatform ? a.MatrixTargets : pullRequest ? a.PullRequestPlatformTargets : a.PlatformTargets;
 
         var steps = Preamble(a, pullRequest);
         if (!perPlatform) steps.Add(CommonSteps.SetupQemu());
-        steps.Add(CommonSteps.SetupBuildx());
-        if (!perPlatform) steps.Add(CommonSteps.SetupTrivy());
+        // A pull request stages its images in a registry the build starts on the runner's loopback; BuildKit must reach it.
+        steps.Add(CommonSteps.SetupBuildx(hostNetwork: pullRequest));
+        if (uploads.RunningTargets(targets, []).Intersect(TrivyTargets).Any()) steps.Add(CommonSteps.SetupTrivy());
         // cosign verifies the published SBOM attestation of an image Bake reuses (unchanged inputs), so the platform job
         // keeps that small evidence instead of copying the image.
         steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
@@ -129,11 +138,11 @@ public static class MatrixWorkflowFactory
         parameters.Add((a.RegistryParameter, a.Registry));
         parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
         parameters.Add(("force", "${{ vars." + a.ForceVariable + " == 'true' }}"));
-        if (pushByDigest) parameters.Add(PushByDigest(a));
         // A token without packages: write cannot export the cache (the registry refuses it): read it, write none.
         if (use.HasFlag(RegistryUse.WriteCache) && !credentials.CanWritePackages)
             parameters.Add(("cache", "registry-read"));
-        steps.Add(CommonSteps.Build(string.Join(", ", targets) + (pushByDigest ? " (one platform, pushed by digest, untagged)" : perPlatform ? " (one platform, no push)" : " (no push)"), targets, parameters));
+        var what = pullRequest ? " (one platform, staged on the runner, nothing pushed)" : perPlatform ? " (one platform, pushed untagged)" : " (pushed untagged)";
+        steps.Add(CommonSteps.Build(string.Join(", ", targets) + what, targets, parameters));
         steps.Add(Upload(a, uploads, targets, [], perPlatform ? PlatformFolder : PermutationFolder));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
@@ -153,11 +162,12 @@ public static class MatrixWorkflowFactory
         new(Axes: new Dictionary<string, IReadOnlyList<string>> { ["permutation"] = permutations.Select(p => p.Id).ToList() });
 
     /// <summary>
-    /// Per permutation, after its platform jobs: joins their archives (or, on a push, the images they pushed by digest, read
-    /// back) into one image index (MergePlatforms), scans it and writes the permutation's manifest, all under
-    /// artifacts/permutation-&lt;id&gt;/. It builds nothing; it reads the registry with the targets' declared access.
+    /// Per permutation, after its platform jobs (push events): puts the index of the images they pushed into the registry
+    /// (MergePlatforms, by digest, untagged), scans and SBOMs each platform there by digest and writes the permutation's
+    /// manifest, all under artifacts/permutation-&lt;id&gt;/. It builds nothing and moves no image bytes; it uses the
+    /// registry with the targets' declared access.
     /// </summary>
-    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads, bool pushByDigest)
+    private static Job MergeJob(GitHubActionsMatrixAttribute a, IReadOnlyList<Permutation> permutations, JobTrigger trigger, RegistryUse use, JobUploads uploads)
     {
         var pullRequest = trigger == JobTrigger.PullRequest;
         var credentials = RegistryAccess.For(use, trigger);
@@ -168,8 +178,7 @@ public static class MatrixWorkflowFactory
                 With: new Dictionary<string, object> { ["pattern"] = PlatformPattern("${{ matrix.permutation }}"), ["path"] = PlatformPartsFolder })]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
         var parameters = new List<(string, string)> { ("permutations", "${{ matrix.permutation }}"), (a.RegistryParameter, a.Registry), ("artifacts", PermutationFolder) };
-        if (pushByDigest) parameters.Add(PushByDigest(a));
-        steps.Add(CommonSteps.Build(string.Join(", ", a.MergeTargets) + (pushByDigest ? " (platform images read by digest, one index per permutation, no push)" : " (one index per permutation, no push)"),
+        steps.Add(CommonSteps.Build(string.Join(", ", a.MergeTargets) + " (one index per permutation put in the registry by digest, untagged; scanned there)",
             a.MergeTargets, parameters, skip: a.MergeSkippedTargets));
         steps.Add(Upload(a, uploads, a.MergeTargets, a.MergeSkippedTargets, PermutationFolder));
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
@@ -225,7 +234,7 @@ public static class MatrixWorkflowFactory
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         steps.AddRange([
             CommonSteps.ReadPin(),
-            CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (push by digest, sign, attest, tag)", a.PublishTargets,
+            CommonSteps.Build(string.Join(", ", a.PublishTargets) + " (verify the images are there, sign, attest, tag)", a.PublishTargets,
                 [(a.RegistryParameter, a.Registry), ("last-known-good", CommonSteps.PinPath)], skip: a.PublishSkippedTargets),
             CommonSteps.StorePin(),
             // Whatever happened (a failed pin, a failed or cancelled publish): the manifest and publish plan say what moved.

@@ -97,7 +97,9 @@ internal static class BuildExecutor
                 return InvalidInput;
             }
             build.Initialized();
-            var ok = TargetRunner.Execute(build, plan, console);
+            bool ok;
+            try { ok = TargetRunner.Execute(build, plan, console); }
+            finally { build.Finish(); }
             ContinueState.Save(args, secretNames.Contains, plan);
             console.Write(SummaryText.Render(plan, ok, DateTime.Now, new RunTimes(elapsedBeforeRun + clock.Elapsed, upFront.Elapsed)));
             return ok ? Succeeded : Interruption.Requested ? Interruption.ExitCode : TargetFailed;

@@ -77,6 +77,12 @@ public abstract class NukeBuild
     /// </summary>
     protected virtual IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets) => [];
 
+    /// <summary>
+    /// Called once after the targets ran, whether they succeeded or not (as NUKE's OnBuildFinished): releases what the
+    /// build started for this run (e.g. a staging registry). It must not throw.
+    /// </summary>
+    protected virtual void OnBuildFinished() { }
+
     public static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets) where T : NukeBuild, new() =>
         Execute<T>(Environment.GetCommandLineArgs().Skip(1).ToArray(), defaultTargets);
 
@@ -91,6 +97,8 @@ public abstract class NukeBuild
     }
 
     internal void SetCurrentTarget(ExecutableTarget? target) => _currentTarget = target;
+
+    internal void Finish() => OnBuildFinished();
 
     internal IReadOnlyList<string> PreflightProblems(IReadOnlyCollection<string> runningTargets) => CheckBeforeRunning(runningTargets);
 

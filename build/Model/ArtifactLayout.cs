@@ -25,13 +25,16 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     /// <summary>The run's full log: every tool's output, timestamped, secrets masked (the console shows steps; --verbosity verbose all).</summary>
     public AbsolutePath BuildLog => Directory / "logs" / "build.log";
 
-    /// <summary>The permutation's OCI archive (every platform in one image index).</summary>
+    /// <summary>The permutation's OCI archive (every platform in one image index), with --image-output archive.</summary>
     public AbsolutePath Archive(Permutation p) => AbsolutePath.Create(ArchiveIn(Images, p.Id));
 
-    /// <summary>Where a reused permutation keeps its published image index (instead of the image's archive).</summary>
-    public AbsolutePath PublishedIndex(Permutation p) => Images / $"{p.Id}.index.json";
+    /// <summary>
+    /// A copy of the image index the registry holds for an image that is not in an archive (pushed by Bake or
+    /// MergePlatforms, or reused): its sha256 is the image digest, its entries the platform digests the manifest records.
+    /// </summary>
+    public AbsolutePath ImageIndex(Permutation p) => Images / $"{p.Id}.index.json";
 
-    /// <summary>Where Bake records the image it pushed by digest instead of keeping an archive (--image-output push-by-digest).</summary>
+    /// <summary>Where that image is (<see cref="Model.PushedImage"/>): the record Scan, Sbom, Manifest and MergePlatforms read it by.</summary>
     public AbsolutePath PushedImage(Permutation p) => PushedImages / $"{p.Id}.json";
     public AbsolutePath PushedImages => Directory / "pushed";
 
@@ -39,14 +42,18 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     public AbsolutePath ScanReport(Permutation p) => Directory / "scan" / $"{p.Id}.json";
     public AbsolutePath ScanReport(Permutation p, string platform) => Directory / "scan" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
 
-    /// <summary>The permutation's SBOM (the manifest's and the attested one: the first platform's).</summary>
+    /// <summary>The permutation's SBOM (the first platform's; each platform's own is attested on that platform's manifest).</summary>
     public AbsolutePath Sbom(Permutation p) => Directory / "sbom" / $"{p.Id}.cdx.json";
     public AbsolutePath Sbom(Permutation p, string platform) => Directory / "sbom" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
 
     public AbsolutePath Provenance(Permutation p) => Directory / "provenance" / $"{p.Id}.slsa.json";
 
-    /// <summary>What a reused permutation keeps instead of its archive: the published index, and the SBOM and provenance attested with it.</summary>
-    public IReadOnlyList<AbsolutePath> ReusedEvidence(Permutation p) => [PublishedIndex(p), Sbom(p), Provenance(p)];
+    /// <summary>
+    /// What a reused permutation keeps instead of its bytes: the published index and the record naming it, each platform's
+    /// SBOM attested with it (and the first one's as the permutation's), and the provenance attested with it.
+    /// </summary>
+    public IReadOnlyList<AbsolutePath> ReusedEvidence(Permutation p, IReadOnlyList<string> platforms) =>
+        [ImageIndex(p), PushedImage(p), Sbom(p), .. platforms.Select(platform => Sbom(p, platform)), Provenance(p)];
 
     /// <summary>The archive path in an images folder (the bake plan's, whose folder the caller chooses).</summary>
     public static string ArchiveIn(string imagesDirectory, string permutationId) => Path.Combine(imagesDirectory, permutationId + ".tar");

@@ -12,15 +12,39 @@ public sealed record PermutationBake(
     CacheSettings Cache,
     BuildImages Images,
     string Archive,
-    PermutationReuse? Reuse = null)
+    PermutationReuse? Reuse = null,
+    ImageDestination? Destination = null)
 {
     public string Id => Permutation.Id;
+
+    /// <summary>Where bake's exporter writes the image: a registry (<see cref="ImageOutput.Registry"/>), else the archive.</summary>
+    public ImageDestination Output => Destination ?? ImageDestination.ArchiveAt(Archive);
 
     /// <summary>Decided once per run (<see cref="ReuseDecision"/>): the registry's image is kept instead of building.</summary>
     public bool IsReused => Reuse?.Reuses == true;
 
     /// <summary>The final stage's base image (null for FROM scratch): labels, manifest and provenance name it.</summary>
     public BaseImage? BaseImage => Images.Base;
+}
+
+/// <summary>
+/// Where bake's exporter writes one image: an OCI archive, or a registry repository, untagged (push by digest) or
+/// under a temporary tag (the docker driver); <see cref="Output"/> is the exporter as bake takes it.
+/// </summary>
+public sealed record ImageDestination(string? Repository, string? TemporaryTag, string Output)
+{
+    public static ImageDestination ArchiveAt(string archive) => new(null, null, ImageExport.Archive(StagedArchive.PartialPath(archive)));
+
+    public static ImageDestination InRegistry(BuilderDriver driver, string repository, string temporaryTag) => driver == BuilderDriver.Container
+        ? new(repository, null, ImageExport.Registry(driver, repository, temporaryTag))
+        : new(repository, temporaryTag, ImageExport.Registry(driver, repository, temporaryTag));
+
+    /// <summary>For --plan, before the builder's driver is known: untagged in <paramref name="repository"/>, one way or the other.</summary>
+    public static ImageDestination Planned(string repository) => new(repository, null, "");
+
+    public string Describe() => Repository is null ? Output
+        : Output.Length == 0 ? $"{Repository} (untagged: by digest, or under a temporary tag on the docker driver)"
+        : TemporaryTag is null ? $"{Repository} (pushed by digest, untagged)" : $"{Repository}:{TemporaryTag} (temporary tag)";
 }
 
 /// <summary>The whole run's bake decisions; logged at Bake start and written to artifacts/bake-plan.txt.</summary>
@@ -40,7 +64,7 @@ public sealed record BakePlan(BuildContext Context, string ImageRepository, Cach
                 text.AppendLine($"  base: {(p.BaseImage is null ? "none (FROM scratch)" : p.BaseImage.Pinned)}");
                 foreach (var image in p.Images.External) text.AppendLine($"  uses: {image.Pinned} ({image.Use})");
             }
-            text.AppendLine($"  archive: {p.Archive}");
+            text.AppendLine(p.Output.Repository is null ? $"  archive: {p.Archive}" : $"  image: {p.Output.Describe()}");
             text.AppendLine(p.Tags.Count == 0 ? "  tags: none (this build pushes no tags)" : "  tags:");
             foreach (var tag in p.Tags) text.AppendLine($"    {tag}");
             text.AppendLine(p.Cache.From.Count == 0 ? "  cache-from: none" : "  cache-from:");

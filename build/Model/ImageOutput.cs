@@ -3,12 +3,13 @@ namespace Pipeline.Model;
 /// <summary>Where Bake leaves each image it builds.</summary>
 public enum ImageOutput
 {
-    /// <summary>An OCI archive under artifacts/images/ (what Scan, Sbom, Manifest and Publish read; PR jobs upload it).</summary>
-    Archive,
     /// <summary>
-    /// Pushed untagged by digest to the image repository and recorded in artifacts/pushed/&lt;id&gt;.json; no archive is
-    /// kept. CI's per-platform jobs on a push do this, so only small files travel as artifacts; MergePlatforms reads the
-    /// images back by digest. Nothing is published: Publish tags and signs later.
+    /// In a registry, untagged (push by digest, or a temporary tag on the docker driver: <see cref="ImageExport"/>),
+    /// recorded in artifacts/pushed/&lt;id&gt;.json with a copy of its index in images/&lt;id&gt;.index.json; Scan and Sbom
+    /// read it there by digest, MergePlatforms merges platforms there, Publish signs and tags it there. Which registry:
+    /// <see cref="ImageStaging"/>. Nothing is published until Publish tags it.
     /// </summary>
-    PushByDigest,
+    Registry,
+    /// <summary>An OCI archive under artifacts/images/ (only when asked for: it streams every layer through the client).</summary>
+    Archive,
 }

@@ -2,8 +2,12 @@ using System.Text;
 
 namespace Pipeline.Model;
 
-/// <summary>The files of one permutation a manifest entry points at (absolute here, relative in the manifest); no archive for an image reused without its bytes.</summary>
-public sealed record ManifestFiles(string ArtifactsDirectory, string? Archive, string ScanReport, string Sbom, string Provenance)
+/// <summary>
+/// The files of one permutation a manifest entry points at (absolute here, relative in the manifest): no archive for an
+/// image in a registry; the permutation's SBOM (the first platform's) and each platform's, by platform.
+/// </summary>
+public sealed record ManifestFiles(string ArtifactsDirectory, string? Archive, string ScanReport, string Sbom, string Provenance,
+    IReadOnlyDictionary<string, string>? PlatformSboms = null)
 {
     public string Relative(string path) => Path.GetRelativePath(ArtifactsDirectory, path).Replace('\\', '/');
 }
@@ -17,7 +21,8 @@ public static class ManifestEntry
         repository,
         files.Archive is null ? null : new ArchiveFile(files.Relative(files.Archive), ContentDigest.Sha256Hex(files.Archive)),
         archive.IndexDigest,
-        archive.Platforms,
+        archive.Platforms.Select(p => files.PlatformSboms?.GetValueOrDefault(p.Platform) is { } sbom
+            ? p with { Sbom = new DigestedFile(files.Relative(sbom), ContentDigest.Sha256(sbom)) } : p).ToList(),
         tags.Select(t => new ManifestTag(t.Reference, t.IsMutable)).ToList(),
         baseImage,
         new DigestedFile(files.Relative(files.Sbom), ContentDigest.Sha256(files.Sbom)),

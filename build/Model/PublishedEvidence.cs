@@ -5,10 +5,11 @@ namespace Pipeline.Model;
 
 /// <summary>
 /// What a reused permutation keeps instead of its image bytes: the published image index (its sha256 is the image
-/// digest, its entries are the platform digests) and the CycloneDX SBOM that was attested at publish time, read back
-/// through <c>cosign verify-attestation</c> so only an SBOM signed by the publisher is believed (and, the same way, its
-/// SLSA provenance, which the manifest then records instead of describing this run as its build). Scan re-scans that SBOM
-/// with today's vulnerability data (<c>trivy sbom</c>); nothing else in the pipeline needs the layers.
+/// digest, its entries are the platform digests) and each platform's CycloneDX SBOM as attested at publish time: the
+/// reference attestation on the platform's manifest read back through <c>cosign verify-attestation</c> (so only a
+/// reference signed by the publisher is believed), the document fetched by the digest it names; and, the same way, its
+/// SLSA provenance, which the manifest then records instead of describing this run as its build. Scan re-scans those
+/// SBOMs with today's vulnerability data (<c>trivy sbom</c>); nothing else in the pipeline needs the layers.
 /// </summary>
 public static class PublishedEvidence
 {
@@ -44,6 +45,13 @@ public static class PublishedEvidence
     /// </summary>
     public static string? AttestedProvenance(string verifiedAttestations, string imageDigest, out string problem) =>
         AttestedPredicate(verifiedAttestations, imageDigest, ProvenancePredicateTypes, "SLSA provenance", out problem);
+
+    /// <summary>
+    /// The in-toto reference predicate attested on a platform's manifest (<see cref="SbomReference"/>: it names that
+    /// platform's SBOM by digest); null with the reason when there is none for <paramref name="platformDigest"/>.
+    /// </summary>
+    public static string? AttestedReference(string verifiedAttestations, string platformDigest, out string problem) =>
+        AttestedPredicate(verifiedAttestations, platformDigest, [SbomReference.PredicateType], "SBOM reference", out problem);
 
     static string? AttestedPredicate(string verifiedAttestations, string imageDigest, string[] predicateTypes, string name, out string problem)
     {

@@ -11,6 +11,7 @@ public sealed class RetentionPlanner(ImagePolicy policy, IReadOnlyCollection<str
     private readonly TagPattern[] _keepForever = Compile(policy.KeepForever, permutationIds);
     private readonly TagPattern[] _defaultBranch = Compile(policy.DefaultBranch.Tags, permutationIds);
     private readonly TagPattern[] _pullRequests = Compile(policy.PullRequests.Tags, permutationIds);
+    private readonly TagPattern[] _unpublished = Compile(policy.UnpublishedTags.Tags, permutationIds);
 
     public RetentionPlan Plan(IReadOnlyList<RegistryVersion> versions, DateTimeOffset now)
     {
@@ -41,15 +42,21 @@ public sealed class RetentionPlanner(ImagePolicy policy, IReadOnlyCollection<str
         return null;
     }
 
-    /// <summary>Untagged and pull-request-only images age out; an image with a tag the policy does not name is left alone.</summary>
+    /// <summary>
+    /// Untagged, unpublished (only temporary tags) and pull-request-only images age out; an image with a tag the policy
+    /// does not name is left alone. Temporary tags never keep an image: they are set on every build, published or not.
+    /// </summary>
     private (bool Keep, string Reason) DecideByAge(RegistryVersion root, DateTimeOffset now)
     {
         var age = root.Created is { } created ? now - created : (TimeSpan?)null;
         if (root.Tags.Count == 0)
             return Aged(age, policy.Untagged.OlderThanDays, "untagged");
-        if (root.Tags.FirstOrDefault(t => !_pullRequests.Any(p => p.Matches(t))) is { } unmanaged)
+        var tags = root.Tags.Where(t => !_unpublished.Any(p => p.Matches(t))).ToList();
+        if (tags.Count == 0)
+            return Aged(age, policy.UnpublishedTags.OlderThanDays, $"unpublished: only temporary tags ({string.Join(", ", root.Tags)})");
+        if (tags.FirstOrDefault(t => !_pullRequests.Any(p => p.Matches(t))) is { } unmanaged)
             return (true, $"tag {unmanaged} is not named by the policy, so it is left alone");
-        return Aged(age, policy.PullRequests.OlderThanDays, $"pull-request only ({string.Join(", ", root.Tags)})");
+        return Aged(age, policy.PullRequests.OlderThanDays, $"pull-request only ({string.Join(", ", tags)})");
     }
 
     private static (bool, string) Aged(TimeSpan? age, int olderThanDays, string what) => age switch

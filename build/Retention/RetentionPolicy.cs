@@ -55,8 +55,10 @@ public sealed record RetentionPolicy(ImagePolicy Images, ArtifactPolicy Artifact
         Require(Images.DefaultBranch.KeepNewest >= 1, "images.defaultBranch.keepNewest must be at least 1 (the image main points at must survive).");
         Require(Images.PullRequests.OlderThanDays >= 1, "images.pullRequests.olderThanDays must be at least 1 day.");
         Require(Images.Untagged.OlderThanDays >= 1, "images.untagged.olderThanDays must be at least 1 day (younger untagged manifests may belong to a push in progress).");
+        Require(Images.UnpublishedTags.OlderThanDays >= 1, "images.unpublished.olderThanDays must be at least 1 day (a younger image may belong to a build not yet published).");
         Require(Artifacts.RetentionDays is >= 1 and <= 90, "artifacts.retentionDays must be between 1 and 90 (GitHub's limit for workflow artifacts).");
-        foreach (var (name, globs) in new[] { ("images.keepForever", Images.KeepForever), ("images.defaultBranch.tags", Images.DefaultBranch.Tags), ("images.pullRequests.tags", Images.PullRequests.Tags) })
+        foreach (var (name, globs) in new[] { ("images.keepForever", Images.KeepForever), ("images.defaultBranch.tags", Images.DefaultBranch.Tags),
+                     ("images.pullRequests.tags", Images.PullRequests.Tags), ("images.unpublished.tags", Images.UnpublishedTags.Tags) })
         {
             Require(globs.Count > 0, $"{name} must list at least one tag pattern.");
             Require(globs.All(g => !string.IsNullOrWhiteSpace(g) && g.Trim('*', '?') != ""), $"{name} has an empty or match-everything pattern; name the tags explicitly.");
@@ -78,12 +80,23 @@ public sealed record RetentionPolicy(ImagePolicy Images, ArtifactPolicy Artifact
     }
 }
 
-/// <summary>Which registry versions survive.</summary>
+/// <summary>
+/// Which registry versions survive. <see cref="Unpublished"/>: the temporary tags a docker-driver build pushes under
+/// (<see cref="Pipeline.Rules.TagPolicy.UnpublishedTag"/>); a version only they name was never published and ages out
+/// like an untagged one, and they never keep a version alive. A policy that leaves it out gets
+/// <see cref="DefaultUnpublished"/> with the untagged age.
+/// </summary>
 public sealed record ImagePolicy(
     IReadOnlyList<string> KeepForever,
     DefaultBranchPolicy DefaultBranch,
     AgedTagPolicy PullRequests,
-    UntaggedPolicy Untagged);
+    UntaggedPolicy Untagged,
+    AgedTagPolicy? Unpublished = null)
+{
+    public static readonly IReadOnlyList<string> DefaultUnpublished = [Pipeline.Rules.TagPolicy.UnpublishedPrefix + "*"];
+
+    public AgedTagPolicy UnpublishedTags => Unpublished ?? new AgedTagPolicy(DefaultUnpublished, Untagged.OlderThanDays);
+}
 
 /// <summary>Tags a default-branch build gets; the newest <see cref="KeepNewest"/> versions per permutation survive.</summary>
 public sealed record DefaultBranchPolicy(IReadOnlyList<string> Tags, int KeepNewest);

@@ -40,8 +40,8 @@ public static class BakeOverride
                 ["annotations"] = Array(p.Annotations),
                 ["cache-from"] = Array(p.Cache.From),
                 ["cache-to"] = Array(p.Cache.To),
-                // One OCI archive (an image index): exactly what Scan reads and Publish pushes, renamed into place once complete.
-                ["output"] = Array([$"type=oci,dest={StagedArchive.PartialPath(p.Archive)}"]),
+                // Straight to a registry, untagged (ImageExport), or one OCI archive (an image index) renamed into place once complete.
+                ["output"] = Array([p.Output.Output]),
                 // buildx's default provenance carries timestamps and ids that change every run; the pipeline attests its own SLSA provenance at Publish.
                 ["attest"] = Array(["type=provenance,disabled=true"]),
             };

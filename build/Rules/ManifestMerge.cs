@@ -52,7 +52,8 @@ public static class ManifestMerge
         string In(string path) => folder.Length == 0 ? path : $"{folder.TrimEnd('/')}/{path}";
         return entry with
         {
-            Archive = entry.Archive is { } archive ? archive with { Path = In(archive.Path) } : null, // a reused image has none
+            Archive = entry.Archive is { } archive ? archive with { Path = In(archive.Path) } : null, // an image in a registry has none
+            Platforms = entry.Platforms.Select(p => p.Sbom is { } sbom ? p with { Sbom = sbom with { Path = In(sbom.Path) } } : p).ToList(),
             Sbom = entry.Sbom with { Path = In(entry.Sbom.Path) },
             Provenance = entry.Provenance with { Path = In(entry.Provenance.Path) },
             Scan = entry.Scan with { Report = entry.Scan.Report with { Path = In(entry.Scan.Report.Path) } },
@@ -63,6 +64,7 @@ public static class ManifestMerge
     {
         var files = new List<(string What, string Path, string Expected)>();
         if (entry.Archive is { } archive) files.Add(("archive", archive.Path, "sha256:" + archive.Sha256));
+        foreach (var platform in entry.Platforms.Where(p => p.Sbom is not null)) files.Add(($"{platform.Platform} SBOM", platform.Sbom!.Path, platform.Sbom.Digest));
         foreach (var (what, path, expected) in files.Concat(new[]
         {
             ("SBOM", entry.Sbom.Path, entry.Sbom.Digest),

@@ -10,8 +10,9 @@ public sealed record PlatformPart(string Platform, string Source, byte[] LayoutI
 
 /// <summary>
 /// What one platform job of a reused permutation left in its folder (<paramref name="Source"/>): the digest of the
-/// published index it kept, or of the image it copied (<paramref name="IsCopy"/>), null when neither is there; and
-/// whether it kept the attested SBOM beside the index.
+/// published index it kept, null when there is none; whether the published image itself stands in for the attested
+/// evidence (<paramref name="IsCopy"/>: its archive copy, or its record without kept attestations: it is then scanned);
+/// and whether it kept each platform's attested SBOM and the record beside the index.
 /// </summary>
 public sealed record ReusedPart(string Platform, string Source, string? Digest, bool IsCopy, bool HasSbom);
 
@@ -71,6 +72,27 @@ public static class PlatformMerge
     }
 
     /// <summary>
+    /// A platform's image that is already in the registry, as a merge part: its index's bytes (as Bake read them back by
+    /// digest) and the one-entry layout index an archive would hold for it.
+    /// </summary>
+    public static PlatformPart PartOfIndex(string platform, string source, byte[] index)
+    {
+        string mediaType;
+        try
+        {
+            using var document = JsonDocument.Parse(index);
+            mediaType = document.RootElement.TryGetProperty("mediaType", out var m) && m.GetString() is { } t ? t : IndexMediaType;
+        }
+        catch (JsonException e) { throw new InvalidOperationException($"{source}: the image index beside it is not JSON ({e.Message}); re-run its build job."); }
+        var layout = new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["manifests"] = new JsonArray(new JsonObject { ["mediaType"] = mediaType, ["digest"] = ContentDigest.Sha256(index), ["size"] = index.Length }),
+        };
+        return new PlatformPart(platform, source, Encoding.UTF8.GetBytes(layout.ToJsonString(Compact)), index);
+    }
+
+    /// <summary>
     /// Why a per-platform build job's pushed-image record cannot stand for <paramref name="platform"/> of
     /// <paramref name="permutationId"/> in <paramref name="repository"/> (one line naming the fix), or null when it can.
     /// </summary>
@@ -97,18 +119,18 @@ public static class PlatformMerge
         foreach (var part in parts)
         {
             if (part.Digest is null)
-                return $"{permutationId} {part.Platform} was reused but {part.Source} holds neither its published index (images/{permutationId}.index.json) nor its image (images/{permutationId}.tar); upload what its Bake produced and download it to the platform parts folder.";
+                return $"{permutationId} {part.Platform} was reused but {part.Source} holds neither its published index (images/{permutationId}.index.json) nor its archive (images/{permutationId}.tar); upload what its Bake produced and download it to the platform parts folder.";
             if (part.Digest != digest)
                 return $"{permutationId} {part.Platform} recorded the reuse of {digest} but {part.Source} holds {part.Digest}; re-run its build job (or the workflow with --force: the repository variable DEVCONTAINER_FORCE=true for one run).";
         }
         return parts.FirstOrDefault(part => !part.IsCopy && !part.HasSbom) is { } bare
-            ? $"{permutationId} {bare.Platform} was reused but {bare.Source} holds no attested SBOM (sbom/{permutationId}.cdx.json) beside the published index; upload what its Bake produced and download it to the platform parts folder."
+            ? $"{permutationId} {bare.Platform} was reused but {bare.Source} holds no attested SBOMs (sbom/{permutationId}.<os>-<arch>.cdx.json) or record (pushed/{permutationId}.json) beside the published index; upload what its Bake produced and download it to the platform parts folder."
             : null;
     }
 
-    /// <summary>The image read back from the registry is not the one the build job pushed (skopeo must preserve digests).</summary>
+    /// <summary>The index beside a build job's record is not the image it pushed (the registry or the artifact changed it).</summary>
     public static string? ReadBackProblem(PushedImage image, string readDigest) => readDigest == image.Digest ? null
-        : $"{image.Reference} was read back as {readDigest}; the registry or the copy changed the image: re-run its build job, and check the registry keeps manifests byte for byte.";
+        : $"{image.Reference}'s index beside its record hashes to {readDigest}; the registry or the artifact changed the image: re-run its build job, and check the registry keeps manifests byte for byte.";
 
     static bool IsDigest(string digest) =>
         digest.StartsWith("sha256:", StringComparison.Ordinal) && digest.Length == 71 && digest[7..].All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');

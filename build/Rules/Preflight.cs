@@ -72,18 +72,12 @@ public static partial class Preflight
                          "pass host[:port]/path without scheme, tag or spaces, e.g. --registry 127.0.0.1:5000/team.";
     }
 
-    /// <summary>
-    /// <c>--image-output push-by-digest</c> keeps no archive, so Scan, Sbom, Manifest and Publish cannot follow Bake in the
-    /// same run (they read the archive MergePlatforms assembles in a later job); and it pushes, which a pull request never does.
-    /// </summary>
-    public static IEnumerable<string> ImageOutputUse(ImageOutput output, IReadOnlyCollection<string> running, BuildMode mode)
+    /// <summary><c>--staging-registry</c> names a registry to push under (host[:port][/path]), as --registry does.</summary>
+    public static IEnumerable<string> StagingRegistry(string? stagingRegistry, string imageName)
     {
-        if (output != ImageOutput.PushByDigest || !running.Contains("Bake")) yield break;
-        var readers = new[] { "Scan", "Sbom", "Manifest", "Publish" }.Where(running.Contains).ToList();
-        if (readers.Count > 0)
-            yield return $"--image-output push-by-digest keeps no archive for {string.Join(", ", readers)}; run them after MergePlatforms reads the pushed images back (CI's merge job), or drop --image-output.";
-        if (mode == BuildMode.PullRequest)
-            yield return "--image-output push-by-digest pushes to the image repository, which a pull-request build never does (its token is read-only); drop --image-output.";
+        if (stagingRegistry is not { Length: > 0 }) yield break;
+        if (!TagPolicy.IsValidRepository(TagPolicy.Repository(stagingRegistry, imageName)))
+            yield return $"--staging-registry '{stagingRegistry}' is not a registry to push to; pass host[:port][/path] without scheme, tag or spaces, e.g. --staging-registry 127.0.0.1:5000, or leave it unset for a registry the build starts itself.";
     }
 
     /// <summary>Both bake targets of every permutation: the image (<c>&lt;id&gt;</c>, built by Bake) and <c>validate-&lt;id&gt;</c> (run by Validate).</summary>

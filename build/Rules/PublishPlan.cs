@@ -1,11 +1,14 @@
 namespace Pipeline.Rules;
 
-/// <summary>What the registry already holds for one permutation's digest (observed before acting).</summary>
+/// <summary>
+/// What the registry already holds for one permutation's digest (observed before acting): the index, its signature and
+/// provenance, each platform's SBOM reference attestation with its document (by platform manifest digest), the tags.
+/// </summary>
 public sealed record RegistryState(
     bool IndexPresent,
     bool Signed,
     bool ProvenanceAttested,
-    bool SbomAttested,
+    IReadOnlyDictionary<string, bool> PlatformSbomsAttested,
     IReadOnlyDictionary<string, string?> TagDigests);
 
 public enum PublishStepKind { Push, Sign, AttestProvenance, AttestSbom, Verify, Tag }
@@ -28,7 +31,8 @@ public sealed record TagChange(ImageTag Tag, string? Current, string Target)
 }
 
 /// <summary>
-/// Orders a permutation's publication: push → sign → attest (provenance, SBOM) → verify → tag, skipping whatever
+/// Orders a permutation's publication: push (only from an archive: an image in the registry is there already) → sign
+/// → attest (provenance on the index, each platform's SBOM on that platform's manifest) → verify → tag, skipping whatever
 /// the registry already holds so that a re-run (or the re-run after a kill) completes the work and changes nothing
 /// that is done. Verify always runs. Tags come last and only after verification, so a mutable tag never points
 /// at an image without its signature and attestations. An immutable tag that already points elsewhere is refused.
@@ -45,11 +49,16 @@ public static class PublishPlan
         if (!pushed) steps.Add(new(PublishStepKind.Push, permutation.Id, target));
         if (!pushed || !state.Signed) steps.Add(new(PublishStepKind.Sign, permutation.Id, target));
         if (!pushed || !state.ProvenanceAttested) steps.Add(new(PublishStepKind.AttestProvenance, permutation.Id, target));
-        if (!pushed || !state.SbomAttested) steps.Add(new(PublishStepKind.AttestSbom, permutation.Id, target));
+        foreach (var platform in permutation.Platforms)
+            if (!pushed || !state.PlatformSbomsAttested.GetValueOrDefault(platform.Digest))
+                steps.Add(new(PublishStepKind.AttestSbom, permutation.Id, PlatformReference(permutation, platform)));
         steps.Add(new(PublishStepKind.Verify, permutation.Id, target));
         steps.AddRange(TagSteps(permutation.Id, TagChanges(permutation, tags, state.TagDigests, mutableOnly: false)));
         return steps;
     }
+
+    /// <summary>A platform's manifest in the permutation's repository, by digest: where its SBOM is attested.</summary>
+    public static string PlatformReference(ManifestPermutation permutation, PlatformDigest platform) => $"{permutation.Repository}@{platform.Digest}";
 
     /// <summary>Rollback: only mutable tags move back; immutable tags are never touched.</summary>
     public static IReadOnlyList<PublishStep> ForRollback(ManifestPermutation permutation, IReadOnlyList<ImageTag> tags, IReadOnlyDictionary<string, string?> tagDigests) =>

@@ -2,7 +2,7 @@ namespace Pipeline.Rules;
 
 /// <summary>
 /// Everything Publish checks before it touches the registry: every gate passed and every file the manifest names
-/// (archive, SBOM, provenance) exists with the recorded digest. Returns the problems, one line each.
+/// (archive, each platform's SBOM, provenance) exists with the recorded digest. Returns the problems, one line each.
 /// </summary>
 public static class PublishPreflight
 {
@@ -16,6 +16,9 @@ public static class PublishPreflight
                 problems.Add($"{id}: the scan gate failed ({permutation.Scan.Counts.Critical} CRITICAL, {permutation.Scan.Counts.High} HIGH; fails on {string.Join("/", permutation.Scan.FailOn)}); fix the findings and re-run Scan.");
             if (permutation.Archive is { } archive) CheckFile(problems, id, "archive", manifestDirectory, archive.Path, "sha256:" + archive.Sha256);
             CheckFile(problems, id, "SBOM", manifestDirectory, permutation.Sbom.Path, permutation.Sbom.Digest);
+            foreach (var platform in permutation.Platforms)
+                if (platform.Sbom is { } sbom) CheckFile(problems, id, $"{platform.Platform} SBOM", manifestDirectory, sbom.Path, sbom.Digest);
+                else problems.Add($"{id}: the manifest has no {platform.Platform} SBOM (each platform's SBOM is attested on its own manifest); re-run Sbom and Manifest with this build.");
             CheckFile(problems, id, "provenance", manifestDirectory, permutation.Provenance.Path, permutation.Provenance.Digest);
         }
         return problems;

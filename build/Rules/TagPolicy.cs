@@ -44,6 +44,17 @@ public static partial class TagPolicy
     public static string Repository(string registry, string imageName) =>
         $"{registry.TrimEnd('/')}/{imageName}".ToLowerInvariant();
 
+    /// <summary>
+    /// The start of every temporary tag: on the docker driver BuildKit cannot push untagged, so Bake pushes under
+    /// <c>unpublished-&lt;id&gt;[-&lt;arch&gt;]</c>. Each build moves it, so there is at most one per permutation and platform;
+    /// an image only it names is not published, and Retention deletes it (retention-policy.json, images.unpublished).
+    /// </summary>
+    public const string UnpublishedPrefix = "unpublished-";
+
+    /// <summary>The temporary tag of a permutation's image; <paramref name="platform"/> when the build covers one platform of several.</summary>
+    public static string UnpublishedTag(string permutationId, string? platform) =>
+        UnpublishedPrefix + permutationId + (platform is null ? "" : "-" + CachePolicy.PlatformSlug(platform));
+
     /// <summary>Lowercase host[:port]/path, as a registry accepts it.</summary>
     public static bool IsValidRepository(string imageRepository) => RepositoryPattern().IsMatch(imageRepository);
 

@@ -32,7 +32,7 @@ public sealed record BakeSettings
     }
 }
 
-/// <summary>The docker CLI, as far as the pipeline needs it: bake, bake --print and whether the image store holds an image.</summary>
+/// <summary>The docker CLI, as far as the pipeline needs it: bake, bake --print, the builder's driver and whether the image store holds an image.</summary>
 public static class DockerBuildx
 {
     public const string InstallHint = "install Docker with the buildx plugin (or set DOCKER_EXE); for this repository's tests, `eval \"$(../shared/tools/container-toolchain env)\"` from the root (README, Developing).";
@@ -43,6 +43,17 @@ public static class DockerBuildx
     public static Task<ToolResult> BakeAsync(BakeSettings settings, IReadOnlyDictionary<string, string?>? environment = null) =>
         ToolRunner.RunAsync(Docker, settings.ToArguments(), WorkingDirectoryOf(settings), environment,
             progress: new ToolProgress(settings.Label ?? BakeLabel(settings.Targets), () => new BuildKitProgress()));
+
+    /// <summary>`docker buildx inspect [--builder name]`: the arguments that name the builder's driver.</summary>
+    public static IReadOnlyList<string> InspectArguments(string? builder) =>
+        builder is { Length: > 0 } ? ["buildx", "inspect", "--builder", builder] : ["buildx", "inspect"];
+
+    /// <summary>The driver of the builder bake will use (docker: a temporary tag; any other: push by digest).</summary>
+    public static async Task<BuilderDriver> DriverAsync(string? builder, CancellationToken cancellationToken = default)
+    {
+        var result = await ToolRunner.RunCheckedAsync(Docker, InspectArguments(builder), logOutput: false, cancellationToken: cancellationToken);
+        return ImageExport.ParseDriver(result.StandardOutput);
+    }
 
     /// <summary>"Bake gcc14-clang20", "Bake gcc14-clang20, gcc15-clang20", "Bake 4 targets".</summary>
     public static string BakeLabel(IReadOnlyList<string> targets) => "Bake " + (targets.Count <= 2 ? string.Join(", ", targets) : $"{targets.Count} targets");

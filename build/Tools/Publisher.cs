@@ -7,8 +7,8 @@ public sealed record PermutationSteps(ManifestPermutation Entry, IReadOnlyList<P
 
 /// <summary>
 /// The steps Publish and Rollback take against the registry, through <see cref="RegistryClient"/>: observe what the
-/// registry holds, plan what it lacks (<see cref="PublishPlan"/>), then push, sign, attest, verify and tag phase by
-/// phase (<see cref="PublishPhases"/>). Manifest file paths are relative to <paramref name="manifestDirectory"/>.
+/// registry holds, plan what it lacks (<see cref="PublishPlan"/>), then push (only an archive's bytes: an image Bake or
+/// MergePlatforms pushed is there already), sign, attest, verify and tag phase by phase (<see cref="PublishPhases"/>). Manifest file paths are relative to <paramref name="manifestDirectory"/>.
 /// </summary>
 public sealed class Publisher(RegistryClient registry, string manifestDirectory)
 {
@@ -17,6 +17,12 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
         IReadOnlyDictionary<string, IReadOnlyList<ImageTag>> tags, bool moveMutableTags)
     {
         var states = await InParallelAsync(entries, entry => ObserveAsync(entry, tags[entry.Id]));
+        // An image neither in the registry nor in an archive cannot be published: refused before anything is signed or tagged.
+        var missing = entries.Where((entry, i) => !states[i].IndexPresent && entry.Archive is null).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException("Publish refused before changing anything: " + string.Join(" | ", missing.Select(entry =>
+                $"{entry.Id}'s image {entry.DigestReference} is not in the registry and the manifest keeps no archive (it was staged elsewhere, e.g. in a registry a run " +
+                "started and removed, or deleted since); run ./build.sh Publish to build and publish in one run, or Bake with --image-output archive")) + ".");
         return entries.Select((entry, i) => new PermutationSteps(entry, PublishPlan.ForPermutation(entry, tags[entry.Id], states[i])
                 .Where(step => moveMutableTags || step.Kind != PublishStepKind.Tag || !step.Tag!.IsMutable).ToList(),
             PublishPlan.TagChanges(entry, tags[entry.Id], states[i].TagDigests, mutableOnly: false))).ToList();
@@ -68,8 +74,9 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
                     await registry.Sign(phase.Targets);
                     break;
                 case PublishPhaseKind.Verify:
+                    var verified = phase.Steps.Select(step => entryOf[step.PermutationId]).Distinct().ToList();
                     await Task.WhenAll(verifyAttestations
-                        ? [registry.Verify(phase.Targets), registry.VerifyAttestation(phase.Targets, Cosign.ProvenanceType), registry.VerifyAttestation(phase.Targets, Cosign.SbomType)]
+                        ? [registry.Verify(phase.Targets), registry.VerifyAttestation(phase.Targets, Cosign.ProvenanceType), VerifySbomsAsync(verified)]
                         : [registry.Verify(phase.Targets)]);
                     break;
                 default:
@@ -90,16 +97,28 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
         for (var i = 0; i < immutable.Count; i++) TagPolicy.CheckWritten(immutable[i].tag, written[i], immutable[i].entry.Digest);
     }
 
+    /// <summary>Each platform's SBOM reference attestation verifies, and the document it names is in the repository, so a user can fetch it.</summary>
+    async Task VerifySbomsAsync(IReadOnlyList<ManifestPermutation> entries)
+    {
+        var platforms = entries.SelectMany(entry => entry.Platforms.Select(platform => (entry, platform))).ToList();
+        await registry.VerifyAttestation(platforms.Select(x => PublishPlan.PlatformReference(x.entry, x.platform)).ToList(), SbomReference.PredicateType);
+        foreach (var (entry, platform) in platforms)
+            if (!await registry.HasBlob(entry.Repository, platform.Sbom!.Digest))
+                throw new InvalidOperationException($"{entry.Id} {platform.Platform}: its attested SBOM {platform.Sbom.Digest} is not in {entry.Repository}; run Publish again, nothing was tagged.");
+    }
+
     /// <summary>What the registry holds for one permutation; the reads wait on the network, not on each other.</summary>
     async Task<RegistryState> ObserveAsync(ManifestPermutation entry, IReadOnlyList<ImageTag> imageTags)
     {
         var tags = TagDigestsAsync(imageTags);
         var present = await registry.DigestOf(entry.DigestReference) == entry.Digest;
-        if (!present) return new RegistryState(false, false, false, false, await tags);
+        if (!present) return new RegistryState(false, false, false, new Dictionary<string, bool>(), await tags);
         var signed = registry.IsSigned(entry.DigestReference);
         var provenance = registry.HasAttestation(entry.DigestReference, Cosign.ProvenanceType);
-        var sbom = registry.HasAttestation(entry.DigestReference, Cosign.SbomType);
-        return new RegistryState(true, await signed, await provenance, await sbom, await tags);
+        var sboms = Task.WhenAll(entry.Platforms.Select(async platform => (platform.Digest, Attested:
+            platform.Sbom is { } sbom && await registry.HasAttestation(PublishPlan.PlatformReference(entry, platform), SbomReference.PredicateType)
+            && await registry.HasBlob(entry.Repository, sbom.Digest))));
+        return new RegistryState(true, await signed, await provenance, (await sboms).ToDictionary(x => x.Digest, x => x.Attested), await tags);
     }
 
     async Task<IReadOnlyDictionary<string, string?>> TagDigestsAsync(IReadOnlyList<ImageTag> imageTags)
@@ -120,7 +139,7 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
                 await registry.Attest(entry.DigestReference, FileOf(entry.Provenance.Path), Cosign.ProvenanceType);
                 break;
             case PublishStepKind.AttestSbom:
-                await registry.Attest(entry.DigestReference, FileOf(entry.Sbom.Path), Cosign.SbomType);
+                await AttestPlatformSbomAsync(entry, entry.Platforms.Single(p => PublishPlan.PlatformReference(entry, p) == step.Target));
                 break;
             case PublishStepKind.Tag:
                 await TagAsync(entry, step.Tag!);
@@ -130,10 +149,30 @@ public sealed class Publisher(RegistryClient registry, string manifestDirectory)
         }
     }
 
+    /// <summary>
+    /// One platform's SBOM: the document pushed as an OCI artifact of that platform's manifest (<see cref="SbomReference"/>),
+    /// then a small reference predicate naming it by digest attested on the platform's manifest, so what reaches the
+    /// transparency log is a few hundred bytes whatever the SBOM's size.
+    /// </summary>
+    async Task AttestPlatformSbomAsync(ManifestPermutation entry, PlatformDigest platform)
+    {
+        var sbomPath = FileOf(platform.Sbom!.Path);
+        var document = await File.ReadAllBytesAsync(sbomPath);
+        var index = await registry.RawManifest(entry.DigestReference)
+            ?? throw new InvalidOperationException($"{entry.DigestReference} ({entry.Id}) vanished from the registry while publishing; run Publish again, nothing was tagged.");
+        var subject = SbomReference.PlatformDescriptors(index).GetValueOrDefault(platform.Digest)
+            ?? throw new InvalidOperationException($"{entry.DigestReference} ({entry.Id}) lists no {platform.Platform} manifest {platform.Digest}; the manifest and the registry disagree, re-run the pipeline.");
+        var manifest = SbomReference.ArtifactManifest(subject, platform.Sbom.Digest, document.Length, Path.GetFileName(sbomPath));
+        await registry.PushArtifact(entry.Repository, document, SbomReference.EmptyConfigBlob, manifest, SbomReference.ArtifactTag(platform.Digest));
+        var predicate = Path.ChangeExtension(sbomPath, ".reference.json");
+        await File.WriteAllTextAsync(predicate, SbomReference.Predicate(entry.Repository, platform.Sbom.Digest));
+        await registry.Attest(PublishPlan.PlatformReference(entry, platform), predicate, SbomReference.PredicateType);
+    }
+
     async Task PushAsync(ManifestPermutation entry)
     {
         if (entry.Archive is null)
-            throw new InvalidOperationException($"{entry.Id} was reused without its bytes, but the registry no longer holds {entry.DigestReference}; run Bake with --force to build it again, nothing was tagged.");
+            throw new InvalidOperationException($"{entry.Id}'s image is not in the registry at {entry.DigestReference} and the manifest keeps no archive; run ./build.sh Publish to build it again, nothing was tagged.");
         var archive = OciArchive.Read(FileOf(entry.Archive.Path));
         await registry.Push(FileOf(entry.Archive.Path), archive.RefName, entry.DigestReference);
         var pushed = await registry.DigestOf(entry.DigestReference);

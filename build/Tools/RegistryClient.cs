@@ -14,8 +14,9 @@ public sealed record RegistryAnswer(string Reference, string? RawManifest, strin
 }
 
 /// <summary>
-/// Every registry read and write of the build, through skopeo and (for signatures and attestations) cosign, each with
-/// bounded retries on network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can
+/// Every registry read and write of the build, through skopeo, (for signatures and attestations) cosign, and the
+/// distribution API itself where neither can put exact bytes (a merged index, an SBOM artifact), each with bounded
+/// retries on network failures. Reads ("is it there?") distinguish absent from unreachable, so a re-run can
 /// skip finished work. Without <paramref name="cosign"/> the client reads and copies images only.
 /// </summary>
 public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPolicy retry, string workingDirectory, CosignAccess? cosign = null)
@@ -138,6 +139,43 @@ public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPol
             var result = await Run(CosignTool, Cosign.VerifyAttestationArguments(Verification, digestReference, type), [], null, logOutput: false);
             return (result.Succeeded, result.StandardOutput, result.StandardError);
         }, log: Warn);
+
+    /// <summary>A blob's exact bytes from <paramref name="repository"/> (e.g. an SBOM an attestation names), null when it has none.</summary>
+    public async Task<byte[]?> ReadBlob(string repository, string digest) =>
+        await (await ApiAsync(repository)).GetBlobBytesAsync(digest, CancellationToken.None);
+
+    /// <summary>PUTs an image index's exact bytes by their digest (untagged), so the digest names byte for byte what was merged.</summary>
+    public async Task PutIndex(string repository, byte[] index, string mediaType)
+    {
+        var digest = await (await ApiAsync(repository)).PutManifestAsync(ContentDigest.Sha256(index), index, mediaType, CancellationToken.None);
+        Log.Information("Put {Repository}@{Digest} (the merged index, untagged)", repository, digest);
+    }
+
+    /// <summary>
+    /// Pushes <paramref name="document"/> as an OCI artifact of <paramref name="manifest"/> (its one layer) and tags the
+    /// artifact <paramref name="tag"/>; the blobs first, so the manifest never names a missing blob.
+    /// </summary>
+    public async Task PushArtifact(string repository, byte[] document, byte[] config, byte[] manifest, string tag)
+    {
+        var api = await ApiAsync(repository);
+        await api.PushBlobAsync(config, CancellationToken.None);
+        await api.PushBlobAsync(document, CancellationToken.None);
+        await api.PutManifestAsync(tag, manifest, "application/vnd.oci.image.manifest.v1+json", CancellationToken.None);
+    }
+
+    /// <summary>Whether <paramref name="repository"/> holds the blob (an SBOM the attestation names must be there to be fetched).</summary>
+    public async Task<bool> HasBlob(string repository, string digest) => await (await ApiAsync(repository)).HasBlobAsync(digest, CancellationToken.None);
+
+    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(10) };
+
+    /// <summary>The registry's HTTP API for one repository, with the credentials `docker login` left (skopeo's and cosign's).</summary>
+    static async Task<Pipeline.Retention.Oci.OciRegistryClient> ApiAsync(string repository)
+    {
+        var reference = Pipeline.Retention.Oci.RepositoryReference.Parse(repository);
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        var credentials = await DockerCredentials.ForAsync(reference.Host, environment);
+        return new Pipeline.Retention.Oci.OciRegistryClient(reference, Http, credentials.Username, credentials.Password);
+    }
 
     static string Describe(IReadOnlyList<string> references) => string.Join(", ", references);
 

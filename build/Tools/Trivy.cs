@@ -14,12 +14,25 @@ public static class Trivy
 
     public static ToolLocation Locate(IReadOnlyDictionary<string, string?>? environment = null) => ToolLocation.Resolve("trivy", Image, InstallHint, environment);
 
-    /// <summary>`trivy image --config trivy.yaml --input archive --format F --output out [--platform p] [--cache-dir d]`.</summary>
+    /// <summary>
+    /// `trivy image --config trivy.yaml --input archive --format F --output out [--platform p] [--cache-dir d]`, or for an
+    /// image in a registry `trivy image ... --image-src remote [--insecure] repo@digest`: read from the registry by digest
+    /// (not from a same-named image in the local Docker store), over plain HTTP for a loopback registry (Trivy's global
+    /// --insecure); --platform picks the platform's manifest out of the index.
+    /// </summary>
     public static IReadOnlyList<string> ImageArguments(TrivyImageScan scan)
     {
-        var arguments = new List<string> { "image", "--config", scan.ConfigFile, "--input", scan.Archive, "--format", scan.Format, "--output", scan.Output };
+        var arguments = new List<string> { "image", "--config", scan.ConfigFile };
+        if (scan.Archive is not null) arguments.AddRange(["--input", scan.Archive]);
+        arguments.AddRange(["--format", scan.Format, "--output", scan.Output]);
         if (scan.Platform is not null) arguments.AddRange(["--platform", scan.Platform]);
         if (scan.CacheDirectory is not null) arguments.AddRange(["--cache-dir", scan.CacheDirectory]);
+        if (scan.Reference is not null)
+        {
+            arguments.AddRange(["--image-src", "remote"]);
+            if (RegistryHost.IsLoopback(scan.Reference)) arguments.Add("--insecure");
+            arguments.Add(scan.Reference);
+        }
         return arguments;
     }
 
@@ -41,10 +54,15 @@ public static class Trivy
 
     public static IReadOnlyList<string> HostPaths(TrivyImageScan scan) =>
         new[] { scan.ConfigFile, scan.Archive, scan.Output, scan.CacheDirectory }.OfType<string>().ToList();
+
+    /// <summary>One platform of an image in a registry, scanned there by digest.</summary>
+    public static TrivyImageScan OfReference(string reference, string configFile, string format, string output, string platform, string? cacheDirectory) =>
+        new(null, configFile, format, output, platform, cacheDirectory, reference);
 }
 
-/// <summary>One Trivy image scan of an OCI archive: JSON report (format "json") or SBOM (format "cyclonedx").</summary>
-public sealed record TrivyImageScan(string Archive, string ConfigFile, string Format, string Output, string? Platform = null, string? CacheDirectory = null);
+/// <summary>One Trivy image scan of an OCI archive, or (<paramref name="Reference"/>) of an image in a registry: JSON report (format "json") or SBOM (format "cyclonedx").</summary>
+public sealed record TrivyImageScan(string? Archive, string ConfigFile, string Format, string Output, string? Platform = null, string? CacheDirectory = null,
+    string? Reference = null);
 
 /// <summary>One Trivy scan of a CycloneDX SBOM (a reused image's attested one) into a JSON report.</summary>
 public sealed record TrivySbomScan(string Sbom, string ConfigFile, string Output, string? CacheDirectory = null);

@@ -3,9 +3,9 @@ using Pipeline.Host.Tooling;
 namespace Pipeline.Tools;
 
 /// <summary>
-/// Runs Trivy for Scan and Sbom: one platform's image at a time (Trivy reads only an archive's first image and ignores
-/// --platform for archives, so each platform is extracted into a layout of its own first), or a published image's
-/// attested SBOM. Each call returns Trivy's exit code; a missing output is an error whatever the exit code.
+/// Runs Trivy for Scan and Sbom: one platform's image at a time, read from its registry by digest, or from an archive
+/// (Trivy reads only an archive's first image and ignores --platform for archives, so each platform is extracted into a
+/// layout of its own first), or a published image's attested SBOM. Each call returns Trivy's exit code; a missing output is an error whatever the exit code.
 /// </summary>
 public sealed class TrivyScanner(ToolLocation trivy, string configFile, string temporaryDirectory, string workingDirectory)
 {
@@ -30,6 +30,21 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
         }
     }
 
+    /// <summary>
+    /// Scans (or lists) one platform of an image in a registry, by digest, into <paramref name="output"/>: Trivy pulls only
+    /// what it has not analysed before (its layer cache in the cache directory is shared by every permutation).
+    /// </summary>
+    public async Task<int> RegistryImageAsync(string permutationId, string reference, string platform, string format, string output)
+    {
+        Prepare(output);
+        var scan = Trivy.OfReference(reference, configFile, format, output, platform, CacheDirectory);
+        // A containerised Trivy reads docker login's credentials from the same DOCKER_CONFIG, mounted at the same path.
+        var config = Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } dockerConfig && Directory.Exists(dockerConfig) ? dockerConfig : null;
+        var paths = config is null ? Trivy.HostPaths(scan) : [.. Trivy.HostPaths(scan), config];
+        var environment = config is null ? null : new Dictionary<string, string?> { ["DOCKER_CONFIG"] = config };
+        return await RunAsync(Trivy.ImageArguments(scan), paths, output, $"{format} output for {permutationId} {platform} ({reference})", environment);
+    }
+
     /// <summary>Scans a reused image's attested SBOM with today's vulnerability data (`trivy sbom`): no image bytes needed.</summary>
     public async Task<int> SbomAsync(string permutationId, string sbom, string output)
     {
@@ -39,9 +54,10 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
     }
 
     /// <summary>Runs Trivy; its exit code, or an error naming <paramref name="what"/> when it wrote no output.</summary>
-    async Task<int> RunAsync(IReadOnlyList<string> arguments, IReadOnlyList<string> hostPaths, string output, string what)
+    async Task<int> RunAsync(IReadOnlyList<string> arguments, IReadOnlyList<string> hostPaths, string output, string what,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var result = await trivy.RunAsync(arguments, hostPaths, workingDirectory);
+        var result = await trivy.RunAsync(arguments, hostPaths, workingDirectory, environment);
         if (!File.Exists(output))
             throw new InvalidOperationException($"Trivy wrote no {what} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; {ToolOutputPolicy.WhereFailedOutputIs()}.");
         return result.ExitCode;

@@ -14,12 +14,12 @@ internal static class CommandLine
         ["--format"] = "format", ["-f"] = "format", ["--output"] = "output", ["-o"] = "output",
         ["--severity"] = "severity", ["-s"] = "severity", ["--exit-code"] = "exit-code",
         ["--config"] = "config", ["-c"] = "config", ["--ignorefile"] = "ignorefile", ["--input"] = "input",
-        ["--scanners"] = "scanners", ["--platform"] = "platform",
+        ["--scanners"] = "scanners", ["--platform"] = "platform", ["--image-src"] = "image-src",
         // accepted, no effect on the double
         ["--cache-dir"] = "cache-dir", ["--timeout"] = "timeout", ["--db-repository"] = "db-repository",
         ["--java-db-repository"] = "java-db-repository", ["--checks-bundle-repository"] = "checks-bundle-repository",
         ["--pkg-types"] = "pkg-types", ["--vuln-type"] = "vuln-type", ["--skip-dirs"] = "skip-dirs",
-        ["--skip-files"] = "skip-files", ["--image-src"] = "image-src", ["--username"] = "username",
+        ["--skip-files"] = "skip-files", ["--username"] = "username",
         ["--password"] = "password", ["--registry-token"] = "registry-token", ["--cache-backend"] = "cache-backend",
         ["--exit-on-eol"] = "exit-on-eol", ["--ignore-status"] = "ignore-status",
     };
@@ -27,11 +27,11 @@ internal static class CommandLine
     static readonly Dictionary<string, string> BoolFlags = new()
     {
         ["--ignore-unfixed"] = "ignore-unfixed", ["--quiet"] = "quiet", ["-q"] = "quiet", ["--version"] = "version",
-        ["-v"] = "version",
+        ["-v"] = "version", ["--insecure"] = "insecure",
         // accepted, no effect on the double
         ["--skip-db-update"] = "skip-db-update", ["--skip-java-db-update"] = "skip-java-db-update",
         ["--skip-check-update"] = "skip-check-update", ["--offline-scan"] = "offline-scan",
-        ["--no-progress"] = "no-progress", ["--insecure"] = "insecure", ["--debug"] = "debug", ["-d"] = "debug",
+        ["--no-progress"] = "no-progress", ["--debug"] = "debug", ["-d"] = "debug",
         ["--list-all-pkgs"] = "list-all-pkgs", ["--dependency-tree"] = "dependency-tree",
     };
 

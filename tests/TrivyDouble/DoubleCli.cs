@@ -58,9 +58,11 @@ public static class DoubleCli
         if (isSbom) SbomInput.Check(options, workingDirectory);
         void Info(string message) { if (!options.Quiet) stderr.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd'T'HH:mm:ss'Z'}\tINFO\t[trivy-test-double] {message}"); }
 
-        var facts = options.Input is not null ? OciArchive.Read(Path.GetFullPath(options.Input, workingDirectory), options.Platform) : null;
+        var facts = options.Input is not null ? OciArchive.Read(Path.GetFullPath(options.Input, workingDirectory), options.Platform)
+            : !isSbom ? RegistryImage.Read(options.Reference!, options.Platform, options.Insecure, options.ImageSources, env) : null;
         // The platform of the image scanned: the archive's chosen manifest, else the one asked for.
-        var findings = Findings.Load(env, options.ArtifactName, facts?.Platform ?? options.Platform);
+        var labels = facts?.Config["config"]?["Labels"] is System.Text.Json.Nodes.JsonObject l ? l.Select(x => x.Value?.ToString() ?? "") : null;
+        var findings = Findings.Load(env, options.ArtifactName, facts?.Platform ?? options.Platform, labels);
         Info(findings is null ? "no findings chosen: reporting a clean image" : $"findings from {env[Findings.FindingsVariable]}");
         IReadOnlyList<IgnoreRule> rules = [];
         if (options.IgnoreFile is not null && File.Exists(options.IgnoreFile))

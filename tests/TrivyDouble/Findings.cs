@@ -5,7 +5,8 @@ namespace TrivyDouble;
 /// <summary>
 /// The findings a test chose. TRIVY_TEST_DOUBLE_FINDINGS names a real Trivy JSON report (SchemaVersion 2) whose
 /// Results are reported for the scanned image; unset means a clean image. TRIVY_TEST_DOUBLE_FINDINGS_MATCH (optional)
-/// limits them to scans whose input or reference contains that text, e.g. one permutation id;
+/// limits them to scans whose input or reference, or one of whose image's label values, contains that text, e.g. one
+/// permutation id (an image scanned by digest in a registry names its permutation only in its labels);
 /// TRIVY_TEST_DOUBLE_FINDINGS_PLATFORM (optional) to scans of that platform's image, e.g. linux/arm64.
 /// </summary>
 internal static class Findings
@@ -15,12 +16,13 @@ internal static class Findings
     public const string PlatformVariable = "TRIVY_TEST_DOUBLE_FINDINGS_PLATFORM";
     public const string SbomVariable = "TRIVY_TEST_DOUBLE_SBOM";
 
-    public static JsonObject? Load(IReadOnlyDictionary<string, string?> env, string artifactName, string? platform = null)
+    public static JsonObject? Load(IReadOnlyDictionary<string, string?> env, string artifactName, string? platform = null, IEnumerable<string>? labelValues = null)
     {
         var path = env.GetValueOrDefault(FindingsVariable);
         if (string.IsNullOrEmpty(path)) return null;
         var match = env.GetValueOrDefault(MatchVariable);
-        if (!string.IsNullOrEmpty(match) && !artifactName.Contains(match, StringComparison.Ordinal)) return null;
+        if (!string.IsNullOrEmpty(match) && !artifactName.Contains(match, StringComparison.Ordinal)
+            && !(labelValues ?? []).Any(v => v.Contains(match, StringComparison.Ordinal))) return null;
         var onlyPlatform = env.GetValueOrDefault(PlatformVariable);
         if (!string.IsNullOrEmpty(onlyPlatform) && onlyPlatform != platform) return null;
         var report = ReadJson(path, FindingsVariable);

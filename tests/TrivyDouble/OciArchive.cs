@@ -27,22 +27,28 @@ internal static class OciArchive
         if (!files.TryGetValue("index.json", out var indexBytes))
             throw new DoubleUsageException($"{archivePath} is not an OCI image layout: index.json is missing");
 
+        return Describe(JsonNode.Parse(indexBytes)!.AsObject(), digest => Blob(files, digest, archivePath), platform, archivePath);
+    }
+
+    /// <summary>The facts of <paramref name="platform"/>'s image (else the host's, else the first) under an image index, its blobs by digest.</summary>
+    public static ImageFacts Describe(JsonObject index, Func<string, byte[]> blob, string? platform, string source)
+    {
         var wanted = platform ?? "linux/" + RuntimeInformation.OSArchitecture switch
         {
             Architecture.Arm64 => "arm64",
             _ => "amd64",
         };
-        var (manifest, chosen) = FindManifest(JsonNode.Parse(indexBytes)!.AsObject(), files, wanted, archivePath)
-            ?? throw new DoubleUsageException($"{archivePath} has no image manifest for platform {wanted}");
+        var (manifest, chosen) = FindManifest(index, blob, wanted)
+            ?? throw new DoubleUsageException($"{source} has no image manifest for platform {wanted}");
         var configDigest = (string)manifest["config"]!["digest"]!;
-        var config = JsonNode.Parse(Blob(files, configDigest, archivePath))!.AsObject();
+        var config = JsonNode.Parse(blob(configDigest))!.AsObject();
         var diffIds = config["rootfs"]?["diff_ids"]?.AsArray().Select(d => (string)d!).ToList() ?? [];
         var layers = manifest["layers"]!.AsArray().Select((layer, i) =>
             ((string)layer!["digest"]!, (long)layer["size"]!, i < diffIds.Count ? diffIds[i] : "")).ToList();
         return new ImageFacts(configDigest, diffIds, config, layers, chosen);
     }
 
-    static (JsonObject Manifest, string Platform)? FindManifest(JsonObject index, Dictionary<string, byte[]> files, string wanted, string archive)
+    static (JsonObject Manifest, string Platform)? FindManifest(JsonObject index, Func<string, byte[]> blob, string wanted)
     {
         (JsonObject, string)? firstImage = null;
         foreach (var descriptor in index["manifests"]?.AsArray() ?? [])
@@ -51,7 +57,7 @@ internal static class OciArchive
             var digest = (string)descriptor["digest"]!;
             if (mediaType is "application/vnd.oci.image.index.v1+json" or "application/vnd.docker.distribution.manifest.list.v2+json")
             {
-                if (FindManifest(JsonNode.Parse(Blob(files, digest, archive))!.AsObject(), files, wanted, archive) is { } nested)
+                if (FindManifest(JsonNode.Parse(blob(digest))!.AsObject(), blob, wanted) is { } nested)
                     return nested;
                 continue;
             }
@@ -59,7 +65,7 @@ internal static class OciArchive
             var arch = (string?)descriptor["platform"]?["architecture"];
             if (os == "unknown") continue; // buildx attestation manifests
             var platform = os is null ? "" : $"{os}/{arch}";
-            var manifest = JsonNode.Parse(Blob(files, digest, archive))!.AsObject();
+            var manifest = JsonNode.Parse(blob(digest))!.AsObject();
             if (platform == wanted) return (manifest, platform);
             firstImage ??= (manifest, platform);
         }

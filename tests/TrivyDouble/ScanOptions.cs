@@ -20,6 +20,10 @@ internal sealed record ScanOptions
     public IReadOnlyList<string>? Scanners { get; init; }
     public bool Quiet { get; init; }
     public string? Platform { get; init; }
+    /// <summary>--insecure (TRIVY_INSECURE): plain HTTP to the registry of a reference.</summary>
+    public bool Insecure { get; init; }
+    /// <summary>--image-src: where an image reference is looked for (the double reads only `remote`, a registry).</summary>
+    public IReadOnlyList<string>? ImageSources { get; init; }
 
     public string ArtifactName => Input ?? Reference!;
 
@@ -74,6 +78,8 @@ internal sealed record ScanOptions
             Scanners = List("scanners", "scan.scanners"),
             Quiet = Bool("quiet", "quiet"),
             Platform = Single("platform", "image.platform", "platform"),
+            Insecure = Bool("insecure", "insecure"),
+            ImageSources = List("image-src", "image.source"),
         };
     }
 

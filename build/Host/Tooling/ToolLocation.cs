@@ -39,7 +39,7 @@ public sealed record ToolLocation(string Tool, string? Executable, string? Docke
         $"({DockerReason(dockerError)}); install {Tool} or set {ToolResolver.EnvironmentVariableFor(Tool)} to its path.";
 
     // docker ends with "See 'docker run --help'."; the reason is its "docker: Error response from daemon: ..." line.
-    static string DockerReason(string dockerError) =>
+    public static string DockerReason(string dockerError) =>
         dockerError.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("docker: ", StringComparison.Ordinal))?["docker: ".Length..]
         ?? ToolOutput.LastLine(dockerError);
 

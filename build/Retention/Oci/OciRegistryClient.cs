@@ -7,8 +7,9 @@ using Serilog;
 namespace Pipeline.Retention.Oci;
 
 /// <summary>
-/// The few OCI distribution API calls retention makes, with the registry token flow (401 → realm → bearer
-/// token, or basic auth) and bounded retries with backoff for 5xx and dropped connections.
+/// The few OCI distribution API calls retention makes (and the build's own: a merged index and an SBOM put by digest),
+/// with the registry token flow (401 → realm → bearer token, or basic auth) and bounded retries with backoff for 5xx
+/// and dropped connections.
 /// </summary>
 public sealed class OciRegistryClient(RepositoryReference repository, HttpClient http, string? username = null, string? password = null)
 {
@@ -63,6 +64,67 @@ public sealed class OciRegistryClient(RepositoryReference repository, HttpClient
         return response.Content.Headers.ContentType?.MediaType == OciMediaTypes.ImageIndex || body.Contains("\"manifests\"") ? body : null;
     }
 
+    /// <summary>A blob's exact bytes, or null when the registry does not have it.</summary>
+    public async Task<byte[]?> GetBlobBytesAsync(string digest, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"v2/{repository.Name}/blobs/{digest}", null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        await EnsureSuccessAsync(response, $"read blob {digest} of");
+        return await response.Content.ReadAsByteArrayAsync(ct);
+    }
+
+    /// <summary>Whether the repository holds the blob (HEAD; a 404 is "no", anything else not 2xx an error).</summary>
+    public async Task<bool> HasBlobAsync(string digest, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Head, $"v2/{repository.Name}/blobs/{digest}", null, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        await EnsureSuccessAsync(response, $"check blob {digest} of");
+        return true;
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="bytes"/> as one blob (POST an upload, then PUT it whole with its digest: the distribution
+    /// API's monolithic upload), unless the repository already holds it; returns its digest.
+    /// </summary>
+    public async Task<string> PushBlobAsync(byte[] bytes, CancellationToken ct)
+    {
+        var digest = ContentDigest.Sha256(bytes);
+        if (await HasBlobAsync(digest, ct)) return digest;
+        string location;
+        using (var start = await SendAsync(HttpMethod.Post, $"v2/{repository.Name}/blobs/uploads/", null, ct))
+        {
+            await EnsureSuccessAsync(start, "start a blob upload to");
+            location = start.Headers.Location?.ToString()
+                ?? throw new RegistryException($"{repository.Host} started a blob upload to {repository.Name} without a Location header; check the registry.");
+        }
+        var target = new Uri(new Uri(repository.BaseAddress, $"v2/{repository.Name}/blobs/uploads/"), location);
+        var put = target + (target.Query.Length > 0 ? "&" : "?") + "digest=" + Uri.EscapeDataString(digest);
+        using var finish = await SendAsync(HttpMethod.Put, put, null, ct, () => Body(bytes, "application/octet-stream"));
+        await EnsureSuccessAsync(finish, $"upload blob {digest} to");
+        return digest;
+    }
+
+    /// <summary>
+    /// PUTs a manifest's exact bytes under <paramref name="reference"/> (its digest, or a tag) with its media type; the
+    /// registry's Docker-Content-Digest must be the bytes' own digest, so what a digest names is byte for byte what was sent.
+    /// </summary>
+    public async Task<string> PutManifestAsync(string reference, byte[] bytes, string mediaType, CancellationToken ct)
+    {
+        var digest = ContentDigest.Sha256(bytes);
+        using var response = await SendAsync(HttpMethod.Put, $"v2/{repository.Name}/manifests/{reference}", null, ct, () => Body(bytes, mediaType));
+        await EnsureSuccessAsync(response, $"put manifest {reference} to");
+        if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && values.FirstOrDefault() is { } stored && stored != digest)
+            throw new RegistryException($"{repository} stored the manifest put as {reference} under {stored}, not its digest {digest}; the registry rewrote it, use one that keeps manifests byte for byte.");
+        return digest;
+    }
+
+    private static ByteArrayContent Body(byte[] bytes, string mediaType)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+
     /// <summary>DELETE by digest; true when deleted, false when it was already gone.</summary>
     public async Task<bool> DeleteManifestAsync(string digest, CancellationToken ct)
     {
@@ -74,18 +136,18 @@ public sealed class OciRegistryClient(RepositoryReference repository, HttpClient
         return true;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string[]? accept, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string[]? accept, CancellationToken ct, Func<HttpContent>? content = null)
     {
-        var scope = method == HttpMethod.Delete ? "delete" : "pull";
+        var scope = method == HttpMethod.Delete ? "delete" : method == HttpMethod.Get || method == HttpMethod.Head ? "pull" : "push";
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var response = await http.SendAsync(Request(method, path, accept, scope), ct);
+                var response = await http.SendAsync(Request(method, path, accept, scope, content), ct);
                 if (response.StatusCode == HttpStatusCode.Unauthorized && !_authorization.ContainsKey(scope) && await AuthenticateAsync(response, scope, ct))
                 {
                     response.Dispose();
-                    response = await http.SendAsync(Request(method, path, accept, scope), ct);
+                    response = await http.SendAsync(Request(method, path, accept, scope, content), ct);
                 }
                 if ((int)response.StatusCode < 500 || attempt >= BackoffMilliseconds.Length) return response;
                 Log.Warning("{Registry} answered {Status} to {Method} {Path}; retrying", repository.Host, (int)response.StatusCode, method, path);
@@ -103,9 +165,9 @@ public sealed class OciRegistryClient(RepositoryReference repository, HttpClient
         }
     }
 
-    private HttpRequestMessage Request(HttpMethod method, string path, string[]? accept, string scope)
+    private HttpRequestMessage Request(HttpMethod method, string path, string[]? accept, string scope, Func<HttpContent>? content)
     {
-        var request = new HttpRequestMessage(method, new Uri(repository.BaseAddress, path));
+        var request = new HttpRequestMessage(method, new Uri(repository.BaseAddress, path)) { Content = content?.Invoke() };
         foreach (var type in accept ?? []) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
         if (_authorization.TryGetValue(scope, out var header)) request.Headers.Authorization = header;
         return request;

@@ -21,7 +21,7 @@ public class ArtifactLayoutTests
     {
         var p = Permutation.Gcc14Clang20;
         Assert.Equal("/run/artifacts/images/gcc14-clang20.tar", Layout.Archive(p).Value);
-        Assert.Equal("/run/artifacts/images/gcc14-clang20.index.json", Layout.PublishedIndex(p).Value);
+        Assert.Equal("/run/artifacts/images/gcc14-clang20.index.json", Layout.ImageIndex(p).Value);
         Assert.Equal("/run/artifacts/scan/gcc14-clang20.json", Layout.ScanReport(p).Value);
         Assert.Equal("/run/artifacts/sbom/gcc14-clang20.cdx.json", Layout.Sbom(p).Value);
         Assert.Equal("/run/artifacts/provenance/gcc14-clang20.slsa.json", Layout.Provenance(p).Value);

@@ -15,6 +15,8 @@ public class ManifestMergeTests
         path == missing ? null
         : path == changed ? ManifestSamples.Digest('f')
         : path.EndsWith(".tar") ? "sha256:" + ManifestSamples.Hex('a')
+        : path.EndsWith(".linux-amd64.cdx.json") ? ManifestSamples.Digest('d')
+        : path.EndsWith(".linux-arm64.cdx.json") ? ManifestSamples.Digest('e')
         : path.Contains("/sbom/") ? ManifestSamples.Digest('5')
         : path.Contains("/provenance/") ? ManifestSamples.Digest('6')
         : ManifestSamples.Digest('7');
@@ -28,6 +30,7 @@ public class ManifestMergeTests
         var entry = merged.Permutations.Single(p => p.Id == "gcc15-clang20");
         Assert.Equal("gcc15-clang20/images/gcc15-clang20.tar", entry.Archive!.Path);
         Assert.Equal("gcc15-clang20/sbom/gcc15-clang20.cdx.json", entry.Sbom.Path);
+        Assert.Equal(["gcc15-clang20/sbom/gcc15-clang20.linux-amd64.cdx.json", "gcc15-clang20/sbom/gcc15-clang20.linux-arm64.cdx.json"], entry.Platforms.Select(p => p.Sbom!.Path));
         Assert.Equal("gcc15-clang20/provenance/gcc15-clang20.slsa.json", entry.Provenance.Path);
         Assert.Equal("gcc15-clang20/scan/gcc15-clang20.json", entry.Scan.Report.Path);
         Assert.Equal(ManifestSamples.Entry("gcc15-clang20").Digest, entry.Digest);
@@ -62,5 +65,7 @@ public class ManifestMergeTests
         Assert.DoesNotContain("\n", changed.Message);
         Assert.Contains("its SBOM gcc14-clang20/sbom/gcc14-clang20.cdx.json is missing", Assert.Throws<InvalidManifestException>(() =>
             ManifestMerge.Combine([Part("gcc14-clang20"), Part("gcc15-clang20")], Ids, Files(missing: "gcc14-clang20/sbom/gcc14-clang20.cdx.json"))).Message);
+        Assert.Contains("its linux/arm64 SBOM gcc14-clang20/sbom/gcc14-clang20.linux-arm64.cdx.json is missing", Assert.Throws<InvalidManifestException>(() =>
+            ManifestMerge.Combine([Part("gcc14-clang20"), Part("gcc15-clang20")], Ids, Files(missing: "gcc14-clang20/sbom/gcc14-clang20.linux-arm64.cdx.json"))).Message);
     }
 }

@@ -93,11 +93,11 @@ public class PlatformMergeTests
     [Fact]
     public void Missing_or_other_reused_evidence_is_one_line_naming_the_job()
     {
-        Assert.Equal("x linux/arm64 was reused but platforms/x-arm64 holds neither its published index (images/x.index.json) nor its image (images/x.tar); upload what its Bake produced and download it to the platform parts folder.",
+        Assert.Equal("x linux/arm64 was reused but platforms/x-arm64 holds neither its published index (images/x.index.json) nor its archive (images/x.tar); upload what its Bake produced and download it to the platform parts folder.",
             PlatformMerge.ReusedEvidenceProblem("x", Published, [new ReusedPart("linux/amd64", "platforms/x-amd64", Published, false, true), new ReusedPart("linux/arm64", "platforms/x-arm64", null, false, false)]));
         Assert.Contains($"x linux/amd64 recorded the reuse of {Published} but platforms/x-amd64 holds sha256:{new string('e', 64)}",
             PlatformMerge.ReusedEvidenceProblem("x", Published, [new ReusedPart("linux/amd64", "platforms/x-amd64", "sha256:" + new string('e', 64), false, true)]));
-        Assert.Contains("platforms/x-amd64 holds no attested SBOM (sbom/x.cdx.json)",
+        Assert.Contains("platforms/x-amd64 holds no attested SBOMs (sbom/x.<os>-<arch>.cdx.json) or record (pushed/x.json)",
             PlatformMerge.ReusedEvidenceProblem("x", Published, [new ReusedPart("linux/amd64", "platforms/x-amd64", Published, false, false)]));
         Assert.Contains("No platform artifacts for x", PlatformMerge.ReusedEvidenceProblem("x", Published, []));
     }

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace BuildTests.Merge;
 
-/// <summary>The record a per-platform build job leaves when it pushes by digest, and what MergePlatforms refuses in it.</summary>
+/// <summary>The record Bake leaves of an image it pushed (or reused) in a registry, and what MergePlatforms refuses in it.</summary>
 public class PushedImageTests
 {
     const string Repository = "127.0.0.1:5000/team/devcontainer";
@@ -25,8 +25,8 @@ public class PushedImageTests
 
     [Theory]
     [InlineData("not json", "r.json is not a pushed-image record (")]
-    [InlineData("{\"schemaVersion\":1,\"permutation\":\"x\"}", "r.json is not a pushed-image record (it needs permutation, platforms, repository and digest); re-run Bake --image-output push-by-digest to write it again.")]
-    [InlineData("{\"schemaVersion\":2,\"permutation\":\"x\",\"platforms\":[],\"repository\":\"r\",\"digest\":\"d\"}", "r.json is a pushed-image record of schema 2, this build reads 1; re-run Bake --image-output push-by-digest with this build.")]
+    [InlineData("{\"schemaVersion\":2,\"permutation\":\"x\"}", "r.json is not a pushed-image record (it needs permutation, platforms, repository and digest); re-run Bake to write it again.")]
+    [InlineData("{\"schemaVersion\":1,\"permutation\":\"x\",\"platforms\":[],\"repository\":\"r\",\"digest\":\"d\"}", "r.json is a pushed-image record of schema 1, this build reads 2; re-run Bake with this build.")]
     public void A_file_that_is_not_a_record_is_refused_with_one_line(string json, string expected)
     {
         var e = Assert.Throws<InvalidOperationException>(() => PushedImageStore.Parse(json, "r.json"));
@@ -50,12 +50,22 @@ public class PushedImageTests
     }
 
     [Fact]
-    public void An_image_read_back_with_another_digest_is_refused()
+    public void An_index_beside_its_record_with_another_digest_is_refused()
     {
         Assert.Null(PlatformMerge.ReadBackProblem(Image(), Digest));
         var other = "sha256:" + new string('b', 64);
-        Assert.Equal($"{Repository}@{Digest} was read back as {other}; the registry or the copy changed the image: re-run its build job, and check the registry keeps manifests byte for byte.",
+        Assert.Equal($"{Repository}@{Digest}'s index beside its record hashes to {other}; the registry or the artifact changed the image: re-run its build job, and check the registry keeps manifests byte for byte.",
             PlatformMerge.ReadBackProblem(Image(), other));
+    }
+
+    [Fact]
+    public void A_record_keeps_the_temporary_tag_and_whether_a_reused_images_evidence_was_kept()
+    {
+        var image = Image() with { TemporaryTag = "unpublished-gcc14-clang20-arm64", KeptEvidence = true };
+        var read = PushedImageStore.Parse(PushedImageStore.Serialize(image), "r.json");
+        Assert.Equal("unpublished-gcc14-clang20-arm64", read.TemporaryTag);
+        Assert.True(read.KeptEvidence);
+        Assert.False(PushedImageStore.Parse(PushedImageStore.Serialize(Image()), "r.json").KeptEvidence);
     }
 
     [Fact]

@@ -113,14 +113,12 @@ public class PreflightTests
     }
 
     [Fact]
-    public void Pushing_by_digest_is_refused_before_targets_that_read_the_archive_and_in_a_pull_request()
+    public void A_staging_registry_must_be_one_to_push_to_and_unset_means_the_build_starts_one()
     {
-        Assert.Empty(Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["Bake", "Validate"], BuildMode.DefaultBranch));
-        Assert.Empty(Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["MergePlatforms", "Scan", "Sbom", "Manifest"], BuildMode.DefaultBranch));
-        Assert.Empty(Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.Archive, ["Bake", "Scan"], BuildMode.PullRequest));
-        Assert.Equal(["--image-output push-by-digest keeps no archive for Scan, Manifest; run them after MergePlatforms reads the pushed images back (CI's merge job), or drop --image-output."],
-            Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["Bake", "Validate", "Scan", "Manifest"], BuildMode.DefaultBranch));
-        Assert.Equal(["--image-output push-by-digest pushes to the image repository, which a pull-request build never does (its token is read-only); drop --image-output."],
-            Pipeline.Rules.Preflight.ImageOutputUse(ImageOutput.PushByDigest, ["Bake", "Validate"], BuildMode.PullRequest));
+        Assert.Empty(Pipeline.Rules.Preflight.StagingRegistry(null, "devcontainer"));
+        Assert.Empty(Pipeline.Rules.Preflight.StagingRegistry("127.0.0.1:5000/ns", "devcontainer"));
+        Assert.Equal(["--staging-registry 'http://127.0.0.1:5000' is not a registry to push to; pass host[:port][/path] without scheme, tag or spaces, " +
+                      "e.g. --staging-registry 127.0.0.1:5000, or leave it unset for a registry the build starts itself."],
+            Pipeline.Rules.Preflight.StagingRegistry("http://127.0.0.1:5000", "devcontainer"));
     }
 }

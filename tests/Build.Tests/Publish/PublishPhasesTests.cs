@@ -9,7 +9,7 @@ public class PublishPhasesTests
     {
         var entry = ManifestSamples.Entry(id, ManifestSamples.Digest(digest));
         var tags = TagPolicy.OfManifestEntry(entry, new string('c', 40));
-        return PublishPlan.ForPermutation(entry, tags, state ?? new RegistryState(false, false, false, false, new Dictionary<string, string?>()));
+        return PublishPlan.ForPermutation(entry, tags, state ?? ManifestSamples.State(false, false, false, false, new Dictionary<string, string?>(), entry));
     }
 
     [Fact]
@@ -20,7 +20,7 @@ public class PublishPhasesTests
 
         Assert.Equal([Push, Sign, Attest, Verify, ImmutableTags, MutableTags], phases.Select(p => p.Kind));
         Assert.All(phases, p => Assert.Equal(ids.Order(), p.Steps.Select(s => s.PermutationId).Distinct().Order()));
-        Assert.Equal(8, phases.Single(p => p.Kind == Attest).Steps.Count); // provenance and SBOM of each
+        Assert.Equal(12, phases.Single(p => p.Kind == Attest).Steps.Count); // provenance of each, and each one's two platform SBOMs
         Assert.All(phases.Single(p => p.Kind == ImmutableTags).Steps, s => Assert.False(s.Tag!.IsMutable));
         Assert.All(phases.Single(p => p.Kind == MutableTags).Steps, s => Assert.True(s.Tag!.IsMutable));
     }
@@ -39,29 +39,28 @@ public class PublishPhasesTests
     {
         var entry = ManifestSamples.Entry("gcc14-clang20", ManifestSamples.Digest('a'));
         var tags = TagPolicy.OfManifestEntry(entry, new string('c', 40));
-        var done = new RegistryState(true, true, true, true, tags.ToDictionary(t => t.Reference, _ => (string?)entry.Digest));
+        var done = ManifestSamples.State(true, true, true, true, tags.ToDictionary(t => t.Reference, _ => (string?)entry.Digest), entry);
         Assert.Equal([Verify], PublishPhases.Of(PublishPlan.ForPermutation(entry, tags, done)).Select(p => p.Kind));
     }
 
     [Fact]
     public void One_permutation_resuming_after_its_push_skips_the_push_phase_while_another_is_pushed()
     {
-        var resumed = new RegistryState(true, false, false, false, new Dictionary<string, string?>());
+        var resumed = ManifestSamples.State(true, false, false, false, new Dictionary<string, string?>(), ManifestSamples.Entry("gcc14-clang20", ManifestSamples.Digest('a')));
         var phases = PublishPhases.Of([.. PlanFor("gcc14-clang20", 'a', resumed), .. PlanFor("gcc15-clang20", 'b')]);
         Assert.Equal(["gcc15-clang20"], phases.Single(p => p.Kind == Push).Steps.Select(s => s.PermutationId));
         Assert.Equal(2, phases.Single(p => p.Kind == Sign).Targets.Count);
     }
 
     [Fact]
-    public void An_images_two_attestations_share_one_lane_so_they_never_overlap()
+    public void Each_image_attests_in_its_own_lane_the_index_its_provenance_each_platform_manifest_its_sbom()
     {
         var attest = PublishPhases.Of([.. PlanFor("gcc14-clang20", 'a'), .. PlanFor("gcc15-clang20", 'b')]).Single(p => p.Kind == Attest);
-        Assert.Equal(2, attest.Lanes.Count);
-        Assert.All(attest.Lanes, lane =>
-        {
-            Assert.Equal([PublishStepKind.AttestProvenance, PublishStepKind.AttestSbom], lane.Select(s => s.Kind));
-            Assert.Single(lane.Select(s => s.Target).Distinct());
-        });
+        // Two permutations: each index's provenance lane and its two platform manifests' SBOM lanes; no image is in two lanes.
+        Assert.Equal(6, attest.Lanes.Count);
+        Assert.All(attest.Lanes, lane => Assert.Single(lane.Select(s => s.Target).Distinct()));
+        Assert.Equal(attest.Lanes.Count, attest.Lanes.Select(lane => lane[0].Target).Distinct().Count());
+        Assert.Equal(2, attest.Lanes.Count(lane => lane.Single().Kind == PublishStepKind.AttestProvenance));
     }
 
     [Theory]

@@ -16,9 +16,11 @@ public class PublishPlanTests
     [Fact]
     public void A_fresh_registry_gets_push_sign_attest_verify_then_tags_immutable_first()
     {
-        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(false, false, false, false, Tags(null, null)));
-        Assert.Equal([Push, Sign, AttestProvenance, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(false, false, false, false, Tags(null, null)));
+        Assert.Equal([Push, Sign, AttestProvenance, AttestSbom, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
         Assert.Equal(Entry.DigestReference, steps[0].Target);
+        // Each platform's SBOM is attested on that platform's own manifest, not on the index.
+        Assert.Equal(Entry.Platforms.Select(p => $"{Entry.Repository}@{p.Digest}"), steps.Where(s => s.Kind == AttestSbom).Select(s => s.Target));
         Assert.Equal([Immutable, Mutable], steps.Where(s => s.Kind == Tag).Select(s => s.Target));
         Assert.Equal([false, true], steps.Where(s => s.Kind == Tag).Select(s => s.Tag!.IsMutable));
     }
@@ -26,35 +28,38 @@ public class PublishPlanTests
     [Fact]
     public void A_finished_publish_only_verifies_so_a_rerun_changes_nothing()
     {
-        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(Entry.Digest, Entry.Digest)));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(true, true, true, true, Tags(Entry.Digest, Entry.Digest)));
         Assert.Equal([Verify], steps.Select(s => s.Kind));
     }
 
     [Fact]
     public void A_publish_killed_after_its_push_resumes_with_signing()
     {
-        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, false, false, false, Tags(null, null)));
-        Assert.Equal([Sign, AttestProvenance, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
-        var halfAttested = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, false, Tags(null, null)));
-        Assert.Equal([AttestSbom, Verify, Tag, Tag], halfAttested.Select(s => s.Kind));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(true, false, false, false, Tags(null, null)));
+        Assert.Equal([Sign, AttestProvenance, AttestSbom, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
+        var halfAttested = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(true, true, true, false, Tags(null, null)));
+        Assert.Equal([AttestSbom, AttestSbom, Verify, Tag, Tag], halfAttested.Select(s => s.Kind));
+        // Killed between the two platforms' SBOMs: only the arm64 one is attested again.
+        var oneSbom = new RegistryState(true, true, true, new Dictionary<string, bool> { [Entry.Platforms[0].Digest] = true, [Entry.Platforms[1].Digest] = false }, Tags(null, null));
+        Assert.Equal([$"{Entry.Repository}@{Entry.Platforms[1].Digest}"], PublishPlan.ForPermutation(Entry, EntryTags, oneSbom).Where(s => s.Kind == AttestSbom).Select(s => s.Target));
     }
 
     [Fact]
     public void Signatures_found_without_the_index_are_ignored_the_index_is_pushed_and_signed()
     {
-        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(false, true, true, true, Tags(null, null)));
-        Assert.Equal([Push, Sign, AttestProvenance, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(false, true, true, true, Tags(null, null)));
+        Assert.Equal([Push, Sign, AttestProvenance, AttestSbom, AttestSbom, Verify, Tag, Tag], steps.Select(s => s.Kind));
     }
 
     [Fact]
     public void A_mutable_tag_elsewhere_moves_but_an_immutable_one_is_refused()
     {
         var other = ManifestSamples.Digest('9');
-        var moved = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(other, Entry.Digest)));
+        var moved = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(true, true, true, true, Tags(other, Entry.Digest)));
         Assert.Equal([Verify, Tag], moved.Select(s => s.Kind));
         Assert.Equal(Mutable, moved[1].Target);
         var error = Assert.Throws<ImmutableTagException>(() =>
-            PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(Entry.Digest, other))).ToList());
+            PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(true, true, true, true, Tags(Entry.Digest, other))).ToList());
         Assert.Contains($"Refusing to move immutable tag {Immutable} from {other}", error.Message);
     }
 
@@ -62,7 +67,7 @@ public class PublishPlanTests
     public void A_tag_step_shows_the_digest_the_tag_points_at_now_and_then()
     {
         var other = ManifestSamples.Digest('9');
-        var steps = PublishPlan.ForPermutation(Entry, EntryTags, new RegistryState(true, true, true, true, Tags(other, null)));
+        var steps = PublishPlan.ForPermutation(Entry, EntryTags, ManifestSamples.State(true, true, true, true, Tags(other, null)));
         Assert.Equal($"Tag              {Entry.Id,-20} {Immutable}  (none) → {Entry.Digest}", steps[1].ToString());
         Assert.Equal($"Tag              {Entry.Id,-20} {Mutable}  {other} → {Entry.Digest}", steps[2].ToString());
         Assert.Equal($"Verify           {Entry.Id,-20} {Entry.DigestReference}", steps[0].ToString());

@@ -20,6 +20,7 @@ public class PublishPreflightTests
         {
             Archive = entry.Archive with { Sha256 = archive[7..] },
             Sbom = entry.Sbom with { Digest = Write(entry.Sbom.Path, "{}") },
+            Platforms = entry.Platforms.Select(p => p with { Sbom = p.Sbom! with { Digest = Write(p.Sbom.Path, $"{{\"platform\":\"{p.Platform}\"}}") } }).ToList(),
             Provenance = entry.Provenance with { Digest = Write(entry.Provenance.Path, "{\"p\":1}") },
         };
         return (ManifestSamples.Manifest(entry), directory);
@@ -55,5 +56,18 @@ public class PublishPreflightTests
         Assert.Contains("scan gate failed", problems[0]);
         Assert.Contains("SBOM", problems[1]);
         Assert.Contains("is missing", problems[1]);
+    }
+
+    [Fact]
+    public void Each_platforms_sbom_is_checked_and_a_manifest_without_one_is_refused()
+    {
+        var (manifest, directory) = Prepared();
+        var arm64 = manifest.Permutations[0].Platforms[1];
+        File.WriteAllText(Path.Combine(directory, arm64.Sbom!.Path), "{\"changed\":true}");
+        var problem = Assert.Single(PublishPreflight.Problems(manifest, directory));
+        Assert.Contains($"gcc15-clang20: linux/arm64 SBOM {Path.Combine(directory, arm64.Sbom.Path)} has digest", problem);
+        var withoutPlatformSboms = manifest with { Permutations = [manifest.Permutations[0] with { Platforms = [.. manifest.Permutations[0].Platforms.Select(p => p with { Sbom = null })] }] };
+        Assert.Contains("gcc15-clang20: the manifest has no linux/amd64 SBOM (each platform's SBOM is attested on its own manifest); re-run Sbom and Manifest with this build.",
+            PublishPreflight.Problems(withoutPlatformSboms, directory));
     }
 }

@@ -31,4 +31,17 @@ public class SbomGateTests
         Assert.Contains("not CycloneDX", SbomGate.Problem("p", PublishFixtures.PathOf("trivy-sbom-centos-7.spdx.json")));
         Assert.Contains("is missing", SbomGate.Problem("p", "/nonexistent/sbom.cdx.json"));
     }
+
+    [Fact]
+    public void An_sbom_over_the_documented_limit_is_one_line_naming_its_size_and_the_fix()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("sbom-size-").FullName, "big.cdx.json");
+        using (var file = File.Create(path)) file.SetLength(SbomGate.MaxBytes + 1);
+        var problem = SbomGate.Problem("gcc14-clang20 linux/amd64", path);
+        Assert.NotNull(problem);
+        Assert.StartsWith($"SBOM for gcc14-clang20 linux/amd64 at {path} is 16.0 MiB, over the 16 MiB limit (README, Scanning);", problem);
+        Assert.Contains("scan.skip-dirs", problem);
+        Assert.DoesNotContain("\n", problem);
+        Assert.Equal(16L * 1024 * 1024, SbomGate.MaxBytes);
+    }
 }

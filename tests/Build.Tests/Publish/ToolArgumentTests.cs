@@ -87,6 +87,21 @@ public class ToolArgumentTests
     }
 
     [Fact]
+    public void Trivy_scans_an_image_in_its_registry_by_digest_over_plain_http_only_on_loopback()
+    {
+        // Trivy's flags (trivy.dev, trivy image reference): --image-src remote reads the registry, not a same-named image
+        // in the local Docker store; --insecure (a global flag) allows the plain-HTTP loopback registry.
+        var local = Trivy.OfReference("127.0.0.1:5000/team/devcontainer@sha256:" + new string('a', 64), "/r/trivy.yaml", "cyclonedx", "/r/sbom/p.cdx.json", "linux/arm64", "/r/.nuke/temp/trivy-cache");
+        Assert.Equal(["image", "--config", "/r/trivy.yaml", "--format", "cyclonedx", "--output", "/r/sbom/p.cdx.json", "--platform", "linux/arm64",
+            "--cache-dir", "/r/.nuke/temp/trivy-cache", "--image-src", "remote", "--insecure", "127.0.0.1:5000/team/devcontainer@sha256:" + new string('a', 64)],
+            Trivy.ImageArguments(local));
+        var remote = Trivy.OfReference("ghcr.io/acme/devcontainer@sha256:" + new string('a', 64), "/r/trivy.yaml", "json", "/r/scan/p.json", "linux/amd64", null);
+        Assert.DoesNotContain("--insecure", Trivy.ImageArguments(remote));
+        Assert.DoesNotContain("--input", Trivy.ImageArguments(remote));
+        Assert.Equal(["/r/trivy.yaml", "/r/scan/p.json"], Trivy.HostPaths(remote));
+    }
+
+    [Fact]
     public void Without_a_local_trivy_it_runs_the_pinned_official_image_with_docker()
     {
         var root = Directory.CreateTempSubdirectory("fallback-").FullName;

@@ -110,6 +110,53 @@ public class OciRegistryClientTests
         Assert.False(await client.DeleteManifestAsync("sha256:" + new string('1', 64), default));
     }
 
+    [Fact]
+    public async Task A_manifest_is_put_byte_for_byte_and_a_blob_is_uploaded_once_with_its_digest()
+    {
+        var stored = new Dictionary<string, byte[]>();
+        using var server = new Loopback(context =>
+        {
+            var path = context.Request.Url!.AbsolutePath;
+            using var body = new MemoryStream();
+            context.Request.InputStream.CopyTo(body);
+            var bytes = body.ToArray();
+            if (context.Request.HttpMethod == "HEAD") Loopback.Reply(context, stored.ContainsKey(path) ? 200 : 404);
+            else if (context.Request.HttpMethod == "POST") Loopback.Reply(context, 202, "", r => r.AddHeader("Location", "/v2/team/devcontainer/blobs/uploads/u1?_state=x"));
+            else if (path.Contains("/blobs/uploads/"))
+            {
+                stored["/v2/team/devcontainer/blobs/" + context.Request.QueryString["digest"]] = bytes;
+                Loopback.Reply(context, 201);
+            }
+            else
+            {
+                stored[path] = bytes;
+                Loopback.Reply(context, 201, "", r => r.AddHeader("Docker-Content-Digest", ContentDigest.Sha256(bytes)));
+            }
+        });
+        var client = Client(server);
+        var blob = "sbom bytes"u8.ToArray();
+
+        var digest = await client.PushBlobAsync(blob, default);
+        Assert.Equal(ContentDigest.Sha256(blob), digest);
+        Assert.Equal(blob, stored["/v2/team/devcontainer/blobs/" + digest]);
+        await client.PushBlobAsync(blob, default); // already there: HEAD only
+        Assert.Single(server.Requests, r => r.StartsWith("POST "));
+        Assert.Contains(server.Requests, r => r.StartsWith($"PUT /v2/team/devcontainer/blobs/uploads/u1?_state=x&digest={Uri.EscapeDataString(digest)}"));
+
+        var index = """{"schemaVersion":2,"manifests":[]}"""u8.ToArray();
+        var put = await client.PutManifestAsync(ContentDigest.Sha256(index), index, "application/vnd.oci.image.index.v1+json", default);
+        Assert.Equal(ContentDigest.Sha256(index), put);
+        Assert.Equal(index, stored["/v2/team/devcontainer/manifests/" + put]);
+    }
+
+    [Fact]
+    public async Task A_registry_that_stores_a_put_manifest_under_another_digest_is_refused()
+    {
+        using var server = new Loopback(context => Loopback.Reply(context, 201, "", r => r.AddHeader("Docker-Content-Digest", "sha256:" + new string('9', 64))));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => Client(server).PutManifestAsync("t", "{}"u8.ToArray(), "application/vnd.oci.image.index.v1+json", default));
+        Assert.Contains("the registry rewrote it", e.Message);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:5000/team/devcontainer", "http://127.0.0.1:5000/", "team/devcontainer")]
     [InlineData("ghcr.io/acme/devcontainer", "https://ghcr.io/", "acme/devcontainer")]

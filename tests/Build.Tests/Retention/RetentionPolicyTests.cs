@@ -50,6 +50,45 @@ public class RetentionPolicyTests
     }
 
     [Fact]
+    public void The_committed_policy_removes_images_only_temporary_tags_name_and_never_lets_them_keep_one()
+    {
+        var policy = RetentionPolicy.Load(Path.Combine(FindRoot(), RetentionPolicy.DefaultFileName));
+        var ids = Permutation.All.Select(p => p.Id).ToList();
+        var unpublished = policy.Images.UnpublishedTags.Tags.Select(g => new TagPattern(g, ids)).ToList();
+        // Every temporary tag a docker-driver Bake pushes under is one the policy names (the tag and the pattern agree).
+        foreach (var p in Permutation.All)
+            foreach (var platform in p.Platforms.Select(x => (string?)x).Prepend(null))
+                Assert.Contains(unpublished, pattern => pattern.Matches(TagPolicy.UnpublishedTag(p.Id, platform)));
+        var context = new BuildContext(BuildMode.DefaultBranch, new string('a', 40), "refs/heads/main", "push", null, null, DateTimeOffset.UnixEpoch, "https://example.invalid/repo");
+        Assert.DoesNotContain(TagPolicy.TagsFor(context, "127.0.0.1:5000/x/devcontainer", ids[0]), t => unpublished.Any(pattern => pattern.Matches(t.Tag)));
+
+        var id = ids[0];
+        var now = new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
+        var versions = new List<RegistryVersion>
+        {
+            new("sha256:" + new string('1', 64), [TagPolicy.UnpublishedTag(id, "linux/arm64")], now.AddDays(-30)), // abandoned
+            new("sha256:" + new string('2', 64), [TagPolicy.UnpublishedTag(id, null)], now.AddDays(-2)), // awaiting Publish
+            new("sha256:" + new string('3', 64), [id, $"{new string('a', 40)}-{id}", TagPolicy.UnpublishedTag(id, "linux/amd64")], now.AddDays(-30)), // published
+            new("sha256:" + new string('4', 64), [$"{id}-pr-3", TagPolicy.UnpublishedTag(id, null)], now.AddDays(-100)), // a PR image, aged
+        };
+        var plan = new RetentionPlanner(policy.Images, ids).Plan(versions, now);
+        Assert.Equal(["sha256:" + new string('1', 64), "sha256:" + new string('4', 64)], plan.DeletedDigests.Order());
+        Assert.Equal($"unpublished: only temporary tags ({TagPolicy.UnpublishedTag(id, "linux/arm64")}) and 30 days old (limit {policy.Images.UnpublishedTags.OlderThanDays})",
+            plan.Deletions.Single(d => d.Version.Digest.EndsWith('1')).Reason);
+        Assert.Contains(plan.Kept, k => k.Version.Digest.EndsWith('2') && k.Reason.StartsWith("unpublished: only temporary tags"));
+        Assert.Contains(plan.Kept, k => k.Version.Digest.EndsWith('3') && k.Reason.Contains("kept forever"));
+    }
+
+    [Fact]
+    public void A_policy_without_the_unpublished_section_still_ages_out_temporary_tags_like_untagged_versions()
+    {
+        var policy = RetentionPolicy.Parse(Valid, "p.json");
+        Assert.Null(policy.Images.Unpublished);
+        Assert.Equal([TagPolicy.UnpublishedPrefix + "*"], policy.Images.UnpublishedTags.Tags);
+        Assert.Equal(90, policy.Images.UnpublishedTags.OlderThanDays);
+    }
+
+    [Fact]
     public void A_valid_policy_binds_every_value()
     {
         var policy = RetentionPolicy.Parse(Valid, "p.json");

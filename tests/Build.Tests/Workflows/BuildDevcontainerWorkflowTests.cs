@@ -32,11 +32,10 @@ public class BuildDevcontainerWorkflowTests
             Assert.Equal(Permutation.All.SelectMany(p => p.Platforms.Select(platform => $"{p.Id} {platform}")), include.Select(e => $"{e["permutation"].Text} {e["platform"].Text}"));
             Assert.Equal("false", Job(id)["strategy"]["fail-fast"].Text);
         }
-        foreach (var (merge, build) in new[] { ("merge", "build"), ("merge-pr", "build-pr") })
-        {
-            Assert.Equal(Permutation.All.Select(p => p.Id), Job(merge)["strategy"]["matrix"]["permutation"].Strings);
-            Assert.Equal([build], Job(merge)["needs"].Strings);
-        }
+        Assert.Equal(Permutation.All.Select(p => p.Id), Job("merge")["strategy"]["matrix"]["permutation"].Strings);
+        Assert.Equal(["build"], Job("merge")["needs"].Strings);
+        // A pull request merges nothing: its platform jobs are the whole of it.
+        Assert.Equal(["build-pr", "build", "merge", "publish"], Committed()["jobs"].Keys);
     }
 
     [Fact]
@@ -44,10 +43,9 @@ public class BuildDevcontainerWorkflowTests
     {
         foreach (var (id, folder, name, produced) in new[]
                  {
-                     ("build", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "${{ matrix.permutation }}-${{ matrix.arch }}", new[] { "images/*.tar", "bake.override.json", "bake-metadata.json", "bake-plan.txt" }),
-                     ("build-pr", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "${{ matrix.permutation }}-${{ matrix.arch }}", new[] { "images/*.tar", "bake-plan.txt" }),
-                     ("merge", "artifacts/permutation-${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}", new[] { "images/*.tar", "scan/*.json", "sbom/*.cdx.json", "manifest.json", "provenance/*.slsa.json" }),
-                     ("merge-pr", "artifacts/permutation-${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}", new[] { "manifest.json" }),
+                     ("build", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "${{ matrix.permutation }}-${{ matrix.arch }}", new[] { "pushed/*.json", "images/*.index.json", "bake.override.json", "bake-metadata.json", "bake-plan.txt" }),
+                     ("build-pr", "artifacts/${{ matrix.permutation }}-${{ matrix.arch }}", "${{ matrix.permutation }}-${{ matrix.arch }}", new[] { "pushed/*.json", "bake-plan.txt", "scan/*.json", "sbom/*.cdx.json" }),
+                     ("merge", "artifacts/permutation-${{ matrix.permutation }}", "permutation-${{ matrix.permutation }}", new[] { "pushed/*.json", "images/*.index.json", "scan/*.json", "sbom/*.cdx.json", "manifest.json", "provenance/*.slsa.json" }),
                  })
         {
             var steps = Job(id)["steps"].Items;
@@ -68,15 +66,32 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
-    public void The_merge_job_joins_the_platforms_and_writes_the_manifest_without_building_or_planning()
+    public void No_workflow_artifact_holds_image_bytes_on_any_event()
+    {
+        // Images travel through the registry: every upload path of every generated workflow (and variant) is a record,
+        // report or index, never an archive or a layout's blobs; and no target the jobs run declares image bytes.
+        var workflows = WorkflowTestSupport.Generated().Select(w => Yaml.Parse(w.Text)).Concat(WorkflowTestSupport.MatrixVariants().Select(v => Yaml.Parse(v.Workflow.Text)));
+        var uploads = workflows.SelectMany(w => w["jobs"].Keys.SelectMany(job => w["jobs"][job]["steps"].Items))
+            .Where(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)
+            .SelectMany(s => s["with"]["path"].Text!.TrimEnd('\n').Split('\n')).ToList();
+        Assert.NotEmpty(uploads);
+        Assert.All(uploads, path => Assert.DoesNotMatch(@"\.tar(\.|$)|/blobs/|oci-layout", path));
+        var everyTarget = new[] { "Bake", "Validate", "Scan", "Sbom", "Manifest", "MergePlatforms", "MergeManifests", "Publish" };
+        Assert.All(JobUploads.Of(WorkflowTestSupport.BuildClass).Paths(everyTarget, [], "artifacts/x"), path => Assert.DoesNotMatch(@"\.tar(\.|$)", path));
+    }
+
+    [Fact]
+    public void The_merge_job_puts_the_index_in_the_registry_and_writes_the_manifest_without_building_or_planning()
     {
         var job = Job("merge");
         var run = job["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text!;
         Assert.StartsWith("./build.sh MergePlatforms Scan Sbom Manifest --skip Bake Validate --permutations", run);
-        // Manifest writes from the build jobs' merged bake records (no plan, no registry); the read token is
-        // MergePlatforms', which reads back the images the build jobs pushed by digest.
-        Assert.Equal("read", job["permissions"]["packages"].Text);
+        // MergePlatforms puts the merged index by digest (untagged) beside the platform images: a write token; Scan and
+        // Sbom read the image there (Trivy), Manifest writes from the build jobs' merged bake records.
+        Assert.Equal("write", job["permissions"]["packages"].Text);
+        Assert.False(job["permissions"]["id-token"].Exists);
         Assert.Contains(job["steps"].Items, LogsIn);
+        Assert.Contains(job["steps"].Items, s => s["uses"].Text?.StartsWith("aquasecurity/setup-trivy@") == true);
     }
 
     [Fact]
@@ -114,7 +129,6 @@ public class BuildDevcontainerWorkflowTests
         var runsOn = Job("build-pr")["runs-on"].Text!;
         Assert.StartsWith("${{ fromJSON(github.event.pull_request.head.repo.full_name != github.repository && (matrix.arch == 'arm64' && '[\"ubuntu-24.04-arm\"]' || '[\"ubuntu-24.04\"]') || ", runsOn);
         Assert.Contains("vars.DEVCONTAINER_RUNS_ON || '[\"self-hosted\",\"linux\",\"x64\"]'", runsOn);
-        Assert.StartsWith("${{ fromJSON(github.event.pull_request.head.repo.full_name != github.repository && ('[\"ubuntu-24.04\"]') || ", Job("merge-pr")["runs-on"].Text!);
     }
 
     [Fact]
@@ -134,23 +148,36 @@ public class BuildDevcontainerWorkflowTests
     }
 
     [Fact]
-    public void On_a_push_platform_images_go_by_digest_and_the_merge_reads_them_with_a_read_token_while_pull_requests_keep_archives()
+    public void Pull_request_platform_jobs_scan_their_own_platform_staged_on_the_runner_and_push_nothing()
     {
-        foreach (var (id, targets) in new[] { ("build", "Bake"), ("merge", "MergePlatforms"), ("build-pr", "Bake"), ("merge-pr", "MergePlatforms") })
-        {
-            var step = Job(id)["steps"].Items.Single(s => RunsBuild(s, targets));
-            var push = !id.EndsWith("-pr");
-            Assert.Equal(push ? "push-by-digest" : null, step["env"]["IMAGE_OUTPUT"].Text);
-            Assert.Equal(push, step["run"].Text!.Contains("--image-output \"$IMAGE_OUTPUT\""));
-        }
-        Assert.Equal("write", Job("build")["permissions"]["packages"].Text); // pushes by digest
-        Assert.Equal("read", Job("merge")["permissions"]["packages"].Text); // reads by digest only
+        var job = Job("build-pr");
+        var run = job["steps"].Items.Single(s => RunsBuild(s, "Bake"))["run"].Text!;
+        Assert.StartsWith("./build.sh Bake Validate Scan Sbom --permutations \"$PERMUTATIONS\" --platforms \"$PLATFORMS\"", run);
+        Assert.DoesNotContain("--image-output", run);
+        Assert.Equal("read", job["permissions"]["packages"].Text);
+        Assert.Contains(job["steps"].Items, s => s["uses"].Text?.StartsWith("aquasecurity/setup-trivy@") == true);
+        // The build stages the image in a registry it starts on the runner's loopback: BuildKit shares the runner's network.
+        var buildx = job["steps"].Items.Single(s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true);
+        Assert.Equal(["image=" + Pipeline.CI.PinnedImages.BuildKit, "network=host"], buildx["with"]["driver-opts"].Text!.TrimEnd('\n').Split('\n'));
+        // Push jobs push their platform image untagged (push by digest on setup-buildx's builder) with the same default.
+        Assert.DoesNotContain("--image-output", Job("build")["steps"].Items.Single(s => RunsBuild(s, "Bake"))["run"].Text);
+        Assert.Equal("image=" + Pipeline.CI.PinnedImages.BuildKit, Job("build")["steps"].Items.Single(s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true)["with"]["driver-opts"].Text);
+        Assert.Equal("write", Job("build")["permissions"]["packages"].Text);
+    }
+
+    [Fact]
+    public void A_pull_request_job_whose_targets_would_push_is_refused()
+    {
+        var attribute = WorkflowTestSupport.MatrixAttribute();
+        attribute.PullRequestPlatformTargets = ["Bake", "MergePlatforms"];
+        var error = Assert.Throws<ArgumentException>(() => Pipeline.CI.WorkflowGenerator.Generate(WorkflowTestSupport.BuildClass, attribute, [], Permutation.All));
+        Assert.Contains("A pull-request job would run targets that", error.Message);
     }
 
     [Fact]
     public void Every_job_cleans_a_self_hosted_runner_before_and_after_whatever_happened()
     {
-        foreach (var id in new[] { "build", "build-pr", "merge", "merge-pr", "publish" })
+        foreach (var id in new[] { "build", "build-pr", "merge", "publish" })
         {
             var steps = Job(id)["steps"].Items;
             var prunes = steps.Where(s => RunsBuild(s, "Prune")).ToList();
@@ -167,7 +194,7 @@ public class BuildDevcontainerWorkflowTests
         var steps = Job("build")["steps"].Items.Concat(Job("publish")["steps"].Items).Concat(Variant("emulated")["jobs"]["build"]["steps"].Items).ToList();
         Assert.Matches(@"^tonistiigi/binfmt:qemu-v[\d.]+@sha256:[0-9a-f]{64}$", steps.Single(s => s["uses"].Text?.StartsWith("docker/setup-qemu-action@") == true)["with"]["image"].Text!);
         Assert.All(steps.Where(s => s["uses"].Text?.StartsWith("docker/setup-buildx-action@") == true),
-            s => Assert.Matches(@"^image=moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}$", s["with"]["driver-opts"].Text!));
+            s => Assert.Matches(@"^image=moby/buildkit:v[\d.]+@sha256:[0-9a-f]{64}(\nnetwork=host)?\n?$", s["with"]["driver-opts"].Text!));
         Assert.Matches(@"^v\d+\.\d+\.\d+$", steps.First(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true)["with"]["cosign-release"].Text!);
         Assert.Contains(steps, s => s["run"].Text?.Contains("sort -V") == true && s["env"]["SKOPEO_MINIMUM"].Text == Pipeline.CI.PinnedImages.SkopeoMinimumVersion);
     }
@@ -205,18 +232,18 @@ public class BuildDevcontainerWorkflowTests
     [Fact]
     public void Platform_jobs_build_as_one_platform_of_the_permutation_and_can_verify_and_pass_on_a_reused_image()
     {
-        foreach (var (build, merge) in new[] { ("build", "merge"), ("build-pr", "merge-pr") })
+        foreach (var build in new[] { "build", "build-pr" })
         {
             var bake = Job(build)["steps"].Items.Single(s => RunsBuild(s, "Bake Validate"));
             Assert.Contains("--platforms \"$PLATFORMS\" --per-platform-job \"$PER_PLATFORM_JOB\"", bake["run"].Text);
             Assert.Equal("true", bake["env"]["PER_PLATFORM_JOB"].Text);
-            // cosign before Bake: a reused image's SBOM attestation is verified, so only its index and SBOM travel.
+            // cosign before Bake: a reused image's SBOM attestations are verified, so only its index and SBOMs travel.
             var cosign = Job(build).IndexOfStep(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true);
             Assert.True(cosign >= 0 && cosign < Job(build).IndexOfStep(s => RunsBuild(s, "Bake Validate")), $"{build} installs cosign before Bake");
             Assert.Contains("images/*.index.json", Job(build)["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["path"].Text);
-            Assert.Contains("images/*.index.json", Job(merge)["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["path"].Text);
-            Assert.DoesNotContain("per-platform-job", Job(merge)["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text);
         }
+        Assert.Contains("images/*.index.json", Job("merge")["steps"].Items.Single(s => s["uses"].Text?.StartsWith("actions/upload-artifact@") == true)["with"]["path"].Text);
+        Assert.DoesNotContain("per-platform-job", Job("merge")["steps"].Items.Single(s => RunsBuild(s, "MergePlatforms"))["run"].Text);
     }
 
     [Fact]

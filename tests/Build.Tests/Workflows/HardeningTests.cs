@@ -9,9 +9,10 @@ public class HardeningTests
     // push build signs the main cache it exported (CachePolicy.Trust.cs).
     private static readonly Dictionary<string, Dictionary<string, string[]>> AllowedWrites = new()
     {
-        // The push build writes its -main cache; pull-request builds (build-pr) only read.
-        // publish and rollback move the lkg tag (the last-known-good pin): contents.
-        ["build-devcontainer.yml"] = new() { ["build"] = ["id-token", "packages"], ["publish"] = ["contents", "id-token", "packages"] },
+        // The push build writes (and signs: id-token) its -main cache and pushes its platform image untagged; the merge job
+        // puts their index (untagged) beside them; pull-request builds (build-pr) only read. publish and rollback move the
+        // lkg tag (the last-known-good pin): contents.
+        ["build-devcontainer.yml"] = new() { ["build"] = ["id-token", "packages"], ["merge"] = ["packages"], ["publish"] = ["contents", "id-token", "packages"] },
         ["retention.yml"] = new() { ["retention"] = ["packages"] },
         ["rollback.yml"] = new() { ["rollback"] = ["contents", "packages"] },
         ["test.yml"] = new(),

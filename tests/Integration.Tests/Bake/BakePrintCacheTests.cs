@@ -28,21 +28,21 @@ public sealed class BakePrintCacheTests(ITestOutputHelper output) : BakeScenario
         Assert.Matches(StaticPrint, BuildLog());
         Assert.Matches(MergedPrint, BuildLog()); // buildx's own merge, checked by the guard and compared with the model (a query: in the log file)
         var firstPlan = File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake.override.json"));
-        var firstDigest = OciArchiveReader.IndexDigest(Archive(Id));
+        var firstDigest = ImageDigest(Id);
 
         var second = await Bake();
         AssertSucceeded(second, "second Bake");
         Assert.DoesNotMatch(StaticPrint, BuildLog());
         Assert.DoesNotMatch(MergedPrint, BuildLog());
         Assert.Equal(firstPlan, File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake.override.json")));
-        Assert.Equal(firstDigest, OciArchiveReader.IndexDigest(Archive(Id)));
+        Assert.Equal(firstDigest, ImageDigest(Id));
 
         // A variable the bake file interpolates changes what bake prints: asked again, and the image follows it.
         environment["FIXTURE_STAMP"] = ColdCache.Stamp + "-b";
         var third = await Bake();
         AssertSucceeded(third, "Bake with another FIXTURE_STAMP");
         Assert.Matches(StaticPrint, BuildLog());
-        Assert.NotEqual(firstDigest, OciArchiveReader.IndexDigest(Archive(Id)));
+        Assert.NotEqual(firstDigest, ImageDigest(Id));
 
         // So does an edit of the bake file, even one that changes nothing bake prints.
         File.AppendAllText(bakeFile, "\n# edited\n");

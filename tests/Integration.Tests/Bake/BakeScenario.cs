@@ -30,6 +30,21 @@ public abstract class BakeScenario(Xunit.Abstractions.ITestOutputHelper output) 
 
     protected string Archive(string id) => Path.Combine(ArtifactsDirectory, "images", id + ".tar");
 
+    /// <summary>The record of the image Bake pushed for <paramref name="id"/> (the default, --image-output registry).</summary>
+    protected PushedImage Pushed(string id) => PushedImageStore.Read(Path.Combine(ArtifactsDirectory, "pushed", id + ".json"));
+
+    /// <summary>The index digest Bake produced: its archive's with --image-output archive, else the one it pushed.</summary>
+    protected string ImageDigest(string id) => File.Exists(Archive(id)) ? OciArchiveReader.IndexDigest(Archive(id)) : Pushed(id).Digest;
+
+    /// <summary>The image config of one platform of an image in the test registry (read over HTTP: labels live there).</summary>
+    protected async Task<JsonObject> RegistryImageConfig(PushedImage image, string platform)
+    {
+        var repository = image.Repository[(image.Repository.IndexOf('/') + 1)..];
+        var index = (await Registry.Client.ManifestAsync(repository, image.Digest))!;
+        var manifest = (await Registry.Client.ManifestAsync(repository, index.PlatformDigests[platform]))!;
+        return JsonNode.Parse(await Registry.Client.BlobAsync(repository, (string)manifest.Json["config"]!["digest"]!))!.AsObject();
+    }
+
     /// <summary>The cache repository's tags and their digests, without cosign's signature tags (<see cref="CacheSignatureTagsAsync"/>).</summary>
     protected async Task<IReadOnlyDictionary<string, string>> CacheTagDigestsAsync()
     {

@@ -10,7 +10,8 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
     [IntegrationFact]
     public async Task One_bake_builds_two_permutations_for_two_platforms_into_archives_with_commit_time_labels()
     {
-        var result = await RunOnFixtureAsync(GitHubEvent.Push(WorkDirectory, branch: "feature"), "Bake", "--permutations", "gcc14-clang20", "gcc15-clangp2996", "--cache", "none");
+        var result = await RunOnFixtureAsync(GitHubEvent.Push(WorkDirectory, branch: "feature"), "Bake", "--permutations", "gcc14-clang20", "gcc15-clangp2996", "--cache", "none",
+            "--image-output", "archive");
         AssertSucceeded(result, "Bake");
 
         var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake-metadata.json")))!;
@@ -57,7 +58,7 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
         var result = await RunOnFixtureAsync(local, "Bake", "--permutations", "gcc14-clang20", "--cache", "none");
         AssertSucceeded(result, "Bake");
         Assert.Contains("Bake " + note, result.Output);
-        Assert.Equal([native], OciArchiveReader.Platforms(Archive("gcc14-clang20")));
+        Assert.Equal([native], Pushed("gcc14-clang20").Platforms);
 
         // --plan of a local Publish keeps every platform: what is published is whole. (It signs with a key, or the plan
         // is refused as the run would be; --allow-dirty: the checkout running the tests may have uncommitted changes.)
@@ -67,6 +68,56 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Equal(0, publish.ExitCode);
         Assert.DoesNotContain("this machine's own", publish.Output);
         Assert.Contains("  platforms: linux/amd64, linux/arm64\n", publish.Output);
+    }
+
+    [IntegrationFact]
+    public async Task By_default_buildkit_pushes_each_image_untagged_and_nothing_streams_through_the_client()
+    {
+        var result = await RunOnFixtureAsync(GitHubEvent.Push(WorkDirectory, branch: "feature"), "Bake", "--permutations", "gcc14-clang20", "--cache", "none");
+        AssertSucceeded(result, "Bake");
+
+        // The docker driver (this machine's only one) cannot push by digest: the image went under a temporary tag.
+        var image = Pushed("gcc14-clang20");
+        Assert.Equal(Registry.Repository(), image.Repository);
+        Assert.Equal("unpublished-gcc14-clang20", image.TemporaryTag);
+        Assert.Equal(["linux/amd64", "linux/arm64"], image.Platforms);
+        var metadata = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake-metadata.json")))!;
+        Assert.Equal(metadata["gcc14-clang20"]!["containerimage.digest"]!.GetValue<string>(), image.Digest);
+        var index = await Registry.Client.ManifestAsync(Registry.RepositoryPath(), image.Digest);
+        Assert.NotNull(index);
+        Assert.Equal("application/vnd.oci.image.index.v1+json", index.MediaType); // OCI media types, as in an archive
+        Assert.Equal(image.Digest, (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), "unpublished-gcc14-clang20"))!.Digest);
+        // The index copy beside the record is the registry's, byte for byte; no archive was written.
+        Assert.Equal(index.Bytes, File.ReadAllBytes(Path.Combine(ArtifactsDirectory, "images", "gcc14-clang20.index.json")));
+        Assert.Empty(Directory.GetFiles(ArtifactsDirectory, "*.tar*", SearchOption.AllDirectories));
+        foreach (var platform in new[] { "linux/amd64", "linux/arm64" })
+        {
+            var labels = (await RegistryImageConfig(image, platform))["config"]!["Labels"]!;
+            Assert.Equal(GitHubEvent.Sha, labels["org.opencontainers.image.revision"]!.GetValue<string>());
+            Assert.Equal(GitHubEvent.CommitTimestamp, labels["org.opencontainers.image.created"]!.GetValue<string>());
+        }
+        Assert.Equal(GitHubEvent.Sha, (string?)index.Json["annotations"]?["org.opencontainers.image.revision"]);
+        var overrideFile = JsonNode.Parse(File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake.override.json")))!["target"]!;
+        Assert.Equal($"type=image,name={Registry.Repository()}:unpublished-gcc14-clang20,push=true,oci-mediatypes=true,registry.insecure=true",
+            overrideFile["gcc14-clang20"]!["output"]![0]!.GetValue<string>());
+        Assert.Contains($"image: {Registry.Repository()}:unpublished-gcc14-clang20 (temporary tag)", File.ReadAllText(Path.Combine(ArtifactsDirectory, "bake-plan.txt")));
+        Assert.DoesNotContain("exporting to oci image format", BuildLog()); // nothing is sent to the client as an archive
+    }
+
+    [IntegrationFact]
+    public async Task A_pull_request_without_a_staging_registry_starts_one_with_the_pinned_registry_image()
+    {
+        // The image cannot be pulled on this machine, so the start fails, in one line naming the two ways out.
+        Build.Environment["NUKE_STAGING_REGISTRY"] = null;
+        var result = await RunOnFixtureAsync(GitHubEvent.PullRequest(WorkDirectory, 9), "Bake", "--permutations", "gcc14-clang20", "--cache", "none");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("a pull request pushes nothing to", result.Output);
+        Assert.Contains($"> docker run --detach --rm --name devcontainer-pipeline-staging-", BuildLog()); // tool lines are the log file's
+        Assert.Contains($"--publish 127.0.0.1::5000 {LocalRegistry.Image}", BuildLog());
+        var error = Assert.Single(result.Output.Split('\n'), l => l.Contains("Target Bake failed: "));
+        Assert.Contains($"Could not start a staging registry ({LocalRegistry.Image}): Error response from daemon:", error);
+        Assert.Contains("pass --staging-registry <host:port> of a running registry (e.g. 127.0.0.1:5000), or keep images as archives with --image-output archive.", error);
+        Assert.Empty(await Registry.Client.TagsAsync(Registry.RepositoryPath()));
     }
 
     [IntegrationFact]

@@ -22,6 +22,7 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Equal([$"{Id}-main"], main.Keys);
         var signatures = await CacheSignatureTagsAsync();
         Assert.Equal([main[$"{Id}-main"].Replace(':', '-') + ".sig"], signatures); // main signed what it exported, and only that
+        var images = await Registry.Client.TagsAsync(Registry.RepositoryPath());
 
         // The pull request changes the image (another stamp), so its cache differs from main's.
         var pullRequest = GitHubEvent.PullRequest(WorkDirectory, 7);
@@ -31,7 +32,10 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Equal([$"{Id}-main", $"{Id}-pr-7"], after.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(main[$"{Id}-main"], after[$"{Id}-main"]);
         Assert.NotEqual(after[$"{Id}-main"], after[$"{Id}-pr-7"]);
-        Assert.Empty(await Registry.Client.TagsAsync(Registry.RepositoryPath()));
+        // The pull request pushed nothing to the image repository: its image is staged in the staging registry (the harness's).
+        Assert.Equal(images, await Registry.Client.TagsAsync(Registry.RepositoryPath()));
+        Assert.Equal($"{Registry.Prefix}/staging/devcontainer", Pushed(Id).Repository);
+        Assert.NotNull(await Registry.Client.ManifestAsync(Registry.RepositoryPath("staging/devcontainer"), Pushed(Id).Digest));
 
         // From a fork: reads, writes nothing at all.
         var fork = GitHubEvent.PullRequest(WorkDirectory, 8, fromFork: true);
@@ -47,9 +51,8 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         var (key, _) = await KeyPairAsync("main", Password);
         var push = GitHubEvent.Push(WorkDirectory);
         AssertSucceeded(await BakeAsync(push, key), "first default-branch Bake");
-        var firstDigest = OciArchiveReader.IndexDigest(Archive(Id));
+        var firstDigest = ImageDigest(Id);
         var signedCache = (await CacheTagDigestsAsync())[$"{Id}-main"];
-        File.Delete(Archive(Id));
 
         using var fresh = await FreshBuilder.StartAsync(Output);
         var usage = await ProcessRunner.RunAsync("docker", ["buildx", "du"], environment: fresh.Environment);
@@ -72,6 +75,6 @@ public sealed class CacheTests(ITestOutputHelper output) : BakeScenario(output)
         // Imported by the digest whose signature verified, never by the tag (which could have moved since); BuildKit's lines are the log file's.
         Assert.Contains($"importing cache manifest from {Registry.Prefix}/devcontainer-cache@{signedCache}", BuildLog());
         Assert.DoesNotContain($"importing cache manifest from {Registry.Prefix}/devcontainer-cache:{Id}-main", BuildLog());
-        Assert.Equal(firstDigest, OciArchiveReader.IndexDigest(Archive(Id)));
+        Assert.Equal(firstDigest, ImageDigest(Id));
     }
 }

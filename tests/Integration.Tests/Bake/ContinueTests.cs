@@ -16,7 +16,7 @@ public sealed class ContinueTests(ITestOutputHelper output) : BakeScenario(outpu
     [IntegrationFact]
     public async Task Continue_after_a_failed_validate_resumes_with_the_intact_archive_and_scan_refuses_an_empty_one()
     {
-        string[] arguments = ["Manifest", "--permutations", "gcc14-clang20", "--cache", "none"];
+        string[] arguments = ["Manifest", "--permutations", "gcc14-clang20", "--cache", "none", "--image-output", "archive"];
         Build.Environment["TRIVY_TEST_DOUBLE_SBOM"] = RepoPaths.TrivySample("trivy-sbom-centos-7.cdx.json");
         var failed = await RunOnFixtureAsync(new Dictionary<string, string?> { ["FIXTURE_BREAK"] = "gcc14-clang20" }, arguments);
         Assert.NotEqual(0, failed.ExitCode);
@@ -34,7 +34,7 @@ public sealed class ContinueTests(ITestOutputHelper output) : BakeScenario(outpu
         Assert.Empty(Directory.GetFiles(ImagesDirectory, "*.partial"));
 
         File.WriteAllBytes(Archive("gcc14-clang20"), []);
-        var scan = await RunOnFixtureAsync(null, "Scan", "--skip", "Bake", "--permutations", "gcc14-clang20");
+        var scan = await RunOnFixtureAsync(null, "Scan", "--skip", "Bake", "--permutations", "gcc14-clang20", "--image-output", "archive");
         Assert.NotEqual(0, scan.ExitCode);
         Assert.Contains($"OCI archive '{Archive("gcc14-clang20")}' is empty (0 bytes), not an image; re-run Bake.", scan.Output);
         Assert.False(File.Exists(Path.Combine(ArtifactsDirectory, "scan", "gcc14-clang20.json")));

@@ -119,10 +119,12 @@ public sealed class PlanTests(ITestOutputHelper output) : IDisposable
         var result = await new BuildRunner(output).RunAsync(["Manifest", "--plan", "--artifacts", "out/run-1", "--permutations", "gcc15-clang20"],
             null, GitHubEvent.Push(_directory), null);
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("produces out/run-1/bake.override.json, out/run-1/bake-plan.txt, out/run-1/bake-plan.json, out/run-1/images/*.tar, out/run-1/pushed/*.json, out/run-1/bake-metadata.json", result.Output);
+        Assert.Contains("produces out/run-1/bake.override.json, out/run-1/bake-plan.txt, out/run-1/bake-plan.json, out/run-1/pushed/*.json, out/run-1/images/*.index.json, out/run-1/bake-metadata.json", result.Output);
         Assert.Contains("produces out/run-1/scan/*.json, out/run-1/summary.md", result.Output);
         Assert.Contains("produces out/run-1/manifest.json, out/run-1/provenance/*.slsa.json", result.Output);
         Assert.DoesNotContain("produces artifacts/", result.Output);
+        Assert.DoesNotContain(".tar", result.Output); // images go to a registry; an archive only with --image-output archive
+        Assert.Contains("image: 127.0.0.1:5000/devcontainer-pipeline/devcontainer (untagged: by digest, or under a temporary tag on the docker driver)", result.Output);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -18,6 +18,10 @@ public abstract class IntegrationTest : IDisposable
         ArtifactsDirectory = Path.Combine(WorkDirectory, "artifacts");
         Directory.CreateDirectory(ArtifactsDirectory);
         Build = new BuildRunner(output);
+        // A run that may not push to --registry (a pull request) stages its images in a registry of this test's namespace
+        // on the toolchain's registry, as a self-hosted runner with a registry configures it (the build would otherwise
+        // start one with docker, whose image cannot be pulled here).
+        Build.Environment["NUKE_STAGING_REGISTRY"] = Registry.Prefix + "/staging";
         ColdCache = new ColdBuildCache(Registry);
         Output.WriteLine($"registry namespace {Registry.Prefix}; artifacts {ArtifactsDirectory}");
     }

@@ -27,13 +27,28 @@ public sealed class TrivyDoubleFormatTests : IDisposable
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", (string)report["CreatedAt"]!);
     }
 
-    [Fact]
-    public void Registry_reference_scan_names_the_reference()
+    [Integration.Tests.Harness.IntegrationFact]
+    public async Task Registry_reference_scan_reads_the_platforms_image_from_the_loopback_registry_and_names_the_reference()
     {
-        _double.Run("image", "127.0.0.1:5000/team/devcontainer:gcc14-clang20", "-f", "json", "-o", "r.json");
+        Integration.Tests.Harness.Toolchain.Require();
+        // The toolchain's multi-platform base: its arm64 manifest's config, read by the double over the distribution API.
+        var reference = $"{Integration.Tests.Harness.ToolchainEnvironment.RegistryAddress}/base/busybox:latest";
+        using var registry = new Integration.Tests.Harness.RegistryHttp(Integration.Tests.Harness.ToolchainEnvironment.RegistryAddress);
+        var index = (await registry.ManifestAsync("base/busybox", "latest"))!;
+        var arm64 = (await registry.ManifestAsync("base/busybox", index.PlatformDigests["linux/arm64"]))!;
+
+        var (exit, _, stderr) = _double.Run("image", "--image-src", "remote", "--insecure", "--platform", "linux/arm64", reference, "-f", "json", "-o", "r.json");
+        Assert.True(exit == 0, stderr);
         var report = _double.ReadJson("r.json");
-        Assert.Equal("127.0.0.1:5000/team/devcontainer:gcc14-clang20", (string?)report["ArtifactName"]);
-        Assert.Equal("127.0.0.1:5000/team/devcontainer:gcc14-clang20", (string?)report["Metadata"]!["Reference"]);
+        Assert.Equal(reference, (string?)report["ArtifactName"]);
+        Assert.Equal(reference, (string?)report["Metadata"]!["Reference"]);
+        Assert.Equal((string)arm64.Json["config"]!["digest"]!, (string?)report["Metadata"]!["ImageID"]);
+        Assert.Equal("arm64", (string?)report["Metadata"]!["ImageConfig"]!["architecture"]);
+
+        // As Trivy against a plain-HTTP registry without --insecure, and never a registry off this machine.
+        Assert.Contains("pass --insecure for a plain-HTTP registry", _double.Run("image", reference, "-f", "json", "-o", "x.json").Stderr);
+        Assert.Contains("reads only loopback registries", _double.Run("image", "--insecure", "ghcr.io/acme/devcontainer:x", "-f", "json", "-o", "x.json").Stderr);
+        Assert.Contains("--image-src remote", _double.Run("image", "--image-src", "docker", "--insecure", reference, "-f", "json", "-o", "x.json").Stderr);
     }
 
     [Fact]

@@ -28,19 +28,25 @@ public class DryRunTests(ITestOutputHelper output) : PublishTest(output)
         Assert.True(plan.Succeeded, "--plan Rollback failed");
         Assert.Contains($"  {Repository}:{Id}  {bad.Digest} → {good.Digest}", plan.Output);
 
-        // A third build, not published: a dry run plans its push, signature, attestations and both tags, and does none of them.
+        // A third build, not published: a dry run plans its signature, attestations and both tags, and does none of them.
         foreach (var (name, value) in DefaultBranchEnvironment(GrandparentSha)) Build.Environment[name] = value;
         Build.Environment["FIXTURE_STAMP"] = $"{Registry.Namespace}-c";
         Assert.True((await RunBuildAsync(PipelineArguments("Manifest", "--permutations", Id))).Succeeded, "Manifest of the third build failed");
         var next = Assert.Single(ReadManifest().Permutations);
         var publish = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id, "--dry-run"));
         Assert.True(publish.Succeeded, "Publish --dry-run failed");
-        foreach (var step in new[] { "Push", "Sign", "AttestProvenance", "AttestSbom" }) Assert.Contains($"{step,-16} {Id,-20} {next.DigestReference}", publish.Output);
+        // Bake pushed the image untagged already: the plan signs and attests it there (each platform's SBOM on its manifest), pushing nothing.
+        foreach (var step in new[] { "Sign", "AttestProvenance" }) Assert.Contains($"{step,-16} {Id,-20} {next.DigestReference}", publish.Output);
+        foreach (var platform in next.Platforms) Assert.Contains($"{"AttestSbom",-16} {Id,-20} {next.Repository}@{platform.Digest}", publish.Output);
+        Assert.DoesNotContain($"{"Push",-16} {Id,-20}", publish.Output);
         Assert.Contains($"{Repository}:{GrandparentSha}-{Id}  (none) → {next.Digest}", publish.Output);
         Assert.Contains($"{Repository}:{Id}  {bad.Digest} → {next.Digest}", publish.Output);
         Assert.Contains("Dry run (--dry-run): nothing was pushed, signed, attested or tagged and no pin was written", publish.Output);
-        Assert.Equal(before, await TagDigestsAsync());
-        Assert.Null(await Registry.Client.ManifestAsync(Registry.RepositoryPath(), next.Digest));
+        // Every tag where it was; only the third build's Bake moved its temporary tag (unpublished-*) to the image it pushed.
+        static Dictionary<string, string> Published(IDictionary<string, string> tags) =>
+            tags.Where(t => !t.Key.StartsWith(TagPolicy.UnpublishedPrefix, StringComparison.Ordinal)).ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal(Published(before), Published(await TagDigestsAsync()));
+        Assert.DoesNotContain(next.Digest.Replace(':', '-') + ".sig", await Registry.Client.TagsAsync(Registry.RepositoryPath())); // not signed
         Assert.Equal(pin, File.ReadAllText(PinPath));
     }
 

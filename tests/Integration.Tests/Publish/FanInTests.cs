@@ -5,15 +5,16 @@ using Xunit.Abstractions;
 namespace Integration.Tests.Publish;
 
 /// <summary>
-/// CI's fan-in on the fixture, with the real tools: each platform baked alone (as a native runner would), MergePlatforms
-/// joins them into one index per permutation, Manifest writes each permutation's own manifest in its own folder, and
-/// MergeManifests + Publish publish exactly those without re-planning; a changed archive is refused before any push.
+/// CI's fan-in on the fixture, with the real tools: each platform baked alone (as a native runner would) and pushed
+/// untagged, MergePlatforms puts one index per permutation into the registry (or, with archives, joins them into one),
+/// Manifest writes each permutation's own manifest in its own folder, and MergeManifests + Publish publish exactly those
+/// without re-planning; a changed archive is refused before any push.
 /// </summary>
 public class FanInTests(ITestOutputHelper output) : PublishTest(output)
 {
     string Folder(params string[] parts) => Path.Combine([WorkDirectory, .. parts]);
 
-    /// <param name="output">Bake's --image-output in the platform jobs and MergePlatforms (archive: the PR jobs'; push-by-digest: the push jobs').</param>
+    /// <param name="output">Bake's --image-output in the platform jobs and MergePlatforms (registry: CI's push jobs; archive: on request).</param>
     async Task BuildPermutationAsync(string id, string output = "archive", string parts = "platforms", string? artifacts = null)
     {
         await BakePlatformsAsync(id, output, parts);
@@ -69,7 +70,7 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     public async Task A_second_commit_with_unchanged_inputs_reuses_the_published_image_in_every_platform_job_and_publish_only_tags_it()
     {
         var id = TwoPermutations[0];
-        await BuildPermutationAsync(id, "push-by-digest");
+        await BuildPermutationAsync(id, "registry");
         Assert.True((await RunBuildAsync(PublishArgumentsFor(id))).Succeeded, "first MergeManifests Publish failed");
         var first = ReadManifest().Permutations.Single();
         Assert.Matches(@"^sha256:[0-9a-f]{64}$", first.InputDigest);
@@ -79,21 +80,24 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Equal(first.InputDigest, (string?)published.Json["annotations"]?[InputDigest.LabelKey]);
 
         // A new commit, same inputs: each platform job reuses the published image (no build, no push) and keeps its
-        // index and verified SBOM attestation; the merge job passes that on instead of merging.
+        // index and each platform's verified SBOM attestation; the merge job passes that on instead of merging.
         var shaB = new string('b', 40);
         Build.Environment["GITHUB_SHA"] = shaB;
-        var jobs = await BakePlatformsAsync(id, "push-by-digest", "platforms-b", "--cosign-key", KeyPath);
+        var jobs = await BakePlatformsAsync(id, "registry", "platforms-b", "--cosign-key", KeyPath);
         foreach (var (arch, job) in new[] { "amd64", "arm64" }.Zip(jobs))
         {
             var folder = Folder("platforms-b", $"{id}-{arch}");
             Assert.DoesNotMatch(BuildLine, job.Output);
             Assert.Contains($"{id}: reuse {first.Digest} (inputs unchanged; {Repository}:{id})", job.Output);
-            Assert.False(File.Exists(Path.Combine(folder, "pushed", $"{id}.json")), $"{arch} pushed an image");
+            var record = PushedImageStore.Read(Path.Combine(folder, "pushed", $"{id}.json"));
+            Assert.True(record.KeptEvidence, $"{arch} did not keep the published image's verified evidence");
+            Assert.Equal(($"{Repository}@{first.Digest}", (string?)null), (record.Reference, record.TemporaryTag)); // the published image itself, nothing pushed
+            Assert.DoesNotContain("Pushed ", job.Output);
             Assert.Empty(Directory.GetFiles(folder, "*.tar*", SearchOption.AllDirectories));
             Assert.Equal(first.Digest, ContentDigest.Sha256(File.ReadAllBytes(Path.Combine(folder, "images", $"{id}.index.json"))));
         }
         var second = Path.Combine(WorkDirectory, "second");
-        await MergePlatformsAsync(id, "push-by-digest", "platforms-b", Path.Combine(second, id));
+        await MergePlatformsAsync(id, "registry", "platforms-b", Path.Combine(second, id));
         var merged = ReadManifest(Path.Combine(second, id, "manifest.json")).Permutations.Single();
         Assert.Equal(first.Digest, merged.Digest);
         Assert.Equal(first.InputDigest, merged.InputDigest);
@@ -110,10 +114,10 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
         var newTag = $"{Repository}:{shaB}-{id}";
         Assert.Equal(first.Digest, (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), $"{shaB}-{id}"))!.Digest);
         Assert.True((await CosignAsync("verify", newTag)).Succeeded, "cosign verify failed for " + newTag);
-        Assert.True((await CosignAsync("verify-attestation", "--type", "cyclonedx", newTag)).Succeeded, "SBOM did not verify for " + newTag);
+        await AssertPlatformSbomsAttestedAsync(ReadManifest(Path.Combine(second, "manifest.json")).Permutations.Single(), second);
 
         // --force still builds the platform.
-        var forced = await Build.RunAsync(["Bake", .. Common(id, "push-by-digest"), "--platforms", "linux/amd64", "--per-platform-job", "--force", "--artifacts", Folder("forced", $"{id}-amd64")]);
+        var forced = await Build.RunAsync(["Bake", .. Common(id, "registry"), "--platforms", "linux/amd64", "--per-platform-job", "--force", "--artifacts", Folder("forced", $"{id}-amd64")]);
         Assert.True(forced.Succeeded, "forced Bake failed");
         Assert.Matches(BuildLine, forced.Output);
     }
@@ -146,15 +150,17 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     }
 
     [IntegrationFact]
-    public async Task Platform_images_pushed_by_digest_are_untagged_small_artifacts_that_merge_into_the_archive_modes_index_and_publish()
+    public async Task Platform_images_pushed_untagged_are_small_artifacts_merged_in_the_registry_into_the_archive_modes_index_and_published_without_a_second_push()
     {
         foreach (var id in TwoPermutations)
         {
             await BuildPermutationAsync(id, "archive", "archive-platforms", Folder("archive-merge", id));
-            await BakePlatformsAsync(id, "push-by-digest");
+            await BakePlatformsAsync(id, "registry");
         }
-        // The build jobs pushed only by digest: no tag, and their artifact folders hold records, not archives.
-        Assert.Empty(await Registry.Client.TagsAsync(Registry.RepositoryPath()));
+        // The build jobs pushed their images untagged (here, the docker driver: under temporary tags only), and their
+        // artifact folders hold records, not archives.
+        Assert.Equal(TwoPermutations.SelectMany(id => new[] { $"unpublished-{id}-amd64", $"unpublished-{id}-arm64" }).Order(StringComparer.Ordinal),
+            await Registry.Client.TagsAsync(Registry.RepositoryPath()));
         foreach (var id in TwoPermutations)
             foreach (var arch in new[] { "amd64", "arm64" })
             {
@@ -162,7 +168,7 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
                 Assert.True(File.Exists(Path.Combine(job, "pushed", $"{id}.json")), $"{id} {arch} wrote no pushed-image record");
                 Assert.Empty(Directory.GetFiles(job, "*.tar*", SearchOption.AllDirectories));
             }
-        foreach (var id in TwoPermutations) await MergePlatformsAsync(id, "push-by-digest");
+        foreach (var id in TwoPermutations) await MergePlatformsAsync(id, "registry");
 
         var built = TwoPermutations.ToDictionary(id => id, id => ReadManifest(Path.Combine(ArtifactsDirectory, id, "manifest.json")).Permutations.Single());
         foreach (var id in TwoPermutations)
@@ -170,9 +176,16 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
             var fromArchives = ReadManifest(Folder("archive-merge", id, "manifest.json")).Permutations.Single();
             Assert.Equal(fromArchives.Digest, built[id].Digest); // the same index, byte for byte
             Assert.Equal(fromArchives.Platforms.Select(p => p.Digest), built[id].Platforms.Select(p => p.Digest));
+            // The merge put it in the registry by digest, untagged; the merge job kept no archive either.
+            Assert.Null(built[id].Archive);
+            Assert.NotNull(await Registry.Client.ManifestAsync(Registry.RepositoryPath(), built[id].Digest));
+            Assert.Empty(Directory.GetFiles(Path.Combine(ArtifactsDirectory, id), "*.tar*", SearchOption.AllDirectories));
         }
+        Assert.Equal(4, (await Registry.Client.TagsAsync(Registry.RepositoryPath())).Count); // still only the temporary tags
 
-        Assert.True((await RunBuildAsync(PublishArguments)).Succeeded, "MergeManifests Publish failed");
+        var publish = await RunBuildAsync(PublishArguments);
+        Assert.True(publish.Succeeded, "MergeManifests Publish failed");
+        Assert.DoesNotContain("Push ", File.ReadAllText(Path.Combine(ArtifactsDirectory, "publish-plan.txt"))); // no bytes pushed again
         foreach (var entry in ReadManifest().Permutations)
         {
             Assert.Equal(built[entry.Id].Digest, entry.Digest);
@@ -180,7 +193,9 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
             Assert.NotNull(index);
             Assert.Equal(entry.Platforms.ToDictionary(p => p.Platform, p => p.Digest), index.PlatformDigests);
             Assert.True((await CosignAsync("verify", entry.DigestReference)).Succeeded, "cosign verify failed for " + entry.DigestReference);
+            await AssertPlatformSbomsAttestedAsync(entry);
         }
+        Assert.Equal(ExpectedShape(ReadManifest()), await ShapeAsync(ReadManifest()));
     }
 
     [IntegrationFact]
@@ -188,13 +203,14 @@ public class FanInTests(ITestOutputHelper output) : PublishTest(output)
     {
         var id = TwoPermutations[0];
         string[] common = ["--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--cache", "none", "--permutations", id, "--no-logo"];
-        Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/amd64", "--image-output", "push-by-digest", "--artifacts", Folder("platforms", $"{id}-amd64")])).Succeeded);
-        Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/arm64", "--artifacts", Folder("platforms", $"{id}-arm64")])).Succeeded); // an archive, no record
+        Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/amd64", "--artifacts", Folder("platforms", $"{id}-amd64")])).Succeeded);
+        Assert.True((await Build.RunAsync(["Bake", .. common, "--platforms", "linux/arm64", "--image-output", "archive", "--artifacts", Folder("platforms", $"{id}-arm64")])).Succeeded); // an archive, no record
 
         var result = await Build.RunAsync(["MergePlatforms", "--registry", Registry.Prefix, "--permutations", id, "--platform-parts", Folder("platforms"),
-            "--image-output", "push-by-digest", "--no-logo", "--artifacts", Path.Combine(ArtifactsDirectory, id)]);
+            "--no-logo", "--artifacts", Path.Combine(ArtifactsDirectory, id)]);
         Assert.False(result.Succeeded);
-        Assert.Contains($"{id} has no linux/arm64 pushed-image record at {Folder("platforms", $"{id}-arm64", "pushed", $"{id}.json")}; its per-platform build job must run Bake with --image-output push-by-digest", result.Output);
+        Assert.Contains($"{id} has no linux/arm64 pushed-image record at {Folder("platforms", $"{id}-arm64", "pushed", $"{id}.json")}; its per-platform build job must run Bake (which pushes the image and records it)", result.Output);
+        Assert.False(File.Exists(Path.Combine(ArtifactsDirectory, id, "pushed", $"{id}.json")));
         Assert.False(File.Exists(Path.Combine(ArtifactsDirectory, id, "images", $"{id}.tar")));
     }
 

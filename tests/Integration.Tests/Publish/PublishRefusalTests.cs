@@ -11,7 +11,7 @@ public class PublishRefusalTests(ITestOutputHelper output) : PublishTest(output)
     [IntegrationFact]
     public async Task Altered_archives_and_bad_manifests_are_refused_before_anything_is_pushed()
     {
-        Assert.True((await RunBuildAsync(PipelineArguments("Manifest"))).Succeeded, "Manifest failed");
+        Assert.True((await RunBuildAsync(PipelineArguments("Manifest", "--image-output", "archive"))).Succeeded, "Manifest failed");
         var pristine = File.ReadAllText(ManifestPath);
 
         // One changed byte in an archive.
@@ -79,6 +79,33 @@ public class PublishRefusalTests(ITestOutputHelper output) : PublishTest(output)
         var native = PlatformDefault.Native(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture);
         Assert.Contains($"Manifest {ManifestPath} holds gcc14-clang20 and gcc15-clang20 for {native}, but Publish publishes them for linux/amd64, linux/arm64", error);
         Assert.Contains($"or pass --platforms {native} to publish what it holds", error);
-        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace)); // nothing pushed
+        await AssertNothingPublishedAsync();
+    }
+
+    [IntegrationFact]
+    public async Task An_image_not_in_the_registry_or_a_changed_platform_sbom_is_refused_before_anything_changes()
+    {
+        Assert.True((await RunBuildAsync(PipelineArguments("Manifest"))).Succeeded, "Manifest failed");
+        var pristine = File.ReadAllText(ManifestPath);
+        var manifest = ReadManifest();
+        Assert.All(manifest.Permutations, p => Assert.Null(p.Archive)); // in the registry, not in an archive
+
+        // The arm64 SBOM changed after Manifest recorded it.
+        var arm64 = Path.Combine(ArtifactsDirectory, manifest.Permutations[1].Platforms[1].Sbom!.Path);
+        var original = File.ReadAllText(arm64);
+        File.AppendAllText(arm64, " ");
+        var changed = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.NotEqual(0, changed.ExitCode);
+        Assert.Contains($"Publish refused before pushing anything: gcc15-clang20: linux/arm64 SBOM {arm64} has digest sha256:", changed.Output);
+        File.WriteAllText(arm64, original);
+
+        // The manifest names an image the registry does not hold (staged elsewhere, or deleted), and no archive: nothing is signed or tagged.
+        var node = JsonNode.Parse(pristine)!;
+        node["permutations"]![0]!["digest"] = "sha256:" + new string('0', 64);
+        File.WriteAllText(ManifestPath, node.ToJsonString());
+        var missing = await RunBuildAsync(PipelineArguments("Publish", "--skip"));
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains($"Publish refused before changing anything: gcc14-clang20's image {Repository}@sha256:{new string('0', 64)} is not in the registry and the manifest keeps no archive", missing.Output);
+        await AssertNothingPublishedAsync();
     }
 }

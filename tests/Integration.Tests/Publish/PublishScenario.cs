@@ -63,31 +63,73 @@ public abstract class PublishTest : IntegrationTest
 
     /// <summary>
     /// The registry state a complete publish of <paramref name="manifest"/> must leave, independent of signature
-    /// randomness: each tag named by what it is (image tags by the manifest digest they must hold, cosign tags by
-    /// how many signatures / attestations they carry).
+    /// randomness: each tag named by what it is (image tags by the manifest digest they must hold, cosign tags of an
+    /// index or of a platform manifest by how many signatures / attestations / SBOMs they carry). Temporary tags
+    /// (unpublished-*, a docker driver's push) publish nothing and are left out.
     /// </summary>
     protected async Task<IReadOnlyList<string>> ShapeAsync(ReleaseManifest manifest)
     {
         var shape = new List<string>();
+        var platforms = manifest.Permutations.SelectMany(p => p.Platforms.Select(x => (Prefix: x.Digest.Replace(':', '-'), Name: $"{p.Id} {x.Platform}"))).ToList();
         foreach (var (tag, digest) in await TagDigestsAsync())
         {
-            var owner = manifest.Permutations.FirstOrDefault(p => tag.StartsWith(p.Digest.Replace(':', '-'), StringComparison.Ordinal));
-            if (owner is not null)
+            if (tag.StartsWith(TagPolicy.UnpublishedPrefix, StringComparison.Ordinal)) continue;
+            var owner = manifest.Permutations.Where(p => tag.StartsWith(p.Digest.Replace(':', '-'), StringComparison.Ordinal)).Select(p => (Prefix: p.Digest.Replace(':', '-'), Name: p.Id))
+                .Concat(platforms.Where(x => tag.StartsWith(x.Prefix, StringComparison.Ordinal))).FirstOrDefault();
+            if (owner.Name is not null)
             {
                 var layers = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), tag))!.Json["layers"]!.AsArray().Count;
-                shape.Add($"{owner.Id}{tag[owner.Digest.Length..]} layers={layers}");
+                shape.Add($"{owner.Name}{tag[owner.Prefix.Length..]} layers={layers}");
             }
             else shape.Add($"{tag} -> {manifest.Permutations.FirstOrDefault(p => p.Digest == digest)?.Id ?? digest}");
         }
         return shape.Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>An index's signature and provenance; each platform manifest's SBOM reference attestation and the SBOM artifact; the tags.</summary>
     protected static IReadOnlyList<string> ExpectedShape(ReleaseManifest manifest) =>
         manifest.Permutations.SelectMany(p => new[]
             {
-                $"{p.Id}.att layers=2", $"{p.Id}.sig layers=1",
-            }.Concat(p.Tags.Select(t => $"{t.Reference[(t.Reference.LastIndexOf(':') + 1)..]} -> {p.Id}")))
+                $"{p.Id}.att layers=1", $"{p.Id}.sig layers=1",
+            }.Concat(p.Platforms.SelectMany(x => new[] { $"{p.Id} {x.Platform}.att layers=1", $"{p.Id} {x.Platform}.sbom layers=1" }))
+            .Concat(p.Tags.Select(t => $"{t.Reference[(t.Reference.LastIndexOf(':') + 1)..]} -> {p.Id}")))
             .Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Each platform's SBOM verifies against its own platform digest with the real cosign: the in-toto reference
+    /// attestation on that platform's manifest names, by digest, exactly the SBOM the manifest records for it, and that
+    /// document is in the registry as the attestation's download location says.
+    /// </summary>
+    protected async Task AssertPlatformSbomsAttestedAsync(ManifestPermutation entry, string? manifestDirectory = null)
+    {
+        foreach (var platform in entry.Platforms)
+        {
+            var verified = await CosignAsync("verify-attestation", "--type", SbomReference.PredicateType, $"{entry.Repository}@{platform.Digest}");
+            Assert.True(verified.Succeeded, $"{entry.Id} {platform.Platform}: the SBOM reference attestation did not verify: {verified.Output}");
+            var envelope = System.Text.Json.Nodes.JsonNode.Parse(verified.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0])!;
+            var statement = System.Text.Json.Nodes.JsonNode.Parse(Convert.FromBase64String((string)envelope["payload"]!))!;
+            Assert.Equal(platform.Digest, "sha256:" + (string)statement["subject"]![0]!["digest"]!["sha256"]!);
+            var reference = statement["predicate"]!["references"]![0]!;
+            Assert.Equal(platform.Sbom!.Digest, "sha256:" + (string)reference["digest"]!["sha256"]!);
+            Assert.Equal($"http://{Registry.Address}/v2/{Registry.RepositoryPath()}/blobs/{platform.Sbom.Digest}", (string)reference["downloadLocation"]!);
+            var document = await Registry.Client.BlobAsync(Registry.RepositoryPath(), platform.Sbom.Digest);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(manifestDirectory ?? ArtifactsDirectory, platform.Sbom.Path)), document);
+            var artifact = (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), SbomReference.ArtifactTag(platform.Digest)))!.Json;
+            Assert.Equal(platform.Digest, (string)artifact["subject"]!["digest"]!);
+        }
+        // The platforms' SBOMs are their own: an arm64 user gets arm64 data.
+        Assert.Equal(entry.Platforms.Count, entry.Platforms.Select(p => p.Sbom!.Digest).Distinct().Count());
+    }
+
+    /// <summary>
+    /// Nothing is published: Bake may have pushed images to be scanned and signed there, untagged (here, on the docker
+    /// driver, under their temporary tags), but no tag of the tag policy, no signature and no attestation exists.
+    /// </summary>
+    protected async Task AssertNothingPublishedAsync()
+    {
+        var tags = await Registry.Client.TagsAsync(Registry.RepositoryPath());
+        Assert.All(tags, tag => Assert.StartsWith(TagPolicy.UnpublishedPrefix, tag));
+    }
 
     /// <summary>Runs the build and kills it (whole process tree) as soon as a line matching <paramref name="killOn"/> appears.</summary>
     protected async Task<(bool Killed, string Output)> RunAndKillAsync(string[] arguments, string killOn)

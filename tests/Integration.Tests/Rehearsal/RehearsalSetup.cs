@@ -88,6 +88,10 @@ public sealed class RehearsalSetup : IAsyncDisposable
                 ["FIXTURE_STAMP"] = Namespace,
                 ["TRIVY_EXE"] = TrivyDoubleLocator.ExecutablePath,
                 ["TRIVY_TEST_DOUBLE_SBOM"] = RepoPaths.TrivySample("trivy-sbom-centos-7.cdx.json"),
+                // A runner with a registry of its own stages pull-request images there (the build would start one
+                // with docker on a GitHub-hosted runner; its image cannot be pulled here): the toolchain's, not the
+                // credentialed registry the workflow's token reaches.
+                ["STAGING_REGISTRY"] = $"{ToolchainEnvironment.RegistryAddress}/{Namespace}-staging",
                 ["COSIGN_KEY"] = KeyPath,
                 ["COSIGN_PASSWORD"] = CosignPassword,
             },

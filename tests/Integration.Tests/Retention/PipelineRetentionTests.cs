@@ -7,7 +7,7 @@ namespace Integration.Tests.Retention;
 
 /// <summary>
 /// Retention on images the pipeline itself published (Publish on the fixture: multi-platform index, cosign signature,
-/// SLSA provenance and CycloneDX attestations, tags by the tag policy): a release and two default-branch builds whose
+/// SLSA provenance on the index, each platform's SBOM reference attestation and SBOM artifact, tags by the tag policy): a release and two default-branch builds whose
 /// commit times are set through the event payload, then Retention with keepNewest = 1.
 /// </summary>
 public class PipelineRetentionTests(ITestOutputHelper output) : IntegrationTest(output)
@@ -31,10 +31,16 @@ public class PipelineRetentionTests(ITestOutputHelper output) : IntegrationTest(
         var name = Registry.RepositoryPath();
         Assert.Equal(newMain, await RetentionTools.DigestAsync(name, Permutation)); // main's pointer tag moved to the newest build
 
+        // The deleted build goes with everything it references: its platform manifests, the index's signature and
+        // provenance, and each platform's SBOM reference attestation and SBOM artifact.
         var expected = new List<string> { oldMain };
-        expected.AddRange(await RetentionTools.ChildrenAsync(name, oldMain));
+        var children = await RetentionTools.ChildrenAsync(name, oldMain);
+        expected.AddRange(children);
         foreach (var suffix in new[] { ".sig", ".att" })
             expected.Add((await RetentionTools.DigestAsync(name, oldMain.Replace(':', '-') + suffix))!);
+        foreach (var child in children)
+            foreach (var suffix in new[] { ".att", ".sbom" })
+                expected.Add((await RetentionTools.DigestAsync(name, child.Replace(':', '-') + suffix))!);
         var policy = Path.Combine(WorkDirectory, "policy.json");
         var committed = File.ReadAllText(Path.Combine(RepoPaths.Root, "retention-policy.json"));
         File.WriteAllText(policy, committed.Replace("\"keepNewest\": 10", "\"keepNewest\": 1"));
@@ -49,6 +55,7 @@ public class PipelineRetentionTests(ITestOutputHelper output) : IntegrationTest(
         foreach (var digest in expected) Assert.Null(await RetentionTools.DigestAsync(name, digest));
         var tags = await RetentionTools.TagsAsync(name);
         Assert.DoesNotContain(tags, t => t.StartsWith(oldMain.Replace(':', '-'))); // no signature of the deleted image is left
+        Assert.DoesNotContain(tags, t => children.Any(c => t.StartsWith(c.Replace(':', '-')))); // nor an SBOM of its platforms
         Assert.DoesNotContain($"{new string('b', 40)}-{Permutation}", tags);
 
         foreach (var digest in new[] { release, newMain })
@@ -60,7 +67,13 @@ public class PipelineRetentionTests(ITestOutputHelper output) : IntegrationTest(
             string[] verify = ["--key", publicKey, "--insecure-ignore-tlog", "--allow-insecure-registry"];
             Assert.True((await RunToolAsync("cosign", ["verify", .. verify, reference])).Succeeded, $"signature of {reference}");
             Assert.True((await RunToolAsync("cosign", ["verify-attestation", .. verify, "--type", "slsaprovenance1", reference])).Succeeded, $"provenance of {reference}");
-            Assert.True((await RunToolAsync("cosign", ["verify-attestation", .. verify, "--type", "cyclonedx", reference])).Succeeded, $"SBOM attestation of {reference}");
+            // Each kept platform's SBOM still verifies against its own platform digest, and its document is still there.
+            foreach (var platform in await RetentionTools.ChildrenAsync(name, digest))
+            {
+                Assert.True((await RunToolAsync("cosign", ["verify-attestation", .. verify, "--type", SbomReference.PredicateType, $"{Registry.Repository()}@{platform}"])).Succeeded,
+                    $"SBOM attestation of {platform}");
+                Assert.NotNull(await RetentionTools.DigestAsync(name, SbomReference.ArtifactTag(platform)));
+            }
         }
     }
 
