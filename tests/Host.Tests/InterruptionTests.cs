@@ -1,5 +1,6 @@
 using Pipeline.Host;
 using Pipeline.Host.Tooling;
+using Tests.Shared;
 using Xunit;
 
 namespace Host.Tests;
@@ -50,7 +51,7 @@ public sealed class InterruptionTests : IDisposable
                 while (!File.Exists(startedMarker)) await Task.Delay(20);
                 Interruption.Request();
             });
-            var result = await ToolRunner.RunAsync("/bin/sh", ["-c", $"trap 'kill $!; exit 3' INT; sleep 60 >/dev/null 2>&1 & touch '{startedMarker}'; wait"]);
+            var result = await ToolRunner.RunAsync(DefaultSigInt.Command, [.. DefaultSigInt.Prefix, "/bin/sh", "-c", $"trap 'kill $!; exit 3' INT; sleep 60 >/dev/null 2>&1 & touch '{startedMarker}'; wait"]);
             await interrupter;
             Events.Add($"Build: tool exited {result.ExitCode}, cleaned up");
             throw new InvalidOperationException($"Build failed with exit {result.ExitCode} (the tool's words, kept for the log)");

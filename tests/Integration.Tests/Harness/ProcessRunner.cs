@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Tests.Shared;
 
 namespace Integration.Tests.Harness;
 
@@ -21,7 +22,9 @@ public static class ProcessRunner
     public static Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
         string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null,
         Action<string>? onLine = null, TimeSpan? timeout = null, string? interruptOn = null) =>
-        RunCoreAsync(StartInfo(fileName, arguments, workingDirectory, environment), onLine, timeout, interruptOn);
+        RunCoreAsync(interruptOn is null ? StartInfo(fileName, arguments, workingDirectory, environment)
+            : StartInfo(DefaultSigInt.Command, [.. DefaultSigInt.Prefix, fileName, .. arguments], workingDirectory, environment),
+            onLine, timeout, interruptOn);
 
     /// <summary>For reading the toolchain's own environment: the process's environment as it is.</summary>
     internal static Task<ProcessResult> RunWithoutToolchainAsync(string fileName, IEnumerable<string> arguments) =>
