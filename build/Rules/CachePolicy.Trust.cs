@@ -90,7 +90,7 @@ public static partial class CachePolicy
     /// <summary>Who must have signed the main cache, as <paramref name="verification"/> checks it, for the warning.</summary>
     public static string SignerOf(CosignVerification verification) => verification.PublicKeyPath is { } key
         ? $"signed with the key {Path.GetFileName(key)}"
-        : $"main's workflow ({verification.CertificateIdentityRegexp}, trigger {verification.WorkflowTrigger ?? "any"})";
+        : $"main's workflow ({verification.CertificateIdentityRegexp}, trigger {string.Join(" or ", verification.Accepted.Select(v => v.WorkflowTrigger ?? "any").Distinct())})";
 
     /// <summary>
     /// Refuses an import of this permutation's main cache by tag in what bake will build (a bake file's own cache-from
