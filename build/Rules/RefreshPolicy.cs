@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Pipeline.Rules;
 
@@ -48,6 +51,32 @@ public static class RefreshPolicy
 
     /// <summary>The permutations to rebuild, as --refresh takes them (comma-separated ids; empty: none).</summary>
     public static string RefreshArgument(IEnumerable<RefreshVerdict> verdicts) => string.Join(",", verdicts.Where(v => v.Rebuild).Select(v => v.PermutationId));
+
+    /// <summary>artifacts/refresh/decisions.json: when and with which limits it was decided, what to rebuild, and each verdict with its findings.</summary>
+    public static string Json(IReadOnlyList<RefreshVerdict> verdicts, IReadOnlyList<string> failOn, int maxAgeDays, DateTimeOffset decidedAt)
+    {
+        static JsonArray Findings(IEnumerable<PlatformFinding> findings) => new(findings.Select(f => (JsonNode)new JsonObject
+        {
+            ["platform"] = f.Platform, ["vulnerability"] = f.Finding.VulnerabilityId, ["severity"] = f.Finding.Severity, ["package"] = f.Finding.PackageName,
+            ["installed"] = f.Finding.InstalledVersion, ["fixedIn"] = f.Finding.FixedVersion, ["status"] = f.Finding.Status,
+        }).ToArray());
+        var root = new JsonObject
+        {
+            ["decidedAt"] = decidedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["failOn"] = new JsonArray(SeverityCounts.Severities.Where(failOn.Select(s => s.ToUpperInvariant()).Contains).Select(s => (JsonNode)s).ToArray()),
+            ["maxImageAgeDays"] = maxAgeDays,
+            ["rebuild"] = new JsonArray(verdicts.Where(v => v.Rebuild).Select(v => (JsonNode)v.PermutationId).ToArray()),
+            ["permutations"] = new JsonArray(verdicts.Select(v => (JsonNode)new JsonObject
+            {
+                ["id"] = v.PermutationId, ["reference"] = v.Reference, ["digest"] = v.Digest, ["packagesSnapshot"] = v.Snapshot?.ToString(),
+                ["ageDays"] = v.Age is { } age ? Math.Round(age.TotalDays, 2) : null,
+                ["decision"] = v.Digest is null ? "not published" : v.Rebuild ? "rebuild" : "keep",
+                ["reasons"] = new JsonArray(v.Reasons.Select(r => (JsonNode)r).ToArray()),
+                ["fixable"] = Findings(v.Fixable), ["unfixable"] = Findings(v.Unfixable),
+            }).ToArray()),
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
 
     /// <summary>The job summary: the decision per permutation (with the image age and snapshot), then every finding that decided it or that nobody can fix yet.</summary>
     public static string Summary(IReadOnlyList<RefreshVerdict> verdicts, int maxAgeDays)

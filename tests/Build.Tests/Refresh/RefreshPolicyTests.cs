@@ -85,6 +85,22 @@ public class RefreshPolicyTests
     }
 
     [Fact]
+    public void The_decisions_file_names_what_to_rebuild_and_every_finding_that_decided_it()
+    {
+        var rebuild = Decide("2026-08-22", 7, ("linux/arm64", PublishFixtures.Read("trivy-report-ubi-7-comprehensive.json")));
+        var keep = RefreshPolicy.Decide("gcc15-clang20", Published("2026-08-21"), [("linux/amd64", Clean)], ScanGate.DefaultFailOn, 7, Now);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(RefreshPolicy.Json([rebuild, keep], ScanGate.DefaultFailOn, 7, Now))!;
+        Assert.Equal("2026-08-23T03:17:00Z", (string?)json["decidedAt"]);
+        Assert.Equal(["gcc14-clang20"], json["rebuild"]!.AsArray().Select(n => (string)n!));
+        var first = json["permutations"]![0]!;
+        Assert.Equal(("rebuild", "2026-08-22", 1.14), ((string)first["decision"]!, (string)first["packagesSnapshot"]!, (double)first["ageDays"]!));
+        Assert.Equal(("linux/arm64", "CVE-2022-40897", "65.5.1"), ((string)first["fixable"]![0]!["platform"]!, (string)first["fixable"]![0]!["vulnerability"]!,
+            (string)first["fixable"]![0]!["fixedIn"]!));
+        Assert.Equal("will_not_fix", (string?)first["unfixable"]![0]!["status"]);
+        Assert.Equal("keep", (string?)json["permutations"]![1]!["decision"]);
+    }
+
+    [Fact]
     public void A_long_list_of_findings_is_cut_and_points_at_the_reports()
     {
         var many = Enumerable.Range(0, RefreshPolicy.MaxRows + 5).Select(i => new PlatformFinding("linux/amd64",
