@@ -80,7 +80,7 @@ public static class ImageFreshness
         PackagesDecision New(SnapshotChoice choice, string reason) =>
             new(permutationId, facts.Snapshot?.Next(today) ?? PackageSnapshot.StartedOn(today), choice, age, reason);
 
-        if (refreshRequested) return New(SnapshotChoice.Refreshed, "refresh requested (--refresh): today's packages");
+        if (refreshRequested) return New(SnapshotChoice.Refreshed, "refresh requested (--refresh-packages): today's packages");
         if (!isPublished) return New(SnapshotChoice.Started, published?.Error is { } error ? $"could not read the published image: {error}" : "nothing published yet");
         if (IsTooOld(age, maxAgeDays))
             return New(SnapshotChoice.TooOld, $"the published image is {Describe(age)} old, older than the maximum age of {maxAgeDays} days (--max-image-age): today's packages");
