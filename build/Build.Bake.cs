@@ -72,6 +72,7 @@ partial class Build
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms and push them untagged to a registry (artifacts/pushed/<id>.json), or write OCI archives with --image-output archive")
         .Reads(() => Artifacts, () => Permutations, () => Platforms, () => BakeFile, () => Builder, () => Cache, () => ImageOutput, () => StagingRegistry, () => Force, () => PerPlatformJob)
+        .Reads(() => MaxImageAge, () => RefreshPackages)
         .Reads(RepositoryParameters).Reads(SigningParameters) // a reused image's attestations are verified
         .Produces(BakePlanFiles).Produces(Layout.PushedImages / "*.json", ImagesDirectory / "*.index.json", BakeMetadataFile, Layout.Summary)
         // Image bytes only when a user asks for an archive: the generated workflows (default parameters) upload none.
@@ -144,8 +145,8 @@ partial class Build
         StartPreBakeReads(); // already running when the up-front checks ran
         var definition = await ReadStaticBakeDefinitionAsync();
         var images = await BuildImagesAsync();
-        var planned = await WithDestinationsAsync(WithInputDigests(BakePlanner.Plan(Context, SelectedPermutations, BakePlatforms.Platforms, ImageRepository, ImageName,
-            Cache, images, ImagesDirectory, TemporaryDirectory / "buildx-cache"), definition));
+        var planned = await WithDestinationsAsync(WithInputDigests(await WithPackagesSnapshotsAsync(BakePlanner.Plan(Context, SelectedPermutations, BakePlatforms.Platforms,
+            ImageRepository, ImageName, Cache, images, ImagesDirectory, TemporaryDirectory / "buildx-cache")), definition));
         var plan = await WithTrustedCacheAsync(planned); // before the override names any main cache
         ImagesDirectory.CreateDirectory();
         var overrideJson = BakeOverride.Render(plan);

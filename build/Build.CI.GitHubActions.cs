@@ -21,7 +21,17 @@ using Serilog;
     PublishTargets = new[] { nameof(MergeManifests), nameof(Publish) },
     PublishSkippedTargets = new[] { nameof(Bake), nameof(Validate), nameof(Scan), nameof(Sbom), nameof(Manifest) },
     TimeoutMinutes = 360,
-    ArtifactRetentionDays = 30)]
+    ArtifactRetentionDays = 30,
+    RefreshDispatchInput = RefreshPackagesInput)]
+// Every day: each published image re-scanned with today's vulnerability data (SARIF to code scanning); a permutation with a
+// fixable finding at the gate, or older than DEVCONTAINER_MAX_IMAGE_AGE days, is rebuilt by build-devcontainer (dispatched).
+[GitHubActions("freshness",
+    OnCronSchedule = "23 5 * * *",
+    OnWorkflowDispatch = true,
+    InvokedTargets = new[] { nameof(Refresh) },
+    RunsTrivy = true,
+    UploadsSarif = "refresh/sarif",
+    Dispatches = "build-devcontainer")]
 [GitHubActions("retention",
     OnCronSchedule = "17 3 * * 1",
     OnWorkflowDispatch = true,

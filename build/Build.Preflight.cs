@@ -57,7 +57,8 @@ partial class Build
         var repositoryProblems = Preflight.Repository(Registry, ImageName).ToList();
         problems.AddRange(repositoryProblems);
         problems.AddRange(Preflight.StagingRegistry(StagingRegistry, ImageName));
-        if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
+        if (Preflight.AnyRuns(running, [.. Preflight.ScanGateUsers, nameof(Refresh)])) problems.AddRange(Preflight.Severities(FailOnSeverity));
+        problems.AddRange(FreshnessProblems(running));
         problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
         if (Preflight.AnyRuns(running, [.. Preflight.BakeReaders, nameof(UpdateBasePin)]) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
         var manifest = repositoryProblems.Count == 0 ? ManifestProblems(running) : (Problems: [], Read: false);

@@ -70,5 +70,5 @@ partial class Build
     }
 
     protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets) =>
-        [.. DescribePlannedBake(plannedTargets), .. DescribePlannedTagMoves(plannedTargets), .. DescribePlannedBasePin(plannedTargets)];
+        [.. DescribePlannedBake(plannedTargets), .. DescribePlannedTagMoves(plannedTargets), .. DescribePlannedBasePin(plannedTargets), .. DescribePlannedRefresh(plannedTargets)];
 }

@@ -17,12 +17,45 @@ partial class Build
     [Parameter("This run is one platform job of a per-platform build (CI's fan-in, joined by MergePlatforms): --platforms names one of each permutation's own platforms, and the input digest (labels, annotations, reuse) covers all of them, so every platform job, the merged index and the next run's reuse check agree")]
     readonly bool PerPlatformJob;
 
+    /// <summary>Each permutation's packages snapshot, decided with the reuse candidates before the input digests (the snapshot is a build arg).</summary>
+    IReadOnlyDictionary<string, PackagesDecision>? _packages;
+
+    /// <summary>
+    /// Adds each permutation's packages snapshot (ImageFreshness: the published image's, or a new one for --refresh-packages
+    /// or an image older than --max-image-age) to its labels, and gives a new image of the commit its published image was
+    /// built from only the mutable tag (TagPolicy). The decisions go to the log; reuse is refused for a new snapshot.
+    /// </summary>
+    async Task<BakePlan> WithPackagesSnapshotsAsync(BakePlan plan)
+    {
+        var published = await PublishedCandidatesAsync();
+        var now = DateTimeOffset.UtcNow;
+        var decisions = plan.Permutations.ToDictionary(p => p.Id, p => ImageFreshness.Decide(p.Id, published.GetValueOrDefault(p.Id),
+            RefreshPackages.Any(r => r.Id == p.Id), MaxImageAge, now));
+        _packages = decisions;
+        Log.Information("Packages (a new snapshot fetches today's packages):\n{Packages:l}", string.Join("\n", decisions.Values.Select(d => "  " + d)));
+        return plan with
+        {
+            Permutations = plan.Permutations.Select(p =>
+            {
+                var decision = decisions[p.Id];
+                var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [PackageSnapshot.LabelKey] = decision.Snapshot.ToString() };
+                var ofPublishedCommit = decision.RefusesReuse && PublishedFacts.Of(published.GetValueOrDefault(p.Id)?.IndexJson).Revision == plan.Context.Sha;
+                return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels), Tags = TagPolicy.TagsFor(plan.Context, plan.ImageRepository, p.Id, ofPublishedCommit) };
+            }).ToList(),
+        };
+    }
+
+    /// <summary>The bake target with the permutation's packages snapshot among its args, as the override passes it (so the input digest covers it).</summary>
+    static BakeTarget WithSnapshotArg(BakeTarget target, PermutationBake p) => p.Labels.TryGetValue(PackageSnapshot.LabelKey, out var snapshot)
+        ? target with { Args = new Dictionary<string, string>(target.Args) { [PackageSnapshot.BuildArg] = snapshot } }
+        : target;
+
     /// <summary>Adds each permutation's input digest to its labels (and so its annotations).</summary>
     BakePlan WithInputDigests(BakePlan plan, BakeDefinition definition)
     {
         var entries = plan.Permutations.Select(p =>
         {
-            var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], p, PerPlatformJob));
+            var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, WithSnapshotArg(definition.Targets[p.Permutation.BakeTarget], p), p, PerPlatformJob));
             var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = digest };
             return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels) };
         }).ToList();
@@ -30,10 +63,15 @@ partial class Build
     }
 
     /// <summary>For --plan (no docker, no registry): which reference each permutation's reuse will be decided on.</summary>
-    IEnumerable<string> DescribePlannedReuse(BakePlan plan) => Force
-        ? ["reuse: none (--force: every permutation is built)"]
-        : ["reuse (decided when Bake runs: built unless this image's input digest equals the permutation's):",
-            .. plan.Permutations.Select(p => $"  {p.Id}: {ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id)}")];
+    IEnumerable<string> DescribePlannedReuse(BakePlan plan) =>
+    [
+        .. Force
+            ? ["reuse: none (--force: every permutation is built)"]
+            : (IEnumerable<string>)["reuse (decided when Bake runs: built unless this image's input digest equals the permutation's):",
+                .. plan.Permutations.Select(p => $"  {p.Id}: {ReuseDecision.CandidateReference(plan.Context, plan.ImageRepository, p.Id)}")],
+        $"packages snapshot (decided when Bake runs): the published image's, or today's for {(RefreshPackages.Length > 0 ? string.Join(", ", RefreshPackages.Select(r => r.Id)) + " (--refresh-packages) and " : "")}" +
+        $"an image older than {MaxImageAge} days (--max-image-age), which is then never reused",
+    ];
 
     /// <summary>The plan with each permutation's reuse decision: one registry read per permutation (none with --force; all started before the plan, see Build.PreBake.cs); the decisions go to the log and bake-plan.txt.</summary>
     async Task<BakePlan> WithReuseAsync(BakePlan plan, BakeDefinition definition)
@@ -53,11 +91,12 @@ partial class Build
     /// </summary>
     PermutationBake Decide(PermutationBake p, PublishedImage? published, BakeDefinition definition)
     {
-        var decision = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published);
+        var packages = _packages?.GetValueOrDefault(p.Id);
+        var decision = ReuseDecision.Decide(p.Id, p.Labels[InputDigest.LabelKey], Force, published, packages);
         if (decision.Reuses || !BakePlatforms.NarrowedToNative) return p with { Reuse = decision };
         var whole = p with { Platforms = p.Permutation.Platforms };
-        var wholeDigest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, definition.Targets[p.Permutation.BakeTarget], whole));
-        var wholeDecision = ReuseDecision.Decide(p.Id, wholeDigest, Force, published);
+        var wholeDigest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, WithSnapshotArg(definition.Targets[p.Permutation.BakeTarget], whole), whole));
+        var wholeDecision = ReuseDecision.Decide(p.Id, wholeDigest, Force, published, packages);
         if (!wholeDecision.Reuses) return p with { Reuse = decision };
         var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = wholeDigest };
         return whole with { Labels = labels, Annotations = OciMetadata.Annotations(labels), Reuse = wholeDecision with { Reason = wholeDecision.Reason + ", every platform" } };

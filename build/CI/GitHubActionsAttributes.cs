@@ -43,6 +43,13 @@ public abstract class GitHubActionsWorkflowAttribute(string name) : Attribute
     public string RegistryConcurrencyGroup { get; set; } = "devcontainer-registry";
 
     public int TimeoutMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// The repository variable with the days a published image may age before it is rebuilt (the build's --max-image-age),
+    /// passed to every job that decides it (Bake's reuse, Refresh), so they agree; unset: the build's default.
+    /// </summary>
+    public string MaxImageAgeVariable { get; set; } = "DEVCONTAINER_MAX_IMAGE_AGE";
+    public const string MaxImageAgeParameter = "max-image-age";
 }
 
 /// <summary>
@@ -112,6 +119,13 @@ public sealed class GitHubActionsMatrixAttribute(string name) : GitHubActionsWor
     public int ArtifactRetentionDays { get; set; } = 30;
 
     public int PublishTimeoutMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// A workflow_dispatch input of this name (a string of permutation ids) that the build jobs pass to Bake as the build
+    /// parameter of the same name: the freshness workflow's rebuild of those permutations with today's packages. A
+    /// dispatched run builds and publishes only on <see cref="DefaultBranch"/>, like a push there. Null: no workflow_dispatch.
+    /// </summary>
+    public string? RefreshDispatchInput { get; set; }
 }
 
 /// <summary>A workflow with one job that runs <see cref="InvokedTargets"/>, on a schedule and/or by hand.</summary>
@@ -131,6 +145,22 @@ public sealed class GitHubActionsAttribute(string name) : GitHubActionsWorkflowA
 
     /// <summary>The job reads the last-known-good pin before the build and stores the pin the build wrote after it (contents: write for the lkg tag).</summary>
     public bool PinsLastKnownGood { get; set; }
+
+    /// <summary>
+    /// A folder under the job's artifacts whose SARIF files are uploaded to code scanning after the build
+    /// (github/codeql-action/upload-sarif with the folder: each file's runs carry their own category); the job gets security-events: write.
+    /// </summary>
+    public string? UploadsSarif { get; set; }
+
+    /// <summary>
+    /// The matrix workflow (its name) the job asks GitHub to run (workflow_dispatch through GitHub's REST API with GITHUB_TOKEN,
+    /// whose workflow_dispatch does start a run): the build gets --&lt;<see cref="DispatchParameter"/>&gt; &lt;file&gt; and the job actions: write.
+    /// </summary>
+    public string? Dispatches { get; set; }
+    public string DispatchParameter { get; set; } = "rebuild-workflow";
+
+    /// <summary>The job runs Trivy against published images: it installs the pinned release and skopeo, and passes the maximum image age.</summary>
+    public bool RunsTrivy { get; set; }
 }
 
 /// <summary>A workflow_dispatch input of the workflow named <see cref="Workflow"/>, passed to the build as `--&lt;name&gt;` through env:.</summary>

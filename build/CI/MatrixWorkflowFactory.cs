@@ -47,7 +47,11 @@ public static class MatrixWorkflowFactory
         var on = new Triggers(
             PullRequest: a.OnPullRequestPaths.Length > 0
                 ? new PullRequestTrigger([.. a.OnPullRequestPaths, ".github/workflows/" + a.FileName]) : null,
-            Push: a.OnPushBranches.Length + a.OnPushTags.Length > 0 ? new PushTrigger(a.OnPushBranches, a.OnPushTags) : null);
+            Push: a.OnPushBranches.Length + a.OnPushTags.Length > 0 ? new PushTrigger(a.OnPushBranches, a.OnPushTags) : null,
+            WorkflowDispatch: a.RefreshDispatchInput is { } refresh
+                ? [new DispatchInput(refresh, "Permutations to rebuild with today's packages (comma-separated ids; the freshness workflow's rebuild); runs only on " + a.DefaultBranch,
+                    WorkflowInputType.String, Required: false, Default: null)]
+                : null);
         var jobs = new List<Job>();
         foreach (var trigger in new[] { JobTrigger.PullRequest, JobTrigger.Trusted })
         {
@@ -68,11 +72,26 @@ public static class MatrixWorkflowFactory
             else jobs.Add(BuildJob(a, permutations, trigger, registryUse(a.MatrixTargets), uploads, perPlatform: false));
         }
         if (a.PublishTargets.Length > 0 && on.Push is not null) jobs.Add(PublishJob(a, registryUse(a.PublishTargets), uploads));
-        return new Workflow(a.Name, on, CommonSteps.ReadOnly, CommonSteps.PerWorkflowAndRef, jobs);
+        return new Workflow(a.Name, on, CommonSteps.ReadOnly, a.RefreshDispatchInput is null ? CommonSteps.PerWorkflowAndRef : RefreshApart, jobs);
     }
 
-    static string EventCondition(JobTrigger trigger) =>
-        trigger == JobTrigger.PullRequest ? "${{ github.event_name == 'pull_request' }}" : "${{ github.event_name == 'push' }}";
+    /// <summary>
+    /// A rebuild the freshness workflow dispatched queues apart from pushes to the same branch: in one group, GitHub keeps one
+    /// pending run and cancels the one before, so a push would cancel a pending rebuild (or the reverse). Their publish jobs
+    /// still queue in the registry group.
+    /// </summary>
+    static Concurrency RefreshApart => CommonSteps.PerWorkflowAndRef with
+    {
+        Group = "${{ github.workflow }}-${{ github.ref }}${{ github.event_name == 'workflow_dispatch' && '-refresh' || '' }}",
+    };
+
+    /// <summary>A push, or a workflow_dispatch (the freshness workflow's rebuild) on the default branch: the events that build to publish.</summary>
+    static string TrustedEvent(GitHubActionsMatrixAttribute a) => a.RefreshDispatchInput is null
+        ? "github.event_name == 'push'"
+        : $"github.event_name == 'push' || github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/{a.DefaultBranch}'";
+
+    static string EventCondition(GitHubActionsMatrixAttribute a, JobTrigger trigger) =>
+        trigger == JobTrigger.PullRequest ? "${{ github.event_name == 'pull_request' }}" : "${{ " + TrustedEvent(a) + " }}";
 
     /// <summary>The job's own Docker config, checkout, release-tag check (push), .NET, NuGet cache, hygiene: the start of every pipeline job.</summary>
     static List<Step> Preamble(GitHubActionsMatrixAttribute a, bool pullRequest)
@@ -138,6 +157,9 @@ public static class MatrixWorkflowFactory
         parameters.Add((a.RegistryParameter, a.Registry));
         parameters.Add(("artifacts", perPlatform ? PlatformFolder : PermutationFolder));
         parameters.Add(("force", "${{ vars." + a.ForceVariable + " == 'true' }}"));
+        parameters.Add((GitHubActionsWorkflowAttribute.MaxImageAgeParameter, TargetWorkflowFactory.MaxImageAge(a)));
+        // The freshness workflow's rebuild: empty on a push (inputs is empty then), a list of ids when dispatched.
+        if (!pullRequest && a.RefreshDispatchInput is { } refresh) parameters.Add((refresh, "${{ inputs." + refresh + " }}"));
         // A token without packages: write cannot export the cache (the registry refuses it): read it, write none.
         if (use.HasFlag(RegistryUse.WriteCache) && !credentials.CanWritePackages)
             parameters.Add(("cache", "registry-read"));
@@ -152,7 +174,7 @@ public static class MatrixWorkflowFactory
             perPlatform ? "${{ matrix.permutation }} (${{ matrix.platform }})" : "${{ matrix.permutation }}",
             RunsOn.Expression("${{ " + Runner(a, perPlatform, pullRequest) + " }}"),
             steps,
-            If: EventCondition(trigger),
+            If: EventCondition(a, trigger),
             Permissions: credentials.Permissions,
             TimeoutMinutes: a.TimeoutMinutes,
             Matrix: perPlatform ? new Matrix(Include: PlatformEntries(permutations)) : PermutationAxis(permutations));
@@ -189,7 +211,7 @@ public static class MatrixWorkflowFactory
             RunsOn.Expression("${{ " + Runner(a, perPlatform: false, pullRequest) + " }}"),
             steps,
             Needs: [pullRequest ? PullRequestJobId : BuildJobId],
-            If: EventCondition(trigger),
+            If: EventCondition(a, trigger),
             Permissions: credentials.Permissions,
             TimeoutMinutes: a.PublishTimeoutMinutes,
             Matrix: PermutationAxis(permutations));
@@ -256,7 +278,7 @@ public static class MatrixWorkflowFactory
         return new Job(
             PublishJobId, "publish", RunsOn.Expression("${{ " + Runner(a, perPlatform: false, pullRequest: false) + " }}"), steps,
             Needs: [a.PerPlatformJobs ? MergeJobId : BuildJobId],
-            If: "${{ github.event_name == 'push' }}",
+            If: "${{ " + TrustedEvent(a) + " }}",
             Permissions: permissions,
             TimeoutMinutes: a.PublishTimeoutMinutes,
             Concurrency: CommonSteps.Registry(a.RegistryConcurrencyGroup));

@@ -32,6 +32,8 @@ public static class PinnedActions
     public static readonly PinnedAction CosignInstaller = new("sigstore/cosign-installer", "3454372f43399081ed03b604cb2d021dabca52bb", "v3.8.2");
     /// <summary>Composite; the actions it uses inside are node24 releases (checkout v6.0.1, cache/restore v5.0.1).</summary>
     public static readonly PinnedAction SetupTrivy = new("aquasecurity/setup-trivy", "3fb12ec12f41e471780db15c232d5dd185dcb514", "v0.2.6");
+    /// <summary>node24; the one input used, sarif_file, takes a file or a directory of SARIF files; its token needs security-events: write.</summary>
+    public static readonly PinnedAction UploadSarif = new("github/codeql-action/upload-sarif", "8aad20d150bbac5944a9f9d289da16a4b0d87c1e", "v4.36.2");
 }
 
 /// <summary>

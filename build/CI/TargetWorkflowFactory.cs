@@ -22,6 +22,7 @@ public static class TargetWorkflowFactory
             CommonSteps.RunnerHygieneBefore(),
         };
         if (use.HasFlag(RegistryUse.Push)) steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
+        if (a.RunsTrivy) steps.AddRange([CommonSteps.SetupTrivy(), CommonSteps.SetupSkopeo()]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         if (a.PinsLastKnownGood) steps.Add(CommonSteps.ReadPin());
         var parameters = inputs.Select(i => (i.Parameter, InputValue(i))).ToList();
@@ -31,9 +32,12 @@ public static class TargetWorkflowFactory
         if (a.Environment is { } environment)
             parameters.AddRange([(ProtectedEnvironmentParameter, environment),
                 (WithoutReviewersParameter, "${{ vars." + EnvironmentProtection.WithoutReviewersVariable + " == 'true' }}")]);
-        var tokenToBuild = credentials.GitHubTokenToBuild || a.Environment is not null;
+        if (a.RunsTrivy) parameters.Add((GitHubActionsWorkflowAttribute.MaxImageAgeParameter, MaxImageAge(a)));
+        if (a.Dispatches is { } dispatched) parameters.Add((a.DispatchParameter, dispatched + ".yml"));
+        var tokenToBuild = credentials.GitHubTokenToBuild || a.Environment is not null || a.Dispatches is not null;
         steps.Add(CommonSteps.Build(string.Join(", ", a.InvokedTargets), a.InvokedTargets, parameters,
             tokenToBuild ? new Dictionary<string, string> { ["GITHUB_TOKEN"] = CommonSteps.GitHubToken } : null));
+        if (a.UploadsSarif is { } sarif) steps.Add(UploadSarif("artifacts/" + sarif.Trim('/')));
         if (a.PinsLastKnownGood) steps.Add(CommonSteps.StorePin());
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogout(a.Registry));
         steps.Add(CommonSteps.RunnerHygieneAfter());
@@ -41,6 +45,8 @@ public static class TargetWorkflowFactory
         var permissions = new Dictionary<string, string>(credentials.Permissions);
         if (a.PinsLastKnownGood) permissions["contents"] = "write";
         if (a.Environment is not null) permissions["actions"] = "read"; // GET environments/{name} (docs: "Actions" repository permission, read)
+        if (a.Dispatches is not null) permissions["actions"] = "write"; // POST actions/workflows/{file}/dispatches (docs: "Actions", write)
+        if (a.UploadsSarif is not null) permissions["security-events"] = "write"; // upload-sarif's token (its action.yml: security-events: write)
         var job = new Job(a.Name, a.Name, RunsOn.Expression("${{ " + CommonSteps.RunnerLabels(a.RunsOnVariable, a.RunsOn) + " }}"), steps,
             Permissions: credentials.HasWrites || permissions.Count > 1 ? permissions : null,
             TimeoutMinutes: a.TimeoutMinutes,
@@ -48,6 +54,18 @@ public static class TargetWorkflowFactory
             Environment: a.Environment);
         return new Workflow(a.Name, on, CommonSteps.ReadOnly, CommonSteps.PerWorkflowAndRef, [job]);
     }
+
+    /// <summary>`${{ vars.DEVCONTAINER_MAX_IMAGE_AGE || 7 }}`: the repository's maximum image age, else the build's default.</summary>
+    public static string MaxImageAge(GitHubActionsWorkflowAttribute a) => $"${{{{ vars.{a.MaxImageAgeVariable} || {ImageFreshness.DefaultMaxAgeDays} }}}}";
+
+    /// <summary>
+    /// Every SARIF file in <paramref name="folder"/> to code scanning in one upload (upload-sarif's sarif_file takes a
+    /// directory; each run's automationDetails.id is its category, which wins over the category input: codeql-action's
+    /// upload-lib). Whenever the build wrote some, also after a failure, so a day's findings reach code scanning.
+    /// </summary>
+    static Step UploadSarif(string folder) => new("Upload the SARIF in " + folder + " to code scanning", PinnedActions.UploadSarif,
+        If: $"${{{{ !cancelled() && hashFiles('{folder}/*.sarif') != '' }}}}",
+        With: new Dictionary<string, object> { ["sarif_file"] = folder });
 
     /// <summary>The build parameters (--protected-environment, --rollback-without-reviewers) a job with an environment passes.</summary>
     public const string ProtectedEnvironmentParameter = "protected-environment";

@@ -46,6 +46,15 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     public AbsolutePath Sbom(Permutation p) => Directory / "sbom" / $"{p.Id}.cdx.json";
     public AbsolutePath Sbom(Permutation p, string platform) => Directory / "sbom" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
 
+    /// <summary>Refresh's re-scan: each published platform's Trivy report (unfixed findings too) and the decisions.</summary>
+    public AbsolutePath Refresh => Directory / "refresh";
+    public AbsolutePath RefreshReport(Permutation p, string platform) => Refresh / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
+    public AbsolutePath RefreshDecisions => Refresh / "decisions.json";
+
+    /// <summary>The SARIF code scanning gets, one file per permutation and platform (a category each), alone in its folder: the upload takes the folder.</summary>
+    public AbsolutePath RefreshSarif => Refresh / "sarif";
+    public AbsolutePath RefreshSarifFile(Permutation p, string platform) => RefreshSarif / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.sarif";
+
     public AbsolutePath Provenance(Permutation p) => Directory / "provenance" / $"{p.Id}.slsa.json";
 
     /// <summary>

@@ -24,6 +24,8 @@ public static class BakeOverride
                 // every archive alike, and the digest that is signed is always the index's.
                 [MultiPlatformArg] = "1",
             };
+            // The packages snapshot (ImageFreshness): the Dockerfile declares it right before its package layer.
+            if (p.Labels.TryGetValue(PackageSnapshot.LabelKey, out var snapshot)) args[PackageSnapshot.BuildArg] = snapshot;
             // Every external image pinned to the digest that was resolved and is recorded (labels, provenance), whatever
             // ARG or literal names it: BuildKit takes a named context in place of the FROM / --from reference.
             var contexts = new JsonObject(p.Images.External.Where(i => BaseImage.DigestIn(i.Reference) is null).DistinctBy(i => i.ContextKey)

@@ -112,7 +112,7 @@ public static partial class CachePolicy
     /// <param name="keyAsGiven">The key as the user named it (--cosign-public-key, else --cosign-key): a basename could be another file's.</param>
     public static string SignerOf(CosignVerification verification, string? keyAsGiven = null) => verification.PublicKeyPath is { } key
         ? $"signed with the key {keyAsGiven ?? key}"
-        : $"main's workflow ({verification.CertificateIdentityRegexp}, trigger {verification.WorkflowTrigger ?? "any"})";
+        : $"main's workflow ({verification.CertificateIdentityRegexp}, trigger {string.Join(" or ", verification.Accepted.Select(v => v.WorkflowTrigger ?? "any").Distinct())})";
 
     /// <summary>
     /// Refuses an import of this permutation's main cache by tag in what bake will build (a bake file's own cache-from

@@ -26,7 +26,9 @@ public sealed record PublishedImage(string Reference, string? Digest, string? In
 /// <c>&lt;repo&gt;:&lt;id&gt;</c> (the latest published build of the permutation; only a Publish that pushed, signed,
 /// attested and verified an image moves it). Its index annotation <see cref="InputDigest.LabelKey"/> says which inputs
 /// it was built from; equal to this run's input digest → reuse that digest: no build, no push, only new tags.
-/// <c>--force</c> always builds. Pure: the registry read happens at the edge (Build.Skip.cs).
+/// <c>--force</c> always builds, and so does a permutation whose packages are to be fetched anew (<see cref="ImageFreshness"/>:
+/// a refresh, or an image older than the maximum age): reuse never keeps an image past that age. Pure: the registry read
+/// happens at the edge (Build.Skip.cs).
 /// </summary>
 public static class ReuseDecision
 {
@@ -34,10 +36,11 @@ public static class ReuseDecision
     public static string CandidateReference(BuildContext context, string imageRepository, string permutationId) =>
         TagPolicy.TagsFor(context with { Mode = BuildMode.DefaultBranch }, imageRepository, permutationId).First(t => t.IsMutable).Reference;
 
-    public static PermutationReuse Decide(string permutationId, string inputDigest, bool force, PublishedImage? published)
+    public static PermutationReuse Decide(string permutationId, string inputDigest, bool force, PublishedImage? published, PackagesDecision? packages = null)
     {
         PermutationReuse Build(string reason) => new(permutationId, inputDigest, ReuseVerdict.Build, null, reason);
         if (force) return Build("--force");
+        if (packages is { RefusesReuse: true }) return Build($"reuse refused: {packages.Reason}, snapshot {packages.Snapshot}");
         if (published is null) return Build("no registry read");
         if (published.Error is not null) return Build($"could not read {published.Reference}: {published.Error}");
         if (published.Digest is null || published.IndexJson is null) return Build($"nothing published at {published.Reference}");

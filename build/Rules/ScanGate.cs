@@ -3,7 +3,15 @@ using System.Text.Json;
 
 namespace Pipeline.Rules;
 
-public sealed record ScanFinding(string VulnerabilityId, string Severity, string PackageName, string InstalledVersion, string? FixedVersion, string Target);
+/// <param name="Status">Trivy's status (fixed, affected, will_not_fix, ...); null in reports that predate it.</param>
+public sealed record ScanFinding(string VulnerabilityId, string Severity, string PackageName, string InstalledVersion, string? FixedVersion, string Target,
+    string? Status = null)
+{
+    /// <summary>A fixed package version exists: Trivy's status "fixed" (what --ignore-unfixed keeps), or a FixedVersion in a report without statuses.</summary>
+    public bool Fixable => Status is { } status ? status == "fixed" : !string.IsNullOrEmpty(FixedVersion);
+
+    public string Describe() => $"{VulnerabilityId} ({Severity}, {PackageName} {InstalledVersion}{(Fixable ? " → " + FixedVersion : "")})";
+}
 
 /// <summary>What one Trivy JSON report (of a permutation, or of one platform's image of it) says, and whether it passes the gate.</summary>
 public sealed record ScanResult(string PermutationId, string TrivyVersion, SeverityCounts Counts, IReadOnlyList<ScanFinding> Blocking, IReadOnlyList<string> FailOn,
@@ -40,6 +48,19 @@ public static class ScanGate
         // An empty list would pass every report: refused here too, not only up front.
         if (Preflight.Severities(failOn).FirstOrDefault() is { } problem) throw new ArgumentException(problem);
         var failSet = failOn.Select(s => s.ToUpperInvariant()).ToHashSet();
+        var (version, findings) = Read(subject, reportJson);
+        int Count(string severity) => findings.Count(f => f.Severity == severity);
+        var summary = new SeverityCounts(Count("CRITICAL"), Count("HIGH"), Count("MEDIUM"), Count("LOW"), Count("UNKNOWN"));
+        var blocking = findings.Where(f => failSet.Contains(f.Severity)).ToList();
+        return new ScanResult(permutationId, version, summary, blocking, SeverityCounts.Severities.Where(failSet.Contains).ToList(), platform);
+    }
+
+    /// <summary>
+    /// Every vulnerability a Trivy JSON report (SchemaVersion 2) lists, by severity (most severe first), id and package,
+    /// and the Trivy version that wrote it; a report that is not one is an error naming <paramref name="subject"/>.
+    /// </summary>
+    public static (string TrivyVersion, IReadOnlyList<ScanFinding> Findings) Read(string subject, string reportJson)
+    {
         JsonDocument document;
         try { document = JsonDocument.Parse(reportJson); }
         catch (JsonException e) { throw new InvalidOperationException($"Trivy report for {subject} is not JSON ({e.Message}); re-run Scan."); }
@@ -49,8 +70,7 @@ public static class ScanGate
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("SchemaVersion", out var schemaVersion) || schemaVersion.GetInt32() != 2)
                 throw new InvalidOperationException($"Trivy report for {subject} is not a Trivy JSON report with SchemaVersion 2; re-run Scan with --format json.");
             var version = root.TryGetProperty("Trivy", out var trivy) && trivy.TryGetProperty("Version", out var v) ? v.GetString() ?? "unknown" : "unknown";
-            var counts = new Dictionary<string, int>();
-            var blocking = new List<ScanFinding>();
+            var findings = new List<ScanFinding>();
             if (root.TryGetProperty("Results", out var results) && results.ValueKind == JsonValueKind.Array)
                 foreach (var result in results.EnumerateArray())
                 {
@@ -60,16 +80,12 @@ public static class ScanGate
                     {
                         var severity = (Str(vulnerability, "Severity") ?? "UNKNOWN").ToUpperInvariant();
                         if (!SeverityCounts.Severities.Contains(severity)) severity = "UNKNOWN";
-                        counts[severity] = counts.GetValueOrDefault(severity) + 1;
-                        if (failSet.Contains(severity))
-                            blocking.Add(new ScanFinding(Str(vulnerability, "VulnerabilityID") ?? "?", severity, Str(vulnerability, "PkgName") ?? "?",
-                                Str(vulnerability, "InstalledVersion") ?? "?", Str(vulnerability, "FixedVersion"), target));
+                        findings.Add(new ScanFinding(Str(vulnerability, "VulnerabilityID") ?? "?", severity, Str(vulnerability, "PkgName") ?? "?",
+                            Str(vulnerability, "InstalledVersion") ?? "?", Str(vulnerability, "FixedVersion"), target, Str(vulnerability, "Status")));
                     }
                 }
-            var summary = new SeverityCounts(counts.GetValueOrDefault("CRITICAL"), counts.GetValueOrDefault("HIGH"), counts.GetValueOrDefault("MEDIUM"),
-                counts.GetValueOrDefault("LOW"), counts.GetValueOrDefault("UNKNOWN"));
-            var ordered = blocking.OrderBy(f => SeverityRank(f.Severity)).ThenBy(f => f.VulnerabilityId, StringComparer.Ordinal).ThenBy(f => f.PackageName, StringComparer.Ordinal).ToList();
-            return new ScanResult(permutationId, version, summary, ordered, SeverityCounts.Severities.Where(failSet.Contains).ToList(), platform);
+            var ordered = findings.OrderBy(f => SeverityRank(f.Severity)).ThenBy(f => f.VulnerabilityId, StringComparer.Ordinal).ThenBy(f => f.PackageName, StringComparer.Ordinal).ToList();
+            return (version, ordered);
         }
     }
 

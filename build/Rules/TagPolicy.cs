@@ -86,6 +86,17 @@ public static partial class TagPolicy
     }
 
     /// <summary>
+    /// The tags of a default-branch build that fetches new packages (<see cref="ImageFreshness"/>: a refresh, or an image
+    /// older than the maximum age) for the commit the published image was built from: a new image of a published commit,
+    /// whose <c>&lt;sha&gt;-&lt;id&gt;</c> already names the commit's earlier image and never moves, so it gets the mutable
+    /// tag only. Every other build gets <see cref="TagsFor(BuildContext, string, string)"/>.
+    /// </summary>
+    public static IReadOnlyList<ImageTag> TagsFor(BuildContext context, string imageRepository, string permutationId, bool refreshesPublishedCommit) =>
+        refreshesPublishedCommit && context.Mode == BuildMode.DefaultBranch
+            ? TagsFor(context, imageRepository, permutationId).Where(t => t.IsMutable).ToList()
+            : TagsFor(context, imageRepository, permutationId);
+
+    /// <summary>
     /// True for tags no run may ever move once they exist: <c>&lt;40-hex sha&gt;-&lt;id&gt;</c> and full release tags
     /// <c>vX.Y.Z[-pre]-&lt;id&gt;</c>. Decided from the tag text alone, so Publish and Rollback can check any tag they find.
     /// </summary>

@@ -62,10 +62,17 @@ public sealed record CosignSigning(string? KeyPath, bool TlogUpload, bool PlainH
     }
 }
 
-/// <summary>How to verify: with a public key, or keyless against a certificate identity and OIDC issuer.</summary>
+/// <summary>
+/// How to verify: with a public key, or keyless against a certificate identity, OIDC issuer and workflow trigger.
+/// <paramref name="OrElse"/>: other keyless identities accepted as well (cosign checks one trigger per call, so each is
+/// one more call, made only when the ones before do not verify: <see cref="Accepted"/>).
+/// </summary>
 public sealed record CosignVerification(string? PublicKeyPath, bool TlogUsed, bool PlainHttp, string? CertificateIdentityRegexp = null, string? OidcIssuer = null,
-    string? WorkflowTrigger = null)
+    string? WorkflowTrigger = null, IReadOnlyList<CosignVerification>? OrElse = null)
 {
+    /// <summary>This verification, then each alternative, in the order they are tried.</summary>
+    public IReadOnlyList<CosignVerification> Accepted => [this with { OrElse = null }, .. OrElse ?? []];
+
     public IEnumerable<string> Flags()
     {
         if (PublicKeyPath is not null)

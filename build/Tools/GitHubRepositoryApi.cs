@@ -137,6 +137,19 @@ public sealed class GitHubRepositoryApi(HttpClient http, string apiUrl, string r
         return answer.RootElement.Clone();
     }
 
+    /// <summary>
+    /// POST actions/workflows/&lt;file&gt;/dispatches: a workflow_dispatch run of <paramref name="workflowFile"/> on
+    /// <paramref name="branch"/> (GitHub's docs: "Create a workflow dispatch event", the Actions permission, write; GITHUB_TOKEN's
+    /// workflow_dispatch is the one event of that token that does start a run).
+    /// </summary>
+    public async Task DispatchWorkflowAsync(string workflowFile, string branch, IReadOnlyDictionary<string, string> inputs)
+    {
+        var body = new JsonObject { ["ref"] = branch, ["inputs"] = new JsonObject(inputs.Select(i => KeyValuePair.Create(i.Key, (JsonNode?)i.Value))) };
+        using var response = await SendAsync(HttpMethod.Post, $"actions/workflows/{Uri.EscapeDataString(workflowFile)}/dispatches", body);
+        await EnsureAsync(response, $"run {workflowFile} on {branch}",
+            $"the job needs `actions: write`, and {workflowFile} on {branch} must have a workflow_dispatch trigger with these inputs ({string.Join(", ", inputs.Keys)})");
+    }
+
     async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body)
     {
         using var request = new HttpRequestMessage(method, $"{apiUrl.TrimEnd('/')}/repos/{repository}/{path}");

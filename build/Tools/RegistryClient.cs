@@ -106,11 +106,19 @@ public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPol
     public Task Tag(string digestReference, string tagReference) =>
         Checked($"Tagging {tagReference}", skopeo, Skopeo.TagArguments(digestReference, tagReference, plainHttp), [], null);
 
-    public Task<bool> IsSigned(string digestReference) =>
-        Present($"Checking the signature of {digestReference}", Cosign.VerifyArguments(Verification, digestReference));
+    public async Task<bool> IsSigned(string digestReference)
+    {
+        foreach (var verification in Verification.Accepted)
+            if (await Present($"Checking the signature of {digestReference}", Cosign.VerifyArguments(verification, digestReference))) return true;
+        return false;
+    }
 
-    public Task<bool> HasAttestation(string digestReference, string type) =>
-        Present($"Checking the {type} attestation of {digestReference}", Cosign.VerifyAttestationArguments(Verification, digestReference, type));
+    public async Task<bool> HasAttestation(string digestReference, string type)
+    {
+        foreach (var verification in Verification.Accepted)
+            if (await Present($"Checking the {type} attestation of {digestReference}", Cosign.VerifyAttestationArguments(verification, digestReference, type))) return true;
+        return false;
+    }
 
     /// <summary>Signs every image in one cosign call (one process, the key opened once).</summary>
     public Task Sign(IReadOnlyList<string> digestReferences) =>
@@ -122,23 +130,63 @@ public sealed class RegistryClient(ToolLocation skopeo, bool plainHttp, RetryPol
     // Verification output is the signed payload (base64, kilobytes): one summary line instead of the dump.
     public async Task Verify(IReadOnlyList<string> digestReferences)
     {
-        await Checked($"Verifying the signature of {Describe(digestReferences)}", CosignTool, Cosign.VerifyArguments(Verification, digestReferences), [], null, logOutput: false);
+        await VerifyEachAccepted(digestReferences, $"Verifying the signature of", verification => Cosign.VerifyArguments(verification, digestReferences),
+            (verification, reference) => Cosign.VerifyArguments(verification, reference));
         Log.Information("Verified the signature of {References:l}", Describe(digestReferences));
     }
 
     public async Task VerifyAttestation(IReadOnlyList<string> digestReferences, string type)
     {
-        await Checked($"Verifying the {type} attestation of {Describe(digestReferences)}", CosignTool, Cosign.VerifyAttestationArguments(Verification, type, digestReferences), [], null, logOutput: false);
+        await VerifyEachAccepted(digestReferences, $"Verifying the {type} attestation of", verification => Cosign.VerifyAttestationArguments(verification, type, digestReferences),
+            (verification, reference) => Cosign.VerifyAttestationArguments(verification, reference, type));
         Log.Information("Verified the {Type} attestation of {References:l}", type, Describe(digestReferences));
     }
 
-    /// <summary>The attestations of one type that verify (cosign's DSSE envelopes, one per line); throws when none does.</summary>
-    public async Task<string> VerifiedAttestations(string digestReference, string type) =>
-        await retry.RunAsync($"Reading the verified {type} attestation of {digestReference}", async () =>
+    /// <summary>
+    /// All images in one cosign call per accepted identity (the first that verifies them all wins: one call as a rule);
+    /// when none verifies them all (images signed by different accepted identities, e.g. a push's and a refresh's), each
+    /// image on its own must verify with one of them, else the first identity's error is the failure.
+    /// </summary>
+    async Task VerifyEachAccepted(IReadOnlyList<string> references, string what, Func<CosignVerification, IReadOnlyList<string>> all,
+        Func<CosignVerification, string, IReadOnlyList<string>> one)
+    {
+        RegistryOperationException? first = null;
+        foreach (var verification in Verification.Accepted)
         {
-            var result = await Run(CosignTool, Cosign.VerifyAttestationArguments(Verification, digestReference, type), [], null, logOutput: false);
-            return (result.Succeeded, result.StandardOutput, result.StandardError);
-        }, log: Warn);
+            try { await Checked($"{what} {Describe(references)}", CosignTool, all(verification), [], null, logOutput: false); return; }
+            catch (RegistryOperationException e) { first ??= e; }
+        }
+        if (Verification.Accepted.Count == 1 || references.Count == 1) throw first!;
+        foreach (var reference in references)
+        {
+            var verified = false;
+            foreach (var verification in Verification.Accepted)
+            {
+                try { await Checked($"{what} {reference}", CosignTool, one(verification, reference), [], null, logOutput: false); verified = true; break; }
+                catch (RegistryOperationException) { }
+            }
+            if (!verified) throw first!;
+        }
+    }
+
+    /// <summary>The attestations of one type that verify (cosign's DSSE envelopes, one per line), with the first accepted identity that verifies one; throws when none does.</summary>
+    public async Task<string> VerifiedAttestations(string digestReference, string type)
+    {
+        RegistryOperationException? first = null;
+        foreach (var verification in Verification.Accepted)
+        {
+            try
+            {
+                return await retry.RunAsync($"Reading the verified {type} attestation of {digestReference}", async () =>
+                {
+                    var result = await Run(CosignTool, Cosign.VerifyAttestationArguments(verification, digestReference, type), [], null, logOutput: false);
+                    return (result.Succeeded, result.StandardOutput, result.StandardError);
+                }, log: Warn);
+            }
+            catch (RegistryOperationException e) { first ??= e; }
+        }
+        throw first!;
+    }
 
     /// <summary>A blob's exact bytes from <paramref name="repository"/> (e.g. an SBOM an attestation names), null when it has none.</summary>
     public async Task<byte[]?> ReadBlob(string repository, string digest) =>

@@ -27,6 +27,8 @@ public static class Trivy
         arguments.AddRange(["--format", scan.Format, "--output", scan.Output]);
         if (scan.Platform is not null) arguments.AddRange(["--platform", scan.Platform]);
         if (scan.CacheDirectory is not null) arguments.AddRange(["--cache-dir", scan.CacheDirectory]);
+        // trivy.yaml ignores unfixed findings (they do not block a release); a re-scan reports them too.
+        if (scan.IncludeUnfixed) arguments.Add("--ignore-unfixed=false");
         if (scan.Reference is not null)
         {
             arguments.AddRange(["--image-src", "remote"]);
@@ -49,6 +51,9 @@ public static class Trivy
         return arguments;
     }
 
+    /// <summary>`trivy convert --format sarif --output out report.json`: Trivy's SARIF of a JSON report it wrote (no scan, no database).</summary>
+    public static IReadOnlyList<string> SarifArguments(string report, string output) => ["convert", "--format", "sarif", "--output", output, report];
+
     public static IReadOnlyList<string> HostPaths(TrivySbomScan scan) =>
         new[] { scan.ConfigFile, scan.Sbom, scan.Output, scan.CacheDirectory }.OfType<string>().ToList();
 
@@ -56,13 +61,17 @@ public static class Trivy
         new[] { scan.ConfigFile, scan.Archive, scan.Output, scan.CacheDirectory }.OfType<string>().ToList();
 
     /// <summary>One platform of an image in a registry, scanned there by digest.</summary>
-    public static TrivyImageScan OfReference(string reference, string configFile, string format, string output, string platform, string? cacheDirectory) =>
-        new(null, configFile, format, output, platform, cacheDirectory, reference);
+    public static TrivyImageScan OfReference(string reference, string configFile, string format, string output, string platform, string? cacheDirectory,
+        bool includeUnfixed = false) =>
+        new(null, configFile, format, output, platform, cacheDirectory, reference, includeUnfixed);
 }
 
-/// <summary>One Trivy image scan of an OCI archive, or (<paramref name="Reference"/>) of an image in a registry: JSON report (format "json") or SBOM (format "cyclonedx").</summary>
+/// <summary>
+/// One Trivy image scan of an OCI archive, or (<paramref name="Reference"/>) of an image in a registry: JSON report (format "json") or SBOM (format "cyclonedx").
+/// <paramref name="IncludeUnfixed"/>: report findings without a fixed version too (Refresh), whatever trivy.yaml says.
+/// </summary>
 public sealed record TrivyImageScan(string? Archive, string ConfigFile, string Format, string Output, string? Platform = null, string? CacheDirectory = null,
-    string? Reference = null);
+    string? Reference = null, bool IncludeUnfixed = false);
 
 /// <summary>One Trivy scan of a CycloneDX SBOM (a reused image's attested one) into a JSON report.</summary>
 public sealed record TrivySbomScan(string Sbom, string ConfigFile, string Output, string? CacheDirectory = null);

@@ -34,10 +34,10 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
     /// Scans (or lists) one platform of an image in a registry, by digest, into <paramref name="output"/>: Trivy pulls only
     /// what it has not analysed before (its layer cache in the cache directory is shared by every permutation).
     /// </summary>
-    public async Task<int> RegistryImageAsync(string permutationId, string reference, string platform, string format, string output)
+    public async Task<int> RegistryImageAsync(string permutationId, string reference, string platform, string format, string output, bool includeUnfixed = false)
     {
         Prepare(output);
-        var scan = Trivy.OfReference(reference, configFile, format, output, platform, CacheDirectory);
+        var scan = Trivy.OfReference(reference, configFile, format, output, platform, CacheDirectory, includeUnfixed);
         // A containerised Trivy reads docker login's credentials from the same DOCKER_CONFIG, mounted at the same path.
         var config = Environment.GetEnvironmentVariable("DOCKER_CONFIG") is { Length: > 0 } dockerConfig && Directory.Exists(dockerConfig) ? dockerConfig : null;
         var paths = config is null ? Trivy.HostPaths(scan) : [.. Trivy.HostPaths(scan), config];
@@ -51,6 +51,15 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
         Prepare(output);
         var scan = new TrivySbomScan(sbom, configFile, output, CacheDirectory);
         return await RunAsync(Trivy.SbomArguments(scan), Trivy.HostPaths(scan), output, $"report for the SBOM of {permutationId}");
+    }
+
+    /// <summary>Trivy's SARIF of one of its JSON reports (`trivy convert`), for code scanning; a non-zero exit is an error.</summary>
+    public async Task SarifAsync(string what, string report, string output)
+    {
+        if (File.Exists(output)) File.Delete(output);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        if (await RunAsync(Trivy.SarifArguments(report, output), [report, output], output, $"SARIF of {what}") is var exit and not 0)
+            throw new InvalidOperationException($"Trivy exited {exit} converting the report of {what} to SARIF; {ToolOutputPolicy.WhereFailedOutputIs()}.");
     }
 
     /// <summary>Runs Trivy; its exit code, or an error naming <paramref name="what"/> when it wrote no output.</summary>

@@ -11,9 +11,10 @@ namespace Tests.Shared;
 /// docs.github.com documents them, against a real bare git repository: POST git/tags (an annotated tag object, made
 /// with `git mktag`), PATCH git/refs/&lt;ref&gt; (422 "Reference does not exist" when missing) and POST git/refs (422 when
 /// it exists), GET git/ref/&lt;ref&gt;, GET and PUT contents/&lt;path&gt; (a real commit on the branch; a stale blob sha is 409),
-/// GET and POST pulls (kept here), PATCH / POST actions/variables, GET environments/&lt;name&gt;. A token's scopes decide:
+/// GET and POST pulls (kept here), PATCH / POST actions/variables, GET environments/&lt;name&gt;, POST actions/workflows/&lt;file&gt;/dispatches (404 when the
+/// file is not on the ref, 422 without the ref; recorded in Dispatches). A token's scopes decide:
 /// git and contents writes need `contents=write` (reads `read`), pulls `pull-requests` (write to open one), environments
-/// `actions=read` (or write), variables `variables=write`; an unknown token gets 401.
+/// `actions=read` (or write), variables `variables=write`, dispatches `actions=write`; an unknown token gets 401.
 /// Every request is recorded as "METHOD /path".
 /// </summary>
 public sealed class FakeGitHubApi : IAsyncDisposable
@@ -45,6 +46,9 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     /// <summary>Pull requests opened with POST pulls: number, head branch, base branch, title, body, state ("open").</summary>
     public ConcurrentQueue<(int Number, string Head, string Base, string Title, string Body)> PullRequests { get; } = new();
+
+    /// <summary>workflow_dispatch runs asked for with POST actions/workflows/&lt;file&gt;/dispatches: the file, the ref, its commit then, the inputs.</summary>
+    public ConcurrentQueue<(string Workflow, string Ref, string Sha, IReadOnlyDictionary<string, string> Inputs)> Dispatches { get; } = new();
 
     /// <summary>Answer every call as an exhausted primary rate limit would (403, x-ratelimit-remaining: 0).</summary>
     public DateTimeOffset? RateLimitedUntil { get; set; }
@@ -107,7 +111,8 @@ public sealed class FakeGitHubApi : IAsyncDisposable
             : rest.StartsWith("git/", StringComparison.Ordinal) || rest.StartsWith("contents/", StringComparison.Ordinal) ? ("contents", "write")
             : rest.StartsWith("pulls", StringComparison.Ordinal) ? ("pull-requests", request.HttpMethod == "GET" ? "read" : "write")
             : rest.StartsWith("actions/variables", StringComparison.Ordinal) ? ("variables", "write")
-            : rest.StartsWith("environments/", StringComparison.Ordinal) ? ("actions", "read") : default;
+            : rest.StartsWith("environments/", StringComparison.Ordinal) ? ("actions", "read")
+            : rest.StartsWith("actions/workflows/", StringComparison.Ordinal) ? ("actions", "write") : default;
         if (needed != default && !Grants(needed.Item1, needed.Item2)) { Refuse(context.Response); return; }
 
         switch (request.HttpMethod, rest)
@@ -165,6 +170,16 @@ public sealed class FakeGitHubApi : IAsyncDisposable
                 var name = r["actions/variables/".Length..];
                 if (!Variables.ContainsKey(name)) { NotFound(context.Response); return; }
                 Variables[name] = (string)body["value"]!;
+                Reply(context.Response, 204, "");
+                return;
+            case ("POST", var r) when r.StartsWith("actions/workflows/", StringComparison.Ordinal) && r.EndsWith("/dispatches", StringComparison.Ordinal):
+                var workflow = Uri.UnescapeDataString(r["actions/workflows/".Length..^"/dispatches".Length]);
+                var dispatchRef = (string?)body["ref"] ?? "";
+                var branchRef = dispatchRef.StartsWith("refs/", StringComparison.Ordinal) ? dispatchRef : "refs/heads/" + dispatchRef;
+                if (!await RefExistsAsync(branchRef)) { Reply(context.Response, 422, $$"""{"message":"No ref found for: {{dispatchRef}}"}"""); return; }
+                if (!await RefExistsAsync($"{branchRef}:.github/workflows/{workflow}")) { NotFound(context.Response); return; }
+                var inputs = (body["inputs"] as JsonObject ?? []).ToDictionary(i => i.Key, i => i.Value?.ToString() ?? "");
+                Dispatches.Enqueue((workflow, branchRef, await GitAsync(null, "rev-parse", branchRef), inputs));
                 Reply(context.Response, 204, "");
                 return;
             case ("POST", "actions/variables"):

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace TrivyDouble;
 
 /// <summary>
-/// trivy-test-double: answers `trivy image ...`, `trivy sbom ...` and `trivy --version` the way Trivy does (report formats, exit-code
+/// trivy-test-double: answers `trivy image ...`, `trivy sbom ...`, `trivy convert --format sarif ...` and `trivy --version` the way Trivy does (report formats, exit-code
 /// contract, ignore files, config file) with findings chosen by the test. It is NOT Trivy: it never looks inside
 /// layers; see Findings for how a test picks what it reports.
 /// </summary>
@@ -50,8 +50,9 @@ public static class DoubleCli
             stdout.WriteLine("trivy-test-double: a test double standing in for Trivy (tests/TrivyDouble); it scans nothing.");
             return 0;
         }
+        if (parsed.Command == "convert") return Convert(parsed, workingDirectory, version, stdout);
         if (parsed.Command is not ("image" or "i" or "sbom"))
-            throw new DoubleUsageException($"unknown command \"{parsed.Command}\" (trivy-test-double implements `image`, `sbom` and `--version`)");
+            throw new DoubleUsageException($"unknown command \"{parsed.Command}\" (trivy-test-double implements `image`, `sbom`, `convert` and `--version`)");
 
         var options = ScanOptions.Resolve(parsed, env, workingDirectory);
         var isSbom = parsed.Command == "sbom";
@@ -88,6 +89,27 @@ public static class DoubleCli
 
         Info($"{remaining} vulnerabilities at {string.Join(",", options.Severities)} after ignores");
         return remaining > 0 && options.ExitCode != 0 ? options.ExitCode : 0;
+    }
+
+    /// <summary>`trivy convert --format sarif [--output f] report.json`: only SARIF (what Refresh uploads to code scanning).</summary>
+    static int Convert(CommandLine.Parsed parsed, string workingDirectory, string version, TextWriter stdout)
+    {
+        if (parsed.Positionals.Count != 1) throw new DoubleUsageException("convert takes one Trivy JSON report");
+        var format = parsed.Flags.GetValueOrDefault("format") ?? "table";
+        if (format != "sarif") throw new DoubleUsageException($"convert --format {format}: trivy-test-double converts only to sarif");
+        var path = Path.GetFullPath(parsed.Positionals[0], workingDirectory);
+        if (!File.Exists(path)) throw new DoubleUsageException($"report read error: open {parsed.Positionals[0]}: no such file or directory");
+        var report = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+        if (report is null || (int?)report["SchemaVersion"] != 2) throw new DoubleUsageException($"{parsed.Positionals[0]} is not a Trivy JSON report (SchemaVersion 2)");
+        var text = SarifReport.Build(report, version).ToJsonString(Indented) + "\n";
+        if (parsed.Flags.GetValueOrDefault("output") is { } output)
+        {
+            output = Path.GetFullPath(output, workingDirectory);
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            File.WriteAllText(output, text);
+        }
+        else stdout.Write(text);
+        return 0;
     }
 
     static string Table(JsonArray results, string artifactName)

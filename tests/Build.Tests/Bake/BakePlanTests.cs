@@ -22,6 +22,21 @@ public class BakePlanTests
     public void Plan_text_names_every_decision() => Golden.Match("bake-plan-main.txt", Plan(Contexts.Main).Render());
 
     [Fact]
+    public void The_packages_snapshot_label_is_passed_as_the_build_arg_to_both_targets()
+    {
+        var plan = Plan(Contexts.Main);
+        var labelled = plan with
+        {
+            Permutations = [plan.Permutations[0] with { Labels = new Dictionary<string, string>(plan.Permutations[0].Labels) { [PackageSnapshot.LabelKey] = "2026-08-23.2" } },
+                plan.Permutations[1]],
+        };
+        var targets = System.Text.Json.Nodes.JsonNode.Parse(BakeOverride.Render(labelled))!["target"]!;
+        Assert.Equal("2026-08-23.2", (string?)targets["gcc14-clang20"]!["args"]![PackageSnapshot.BuildArg]);
+        Assert.Equal("2026-08-23.2", (string?)targets["validate-gcc14-clang20"]!["args"]![PackageSnapshot.BuildArg]);
+        Assert.Null(targets["gcc15-clangp2996"]!["args"]![PackageSnapshot.BuildArg]);
+    }
+
+    [Fact]
     public void Platforms_default_to_the_permutations_and_can_be_overridden()
     {
         Assert.All(Plan(Contexts.Main).Permutations, p => Assert.Equal(["linux/amd64", "linux/arm64"], p.Platforms));

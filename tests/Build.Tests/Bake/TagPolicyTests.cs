@@ -18,6 +18,14 @@ public class TagPolicyTests
     }
 
     [Fact]
+    public void A_new_image_of_a_published_commit_gets_only_the_mutable_tag_since_its_sha_tag_names_the_commits_earlier_image()
+    {
+        Assert.Equal([$"{Repo}:{Id} (mutable)"], Render(TagPolicy.TagsFor(Contexts.Main, Repo, Id, refreshesPublishedCommit: true)));
+        Assert.Equal(Render(TagPolicy.TagsFor(Contexts.Main, Repo, Id)), Render(TagPolicy.TagsFor(Contexts.Main, Repo, Id, refreshesPublishedCommit: false)));
+        Assert.Equal(Render(TagPolicy.TagsFor(Contexts.Release("v1.2.3"), Repo, Id)), Render(TagPolicy.TagsFor(Contexts.Release("v1.2.3"), Repo, Id, true)));
+    }
+
+    [Fact]
     public void Release_gets_immutable_full_version_and_mutable_minor_and_major()
     {
         Assert.Equal(

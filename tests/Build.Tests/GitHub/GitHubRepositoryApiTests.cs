@@ -11,6 +11,7 @@ public sealed class GitHubRepositoryApiTests : IAsyncLifetime
     const string Repository = "acme/devcontainer-pipeline";
     const string WriteToken = "ghs_contents_write";
     const string ReadToken = "ghs_contents_read";
+    const string DispatchToken = "ghs_actions_write";
     readonly string directory = Directory.CreateTempSubdirectory("github-api-").FullName;
     FakeGitHubApi server = null!;
     string commit = "";
@@ -25,6 +26,7 @@ public sealed class GitHubRepositoryApiTests : IAsyncLifetime
         server = new FakeGitHubApi(Repository, Origin, token => token switch
         {
             WriteToken => new Dictionary<string, string> { ["contents"] = "write", ["actions"] = "read", ["variables"] = "write" },
+            DispatchToken => new Dictionary<string, string> { ["actions"] = "write" },
             ReadToken => new Dictionary<string, string> { ["contents"] = "read" },
             _ => null,
         });
@@ -74,6 +76,28 @@ public sealed class GitHubRepositoryApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rebuild_is_a_workflow_dispatch_of_the_file_on_the_branch_and_needs_actions_write()
+    {
+        // main holds .github/workflows/build-devcontainer.yml (GitHub answers 404 for a file the ref does not have).
+        var blob = Git(Origin, "hash-object", "-w", "--stdin");
+        var workflows = GitInput(Origin, $"100644 blob {blob}\tbuild-devcontainer.yml\n", "mktree");
+        var github = GitInput(Origin, $"040000 tree {workflows}\tworkflows\n", "mktree");
+        var root = GitInput(Origin, $"040000 tree {github}\t.github\n", "mktree");
+        var main = Git(Origin, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit-tree", root, "-m", "workflows");
+        Git(Origin, "update-ref", "refs/heads/main", main);
+
+        await Api(DispatchToken).DispatchWorkflowAsync("build-devcontainer.yml", "main", new Dictionary<string, string> { ["refresh-packages"] = "gcc14-clang20" });
+        var dispatch = Assert.Single(server.Dispatches);
+        Assert.Equal(("build-devcontainer.yml", "refs/heads/main", main, "gcc14-clang20"), (dispatch.Workflow, dispatch.Ref, dispatch.Sha, dispatch.Inputs["refresh-packages"]));
+        Assert.Contains("POST /repos/acme/devcontainer-pipeline/actions/workflows/build-devcontainer.yml/dispatches", server.Requests);
+
+        var refused = await Assert.ThrowsAsync<GitHubApiException>(() => Api(ReadToken).DispatchWorkflowAsync("build-devcontainer.yml", "main", new Dictionary<string, string>()));
+        Assert.Contains("`actions: write`", refused.Message);
+        var missing = await Assert.ThrowsAsync<GitHubApiException>(() => Api(DispatchToken).DispatchWorkflowAsync("other.yml", "main", new Dictionary<string, string>()));
+        Assert.Equal(404, missing.Status);
+    }
+
+    [Fact]
     public async Task A_token_without_contents_write_is_one_line_naming_the_permission()
     {
         var e = await Assert.ThrowsAsync<GitHubApiException>(() => Api(ReadToken).CreateTagObjectAsync("lkg", "pin", commit));
@@ -102,6 +126,18 @@ public sealed class GitHubRepositoryApiTests : IAsyncLifetime
     {
         var e = await Assert.ThrowsAsync<GitHubApiException>(() => new GitHubRepositoryApi(new HttpClient(), "http://127.0.0.1:9", Repository, WriteToken).GetEnvironmentAsync("x"));
         Assert.Contains("check GITHUB_API_URL", e.Message);
+    }
+
+    static string GitInput(string directory, string input, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--git-dir", directory }.Concat(arguments)) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {process.StandardError.ReadToEnd()}");
     }
 
     static string Git(string directory, params string[] arguments)

@@ -60,7 +60,7 @@ public class ParameterReadersTests
 
     [Theory]
     [InlineData("Bake --dry-run", "ERROR: --dry-run is read by UpdateBasePin, Publish, Rollback, Retention, none of which runs; drop it or run one of them.")]
-    [InlineData("GenerateWorkflows --registry 127.0.0.1:5000/x", "ERROR: --registry is read by Bake, MergePlatforms, Publish, Rollback, Retention, none of which runs; drop it or run one of them.")]
+    [InlineData("GenerateWorkflows --registry 127.0.0.1:5000/x", "ERROR: --registry is read by Bake, MergePlatforms, Publish, Rollback, Refresh, Retention, none of which runs; drop it or run one of them.")]
     [InlineData("Rollback --manifest good.json --force", "ERROR: --force is read by Bake, which does not run; drop it or run Bake.")]
     public void A_flag_no_target_of_the_run_reads_is_refused_before_anything_runs(string commandLine, string expected)
     {

@@ -38,6 +38,22 @@ public class SigningPolicyTests
             identity.Verification.Flags());
     }
 
+    [Fact]
+    public void A_refresh_dispatched_on_main_is_accepted_as_a_second_identity_but_never_on_a_release_tag()
+    {
+        var accepted = SigningPolicy.Decide(null, null, false, false, forSigning: true, GitHubActions, "/a/cosign.pub").Verification.Accepted;
+        Assert.Equal(2, accepted.Count);
+        Assert.Equal("--certificate-github-workflow-trigger=push", accepted[0].Flags().Last());
+        Assert.Equal([
+                "--certificate-identity-regexp=^https://github\\.com/acme/dp/\\.github/workflows/build-devcontainer\\.yml@refs/heads/main$",
+                "--certificate-oidc-issuer=https://token.actions.githubusercontent.com",
+                "--certificate-github-workflow-trigger=workflow_dispatch",
+            ],
+            accepted[1].Flags());
+        // A key verifies with the key alone.
+        Assert.Single(SigningPolicy.Decide("/k/cosign.key", null, false, true, true, Env(), "/a/cosign.pub").Verification.Accepted);
+    }
+
     [Theory]
     [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/heads/main", true)]
     [InlineData("https://github.com/acme/dp/.github/workflows/build-devcontainer.yml@refs/tags/v1.2.3", true)]

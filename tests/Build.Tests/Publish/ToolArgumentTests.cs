@@ -102,6 +102,17 @@ public class ToolArgumentTests
     }
 
     [Fact]
+    public void A_refresh_rescan_reports_unfixed_findings_too_and_converts_its_report_to_sarif()
+    {
+        // trivy.yaml's vulnerability.ignore-unfixed: true is overridden by the flag (Trivy: flag, then TRIVY_*, then config).
+        var scan = Trivy.OfReference("ghcr.io/acme/devcontainer@sha256:" + new string('a', 64), "/r/trivy.yaml", "json", "/r/refresh/p.json", "linux/amd64", null,
+            includeUnfixed: true);
+        Assert.Contains("--ignore-unfixed=false", Trivy.ImageArguments(scan));
+        Assert.DoesNotContain("--ignore-unfixed=false", Trivy.ImageArguments(scan with { IncludeUnfixed = false }));
+        Assert.Equal(["convert", "--format", "sarif", "--output", "/r/p.sarif", "/r/p.json"], Trivy.SarifArguments("/r/p.json", "/r/p.sarif"));
+    }
+
+    [Fact]
     public void Without_a_local_trivy_it_runs_the_pinned_official_image_with_docker()
     {
         var root = Directory.CreateTempSubdirectory("fallback-").FullName;

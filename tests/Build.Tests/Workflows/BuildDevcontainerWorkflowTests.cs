@@ -20,7 +20,28 @@ public class BuildDevcontainerWorkflowTests
             on["pull_request"]["paths"].Strings);
         Assert.Equal(["main"], on["push"]["branches"].Strings);
         Assert.Equal(["v*.*.*"], on["push"]["tags"].Strings);
-        Assert.Equal(["pull_request", "push"], on.Keys);
+        Assert.Equal(["pull_request", "push", "workflow_dispatch"], on.Keys);
+        // workflow_dispatch is the freshness workflow's rebuild: one optional string of permutation ids, nothing else.
+        Assert.Equal(["refresh-packages"], on["workflow_dispatch"]["inputs"].Keys);
+        Assert.Equal("string", on["workflow_dispatch"]["inputs"]["refresh-packages"]["type"].Text);
+    }
+
+    [Fact]
+    public void A_dispatched_rebuild_builds_and_publishes_only_on_main_passes_its_permutations_to_Bake_and_queues_apart_from_pushes()
+    {
+        const string trusted = "${{ github.event_name == 'push' || github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main' }}";
+        foreach (var id in new[] { "build", "merge", "publish" }) Assert.Equal(trusted, Job(id)["if"].Text);
+        Assert.Equal("${{ github.event_name == 'pull_request' }}", Job("build-pr")["if"].Text);
+        var bake = Job("build")["steps"].Items.Single(s => s["run"].Text?.StartsWith("./build.sh Bake") == true);
+        Assert.Contains("--refresh-packages \"$REFRESH_PACKAGES\"", bake["run"].Text);
+        Assert.Equal("${{ inputs.refresh-packages }}", bake["env"]["REFRESH_PACKAGES"].Text); // through env:, never in run:
+        Assert.Equal("${{ vars.DEVCONTAINER_MAX_IMAGE_AGE || 7 }}", bake["env"]["MAX_IMAGE_AGE"].Text);
+        var pr = Job("build-pr")["steps"].Items.Single(s => s["run"].Text?.StartsWith("./build.sh Bake") == true);
+        Assert.DoesNotContain("refresh-packages", pr["run"].Text);
+        // In one group GitHub keeps one pending run and cancels the one before it: a push must not cancel a pending rebuild.
+        Assert.Equal("${{ github.workflow }}-${{ github.ref }}${{ github.event_name == 'workflow_dispatch' && '-refresh' || '' }}",
+            Committed()["concurrency"]["group"].Text);
+        Assert.Equal("max", Job("publish")["concurrency"]["queue"].Text);
     }
 
     [Fact]
@@ -135,7 +156,7 @@ public class BuildDevcontainerWorkflowTests
     public void A_push_build_logs_in_with_packages_write_before_Bake_exports_the_main_cache_and_logs_out_always()
     {
         var job = Job("build");
-        Assert.Equal("${{ github.event_name == 'push' }}", job["if"].Text);
+        Assert.StartsWith("${{ github.event_name == 'push' || ", job["if"].Text);
         Assert.Equal("write", job["permissions"]["packages"].Text);
         Assert.Equal("write", job["permissions"]["id-token"].Text); // Bake signs the main cache it exported, keyless
         Assert.False(Job("build-pr")["permissions"]["id-token"].Exists);
@@ -217,7 +238,7 @@ public class BuildDevcontainerWorkflowTests
     public void Only_pushes_publish_with_write_scopes_and_id_token_in_the_registry_concurrency_group()
     {
         var publish = Job("publish");
-        Assert.Equal("${{ github.event_name == 'push' }}", publish["if"].Text);
+        Assert.StartsWith("${{ github.event_name == 'push' || ", publish["if"].Text);
         Assert.Equal(["merge"], publish["needs"].Strings);
         Assert.Equal("write", publish["permissions"]["packages"].Text);
         Assert.Equal("write", publish["permissions"]["id-token"].Text);

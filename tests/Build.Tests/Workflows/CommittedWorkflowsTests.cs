@@ -33,7 +33,7 @@ public class CommittedWorkflowsTests
     [Fact]
     public void The_build_class_declares_its_workflows()
     {
-        Assert.Equal(["build-devcontainer.yml", "retention.yml", "rollback.yml", "test.yml", "update-base-pin.yml"],
+        Assert.Equal(["build-devcontainer.yml", "freshness.yml", "retention.yml", "rollback.yml", "test.yml", "update-base-pin.yml"],
             WorkflowTestSupport.Generated().Select(w => w.FileName));
     }
 

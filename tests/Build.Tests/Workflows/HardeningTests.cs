@@ -13,6 +13,8 @@ public class HardeningTests
         // puts their index (untagged) beside them; pull-request builds (build-pr) only read. publish and rollback move the
         // lkg tag (the last-known-good pin): contents.
         ["build-devcontainer.yml"] = new() { ["build"] = ["id-token", "packages"], ["merge"] = ["packages"], ["publish"] = ["contents", "id-token", "packages"] },
+        // reads the published images; writes code scanning's alerts (its SARIF) and asks GitHub to run build-devcontainer (actions)
+        ["freshness.yml"] = new() { ["freshness"] = ["actions", "security-events"] },
         ["retention.yml"] = new() { ["retention"] = ["packages"] },
         ["rollback.yml"] = new() { ["rollback"] = ["contents", "packages"] },
         ["test.yml"] = new(),

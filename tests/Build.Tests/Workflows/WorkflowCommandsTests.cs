@@ -59,6 +59,8 @@ public partial class WorkflowCommandsTests
         "${{ inputs.manifest || format('{0}/lkg.json', runner.temp) }}" => "artifacts/manifest.json",
         "${{ runner.temp }}/lkg.json" => "/tmp/lkg.json",
         "${{ vars.DEVCONTAINER_FORCE == 'true' }}" => "false", // what GitHub renders for an unset variable
+        "${{ vars.DEVCONTAINER_MAX_IMAGE_AGE || 7 }}" => "7",
+        "${{ inputs.refresh-packages }}" => "", // a push: inputs is empty
         "${{ vars.DEVCONTAINER_ROLLBACK_WITHOUT_REVIEWERS == 'true' }}" => "false",
         "${{ vars.DEVCONTAINER_REGISTRY || format('ghcr.io/{0}', github.repository_owner) }}" => "ghcr.io/octo-org",
         _ when !expression.Contains("${{") => expression, // a literal value, e.g. --cache registry-read

@@ -27,6 +27,21 @@ public sealed class TrivyDoubleFormatTests : IDisposable
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$", (string)report["CreatedAt"]!);
     }
 
+    [Fact]
+    public void Convert_to_sarif_writes_what_trivy_writes_for_the_same_json_report()
+    {
+        File.Copy(TrivyDoubleRun.Sample("trivy-report-alpine-310.json"), Path.Combine(_double.Directory, "alpine-310.json"));
+        var (exit, _, stderr) = _double.Run("convert", "--format", "sarif", "--output", "r.sarif", "alpine-310.json");
+        Assert.True(exit == 0, stderr);
+        var sarif = _double.ReadJson("r.sarif");
+        var real = Sample("trivy-sarif-alpine-310.sarif");
+        // Trivy's golden was written by a development build; the double reports the version it stands in for.
+        Assert.Equal("0.67.2", (string?)sarif["runs"]![0]!["tool"]!["driver"]!["version"]);
+        sarif["runs"]![0]!["tool"]!["driver"]!["version"] = "dev";
+        Assert.True(JsonNode.DeepEquals(real, sarif), sarif.ToJsonString());
+        Assert.Contains("converts only to sarif", _double.Run("convert", "--format", "cyclonedx", "alpine-310.json").Stderr);
+    }
+
     [Integration.Tests.Harness.IntegrationFact]
     public async Task Registry_reference_scan_reads_the_platforms_image_from_the_loopback_registry_and_names_the_reference()
     {
