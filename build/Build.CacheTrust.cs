@@ -33,8 +33,13 @@ partial class Build
     async Task<MainCacheCheck?> CheckMainCacheAsync(string reference, CacheVerifier? verifier, string? verifyProblem)
     {
         string? digest;
-        try { digest = await ImageReader(reference).DigestOf(reference); }
-        catch (RegistryOperationException e) { return MainCacheCheck.Refused(reference, "the registry could not be read: " + ToolOutput.LastLine(e.Message)); }
+        var early = _mainCacheTags is null ? null : (await _mainCacheTags).GetValueOrDefault(reference); // read since the up-front checks
+        if (early is { Error: null }) digest = early.Digest;
+        else
+        {
+            try { digest = await ImageReader(reference).DigestOf(reference); }
+            catch (RegistryOperationException e) { return MainCacheCheck.Refused(reference, "the registry could not be read: " + ToolOutput.LastLine(e.Message)); }
+        }
         if (digest is null) return MainCacheCheck.Absent(reference);
         if (verifier is null) return MainCacheCheck.Refused(reference, verifyProblem!, digest);
         try

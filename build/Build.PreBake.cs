@@ -4,9 +4,10 @@ using Serilog;
 
 /// <summary>
 /// The reads Bake needs before it can start, each started once and as early as possible, side by side: the static bake
-/// file's <c>--print</c> (shared by the up-front check and the plan; <see cref="BakePrinter"/>), the digests of the images the Dockerfiles use
-/// (they only wait for that print), and every permutation's reuse candidate in the registry (waits for nothing). Sequentially they were a second
-/// of fixed cost per run; together they cost about the slowest of them.
+/// file's <c>--print</c> (shared by the up-front check and the plan; <see cref="BakePrinter"/>), the digests of the images
+/// the Dockerfiles use (they only wait for that print), every permutation's reuse candidate in the registry, the builder's
+/// driver, the main cache tags and the public key that verifies them (these wait for nothing). Sequentially they were a
+/// second of fixed cost per run; together they cost about the slowest of them.
 /// </summary>
 partial class Build
 {
@@ -14,15 +15,47 @@ partial class Build
     Task<IReadOnlyDictionary<string, BuildImages>>? _buildImages;
     Task<IReadOnlyList<ExternalImageAnswer>>? _externalImages;
     Task<IReadOnlyDictionary<string, PublishedImage?>>? _publishedCandidates;
+    Task<BuilderDriver>? _builderDriver;
+    Task<IReadOnlyDictionary<string, PublishedImage>>? _mainCacheTags;
 
     /// <summary>Cancelled when the up-front checks refuse the run, so no read outlives it.</summary>
     readonly CancellationTokenSource _preBakeReads = new();
 
-    /// <summary>Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread).</summary>
+    /// <summary>
+    /// Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread). None of them
+    /// writes anything: the run may still be refused. The reads the plan needs after the images (the builder's driver, the
+    /// key that verifies the main cache, the main cache tags) start here too, so the plan waits for none of them in turn.
+    /// </summary>
     void StartPreBakeReads()
     {
+        // The longest chain first: deriving the public key (cosign decrypts the key) before the main cache or a reused image
+        // can be verified with it. Only derived, no file written: that waits for the plan.
+        if (CosignKey is not null && CosignPublicKey is null && (Cache is CacheMode.Registry or CacheMode.RegistryRead || !Force)) _ = Signing.DerivedPublicKeyAsync();
         _ = BuildImagesAsync();
         _ = PublishedCandidatesAsync();
+        if (ImageOutput == ImageOutput.Registry) _ = BuilderDriverAsync();
+        if (MainCacheReads.Count > 0) _ = MainCacheTagsAsync();
+    }
+
+    /// <summary>The driver of the builder bake will use, read once (it decides push by digest or a temporary tag).</summary>
+    Task<BuilderDriver> BuilderDriverAsync() => _builderDriver ??= DockerBuildx.DriverAsync(Builder, _preBakeReads.Token);
+
+    /// <summary>The main cache tags this run's plan will import from, as CachePolicy gives them for this run's platforms.</summary>
+    IReadOnlyList<string> MainCacheReads => SelectedPermutations.Select(p => MainCacheSettings(p).MainRead).OfType<string>().Distinct().ToList();
+
+    CacheSettings MainCacheSettings(Permutation p) =>
+        CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(BakePlatforms.Platforms is { Count: > 0 } given ? given : p.Platforms, p.Platforms));
+
+    /// <summary>
+    /// One read of each main cache tag, all at once (not retried: where one did not answer, the check reads it again with
+    /// retries). Only the digests: the signature is verified by the plan, with the key file it writes.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, PublishedImage>> MainCacheTagsAsync() => _mainCacheTags ??= ReadMainCacheTagsAsync();
+
+    async Task<IReadOnlyDictionary<string, PublishedImage>> ReadMainCacheTagsAsync()
+    {
+        var reads = MainCacheReads.Select(reference => ImageReader(reference).ReadPublishedAsync(reference, _preBakeReads.Token));
+        return (await Task.WhenAll(reads)).ToDictionary(r => r.Reference);
     }
 
     /// <summary>The static bake file alone (no override), both targets of every selected permutation, read once per run.</summary>
@@ -100,7 +133,8 @@ partial class Build
     void AbandonPreBakeReads()
     {
         _preBakeReads.Cancel();
-        var started = new Task?[] { _staticPrint, _buildImages, _externalImages, _publishedCandidates }.OfType<Task>().ToArray();
+        var started = new Task?[] { _staticPrint, _buildImages, _externalImages, _publishedCandidates, _builderDriver, _mainCacheTags, Signing.DerivationStarted }
+            .OfType<Task>().ToArray();
         try { Task.WaitAll(started); }
         catch (AggregateException) { } // refused anyway; the problems already name the cause
     }
