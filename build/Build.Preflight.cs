@@ -186,11 +186,11 @@ partial class Build
             repositories.Add(ImageStaging.StagingRepository(Staging.Kind, ImageRepository, ImageName, StagingRegistry));
         if (running.Contains(nameof(Bake)) && CacheExportRepository is { } cache) repositories.Add(cache);
         var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();
-        var problems = new List<string>();
-        foreach (var repository in repositories.Distinct())
-            if (await new RegistryClient(skopeo!, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory).UnreachableReasonAsync(repository) is { } reason)
-                problems.Add($"The registry of {repository} (--registry, --staging-registry, or the manifest's repository) does not answer: {reason}");
-        return problems;
+        // All at once: each probe waits on the network, not on the others.
+        var probes = repositories.Distinct().Select(async repository =>
+            (repository, Reason: await new RegistryClient(skopeo!, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory).UnreachableReasonAsync(repository)));
+        return (await Task.WhenAll(probes)).Where(p => p.Reason is not null)
+            .Select(p => $"The registry of {p.repository} (--registry, --staging-registry, or the manifest's repository) does not answer: {p.Reason}").ToList();
     }
 
     /// <summary>The cache repository a Bake of this run would export to (a registry cache this context may write), or null.</summary>
