@@ -93,7 +93,9 @@ partial class Build
         var references = new List<string>();
         foreach (var p in writes)
         {
-            if (exported.TryGetValue(p.Permutation.BakeTarget, out var digest)) references.Add(CachePolicy.DigestReference(p.Cache.MainWrite!, digest));
+            if (exported.TryGetValue(p.Permutation.BakeTarget, out var digest) && !CachePolicy.NeedsSignature(p.Cache, digest))
+                Log.Information("Main cache {Reference:l} unchanged ({Digest:l}): its signature verified before the build, not signed again", p.Cache.MainWrite, digest);
+            else if (digest is not null) references.Add(CachePolicy.DigestReference(p.Cache.MainWrite!, digest));
             else WarnInLogAndSummary($"Main cache {p.Cache.MainWrite} is not signed: buildx reported no cache manifest for {p.Permutation.BakeTarget} "
                 + "(its export failed, see above), so no build imports it until the next default-branch build exports one.");
         }
