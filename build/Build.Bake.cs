@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using Pipeline.CI;
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
 using Serilog;
 
 partial class Build
@@ -112,7 +113,7 @@ partial class Build
         {
             foreach (var p in toBuild) StagedArchive.DiscardPartial(p.Archive);
             var atRisk = ImagesAtRisk.Count == 0 ? "" : $" (the up-front check warned that its registry does not answer for {string.Join(", ", ImagesAtRisk)})";
-            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; see the log above{atRisk}.");
+            throw new InvalidOperationException($"docker buildx bake failed (exit {result.ExitCode}): {ValidateReport.Reasons(result.StandardError + result.StandardOutput).FirstOrDefault()}; {ToolOutputPolicy.WhereFailedOutputIs()}{atRisk}.");
         }
         foreach (var failure in CacheExportReport.Failures(result.StandardError + "\n" + result.StandardOutput))
         {
@@ -160,16 +161,15 @@ partial class Build
     /// <summary>--plan shows what Bake would decide (mode, tags, cache refs, platforms) without running docker.</summary>
     IEnumerable<string> DescribePlannedBake(IReadOnlyCollection<string> plannedTargets)
     {
-        if (!plannedTargets.Contains(nameof(Bake))) return [];
-        // The up-front checks that need no tool: what the real run would refuse, --plan says too.
-        var refused = Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()).Concat(Preflight.Platforms(Platforms)).Concat(Preflight.Repository(Registry, ImageName)).ToList();
-        if (refused.Count > 0) return ["", "Bake would be refused:", .. refused.Select(problem => "  " + problem)];
+        if (!plannedTargets.Contains(nameof(Bake))) return []; // what the run would refuse, the plan has shown instead (CheckBeforePlanning)
         try
         {
             _runningTargets = plannedTargets;
             var platforms = PlatformsFor(plannedTargets);
-            var plan = WithPlannedDestinations(BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
+            var planned = WithPlannedDestinations(BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
                 SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache"));
+            var plainHttp = RegistryHost.IsLoopback(planned.ImageRepository);
+            var plan = planned with { Permutations = planned.Permutations.Select(p => p with { Cache = PlannedCache(p.Cache, plainHttp) }).ToList() };
             return ["", "Bake would decide (base image digests are resolved when it runs):", .. platforms.Note is { } note ? [note] : Array.Empty<string>(),
                 .. plan.Render(withBaseImages: false).TrimEnd().Split('\n'), .. Estimates(plan), .. DescribePlannedReuse(plan)];
         }

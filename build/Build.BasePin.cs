@@ -1,4 +1,5 @@
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
 using Serilog;
 
 /// <summary>
@@ -16,25 +17,19 @@ partial class Build
         .Executes(async () =>
         {
             var (moved, current) = (new List<string>(), new List<string>());
-            foreach (var dockerfile in await BasePinDockerfilesAsync())
+            foreach (var dockerfile in await PinnedDockerfilesAsync()) // read up front: every pin resolved (CheckBeforeRunning)
             {
-                var inRepository = dockerfile.Value.StartsWith(RootDirectory.Value + "/", StringComparison.Ordinal);
-                var file = inRepository ? dockerfile.RelativeTo(RootDirectory) : dockerfile.Value;
-                var text = File.ReadAllText(dockerfile);
-                var pins = BasePins.Find(text);
-                if (pins.Count == 0) throw new BuildInputException(BasePins.NonePinned(file));
-                foreach (var pin in pins)
+                var text = File.ReadAllText(dockerfile.Path);
+                foreach (var (pin, answer) in dockerfile.Pins)
                 {
-                    var digest = await ImageReader(pin.TagReference).DigestOf(pin.TagReference)
-                        ?? throw new BuildInputException($"{pin.TagReference} (pinned in {file}:{pin.Line}) is not in its registry; "
-                            + $"fix the tag in {file}.");
-                    var line = BasePins.Describe(file, pin, digest);
+                    var digest = BasePins.CurrentDigest(answer) ?? throw new InvalidOperationException($"{pin.TagReference} was not resolved up front.");
+                    var line = BasePins.Describe(dockerfile.File, pin, digest);
                     Log.Information("{Line:l}", line);
                     (digest == pin.Digest ? current : moved).Add(line);
                     text = digest == pin.Digest ? text : BasePins.Rewrite(text, pin, digest);
                 }
-                if (DryRun == true || text == File.ReadAllText(dockerfile)) continue;
-                CosignKeys.WriteAtomically(dockerfile, text);
+                if (DryRun == true || text == File.ReadAllText(dockerfile.Path)) continue;
+                CosignKeys.WriteAtomically(dockerfile.Path, text);
             }
             ArtifactsDirectory.CreateDirectory();
             File.WriteAllText(Layout.BasePinChange, BasePins.ChangeText(moved, current));
@@ -75,12 +70,39 @@ partial class Build
             AddSummary("pull request", $"#{number} ({(opened ? "opened" : "updated")})");
         });
 
+    /// <summary>A Dockerfile the selected image targets build, as shown (relative to the root when inside it), its pins and what each pinned tag resolves to now.</summary>
+    sealed record PinnedDockerfile(AbsolutePath Path, string File, IReadOnlyList<(BasePin Pin, RegistryAnswer Answer)> Pins);
+
+    Task<IReadOnlyList<PinnedDockerfile>>? _pinnedDockerfiles;
+
+    /// <summary>Every pin's tag read once, all at once, bounded as the external-image check reads (the up-front check and the target share it).</summary>
+    Task<IReadOnlyList<PinnedDockerfile>> PinnedDockerfilesAsync() => _pinnedDockerfiles ??= ReadPinnedDockerfilesAsync();
+
+    async Task<IReadOnlyList<PinnedDockerfile>> ReadPinnedDockerfilesAsync() => await Task.WhenAll((await BasePinDockerfilesAsync()).Select(async dockerfile =>
+    {
+        var file = dockerfile.Value.StartsWith(RootDirectory.Value + "/", StringComparison.Ordinal) ? dockerfile.RelativeTo(RootDirectory) : dockerfile.Value;
+        var pins = BasePins.Find(File.ReadAllText(dockerfile));
+        var answers = await Task.WhenAll(pins.Select(pin => new RegistryClient(Skopeo.Locate(), RegistryHost.IsLoopback(pin.TagReference), RetryPolicy.UpFront, RootDirectory)
+            .AnswerAsync(pin.TagReference, RetryPolicy.UpFrontAttemptTimeout, CancellationToken.None)));
+        return new PinnedDockerfile(dockerfile, file, pins.Zip(answers).ToList());
+    }));
+
+    /// <summary>Up front: every selected Dockerfile pins its base, and every pinned tag resolves (one line each: the image, its line, the fix).</summary>
+    async Task<IReadOnlyList<string>> BasePinProblemsAsync()
+    {
+        try
+        {
+            return (await PinnedDockerfilesAsync()).SelectMany(d => BasePins.Problems(d.File, d.Pins)).ToList();
+        }
+        catch (BuildInputException e) { return [e.Message]; }
+        catch (ToolFailedException e) { return [Preflight.BakeFileUnreadable(BakeFile, SelectedPermutations, ToolOutput.LastLine(e.Message))]; }
+    }
+
     /// <summary>The Dockerfiles the selected permutations' image targets build, from the static bake print (one each).</summary>
     async Task<IReadOnlyList<AbsolutePath>> BasePinDockerfilesAsync()
     {
-        if (!BakeFilePath.FileExists())
-            throw new BuildInputException($"Bake file {BakeFilePath} does not exist; pass --bake-file <path relative to the root>.");
-        var definition = await ReadStaticBakeDefinitionAsync();
+        if (!BakeFilePath.FileExists()) throw new BuildInputException(MissingBakeFile);
+        var definition = await StaticBakeDefinitionAsync();
         var bakeDirectory = Path.GetDirectoryName(Path.GetFullPath(BakeFilePath))!;
         return SelectedPermutations.Select(p => definition.Targets.TryGetValue(p.BakeTarget, out var target) ? target
                 : throw new BuildInputException($"{BakeFile} has no target '{p.BakeTarget}'; add it or drop it from --permutations."))

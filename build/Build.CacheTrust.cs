@@ -14,7 +14,7 @@ partial class Build
     {
         if (plan.Permutations.All(p => p.Cache.MainRead is null && p.Cache.MainWrite is null)) return plan;
         var plainHttp = RegistryHost.IsLoopback(plan.ImageRepository);
-        var signingProblem = plan.Permutations.Any(p => p.Cache.MainWrite is not null) ? await CacheSigningProblemAsync(plainHttp) : null;
+        var signingProblem = plan.Permutations.Any(p => p.Cache.MainWrite is not null) ? MainCacheSigningProblem(plainHttp) : null;
         var (verifier, verifyProblem) = await CacheVerifierAsync(plainHttp);
         var checks = await Task.WhenAll(plan.Permutations.Select(p => p.Cache.MainRead is { } reference
             ? CheckMainCacheAsync(reference, verifier, verifyProblem) : Task.FromResult<MainCacheCheck?>(null)));
@@ -57,25 +57,45 @@ partial class Build
     /// <summary>cosign verifying as the main cache must be signed (key, or the default branch's workflow identity), or why it cannot.</summary>
     async Task<(CacheVerifier? Verifier, string? Problem)> CacheVerifierAsync(bool plainHttp)
     {
+        if (MainCacheVerifyProblem(plainHttp) is { } problem) return (null, problem);
         try
         {
             var identity = await Signing.ReadyAsync(forSigning: false, plainHttp, defaultBranchOnly: true);
-            return (new CacheVerifier(OpenRegistry(plainHttp, identity), CachePolicy.SignerOf(identity.Verification)), null);
+            return (new CacheVerifier(OpenRegistry(plainHttp, identity), CachePolicy.SignerOf(identity.Verification, CosignPublicKey ?? CosignKey)), null);
         }
         catch (BuildInputException e)
         {
-            return (null, "nothing to verify its signature with (" + e.Message.TrimEnd('.') + ")");
+            return (null, NothingToVerifyWith(e.Message));
         }
     }
 
-    /// <summary>Null when this run can sign the main cache it exports (--cosign-key, or keyless in GitHub Actions), else why not.</summary>
-    async Task<string?> CacheSigningProblemAsync(bool plainHttp)
+    /// <summary>Why this run has nothing to verify main's signature on the main cache with (no key, no keyless identity), or null; --plan asks the same.</summary>
+    string? MainCacheVerifyProblem(bool plainHttp)
+    {
+        try
+        {
+            Signing.Decide(forSigning: false, plainHttp, defaultBranchOnly: true);
+            return null;
+        }
+        catch (BuildInputException e)
+        {
+            return NothingToVerifyWith(e.Message);
+        }
+    }
+
+    static string NothingToVerifyWith(string why) => "nothing to verify its signature with (" + why.TrimEnd('.') + ")";
+
+    /// <summary>
+    /// Null when this run can sign the main cache it exports (--cosign-key, or keyless in GitHub Actions), else why not. Decided
+    /// without opening the key (the up-front check refuses a key that does not open), so --plan and Bake decide the same.
+    /// </summary>
+    string? MainCacheSigningProblem(bool plainHttp)
     {
         if (CosignKey is null && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ACTIONS_ID_TOKEN_REQUEST_URL")))
             return "this run cannot sign it: pass --cosign-key <cosign.key> with COSIGN_PASSWORD, or run in GitHub Actions with 'id-token: write'.";
         try
         {
-            await Signing.ReadyAsync(forSigning: true, plainHttp);
+            Signing.Decide(forSigning: true, plainHttp);
             return null;
         }
         catch (BuildInputException e)
@@ -83,6 +103,10 @@ partial class Build
             return "this run cannot sign it (" + e.Message.TrimEnd('.') + ").";
         }
     }
+
+    /// <summary>A permutation's cache as the plan shows it: the same trust decisions as Bake's, before the registry is read.</summary>
+    CacheSettings PlannedCache(CacheSettings settings, bool plainHttp) => CachePolicy.Planned(settings,
+        settings.MainRead is null ? null : MainCacheVerifyProblem(plainHttp), settings.MainWrite is null ? null : MainCacheSigningProblem(plainHttp));
 
     /// <summary>Signs, by the digest buildx reported, what each built permutation exported to the main cache; a failure is a warning.</summary>
     async Task SignExportedMainCachesAsync(BakePlan plan, IReadOnlyList<PermutationBake> built)

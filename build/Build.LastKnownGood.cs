@@ -8,7 +8,7 @@ using Serilog;
 /// </summary>
 partial class Build
 {
-    [Parameter("The last-known-good pin Publish reads (an lkg.json written by Publish or Rollback; CI passes the lkg tag's or DEVCONTAINER_LKG's). Default: artifacts/lkg.json, the pin the last local Publish or Rollback wrote. While it records a rollback, Publish moves no mutable tag; a missing file means no pin yet")]
+    [Parameter("The last-known-good pin Publish reads (an lkg.json written by Publish or Rollback; CI passes the lkg tag's or DEVCONTAINER_LKG's). Default: artifacts/lkg.json, the pin the last local Publish or Rollback wrote. While it records a rollback, Publish moves no mutable tag; a missing file means no pin yet (then a publish that would move a mutable tag off another image warns)")]
     readonly string? LastKnownGood;
 
     [Parameter("Publish forward over a rollback: move the mutable tags although the last-known-good pin records a rollback (the pin then records this publish)")]

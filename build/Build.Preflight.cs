@@ -11,6 +11,40 @@ partial class Build
 {
     protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> running)
     {
+        var (problems, checkedFacts) = ProblemsWithoutNetwork(running);
+        // The probes below and Bake's own reads wait on tools and the network, not on each other: all start now. Each is
+        // skipped only where it would repeat a problem above (no bake file to read, a repository that is not one).
+        var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
+        if (bakeReads && problems.Count == 0) StartPreBakeReads(); // for the run: a refused run does not need them
+        var bakeFile = bakeReads ? BakeFileProblems() : Task.FromResult<IReadOnlyList<string>>([]);
+        var images = bakeReads && running.Contains(nameof(Bake)) ? ExternalImageProblems() : Task.FromResult<IReadOnlyList<string>>([]);
+        var registry = checkedFacts.RepositoriesKnown ? RegistryProblems(running) : Task.FromResult<IReadOnlyList<string>>([]);
+        // A rollback in CI names its deployment environment: refused unless GitHub reports it protected (the API's inputs checked above).
+        var environment = ProtectedEnvironmentChecked(running) is { } name && GitHubApiInputProblems(name).Count == 0
+            ? EnvironmentProblemsAsync(name) : Task.FromResult<IReadOnlyList<string>>([]);
+        var basePins = running.Contains(nameof(UpdateBasePin)) && BakeFilePath.FileExists() ? BasePinProblemsAsync() : Task.FromResult<IReadOnlyList<string>>([]);
+        problems.AddRange(environment.GetAwaiter().GetResult());
+        var bakeFileProblems = bakeFile.GetAwaiter().GetResult();
+        problems.AddRange(bakeFileProblems);
+        if (bakeFileProblems.Count == 0) problems.AddRange(images.GetAwaiter().GetResult()); // else the images were not read
+        problems.AddRange(registry.GetAwaiter().GetResult());
+        problems.AddRange(basePins.GetAwaiter().GetResult().Where(p => !problems.Contains(p))); // an unreadable bake file is one line
+        if (problems.Count > 0 && bakeReads) AbandonPreBakeReads();
+        return problems;
+    }
+
+    /// <summary>--plan shows every refusal of the checks that need no network (nor docker): flags, files, the manifest, keys, the signing identity.</summary>
+    protected override IReadOnlyList<string> CheckBeforePlanning(IReadOnlyCollection<string> planned) => ProblemsWithoutNetwork(planned).Problems;
+
+    /// <summary>What the checks without network found out beside their problems: whether the repositories the registry check reads are known.</summary>
+    sealed record CheckedFacts(bool RepositoriesKnown);
+
+    /// <summary>
+    /// Every check that needs no network, each independent of the others, so all their problems are reported together;
+    /// a check is left out only where it would repeat one above (a manifest read against a --registry that is no repository).
+    /// </summary>
+    (List<string> Problems, CheckedFacts Facts) ProblemsWithoutNetwork(IReadOnlyCollection<string> running)
+    {
         _platformChoice = PlatformsFor(running);
         _runningTargets = running;
         var problems = new List<string>();
@@ -20,44 +54,45 @@ partial class Build
         problems.AddRange(Preflight.PermutationIds(Permutations.Select(p => p.Id).ToList()));
         problems.AddRange(Preflight.Platforms(Platforms));
         problems.AddRange(Preflight.PerPlatformJob(PerPlatformJob, Platforms, SelectedPermutations));
-        problems.AddRange(Preflight.Repository(Registry, ImageName));
+        var repositoryProblems = Preflight.Repository(Registry, ImageName).ToList();
+        problems.AddRange(repositoryProblems);
         problems.AddRange(Preflight.StagingRegistry(StagingRegistry, ImageName));
         if (Preflight.AnyRuns(running, Preflight.ScanGateUsers)) problems.AddRange(Preflight.Severities(FailOnSeverity));
         problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
-        if (problems.Count > 0) return problems; // the probes below would only repeat them
-        if (ManifestDrivingThisRun(running) is { } manifestPath)
-        {
-            try
-            {
-                var (_, selection, _) = ReadManifestScope(manifestPath, logNotes: false);
-                if (!running.Contains(nameof(Rollback)) && Preflight.ManifestPlatforms(selection.Permutations, Platforms, manifestPath).ToList() is { Count: > 0 } partial)
-                    return partial;
-            }
-            catch (InvalidManifestException e) { return [e.Message]; }
-        }
-        problems.AddRange(RegistryChangeProblems(running));
-        if (problems.Count > 0) return problems;
-        // The probes below and Bake's own reads wait on tools and the network, not on each other: all start now.
-        var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
-        if (bakeReads) StartPreBakeReads();
-        var bakeFile = Preflight.AnyRuns(running, Preflight.BakeReaders) ? BakeFileProblems() : Task.FromResult<IReadOnlyList<string>>([]);
-        var images = bakeReads && running.Contains(nameof(Bake)) ? ExternalImageProblems() : Task.FromResult<IReadOnlyList<string>>([]);
-        var signing = running.Contains(nameof(Publish)) || running.Contains(nameof(Rollback))
-            ? SigningProblems(forSigning: running.Contains(nameof(Publish))) : Task.FromResult<IReadOnlyList<string>>([]);
-        var registry = RegistryProblems(running);
-        // A rollback in CI names its deployment environment: refused unless GitHub reports it protected.
-        var environment = running.Contains(nameof(Rollback)) && ProtectedEnvironment is { Length: > 0 } name
-            ? EnvironmentProblemsAsync(name) : Task.FromResult<IReadOnlyList<string>>([]);
-        problems.AddRange(environment.GetAwaiter().GetResult());
-        var bakeFileProblems = bakeFile.GetAwaiter().GetResult();
-        problems.AddRange(bakeFileProblems);
-        if (bakeFileProblems.Count == 0) problems.AddRange(images.GetAwaiter().GetResult()); // else the images were not read
-        problems.AddRange(signing.GetAwaiter().GetResult());
-        var registryProblems = registry.GetAwaiter().GetResult();
-        if (problems.Count == 0) problems.AddRange(registryProblems); // an unreachable registry is reported only when nothing else is wrong
-        if (problems.Count > 0 && bakeReads) AbandonPreBakeReads();
-        return problems;
+        if (Preflight.AnyRuns(running, [.. Preflight.BakeReaders, nameof(UpdateBasePin)]) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
+        var manifest = repositoryProblems.Count == 0 ? ManifestProblems(running) : (Problems: [], Read: false);
+        problems.AddRange(manifest.Problems);
+        problems.AddRange(RegistryChangeProblems(running, manifestRead: manifest.Read));
+        problems.AddRange(SigningProblems(running).GetAwaiter().GetResult());
+        if (ProtectedEnvironmentChecked(running) is { } environment) problems.AddRange(GitHubApiInputProblems($"--protected-environment {environment}"));
+        var repositoriesKnown = repositoryProblems.Count == 0 && (ManifestDrivingThisRun(running) is null || manifest.Read);
+        return (problems, new CheckedFacts(repositoriesKnown));
     }
+
+    /// <summary>
+    /// The manifest this run acts on (Rollback's, or Publish's when this run does not write it): valid, and whole or with
+    /// mutable tags as the target needs. A Publish manifest that does not exist is already named by the missing-inputs check.
+    /// </summary>
+    (IReadOnlyList<string> Problems, bool Read) ManifestProblems(IReadOnlyCollection<string> running)
+    {
+        if (ManifestDrivingThisRun(running) is not { } path) return ([], false);
+        var rollback = running.Contains(nameof(Rollback));
+        if (!File.Exists(path)) return (rollback ? [Pipeline.Rules.LastKnownGood.MissingRollbackManifest(RollbackManifest!, path)] : [], false);
+        try
+        {
+            var (manifest, selection, _) = ReadManifestScope(path, logNotes: false);
+            return rollback
+                ? (Pipeline.Rules.LastKnownGood.RollbackProblem(manifest, RollbackManifest!) is { } refused ? [refused] : [], true)
+                : (Preflight.ManifestPlatforms(selection.Permutations, Platforms, path).ToList(), true);
+        }
+        catch (InvalidManifestException e) { return ([e.Message], false); }
+    }
+
+    /// <summary>The deployment environment a Rollback of this run must find protected (--protected-environment), or null.</summary>
+    string? ProtectedEnvironmentChecked(IReadOnlyCollection<string> running) =>
+        running.Contains(nameof(Rollback)) && ProtectedEnvironment is { Length: > 0 } name ? name : null;
+
+    string MissingBakeFile => $"--bake-file {BakeFile} does not exist under {RootDirectory}; pass --bake-file <path relative to the root>.";
 
     /// <summary>Files each target reads from another; a missing one whose producer does not run is refused up front.</summary>
     IEnumerable<ExpectedInput> ExpectedInputs(IReadOnlyCollection<string> running)
@@ -85,8 +120,7 @@ partial class Build
     /// <summary>The bake file exists and defines both targets of every selected permutation (read alone: the override must not supply them).</summary>
     async Task<IReadOnlyList<string>> BakeFileProblems()
     {
-        if (!BakeFilePath.FileExists())
-            return [$"--bake-file {BakeFile} does not exist under {RootDirectory}; pass --bake-file <path relative to the root>."];
+        if (!BakeFilePath.FileExists()) return [MissingBakeFile];
         try
         {
             var definition = await StaticBakeDefinitionAsync(); // the same read Bake's plan uses
@@ -156,21 +190,43 @@ partial class Build
         return fed;
     }
 
-    /// <summary>The key opens with the password and the public key is a key (and the key's own); or keyless signing is possible.</summary>
-    async Task<IReadOnlyList<string>> SigningProblems(bool forSigning)
+    /// <summary>
+    /// Publish and Rollback have an identity to sign or verify with (key-based or keyless); and wherever a key would be used
+    /// (Publish, Rollback, and Bake when it signs or verifies with it), the key opens with the password and the public key is
+    /// a key, and the key's own. cosign opens the key locally: no network.
+    /// </summary>
+    async Task<IReadOnlyList<string>> SigningProblems(IReadOnlyCollection<string> running)
     {
-        try { Signing.Decide(forSigning, plainHttp: false); }
-        catch (BuildInputException e) { return [e.Message]; }
-        if (CosignKey is not null)
+        var publishes = running.Contains(nameof(Publish));
+        var needsIdentity = publishes || running.Contains(nameof(Rollback));
+        if (!needsIdentity && !BakeUsesCosignKeys(running)) return [];
+        if (needsIdentity)
         {
-            if (CosignKeyCheck.PrivateKeyProblem(CosignKey, ReadIfExists(Full(CosignKey)!)) is { } keyProblem) return [keyProblem];
-            if (await Signing.DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error, Signing.PasswordGiven)];
+            try { Signing.Decide(forSigning: publishes, plainHttp: false); }
+            catch (BuildInputException e) { return [e.Message]; }
         }
-        if (CosignPublicKey is not null
-            && CosignKeyCheck.PublicKeyProblem(CosignPublicKey, ReadIfExists(Full(CosignPublicKey)!), CosignKey is null ? null : (await Signing.DerivedPublicKeyAsync()).Pem, CosignKey) is { } publicProblem)
-            return [publicProblem];
+        try
+        {
+            if (CosignKey is not null)
+            {
+                if (CosignKeyCheck.PrivateKeyProblem(CosignKey, ReadIfExists(Full(CosignKey)!)) is { } keyProblem) return [keyProblem];
+                if (await Signing.DerivedPublicKeyAsync() is { Pem: null } failed) return [CosignKeyCheck.OpenProblem(CosignKey, failed.Error, Signing.PasswordGiven)];
+            }
+            if (CosignPublicKey is not null
+                && CosignKeyCheck.PublicKeyProblem(CosignPublicKey, ReadIfExists(Full(CosignPublicKey)!), CosignKey is null ? null : (await Signing.DerivedPublicKeyAsync()).Pem, CosignKey) is { } publicProblem)
+                return [publicProblem];
+        }
+        catch (ToolNotFoundException e) { return [e.Message]; }
         return [];
     }
+
+    /// <summary>
+    /// Bake signs the main cache it exports, and verifies the main cache it imports and a reused image's attestations, with
+    /// --cosign-key / --cosign-public-key when given: then they are checked as for Publish (unless Bake reads no registry
+    /// cache and reuses nothing: --cache local|none with --force).
+    /// </summary>
+    bool BakeUsesCosignKeys(IReadOnlyCollection<string> running) =>
+        running.Contains(nameof(Bake)) && (CosignKey is not null || CosignPublicKey is not null) && (Cache is CacheMode.Registry or CacheMode.RegistryRead || !Force);
 
     /// <summary>The registry every running target talks to answers (Publish, Rollback, Bake when it writes a registry cache, Bake where it pushes images, MergePlatforms).</summary>
     async Task<IReadOnlyList<string>> RegistryProblems(IReadOnlyCollection<string> running)
@@ -193,9 +249,13 @@ partial class Build
             .Select(p => $"The registry of {p.repository} (--registry, --staging-registry, or the manifest's repository) does not answer: {p.Reason}").ToList();
     }
 
-    /// <summary>The cache repository a Bake of this run would export to (a registry cache this context may write), or null.</summary>
+    /// <summary>
+    /// The cache repository a Bake of this run would export to (a registry cache this context may write), or null; decided
+    /// as Bake decides it (<see cref="PlannedCache"/>): no main cache export when nothing can sign it.
+    /// </summary>
     string? CacheExportRepository => Cache is CacheMode.Registry
-        && SelectedPermutations.Any(p => CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(BakePlatforms.Platforms, p.Platforms)).To.Count > 0)
+        && SelectedPermutations.Any(p => PlannedCache(CachePolicy.For(Context, Cache, ImageRepository, p.Id, "",
+            CachePolicy.CachePlatform(BakePlatforms.Platforms, p.Platforms)), RegistryHost.IsLoopback(ImageRepository)).To.Count > 0)
         ? CachePolicy.CacheRepository(ImageRepository) : null;
 
     /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>

@@ -32,13 +32,15 @@ partial class Build
             var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: true), ManifestFile.Parent);
             var plans = await publisher.PlanAsync(selection.Permutations, tags, decision.MoveMutableTags);
             WritePublishPlan(plans);
+            if (Pipeline.Rules.LastKnownGood.UnpinnedOverwrite(decision, PinSource, plans.SelectMany(p => p.Tags)) is { } overwrite) WarnInLogAndSummary(overwrite);
             if (!StopsAtDryRun(nameof(Publish), "nothing was pushed, signed, attested or tagged"))
             {
                 await publisher.RunAsync(plans, verifyAttestations: true);
                 await publisher.CheckImmutableTagsAsync(selection.Permutations, tags);
                 WritePin(decision.NewPin, selection.Permutations.Count);
             }
-            foreach (var (entry, steps, _) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s){DryRunNote})");
+            var held = decision.SummaryNote is { } note ? "; " + note : "";
+            foreach (var (entry, steps, _) in plans) AddSummary(entry.Id, $"{entry.Digest} ({steps.Count(x => x.Kind != PublishStepKind.Verify)} change(s){held}{DryRunNote})");
             if (!DryRunRequested) AnnounceUse(selection.Permutations, decision.MoveMutableTags);
         });
 

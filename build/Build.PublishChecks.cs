@@ -14,18 +14,17 @@ partial class Build
     /// <summary>--dry-run as Publish and Rollback read it: off unless given (Retention's default differs, see Build.Retention.cs).</summary>
     bool DryRunRequested => DryRun ?? false;
 
-    IReadOnlyList<string> RegistryChangeProblems(IReadOnlyCollection<string> running)
+    /// <param name="manifestRead">Whether the manifest this run acts on was read without a problem (else it is not read again).</param>
+    IReadOnlyList<string> RegistryChangeProblems(IReadOnlyCollection<string> running, bool manifestRead)
     {
         var problems = new List<string>();
         if (DryRunRequested && running.Contains(nameof(Bake)) && CacheExportRepository is { } cache) problems.Add(Preflight.DryRunCacheExport(cache));
         if (running.Contains(nameof(Publish)))
         {
-            if (PublishedTreeProblem(running) is { } dirty) problems.Add(dirty);
-            if (UnreadRollbackPinProblem() is { } pin) problems.Add(pin);
+            if ((running.Contains(nameof(Bake)) || running.Contains(nameof(Manifest)) || manifestRead) && PublishedTreeProblem(running) is { } dirty) problems.Add(dirty);
+            try { if (UnreadRollbackPinProblem() is { } pin) problems.Add(pin); }
+            catch (InvalidManifestException e) { problems.Add(e.Message); }
         }
-        if (running.Contains(nameof(Rollback))
-            && Pipeline.Rules.LastKnownGood.RollbackProblem(ReadManifestScope(RollbackManifestPath, logNotes: false).Manifest, RollbackManifest!) is { } rollback)
-            problems.Add(rollback);
         return problems;
     }
 
@@ -55,11 +54,13 @@ partial class Build
             var (manifest, selection, tags) = ReadManifestScope(path, logNotes: false);
             var rollback = target == nameof(Rollback);
             if (rollback && Pipeline.Rules.LastKnownGood.RollbackProblem(manifest, path) is { } refused) return ["", refused];
-            var held = !rollback && !Pipeline.Rules.LastKnownGood.Decide(File.Exists(PinSource) ? ReadPin(PinSource) : null, manifest, PinSource, ReleaseRollback).MoveMutableTags;
+            var decision = Pipeline.Rules.LastKnownGood.Decide(File.Exists(PinSource) ? ReadPin(PinSource) : null, manifest, PinSource, ReleaseRollback);
+            var held = !rollback && !decision.MoveMutableTags;
             var lines = new List<string> { "", $"{target} would point each {(rollback ? "mutable " : "")}tag (now → then; read from the registry now, signatures are checked when it runs):" };
-            foreach (var entry in selection.Permutations)
-            foreach (var change in new Publisher(ImageReader(entry.Repository), "").TagChangesAsync(entry, tags[entry.Id], mutableOnly: rollback).GetAwaiter().GetResult())
-                lines.Add($"  {change}{(held && change.Tag.IsMutable && change.Moves ? " (held: the last-known-good pin records a rollback)" : "")}");
+            var changes = selection.Permutations.SelectMany(entry =>
+                new Publisher(ImageReader(entry.Repository), "").TagChangesAsync(entry, tags[entry.Id], mutableOnly: rollback).GetAwaiter().GetResult()).ToList();
+            lines.AddRange(changes.Select(change => $"  {change}{(held && change.Tag.IsMutable && change.Moves ? " (held: the last-known-good pin records a rollback)" : "")}"));
+            if (!rollback && Pipeline.Rules.LastKnownGood.UnpinnedOverwrite(decision, PinSource, changes) is { } overwrite) lines.Add("Warning: " + overwrite);
             return lines;
         }
         catch (Exception e) when (e is InvalidManifestException or RegistryOperationException or ToolNotFoundException)

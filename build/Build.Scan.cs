@@ -1,4 +1,5 @@
 using Pipeline.Host;
+using Pipeline.Host.Tooling;
 using Serilog;
 
 /// <summary>
@@ -99,7 +100,7 @@ partial class Build
             var exit = image.Archive is { } archive
                 ? await Scanner.ImageAsync(p.Id, archive, image.Info, platform, "cyclonedx", sbom)
                 : await Scanner.RegistryImageAsync(p.Id, image.Pushed!.Reference, platform, "cyclonedx", sbom);
-            if (exit != 0) throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; see the log above.");
+            if (exit != 0) throw new InvalidOperationException($"Trivy exited non-zero writing the SBOM of {p.Id} {platform}; {ToolOutputPolicy.WhereFailedOutputIs()}.");
             if (SbomGate.Problem($"{p.Id} {platform}", sbom) is { } problem) problems.Add(problem);
         }
         File.Copy(Layout.Sbom(p, image.Info.Platforms[0].Platform), Layout.Sbom(p), overwrite: true);
@@ -118,7 +119,7 @@ partial class Build
     {
         var result = ScanGate.Evaluate(permutation.Id, File.ReadAllText(report), FailOnSeverity, platform);
         if (exitCode != 0 && result.Passed)
-            throw new InvalidOperationException($"Trivy exited {exitCode} on {result.Subject} although its report has no {string.Join("/", result.FailOn)} findings; see the log above (trivy.yaml keeps exit-code 0).");
+            throw new InvalidOperationException($"Trivy exited {exitCode} on {result.Subject} although its report has no {string.Join("/", result.FailOn)} findings; {ToolOutputPolicy.WhereFailedOutputIs()} (trivy.yaml keeps exit-code 0).");
         if (result.TrivyVersion != Trivy.PinnedVersion)
             Log.Warning("Trivy reported version {Actual} but this build pins {Pinned}; the manifest records {Actual}", result.TrivyVersion, Trivy.PinnedVersion, result.TrivyVersion);
         return result;

@@ -30,9 +30,10 @@ partial class Build : NukeBuild
 
     void WriteStepSummary(string markdown)
     {
+        if (markdown.Trim().Length == 0) return;
         var target = ActionsStepSummary ?? Layout.Summary;
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.AppendAllText(target, markdown + "\n");
+        File.AppendAllText(target, StepSummary.Block(markdown, follows: File.Exists(target) && new FileInfo(target).Length > 0));
     }
 
     /// <summary>A local summary.md describes this run only: the last run's tables and warnings go before the first target runs.</summary>

@@ -4,7 +4,7 @@ using Serilog;
 
 namespace Pipeline.Host;
 
-/// <summary>Parses, binds, plans and runs a build; returns the process exit code (0 success, 1 a target failed, 2 bad input).</summary>
+/// <summary>Parses, binds, plans and runs a build; returns the process exit code (0 success, 1 a target failed, 2 bad input, 130 interrupted).</summary>
 internal static class BuildExecutor
 {
     public const int Succeeded = 0, TargetFailed = 1, InvalidInput = 2;
@@ -15,6 +15,8 @@ internal static class BuildExecutor
     {
         var clock = Stopwatch.StartNew();
         SecretMasker.Clear();
+        Interruption.Reset();
+        Console.CancelKeyPress += Interruption.OnCancelKeyPress;
         try
         {
             var parameters = ParameterMember.Discover(build.GetType());
@@ -61,17 +63,26 @@ internal static class BuildExecutor
             }
             ApplySkips(build, plan, invoked, targets);
             TargetRunner.EvaluateStaticConditions(plan, invoked);
+            var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
             if (build.Plan)
             {
                 console.Write(PlanText.Render(plan, t => MissingRequirements(t, parameters).Select(m => m.Parameter?.Flag ?? m.Member)));
-                foreach (var line in build.PlannedDecisions(plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList())) console.WriteLine(line);
+                // What the run would refuse before anything runs, as it would (a missing requirement stops it before its checks).
+                var refused = MissingRequirementProblems(plan, parameters) is { Count: > 0 } missing ? missing : build.PlanProblems(running);
+                if (refused.Count > 0)
+                {
+                    console.WriteLine("");
+                    console.WriteLine("The run would be refused before anything runs (exit 2):");
+                    foreach (var problem in refused) console.WriteLine($"  {SecretMasker.Mask(problem)}");
+                    return InvalidInput;
+                }
+                foreach (var line in build.PlannedDecisions(running)) console.WriteLine(line);
                 return Succeeded;
             }
 
-            ThrowOnMissingRequirements(plan, parameters);
+            if (MissingRequirementProblems(plan, parameters) is [var firstMissing, ..]) throw new BuildInputException(firstMissing);
             Log.Information("Log: {File:l} (every tool's full output; --verbosity verbose shows it here)", Logging.LogFileForDisplay);
             if (!build.NoLogo) Log.Information("devcontainer-pipeline build (NUKE conventions; ./build.sh --help lists targets and parameters)");
-            var running = plan.Where(p => p.Target.Status is not (TargetStatus.Skipped or TargetStatus.Succeeded)).Select(p => p.Target.Name).ToList();
             var upFront = Stopwatch.StartNew();
             var problems = build.PreflightProblems(running);
             upFront.Stop();
@@ -91,7 +102,7 @@ internal static class BuildExecutor
             finally { build.Finish(); }
             ContinueState.Save(args, secretNames.Contains, plan);
             console.Write(SummaryText.Render(plan, ok, DateTime.Now, new RunTimes(elapsedBeforeRun + clock.Elapsed, upFront.Elapsed)));
-            return ok ? Succeeded : TargetFailed;
+            return ok ? Succeeded : Interruption.Requested ? Interruption.ExitCode : TargetFailed;
         }
         catch (Exception e) when (e is BuildInputException or BuildConfigurationException or Tooling.ToolNotFoundException)
         {
@@ -107,6 +118,7 @@ internal static class BuildExecutor
         }
         finally
         {
+            Console.CancelKeyPress -= Interruption.OnCancelKeyPress;
             Log.CloseAndFlush();
         }
     }
@@ -179,15 +191,13 @@ internal static class BuildExecutor
             t.Skip("--skip");
     }
 
-    /// <summary>Requires(() => X) of every target that will run is checked before any target runs.</summary>
-    private static void ThrowOnMissingRequirements(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters)
-    {
-        foreach (var t in plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None))
-        foreach (var missing in MissingRequirements(t, parameters))
-            throw new BuildInputException(missing.Parameter is { } p
+    /// <summary>Requires(() => X) of every target that will run is checked before any target runs: one line per missing value.</summary>
+    private static IReadOnlyList<string> MissingRequirementProblems(IReadOnlyList<PlannedTarget> plan, IReadOnlyList<ParameterMember> parameters) =>
+        plan.Select(p => p.Target).Where(t => t.Status == TargetStatus.None)
+            .SelectMany(t => MissingRequirements(t, parameters).Select(missing => missing.Parameter is { } p
                 ? $"Target '{t.Name}' requires parameter '{p.Name}': pass {p.Flag} <value> or set {p.EnvironmentVariable}."
-                : $"Target '{t.Name}' requires '{missing.Member}' to have a value.");
-    }
+                : $"Target '{t.Name}' requires '{missing.Member}' to have a value."))
+            .ToList();
 
     private static IEnumerable<(string Member, ParameterMember? Parameter)> MissingRequirements(ExecutableTarget t, IReadOnlyList<ParameterMember> parameters) =>
         t.Definition.Requirements

@@ -60,6 +60,12 @@ public abstract class NukeBuild
     protected virtual IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets) => [];
 
     /// <summary>
+    /// The up-front checks --plan makes: those of <see cref="CheckBeforeRunning"/> that need no network (flags, files, keys),
+    /// so the plan shows what the run would refuse; any problem makes --plan exit 2 as the run would.
+    /// </summary>
+    protected virtual IReadOnlyList<string> CheckBeforePlanning(IReadOnlyCollection<string> plannedTargets) => [];
+
+    /// <summary>
     /// Called once the up-front checks passed, just before the first target runs (NUKE's <c>OnBuildInitialized</c>):
     /// never for --help, --plan or a refused run, so what it resets is only reset by a run that goes ahead.
     /// </summary>
@@ -95,6 +101,8 @@ public abstract class NukeBuild
     internal void Finish() => OnBuildFinished();
 
     internal IReadOnlyList<string> PreflightProblems(IReadOnlyCollection<string> runningTargets) => CheckBeforeRunning(runningTargets);
+
+    internal IReadOnlyList<string> PlanProblems(IReadOnlyCollection<string> plannedTargets) => CheckBeforePlanning(plannedTargets);
 
     internal void Initialized() => OnBuildInitialized();
 

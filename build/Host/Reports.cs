@@ -134,13 +134,15 @@ internal static class SummaryText
         {
             var notes = t.SummaryNotes.Count > 0 ? "   // " + string.Join(", ", t.SummaryNotes.Select(kv => $"{kv.Key}: {kv.Value}")) : "";
             var status = t.Status == TargetStatus.None ? TargetStatus.NotRun : t.Status;
-            var duration = status is TargetStatus.Succeeded or TargetStatus.Failed or TargetStatus.Collective ? Format(t.Duration) : "";
+            var duration = status is TargetStatus.Succeeded or TargetStatus.Failed or TargetStatus.Aborted or TargetStatus.Collective ? Format(t.Duration) : "";
             sb.Append($"{t.Name.PadRight(width)}  {status,-10}  {duration}{notes}".TrimEnd()).Append('\n');
         }
         sb.Append(new string('─', width + 30)).Append('\n');
         sb.Append($"{"Total".PadRight(width)}  {"",-10}  {Format(times.Total)}   // up-front checks: {Format(times.UpFrontChecks)}\n");
         sb.Append(rule).Append('\n');
-        sb.Append(succeeded ? "\nBuild succeeded on " : "\nBuild failed on ").Append(now.ToString("yyyy-MM-dd HH:mm:ss")).Append(".\n");
+        // Only an interruption aborts a running target (Interruption): the run did not fail, the user stopped it.
+        var outcome = succeeded ? "succeeded" : rows.Any(t => t.Status == TargetStatus.Aborted) ? "interrupted" : "failed";
+        sb.Append($"\nBuild {outcome} on ").Append(now.ToString("yyyy-MM-dd HH:mm:ss")).Append(".\n");
         return sb.ToString();
     }
 

@@ -41,7 +41,7 @@ internal static class TargetRunner
             if (t.Status == TargetStatus.Skipped) Log.Information("Skipping {Target:l}: {Reason:l}", t.Name, t.SkipReason);
             if (t.Status is TargetStatus.Skipped or TargetStatus.Succeeded) continue;
             var dependencyFailed = t.ExecutionDependencies.Any(d => d.Status is TargetStatus.Failed or TargetStatus.NotRun or TargetStatus.Aborted);
-            if ((stopping || dependencyFailed) && !t.Definition.IsAssuredAfterFailure)
+            if (Interruption.Requested || ((stopping || dependencyFailed) && !t.Definition.IsAssuredAfterFailure))
             {
                 t.Status = TargetStatus.NotRun;
                 continue;
@@ -69,12 +69,22 @@ internal static class TargetRunner
             t.Status = t.Definition.Actions.Count == 0 ? TargetStatus.Collective : TargetStatus.Succeeded;
             return true;
         }
+        catch (Exception e) when (Interruption.Requested)
+        {
+            // What the tool said as it stopped ("context canceled") is the interruption's doing: the file keeps it.
+            t.Status = TargetStatus.Aborted;
+            Log.Error("{Interrupted:l}", Interruption.Describe($"Target {t.Name}"));
+            if (NukeBuild.Host == HostKind.GitHubActions) console.WriteLine($"::error title=Target {t.Name} interrupted::{Interruption.Describe($"Target {t.Name}")}");
+            Log.ForContext(Logging.FileOnlyProperty, true).Error(e, "Target {Target:l} stopped with", t.Name);
+            return false;
+        }
         catch (Exception e)
         {
             t.Status = TargetStatus.Failed;
             var error = e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
             Log.Error("Target {Target:l} failed: {Message:l}{Log:l}", t.Name, error.Message,
-                Logging.LogFileForDisplay is { } file && NukeBuild.Host != HostKind.GitHubActions ? $" (full log: {file})" : "");
+                Logging.LogFileForDisplay is { } file && NukeBuild.Host != HostKind.GitHubActions && !error.Message.Contains(file, StringComparison.Ordinal)
+                    ? $" (full log: {file})" : "");
             if (NukeBuild.Host == HostKind.GitHubActions)
                 console.WriteLine($"::error title=Target {t.Name} failed::{SecretMasker.Mask(error.Message).ReplaceLineEndings(" ")}");
             Log.Debug(error, "Details");

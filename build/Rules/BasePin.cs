@@ -61,6 +61,25 @@ public static partial class BasePins
           + "\nThe base digest is an input of every permutation, so the default branch's next build rebuilds and publishes them all"
           + " (security updates of the base included); this pull request's own checks build them first.\n";
 
+    /// <summary>The digest a pinned tag has now, from the registry's answer (its manifest or index, byte for byte); null when it gave none.</summary>
+    public static string? CurrentDigest(RegistryAnswer answer) =>
+        answer.RawManifest is { } raw ? ContentDigest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw)) : null;
+
+    /// <summary>
+    /// What stops UpdateBasePin before it runs, one line each: a Dockerfile with no pin, a pinned tag its registry does not
+    /// have, a registry that does not answer (as the external-image check reads it: seconds, not a retried failure).
+    /// </summary>
+    public static IEnumerable<string> Problems(string file, IReadOnlyList<(BasePin Pin, RegistryAnswer Answer)> pins)
+    {
+        if (pins.Count == 0) yield return NonePinned(file);
+        foreach (var (pin, answer) in pins.Where(p => p.Answer.RawManifest is null))
+            yield return answer.Unreachable is { } reason
+                ? $"UpdateBasePin cannot resolve {pin.TagReference} (ARG {pin.Arg} at {file}:{pin.Line}): {reason}; run it where "
+                  + $"{RegistryHost.Of(pin.TagReference)} is reachable (the scheduled update-base-pin workflow does), or set that line's digest to the one "
+                  + $"`docker buildx imagetools inspect {pin.TagReference}` prints there (README, \"Building the images\")."
+                : $"{pin.TagReference} (ARG {pin.Arg} at {file}:{pin.Line}) is not in its registry; fix the repository or tag on that line.";
+    }
+
     /// <summary>The one error when a Dockerfile has no pin to move, naming the file and the fix.</summary>
     public static string NonePinned(string file) =>
         $"{file} pins no base image by digest in a global ARG; write one before the first FROM, "

@@ -64,16 +64,37 @@ public static partial class CachePolicy
                 _ => $"{mainRead} refused ({check.Reason}), built without it",
             };
         }
-        var to = settings.To;
-        var mainWrite = settings.MainWrite;
-        if (mainWrite is not null && signingProblem is not null)
-        {
-            to = settings.To.Where(entry => RefOf(entry) != mainWrite).ToList();
-            trust = (trust is null ? "" : trust + "; ") + $"{mainWrite} not exported: nothing to sign it with";
-            mainWrite = null;
-        }
+        var (to, mainWrite, trustWithExport) = SignableExport(settings, signingProblem, trust);
         var verifiedWrite = mainWrite is not null && mainWrite == settings.MainRead && check?.State == MainCacheState.Verified ? check.Digest : null;
-        return new CacheSettings(from, to, null, mainWrite, trust ?? settings.Trust, verifiedWrite);
+        return new CacheSettings(from, to, null, mainWrite, trustWithExport ?? settings.Trust, verifiedWrite);
+    }
+
+    /// <summary>
+    /// What --plan shows before anything reads the registry, decided as <see cref="Trusted"/> decides: with nothing to verify
+    /// main's signature with (<paramref name="verifyProblem"/>), the main cache is not imported whether or not it exists; else
+    /// it is imported by digest once the signature verifies (the tag stays in <see cref="CacheSettings.From"/>, the run replaces
+    /// it). The export is dropped when nothing can sign it, exactly as the run drops it.
+    /// </summary>
+    public static CacheSettings Planned(CacheSettings settings, string? verifyProblem, string? signingProblem)
+    {
+        var from = settings.From;
+        string? trust = null;
+        if (settings.MainRead is { } mainRead)
+        {
+            from = verifyProblem is null ? from : from.Where(entry => RefOf(entry) != mainRead).ToList();
+            trust = verifyProblem is null ? $"{mainRead} imported by digest only once main's signature on it verifies"
+                : $"{mainRead} not imported, whether or not it exists: {verifyProblem}";
+        }
+        var (to, mainWrite, trustWithExport) = SignableExport(settings, signingProblem, trust);
+        return settings with { From = from, To = to, MainWrite = mainWrite, Trust = trustWithExport };
+    }
+
+    /// <summary>The export without the main cache when nothing can sign it (an unsigned export would only displace the signed cache).</summary>
+    static (IReadOnlyList<string> To, string? MainWrite, string? Trust) SignableExport(CacheSettings settings, string? signingProblem, string? trust)
+    {
+        if (settings.MainWrite is not { } mainWrite || signingProblem is null) return (settings.To, settings.MainWrite, trust);
+        return (settings.To.Where(entry => RefOf(entry) != mainWrite).ToList(), null,
+            (trust is null ? "" : trust + "; ") + $"{mainWrite} not exported: nothing to sign it with");
     }
 
     /// <summary>
@@ -96,8 +117,9 @@ public static partial class CachePolicy
     public static string NotSignedBy(string signer) => $"no signature on it verifies as {signer}";
 
     /// <summary>Who must have signed the main cache, as <paramref name="verification"/> checks it, for the warning.</summary>
-    public static string SignerOf(CosignVerification verification) => verification.PublicKeyPath is { } key
-        ? $"signed with the key {Path.GetFileName(key)}"
+    /// <param name="keyAsGiven">The key as the user named it (--cosign-public-key, else --cosign-key): a basename could be another file's.</param>
+    public static string SignerOf(CosignVerification verification, string? keyAsGiven = null) => verification.PublicKeyPath is { } key
+        ? $"signed with the key {keyAsGiven ?? key}"
         : $"main's workflow ({verification.CertificateIdentityRegexp}, trigger {verification.WorkflowTrigger ?? "any"})";
 
     /// <summary>

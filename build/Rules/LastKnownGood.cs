@@ -16,7 +16,14 @@ public sealed record LastKnownGoodPin(PinnedBy PinnedBy, ReleaseManifest Manifes
 /// What a publish does about the pin: whether its mutable tags may move, the pin to write after it (null: the pin is
 /// left as it is), why (one line), and whether that is worth a warning (tags held, or nothing tagged).
 /// </summary>
-public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false);
+/// <param name="NoPin">No pin was read (none at the pin source): nothing here says whether a rollback holds the tags.</param>
+/// <param name="HeldBy">The rollback pin that holds the mutable tags where it put them, when it does.</param>
+public sealed record PinDecision(bool MoveMutableTags, LastKnownGoodPin? NewPin, string Note, bool Warn = false, bool NoPin = false,
+    LastKnownGoodPin? HeldBy = null)
+{
+    /// <summary>For the publish's row in the summary table: that its mutable tags were held, and by which rollback.</summary>
+    public string? SummaryNote => HeldBy is { } pin ? $"mutable tags held by the rollback to {pin.Manifest.Sha[..Math.Min(12, pin.Manifest.Sha.Length)]}" : null;
+}
 
 /// <summary>
 /// Pure: reads and writes pins, and decides whether a publish may move the mutable tags. A publish after a rollback
@@ -42,14 +49,33 @@ public static class LastKnownGood
         if (pin is { PinnedBy: PinnedBy.Rollback } && !releaseRollback)
             return new(false, null,
                 $"The mutable tags are held by the rollback to {pin.Manifest.Sha} ({pin.Manifest.Ref}) recorded in the last-known-good pin {pinSource}: this publish of {publishing.Sha} " +
-                $"pushes, signs, attests and writes its immutable tags only. {ReleaseHint}", Warn: true);
+                $"pushes, signs, attests and writes its immutable tags only. {ReleaseHint}", Warn: true, HeldBy: pin);
         var note = pin switch
         {
-            null => $"No last-known-good pin yet ({pinSource} does not exist): {publishing.Sha} becomes it once verified.",
+            null => $"No last-known-good pin yet ({pinSource} does not exist; a pin kept elsewhere is passed with --last-known-good <lkg.json>): "
+                    + $"{publishing.Sha} becomes it once verified.",
             { PinnedBy: PinnedBy.Rollback } => $"--release-rollback: the rollback to {pin.Manifest.Sha} recorded in {pinSource} is released; the mutable tags move to {publishing.Sha}, which becomes the pin once verified.",
+            _ when pin.Manifest.Sha == publishing.Sha => $"The last-known-good pin {pinSource} is unchanged: it is already {publishing.Sha}, which this publish verifies again.",
             _ => $"The last-known-good pin {pinSource} moves from {pin.Manifest.Sha} to {publishing.Sha} once verified.",
         };
-        return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing), note);
+        return new(true, new LastKnownGoodPin(PinnedBy.Publish, publishing), note, NoPin: pin is null);
+    }
+
+    /// <summary>
+    /// The warning when a publish that read no pin would move mutable tags that point at another image now: a rollback
+    /// recorded in another artifacts folder, clone or machine is invisible here and would be undone. Null when there is a pin,
+    /// the tags are held, or no mutable tag points elsewhere (a first publish, or one of the image they already point at).
+    /// </summary>
+    public static string? UnpinnedOverwrite(PinDecision decision, string pinSource, IEnumerable<TagChange> changes)
+    {
+        if (!decision.NoPin || !decision.MoveMutableTags) return null;
+        var overwritten = changes.Where(c => c.Tag.IsMutable && c.Moves && c.Current is not null).ToList();
+        if (overwritten.Count == 0) return null;
+        var first = overwritten[0];
+        return $"No last-known-good pin was read ({pinSource} does not exist), and this publish moves {overwritten.Count} mutable tag(s) that point at "
+               + $"another image now ({first}{(overwritten.Count > 1 ? $", and {overwritten.Count - 1} more" : "")}): if a Rollback put them there from "
+               + "another artifacts folder, clone or machine, this undoes it. To keep a rollback, pass its pin with --last-known-good <lkg.json> "
+               + "(CI keeps it as the lkg tag or DEVCONTAINER_LKG; README, Rollback).";
     }
 
     /// <summary>Why a manifest moves no tag: built from uncommitted changes, not tagged by the tag policy, or only immutable tags.</summary>
@@ -62,6 +88,12 @@ public static class LastKnownGood
         return $"No tag moves: the manifest of {manifest.Sha} ({manifest.Ref}, {manifest.Event}) has no tags (only builds of the default branch or a release tag " +
                "are tagged), so the images are pushed, signed and attested by digest only";
     }
+
+    /// <summary>The one line for a --manifest that is not there: which file, and where the manifest of a release to roll back to comes from.</summary>
+    public static string MissingRollbackManifest(string flagValue, string fullPath) =>
+        $"Rollback --manifest {flagValue}: {fullPath} does not exist; pass the manifest of the release to roll back to: the published-manifest "
+        + "artifact of its publishing run (gh run download <run-id> -n published-manifest), or a last-known-good pin (artifacts/lkg.json, which "
+        + "Publish and Rollback write; in CI the lkg tag: git fetch origin tag lkg && git tag -l --format='%(contents)' lkg > lkg.json) (README, Rollback).";
 
     /// <summary>Rollback moves mutable tags: a manifest without any (a local or pull-request build) is refused, naming the fix.</summary>
     public static string? RollbackProblem(ReleaseManifest manifest, string source) =>

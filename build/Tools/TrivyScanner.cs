@@ -59,7 +59,7 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
     {
         var result = await trivy.RunAsync(arguments, hostPaths, workingDirectory, environment);
         if (!File.Exists(output))
-            throw new InvalidOperationException($"Trivy wrote no {what} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; see the log above.");
+            throw new InvalidOperationException($"Trivy wrote no {what} (exit {result.ExitCode}): {ToolOutput.LastLine(result.StandardError)}; {ToolOutputPolicy.WhereFailedOutputIs()}.");
         return result.ExitCode;
     }
 

@@ -143,10 +143,33 @@ public class ExecutionTests : IDisposable
     [Fact]
     public void Plan_prints_the_order_with_reasons_and_runs_nothing()
     {
-        var (exitCode, build) = _host.RunSample("--plan", "Publish", "--push");
+        var (exitCode, build) = _host.RunSample("--plan", "Publish", "--push", "--password", "pw");
         Assert.Equal(0, exitCode);
         Assert.Empty(build.Ran);
         Assert.Matches(@"6\. Publish\s+invoked", _host.Output);
+    }
+
+    [Fact]
+    public void Plan_shows_what_the_run_would_refuse_and_exits_2_as_the_run_does()
+    {
+        // A missing required parameter: every one is named, and the run's own checks are not asked (it would stop first).
+        var (exitCode, _) = _host.RunSample("--plan", "Publish", "--push");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("The run would be refused before anything runs (exit 2):\n  Target 'Publish' requires parameter 'Password'", _host.Output);
+
+        // The checks the build makes without the network, each on its own line; what the plan would decide is not shown.
+        var build = new CheckedBuild();
+        Assert.Equal(2, _host.Run(build, ["Deploy"], "--plan", "--registry", "bad registry"));
+        Assert.Contains("The run would be refused before anything runs (exit 2):\n  --registry 'bad registry' has a space; pass host[:port]/path.\n"
+            + "  --registry was given, so it is checked.\n", _host.Output);
+        Assert.DoesNotContain("would deploy", _host.Output);
+        Assert.Equal(["Deploy", "Prepare"], build.PlannedFor.Order());
+        Assert.Empty(build.CheckedFor); // the run's checks (which may probe the network) are not made
+        Assert.Empty(build.Ran);
+
+        var fine = new CheckedBuild();
+        Assert.Equal(0, _host.Run(fine, ["Deploy"], "--plan"));
+        Assert.Contains("would deploy to localhost:5000", _host.Output);
     }
 
     [Fact]
@@ -317,9 +340,24 @@ public class ExecutionTests : IDisposable
         Target Prepare => _ => _.Executes(() => Ran.Add(nameof(Prepare)));
         Target Deploy => _ => _.DependsOn(Prepare).Executes(() => Ran.Add(nameof(Deploy)));
 
+        public IReadOnlyCollection<string> PlannedFor = [];
+
         protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> runningTargets)
         {
             CheckedFor = runningTargets;
+            return Problems();
+        }
+
+        protected override IReadOnlyList<string> CheckBeforePlanning(IReadOnlyCollection<string> plannedTargets)
+        {
+            PlannedFor = plannedTargets;
+            return Problems();
+        }
+
+        protected override IEnumerable<string> DescribePlannedDecisions(IReadOnlyCollection<string> plannedTargets) => [$"would deploy to {Registry}"];
+
+        List<string> Problems()
+        {
             var problems = new List<string>();
             if (Registry.Contains(' ')) problems.Add($"--registry '{Registry}' has a space; pass host[:port]/path.");
             if (IsGiven(nameof(Registry))) problems.Add("--registry was given, so it is checked.");

@@ -67,6 +67,20 @@ public class ToolOutputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_message_points_where_the_console_showed_the_output_and_at_minimal_verbosity_to_the_log_file()
+    {
+        Assert.Equal("see its last lines above", ToolOutputPolicy.WhereFailedOutputIs());
+        Configure(HostKind.Terminal, Verbosity.Verbose);
+        Assert.Equal("see its output above", ToolOutputPolicy.WhereFailedOutputIs());
+        Configure(HostKind.Terminal, Verbosity.Minimal);
+        await ToolRunner.RunAsync("/bin/sh", ["-c", ThirtyLinesThenFail]);
+        Assert.DoesNotContain("line 30", Console); // nothing above to see
+        Assert.Equal($"its output is not shown at this verbosity: see {LogFile}", ToolOutputPolicy.WhereFailedOutputIs());
+        Assert.Equal("its output is not shown at this verbosity; run again with --verbosity normal",
+            ToolOutputPolicy.WhereFailedOutputIs(ToolOutputMode.Quiet, logFile: null));
+    }
+
+    [Fact]
     public async Task A_query_s_command_and_output_stay_in_the_log_file()
     {
         var result = await ToolRunner.RunAsync("/bin/sh", ["-c", "echo data; echo complaint >&2"], logOutput: false);

@@ -71,6 +71,21 @@ public static class ToolOutputPolicy
 
     /// <summary>How many of a failed run's last output lines the console shows (all of them are in the log file).</summary>
     public const int FailureTail = 20;
+
+    /// <summary>
+    /// Where a failed command's output can be read, as the console showed it: above (streamed, or its last lines; a failed
+    /// target names the log file too), or at --verbosity minimal or quiet, which show none of it, the log file.
+    /// </summary>
+    public static string WhereFailedOutputIs(ToolOutputMode mode, string? logFile) => mode switch
+    {
+        ToolOutputMode.Stream => "see its output above",
+        ToolOutputMode.Steps => "see its last lines above",
+        _ => logFile is null ? "its output is not shown at this verbosity; run again with --verbosity normal"
+            : $"its output is not shown at this verbosity: see {logFile}",
+    };
+
+    /// <summary><see cref="WhereFailedOutputIs(ToolOutputMode, string?)"/> for this run's console and log file.</summary>
+    public static string WhereFailedOutputIs() => WhereFailedOutputIs(Mode(NukeBuild.Host, Logging.Level.MinimumLevel), Logging.LogFileForDisplay);
 }
 
 /// <summary>The last lines a tool printed, for the console when it fails.</summary>

@@ -43,6 +43,7 @@ public static class ToolRunner
         ToolProgress? progress = null)
     {
         var name = Path.GetFileName(toolPath);
+        if (Interruption.Requested) throw new BuildInterruptedException($"{DefaultLabel(name, arguments)} was not started: the run was interrupted (Ctrl-C).");
         var mode = ToolOutputPolicy.Mode(NukeBuild.Host, Logging.Level.MinimumLevel);
         var shown = mode == ToolOutputMode.Stream ? LogEventLevel.Information : LogEventLevel.Debug;
         Log.Write(logOutput ? LogEventLevel.Information : shown, "> {Tool:l} {Arguments:l}", name, string.Join(" ", arguments.Select(Quote)));
@@ -78,7 +79,13 @@ public static class ToolRunner
         using var stopBeating = new CancellationTokenSource();
         var heartbeat = shaper is null ? Task.CompletedTask : BeatAsync(label, () => { lock (gate) return shaper.Current; }, clock, stopBeating.Token);
         CommandResult result;
-        try { result = await command.ExecuteAsync(cancellationToken); }
+        try
+        {
+            var running = command.ExecuteAsync(cancellationToken);
+            // Interrupted: the tool gets SIGINT and ends as it does on Ctrl-C (its exit code returned as usual, so the caller's clean-up runs).
+            using var interrupt = Interruption.Token.Register(() => Interruption.Interrupt(running.ProcessId));
+            result = await running;
+        }
         finally
         {
             await stopBeating.CancelAsync();
@@ -95,6 +102,11 @@ public static class ToolRunner
         {
             if (elapsed >= ToolOutputPolicy.DoneLineAfter)
                 Log.Information("{Label:l}: done in {Elapsed:l}{Summary:l}", label, ToolOutputPolicy.Clock(elapsed), summary is null ? "" : $" ({summary})");
+            return;
+        }
+        if (Interruption.Requested)
+        {
+            Log.Information("{Label:l}: stopped after {Elapsed:l} (interrupted; its output is in {File:l})", label, ToolOutputPolicy.Clock(elapsed), Logging.LogFileForDisplay ?? "the log");
             return;
         }
         Log.Information("{Label:l}: exited with code {Code} after {Elapsed:l}; its last {Count} lines{Where:l}:", label, exitCode, ToolOutputPolicy.Clock(elapsed), tail.Count,

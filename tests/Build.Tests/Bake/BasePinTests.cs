@@ -65,4 +65,21 @@ public class BasePinTests
         Assert.Empty(BasePins.Find("ARG BASE_IMAGE=ubuntu:24.04\nFROM ${BASE_IMAGE}\n"));
         Assert.Contains("ARG BASE_IMAGE=docker.io/library/ubuntu:24.04@sha256:<digest>", BasePins.NonePinned("devcontainer/Dockerfile"));
     }
+
+    [Fact]
+    public void Up_front_each_pin_its_registry_cannot_answer_for_is_one_line_naming_the_image_its_line_and_the_fix()
+    {
+        var pin = new BasePin(9, "BASE_IMAGE", "docker.io/library/ubuntu", "24.04", "sha256:" + new string('a', 64));
+        var unreachable = new RegistryAnswer(pin.TagReference, null, "registry-1.docker.io does not answer (lookup registry-1.docker.io: no such host)");
+        Assert.Equal("UpdateBasePin cannot resolve docker.io/library/ubuntu:24.04 (ARG BASE_IMAGE at devcontainer/Dockerfile:9): registry-1.docker.io "
+            + "does not answer (lookup registry-1.docker.io: no such host); run it where docker.io is reachable (the scheduled update-base-pin workflow does), "
+            + "or set that line's digest to the one `docker buildx imagetools inspect docker.io/library/ubuntu:24.04` prints there (README, \"Building the images\").",
+            Assert.Single(BasePins.Problems("devcontainer/Dockerfile", [(pin, unreachable)])));
+        Assert.Contains("is not in its registry; fix the repository or tag on that line",
+            Assert.Single(BasePins.Problems("devcontainer/Dockerfile", [(pin, new RegistryAnswer(pin.TagReference, null, null))])));
+        Assert.Equal(BasePins.NonePinned("devcontainer/Dockerfile"), Assert.Single(BasePins.Problems("devcontainer/Dockerfile", [])));
+        var answered = new RegistryAnswer(pin.TagReference, "{}", null);
+        Assert.Empty(BasePins.Problems("devcontainer/Dockerfile", [(pin, answered)]));
+        Assert.Equal("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", BasePins.CurrentDigest(answered));
+    }
 }

@@ -133,6 +133,39 @@ public class CacheTrustTests
     }
 
     [Fact]
+    public void The_plan_drops_the_main_cache_export_and_import_exactly_where_the_run_would()
+    {
+        const string noSigner = "this run cannot sign it: pass --cosign-key.";
+        const string noVerifier = "nothing to verify its signature with (no key)";
+        // A laptop on a clean main without a key: nothing verifies the main cache, nothing signs it.
+        var laptop = CachePolicy.Planned(For(Contexts.Main), noVerifier, noSigner);
+        Assert.Empty(laptop.From);
+        Assert.Empty(laptop.To);
+        Assert.Null(laptop.MainWrite);
+        var plan = GuardPlans.For(Contexts.Main);
+        var lines = (plan with { Permutations = [plan.Permutations[0] with { Cache = laptop }] }).Render();
+        Assert.Contains("  cache-from: none\n  cache-to: none\n", lines);
+        Assert.Contains($"main cache: {MainTag} not imported, whether or not it exists: {noVerifier}; {MainTag} not exported: nothing to sign it with", lines);
+        Assert.DoesNotContain("signed by its digest after the build", lines);
+        // What the run decides once it read the registry agrees: the same export dropped for the same reason.
+        var run = CachePolicy.Trusted(For(Contexts.Main), MainCacheCheck.Absent(MainTag), noSigner);
+        Assert.Equal(run.From, laptop.From);
+        Assert.Equal(run.To, laptop.To);
+        Assert.Equal(run.MainWrite, laptop.MainWrite);
+
+        // CI's default-branch job (keyless): the import waits for the signature, the export is signed.
+        var ci = CachePolicy.Planned(For(Contexts.Main), null, null);
+        Assert.Equal(For(Contexts.Main).From, ci.From);
+        Assert.Equal(For(Contexts.Main).To, ci.To);
+        Assert.Equal(MainTag, ci.MainWrite);
+        Assert.Contains("imported by digest only once main's signature on it verifies", ci.Trust);
+        // A pull request's own export never depends on signing.
+        Assert.Equal(For(Contexts.PullRequest(4)).To, CachePolicy.Planned(For(Contexts.PullRequest(4)), noVerifier, noSigner).To);
+        var local = For(Contexts.Main, CacheMode.Local);
+        Assert.Equal(local, CachePolicy.Planned(local, noVerifier, noSigner));
+    }
+
+    [Fact]
     public void The_cache_manifest_digest_is_read_from_buildx_s_metadata_file_per_target()
     {
         // As buildx 0.13 wrote it here for a bake with one registry cache export (and a target with none).
@@ -163,5 +196,14 @@ public class CacheTrustTests
         Assert.Equal("push", identity.Verification.WorkflowTrigger);
         Assert.Equal(trusted, System.Text.RegularExpressions.Regex.IsMatch(certificateIdentity, identity.Verification.CertificateIdentityRegexp!));
         Assert.Contains("main's workflow (^https://github\\.com/acme/dp/", CachePolicy.SignerOf(identity.Verification));
+    }
+
+    [Fact]
+    public void A_key_the_main_cache_must_be_signed_with_is_named_as_the_user_gave_it_not_by_its_file_name()
+    {
+        var verification = SigningPolicy.Decide(null, "/tmp/x/cosign.pub", false, false, forSigning: false, _ => null, "/a/cosign.pub").Verification;
+        Assert.Equal("signed with the key /tmp/x/cosign.pub", CachePolicy.SignerOf(verification, "/tmp/x/cosign.pub"));
+        Assert.Equal("signed with the key keys/cosign.key", CachePolicy.SignerOf(verification, "keys/cosign.key"));
+        Assert.Equal("signed with the key /tmp/x/cosign.pub", CachePolicy.SignerOf(verification)); // the full path, never a bare file name
     }
 }

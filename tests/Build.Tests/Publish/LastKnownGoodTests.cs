@@ -19,6 +19,30 @@ public class LastKnownGoodTests
     }
 
     [Fact]
+    public void Without_a_pin_a_publish_that_would_move_a_mutable_tag_off_another_image_warns_naming_where_it_looked_and_the_flag()
+    {
+        var publishing = Published('c');
+        var decision = LastKnownGood.Decide(null, publishing, Pin);
+        Assert.Contains($"No last-known-good pin yet ({Pin} does not exist; a pin kept elsewhere is passed with --last-known-good <lkg.json>)", decision.Note);
+        var mutable = new ImageTag("127.0.0.1:5000/team/devcontainer:gcc15-clang20", true);
+        var immutable = new ImageTag($"127.0.0.1:5000/team/devcontainer:{new string('c', 40)}-gcc15-clang20", false);
+        var (elsewhere, here) = (ManifestSamples.Digest('9'), ManifestSamples.Digest('1'));
+        var warning = LastKnownGood.UnpinnedOverwrite(decision, Pin, [new TagChange(immutable, null, here), new TagChange(mutable, elsewhere, here)]);
+        Assert.Equal($"No last-known-good pin was read ({Pin} does not exist), and this publish moves 1 mutable tag(s) that point at another image now "
+            + $"({mutable.Reference}  {elsewhere} → {here}): if a Rollback put them there from another artifacts folder, clone or machine, this undoes it. "
+            + "To keep a rollback, pass its pin with --last-known-good <lkg.json> (CI keeps it as the lkg tag or DEVCONTAINER_LKG; README, Rollback).", warning);
+
+        // Nothing to overwrite: a first publish (no tag yet), the same image again, or only immutable tags moving.
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(decision, Pin, [new TagChange(mutable, null, here), new TagChange(immutable, elsewhere, here)]));
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(decision, Pin, [new TagChange(mutable, here, here)]));
+        // A pin was read: it decides (held, or moved from a publish), no warning.
+        var pinned = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('a')), publishing, Pin);
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(pinned, Pin, [new TagChange(mutable, elsewhere, here)]));
+        var held = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Rollback, Published('a')), publishing, Pin);
+        Assert.Null(LastKnownGood.UnpinnedOverwrite(held, Pin, [new TagChange(mutable, elsewhere, here)]));
+    }
+
+    [Fact]
     public void After_a_publish_the_next_publish_moves_the_pin_forward()
     {
         var publishing = Published('c');
@@ -26,6 +50,15 @@ public class LastKnownGoodTests
         Assert.True(decision.MoveMutableTags);
         Assert.Same(publishing, decision.NewPin!.Manifest);
         Assert.Contains($"moves from {new string('a', 40)} to {new string('c', 40)}", decision.Note);
+    }
+
+    [Fact]
+    public void A_publish_of_the_pinned_commit_again_says_the_pin_is_unchanged()
+    {
+        var decision = LastKnownGood.Decide(new LastKnownGoodPin(PinnedBy.Publish, Published('c')), Published('c'), Pin);
+        Assert.True(decision.MoveMutableTags);
+        Assert.Equal($"The last-known-good pin {Pin} is unchanged: it is already {new string('c', 40)}, which this publish verifies again.", decision.Note);
+        Assert.DoesNotContain("moves from", decision.Note);
     }
 
     [Fact]
@@ -40,6 +73,9 @@ public class LastKnownGoodTests
         Assert.Contains("run Publish again with --release-rollback", decision.Note);
         Assert.Contains("delete the `lkg` tag or the DEVCONTAINER_LKG variable", decision.Note);
         Assert.DoesNotContain("\n", decision.Note);
+        // The summary table's row says so too (it would otherwise read as a publish with nothing to do).
+        Assert.Equal($"mutable tags held by the rollback to {new string('a', 12)}", decision.SummaryNote);
+        Assert.Null(LastKnownGood.Decide(null, Published('c'), Pin).SummaryNote);
     }
 
     [Fact]
@@ -79,6 +115,16 @@ public class LastKnownGoodTests
         Assert.Null(decision.NewPin);
         Assert.Contains("has only immutable tags", decision.Note);
         Assert.Contains($"the last-known-good pin {Pin} stays at {new string('a', 40)}", decision.Note);
+    }
+
+    [Fact]
+    public void A_rollback_manifest_that_is_not_there_is_named_with_where_to_get_one()
+    {
+        var line = LastKnownGood.MissingRollbackManifest("nothere.json", "/repo/nothere.json");
+        Assert.StartsWith("Rollback --manifest nothere.json: /repo/nothere.json does not exist; pass the manifest of the release to roll back to", line);
+        Assert.Contains("gh run download <run-id> -n published-manifest", line);
+        Assert.Contains("artifacts/lkg.json", line);
+        Assert.DoesNotContain("Manifest target", line); // a fresh build is not what a rollback needs
     }
 
     [Fact]

@@ -66,13 +66,32 @@ public partial class WorkflowCommandsTests
     };
 
     // A root of its own (an empty .nuke/): planning rewrites .nuke/build.schema.json, which other tests may be reading.
+    // It holds what a job has when its command runs (the checkout's bake file and retention policy, the manifest the
+    // rollback job is given), since --plan refuses what the run would refuse (exit 2).
     private static readonly Lazy<string> PlanRoot = new(() =>
     {
         var root = Directory.CreateTempSubdirectory("workflow-plan-root-").FullName;
         Directory.CreateDirectory(Path.Combine(root, ".nuke"));
+        foreach (var file in new[] { "docker-bake.hcl", "retention-policy.json" })
+            File.Copy(BuildTests.Bake.RepositoryFiles.PathOf(file), Path.Combine(root, file));
+        Directory.CreateDirectory(Path.Combine(root, "artifacts"));
+        File.WriteAllText(Path.Combine(root, "artifacts", "manifest.json"), ManifestStore.Serialize(PublishedManifest, BuildTests.Publish.ManifestSamples.KnownIds));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(root, recursive: true); } catch (IOException) { } };
         return root;
     });
+
+    /// <summary>A default-branch manifest in the registry the samples name (ghcr.io/octo-org), as rollback.yml's input is.</summary>
+    private static ReleaseManifest PublishedManifest
+    {
+        get
+        {
+            const string repository = "ghcr.io/octo-org/devcontainer";
+            var sample = BuildTests.Publish.ManifestSamples.Manifest();
+            var id = sample.Permutations[0].Id;
+            return sample with { Permutations = [sample.Permutations[0] with { Repository = repository,
+                Tags = [new ManifestTag($"{repository}:{id}", true), new ManifestTag($"{repository}:{sample.Sha}-{id}", false)] }] };
+        }
+    }
 
     private static (int ExitCode, string Output) Plan(string arguments)
     {
@@ -86,6 +105,11 @@ public partial class WorkflowCommandsTests
         foreach (var flag in new[] { "--plan", "--no-logo", "--root", PlanRoot.Value }) start.ArgumentList.Add(flag);
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("GITHUB_") || n.StartsWith("NUKE_")))
             start.Environment.Remove(name);
+        // What a job's runner and env: give it: keyless signing and verification (the publishing jobs have id-token: write), and
+        // the token of the steps that call GitHub's REST API.
+        start.Environment["GITHUB_REPOSITORY"] = "octo-org/devcontainers";
+        start.Environment["ACTIONS_ID_TOKEN_REQUEST_URL"] = "https://token.actions.example/";
+        start.Environment["GITHUB_TOKEN"] = "sample-job-token";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

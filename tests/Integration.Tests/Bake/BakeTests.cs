@@ -60,8 +60,12 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
         Assert.Contains("Bake " + note, result.Output);
         Assert.Equal([native], Pushed("gcc14-clang20").Platforms);
 
-        // --plan of a local Publish keeps every platform: what is published is whole.
-        var publish = await RunOnFixtureAsync(local, "Publish", "--permutations", "gcc14-clang20", "--cache", "none", "--plan");
+        // --plan of a local Publish keeps every platform: what is published is whole. (It signs with a key, or the plan
+        // is refused as the run would be; --allow-dirty: the checkout running the tests may have uncommitted changes.)
+        var (key, _) = await KeyPairAsync("plan", "it-plan-pw");
+        local["COSIGN_PASSWORD"] = "it-plan-pw";
+        var publish = await RunOnFixtureAsync(local, "Publish", "--permutations", "gcc14-clang20", "--cache", "none", "--cosign-key", key, "--allow-dirty", "--plan");
+        Assert.Equal(0, publish.ExitCode);
         Assert.DoesNotContain("this machine's own", publish.Output);
         Assert.Contains("  platforms: linux/amd64, linux/arm64\n", publish.Output);
     }
@@ -136,5 +140,25 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
         var error = Assert.Single(errors);
         Assert.Contains($"--bake-file {hcl} has no target 'gcc15-clang20'", error);
         Assert.Contains("drop gcc15-clang20 from --permutations", error);
+    }
+
+    [IntegrationFact]
+    public async Task Ctrl_C_during_a_bake_stops_buildx_removes_what_it_began_and_exits_130()
+    {
+        // A build step that would take a minute, so the interrupt lands while buildx builds.
+        var bakeFile = RepoPaths.CopyFixture(WorkDirectory);
+        var dockerfile = Path.Combine(Path.GetDirectoryName(bakeFile)!, "Dockerfile");
+        File.WriteAllText(dockerfile, File.ReadAllText(dockerfile).Replace("COPY compilers/ /opt/fixture/\n",
+            "COPY compilers/ /opt/fixture/\nRUN echo \"$FIXTURE_STAMP\" > /slow && sleep 60\n"));
+        var result = await Build.RunAsync(["Bake", "--bake-file", bakeFile, "--permutations", "gcc14-clang20", "--platforms", "linux/amd64",
+            "--registry", Registry.Prefix, "--artifacts", ArtifactsDirectory, "--cache", "none", "--force", "--no-logo"],
+            null, ColdCache.Environment, null, interruptOn: "> docker buildx bake");
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("WRN: Interrupted (Ctrl-C): stopping the running tools and cleaning up", result.Output);
+        Assert.Contains("ERR: Target Bake was interrupted (Ctrl-C): its tools were stopped", result.Output);
+        Assert.DoesNotContain("Target Bake failed", result.Output);
+        Assert.Matches(@"\nBake\s+Aborted\s", result.Output);
+        Assert.Contains("Build interrupted on ", result.Output);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(ArtifactsDirectory, "images"))); // neither the archive nor its .partial
     }
 }

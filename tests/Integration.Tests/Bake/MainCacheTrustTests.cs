@@ -40,7 +40,7 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
         Assert.Equal(forged.Digest, (await CacheTagDigestsAsync())[$"{Id}-main"]);
 
         var unsigned = await BakeAsync(GitHubEvent.Push(WorkDirectory), main.Key);
-        AssertRefusedBeforeImport(unsigned, forged.Digest, "no signature on it verifies as signed with the key cosign.pub");
+        AssertRefusedBeforeImport(unsigned, forged.Digest, $"no signature on it verifies as signed with the key {main.Key}"); // as given
         // The build went on, and main's export replaced the forgery with a cache it signed.
         var healed = (await CacheTagDigestsAsync())[$"{Id}-main"];
         Assert.NotEqual(forged.Digest, healed);
@@ -53,7 +53,7 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
         await Registry.Client.PutManifestAsync(CacheRepositoryPath, $"{Id}-main", forged);
         var otherKey = GitHubEvent.PullRequest(WorkDirectory, 8);
         otherKey["FIXTURE_STAMP"] = ColdCache.Stamp + "-pr8";
-        AssertRefusedBeforeImport(await BakeAsync(otherKey, main.Key), forged.Digest, "no signature on it verifies as signed with the key cosign.pub");
+        AssertRefusedBeforeImport(await BakeAsync(otherKey, main.Key), forged.Digest, $"no signature on it verifies as signed with the key {main.Key}");
         Assert.Equal(forged.Digest, (await CacheTagDigestsAsync())[$"{Id}-main"]); // a pull request does not write main
     }
 
@@ -78,6 +78,29 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
         Assert.Contains($"Not exporting the main cache {MainTag}: this run cannot sign it", push.Output);
         Assert.Contains($"importing cache manifest from {Registry.Repository("devcontainer-cache")}@{signed}", BuildLog()); // it can verify
         Assert.Equal(signed, (await CacheTagDigestsAsync())[$"{Id}-main"]);
+    }
+
+    [IntegrationFact]
+    public async Task Signing_input_Bake_would_sign_or_verify_the_main_cache_with_is_checked_before_anything_is_built()
+    {
+        var main = await KeyPairAsync("main", Password);
+        var other = await KeyPairAsync("other", Password);
+        async Task<string> RefusedAsync(string password, params string[] flags)
+        {
+            var environment = GitHubEvent.Push(WorkDirectory);
+            environment["COSIGN_PASSWORD"] = password;
+            var result = await RunOnFixtureAsync(environment, ["Bake", "--permutations", Id, .. flags]);
+            Assert.Equal(2, result.ExitCode);
+            Assert.False(File.Exists(Archive(Id)), "Bake ran");
+            return Assert.Single(result.Output.Split('\n'), l => l.StartsWith("ERROR: ", StringComparison.Ordinal));
+        }
+        var missing = Path.Combine(WorkDirectory, "nokey.key");
+        Assert.Contains($"--cosign-key {missing} does not exist", await RefusedAsync(Password, "--cosign-key", missing));
+        Assert.Contains($"--cosign-key {main.Key} does not open with the password given", await RefusedAsync("wrong-password", "--cosign-key", main.Key));
+        Assert.Contains($"--cosign-public-key {other.PublicKey} is not the public key of --cosign-key {main.Key}",
+            await RefusedAsync(Password, "--cosign-key", main.Key, "--cosign-public-key", other.PublicKey));
+        Assert.Contains($"--cosign-public-key {main.Key} is not a PEM public key", await RefusedAsync(Password, "--cosign-public-key", main.Key));
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace)); // no cache exported, nothing pushed
     }
 
     /// <summary>One warning names the ref, the forged digest and why; buildx got neither the tag nor the digest, in the override or its log.</summary>

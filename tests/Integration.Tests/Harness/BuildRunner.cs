@@ -36,8 +36,9 @@ public sealed class BuildRunner(ITestOutputHelper? output)
 
     public Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(arguments, null, null, null);
 
+    /// <param name="interruptOn">Sends the build SIGINT, as Ctrl-C does, once a line containing it appears.</param>
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, string? workingDirectory,
-        IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout)
+        IReadOnlyDictionary<string, string?>? environment, TimeSpan? timeout, string? interruptOn = null)
     {
         var childEnvironment = HermeticEnvironment();
         foreach (var (name, value) in Environment) childEnvironment[name] = value;
@@ -45,7 +46,7 @@ public sealed class BuildRunner(ITestOutputHelper? output)
         var directory = workingDirectory ?? RepoPaths.Root;
         Write($"$ (cd {directory} && dotnet _build.dll {string.Join(' ', arguments)})");
         var result = await ProcessRunner.RunAsync(Dotnet, [BuildAssemblyPath, .. arguments], directory, childEnvironment, Write,
-            timeout ?? DefaultTimeout);
+            timeout ?? DefaultTimeout, interruptOn);
         Write($"[build exited with {result.ExitCode}]");
         return result;
     }

@@ -17,16 +17,17 @@ public static class ProcessRunner
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
+    /// <param name="interruptOn">When set, the process gets SIGINT (what Ctrl-C sends) once a line containing it appears.</param>
     public static Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
         string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null,
-        Action<string>? onLine = null, TimeSpan? timeout = null) =>
-        RunCoreAsync(StartInfo(fileName, arguments, workingDirectory, environment), onLine, timeout);
+        Action<string>? onLine = null, TimeSpan? timeout = null, string? interruptOn = null) =>
+        RunCoreAsync(StartInfo(fileName, arguments, workingDirectory, environment), onLine, timeout, interruptOn);
 
     /// <summary>For reading the toolchain's own environment: the process's environment as it is.</summary>
     internal static Task<ProcessResult> RunWithoutToolchainAsync(string fileName, IEnumerable<string> arguments) =>
         RunCoreAsync(StartInfo(fileName, arguments, Directory.GetCurrentDirectory(), null, withToolchain: false), null, TimeSpan.FromSeconds(30));
 
-    static async Task<ProcessResult> RunCoreAsync(ProcessStartInfo startInfo, Action<string>? onLine, TimeSpan? timeout)
+    static async Task<ProcessResult> RunCoreAsync(ProcessStartInfo startInfo, Action<string>? onLine, TimeSpan? timeout, string? interruptOn = null)
     {
         var fileName = startInfo.FileName;
         var arguments = startInfo.ArgumentList;
@@ -34,6 +35,7 @@ public static class ProcessRunner
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var all = new StringBuilder();
+        var interrupted = 0;
         void Append(StringBuilder own, string? line)
         {
             if (line is null) return;
@@ -43,6 +45,8 @@ public static class ProcessRunner
                 all.AppendLine(line);
             }
             onLine?.Invoke(line);
+            if (interruptOn is not null && line.Contains(interruptOn, StringComparison.Ordinal) && Interlocked.Exchange(ref interrupted, 1) == 0)
+                using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
         }
         process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
         process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);

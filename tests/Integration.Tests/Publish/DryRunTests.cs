@@ -51,6 +51,23 @@ public class DryRunTests(ITestOutputHelper output) : PublishTest(output)
     }
 
     [IntegrationFact]
+    public async Task A_dry_run_beside_Bake_is_refused_for_the_cache_export_only_when_Bake_would_export_the_cache()
+    {
+        string[] Publish(params string[] extra) =>
+            ["Publish", "--dry-run", "--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--permutations", Id, "--no-logo", .. extra];
+        // With a key a default-branch Bake exports the main cache (and signs it): a dry run cannot promise to change nothing.
+        var keyed = await RunBuildAsync(Publish("--cosign-key", KeyPath));
+        Assert.Equal(2, keyed.ExitCode);
+        Assert.Contains($"Bake in this run would export the build cache to {Repository}-cache: add --cache registry-read", keyed.Output);
+        // Without one Bake exports nothing (nothing to sign the main cache with), so the one problem is the missing identity.
+        var keyless = await RunBuildAsync(Publish());
+        Assert.Equal(2, keyless.ExitCode);
+        var error = Assert.Single(keyless.Output.Split('\n'), l => l.StartsWith("ERROR: ", StringComparison.Ordinal));
+        Assert.Contains("Publish needs a signing identity", error);
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
+    }
+
+    [IntegrationFact]
     public async Task A_flag_no_target_of_the_run_reads_is_refused_before_anything_runs()
     {
         var bake = await RunBuildAsync(PipelineArguments("Bake", "--dry-run"));

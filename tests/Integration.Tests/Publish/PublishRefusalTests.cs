@@ -50,6 +50,24 @@ public class PublishRefusalTests(ITestOutputHelper output) : PublishTest(output)
     }
 
     [IntegrationFact]
+    public async Task Independent_problems_are_reported_together_one_line_each_before_anything_runs()
+    {
+        // A platform typo, a severity typo, no signing identity and a base image nothing can pull: four lines, one run.
+        var unreachable = $"127.0.0.1:{LoopbackPort.Free()}/base/busybox:latest";
+        Build.Environment["BASE_IMAGE"] = unreachable;
+        var result = await RunBuildAsync(["Publish", "--bake-file", RepoPaths.FixtureBakeFile, "--registry", Registry.Prefix, "--permutations", "gcc14-clang20",
+            "--platforms", "linux/amd65", "--fail-on-severity", "HIHG", "--no-logo"]);
+        Assert.Equal(2, result.ExitCode);
+        var errors = result.Output.Split('\n').Where(l => l.StartsWith("ERROR: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith("ERROR: --platforms 'linux/amd65' is not a platform BuildKit knows", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("ERROR: --fail-on-severity has unknown severity 'HIHG'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("ERROR: Publish needs a signing identity", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith($"ERROR: FROM image {unreachable} (Dockerfile:", StringComparison.Ordinal));
+        Assert.Empty(await Registry.Client.RepositoriesAsync(Registry.Namespace));
+    }
+
+    [IntegrationFact]
     public async Task A_manifest_of_this_machine_s_platform_alone_is_not_published_as_the_whole_image()
     {
         Build.Environment["CI"] = null; // a developer's machine: a Manifest run publishes nothing, so it builds one platform

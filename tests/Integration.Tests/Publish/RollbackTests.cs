@@ -45,6 +45,23 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
         var rollbackPin = File.ReadAllText(PinPath);
         Assert.Contains("\"pinnedBy\": \"rollback\"", rollbackPin);
 
+        // The same publish from another artifacts folder (a fresh clone, git clean) has no pin to read: it says where it
+        // looked and how to pass the pin, and warns that it would move the tag off the rolled-back image.
+        var other = Path.Combine(WorkDirectory, "other-artifacts");
+        CopyDirectory(ArtifactsDirectory, other);
+        File.Delete(Path.Combine(other, "lkg.json"));
+        var unpinned = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id, "--artifacts", other, "--dry-run"));
+        Assert.True(unpinned.Succeeded, "the dry run from another artifacts folder failed");
+        var otherPin = Path.Combine(other, "lkg.json");
+        var warning = Assert.Single(unpinned.Output.Split('\n'), l => l.Contains(" WRN: No last-known-good pin was read"));
+        Assert.Contains($"({otherPin} does not exist), and this publish moves 1 mutable tag(s) that point at another image now "
+            + $"({Repository}:{Id}  {good.Digest} → {bad.Digest})", warning);
+        Assert.Contains("pass its pin with --last-known-good <lkg.json>", warning);
+        Assert.Contains($"No last-known-good pin yet ({otherPin} does not exist; a pin kept elsewhere is passed with --last-known-good", unpinned.Output);
+        Assert.Equal(good.Digest, await DigestOfTagAsync(Id));
+        var plan = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id, "--artifacts", other, "--plan"));
+        Assert.Contains($"Warning: No last-known-good pin was read ({otherPin} does not exist)", plan.Output);
+
         // A plain local Publish of the bad commit (its manifest is still artifacts/manifest.json) reads artifacts/lkg.json.
         var held = await RunBuildAsync(PipelineArguments("Publish", "--skip", "--permutations", Id));
         Assert.True(held.Succeeded, "the held Publish failed");
@@ -52,6 +69,7 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Contains("run Publish again with --release-rollback", held.Output);
         Assert.DoesNotContain("No last-known-good pin yet", held.Output);
         Assert.Contains($"Held             {Id,-20} {Repository}:{Id}  {good.Digest} (not moved to {bad.Digest}", held.Output);
+        Assert.Matches($@"Publish\s+Succeeded\s+[^\n]*// {Id}: {bad.Digest} \(\d+ change\(s\); mutable tags held by the rollback to {ParentSha[..12]}\)", held.Output);
         Assert.Equal(good.Digest, await DigestOfTagAsync(Id));
         Assert.Equal(rollbackPin, File.ReadAllText(PinPath)); // neither deleted nor overwritten
 
@@ -62,6 +80,16 @@ public class RollbackTests(ITestOutputHelper output) : PublishTest(output)
         Assert.Equal(bad.Digest, await DigestOfTagAsync(Id));
         Assert.Contains("\"pinnedBy\": \"publish\"", File.ReadAllText(PinPath));
         Assert.Contains($"\"sha\": \"{HeadSha}\"", File.ReadAllText(PinPath));
+    }
+
+    static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     async Task<string?> DigestOfTagAsync(string tag) => (await Registry.Client.ManifestAsync(Registry.RepositoryPath(), tag))?.Digest;

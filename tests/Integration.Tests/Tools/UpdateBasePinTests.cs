@@ -135,8 +135,28 @@ public sealed class UpdateBasePinTests(ITestOutputHelper output) : IntegrationTe
     {
         var bakeFile = RepoPaths.CopyFixture(WorkDirectory);
         var result = await RunBuildAsync("UpdateBasePin", "--bake-file", bakeFile, "--permutations", "gcc14-clang20", "--no-logo");
-        Assert.False(result.Succeeded);
-        Assert.Contains("pins no base image by digest in a global ARG; write one before the first FROM", result.Output);
+        Assert.Equal(2, result.ExitCode); // refused up front, before the target starts
+        var error = Assert.Single(result.Output.Split('\n'), l => l.StartsWith("ERROR: ", StringComparison.Ordinal));
+        Assert.Contains("pins no base image by digest in a global ARG; write one before the first FROM", error);
+        Assert.DoesNotContain("Target UpdateBasePin", result.Output);
+    }
+
+    [IntegrationFact]
+    public async Task A_pin_whose_registry_does_not_answer_is_refused_up_front_in_one_line_naming_the_image_its_line_and_the_fix()
+    {
+        var unreachable = $"127.0.0.1:{LoopbackPort.Free()}/base/busybox:pin";
+        var bakeFile = RepoPaths.CopyFixture(WorkDirectory);
+        var dockerfile = Path.Combine(Path.GetDirectoryName(bakeFile)!, "Dockerfile");
+        File.WriteAllText(dockerfile, File.ReadAllText(dockerfile).Replace("ARG BASE_IMAGE=127.0.0.1:5000/base/busybox:latest\n",
+            $"ARG BASE_IMAGE={unreachable}@sha256:{new string('a', 64)}\n"));
+        var result = await RunBuildAsync("UpdateBasePin", "--bake-file", bakeFile, "--permutations", "gcc14-clang20", "--dry-run", "true", "--no-logo");
+        Assert.Equal(2, result.ExitCode);
+        var error = Assert.Single(result.Output.Split('\n'), l => l.StartsWith("ERROR: ", StringComparison.Ordinal));
+        Assert.Contains($"ERROR: UpdateBasePin cannot resolve {unreachable} (ARG BASE_IMAGE at {dockerfile}:3): {unreachable.Split('/')[0]} does not answer (", error);
+        Assert.Contains($"run it where {unreachable.Split('/')[0]} is reachable", error);
+        Assert.Contains($"`docker buildx imagetools inspect {unreachable}`", error);
+        Assert.DoesNotContain("WRN", result.Output); // no retry lines with skopeo's raw error
+        Assert.DoesNotContain("Target UpdateBasePin", result.Output);
     }
 
     async Task CopyAsync(string[] options, string destination)
