@@ -6,8 +6,8 @@ using Serilog;
 /// The reads Bake needs before it can start, each started once and as early as possible, side by side: the static bake
 /// file's <c>--print</c> (shared by the up-front check and the plan; <see cref="BakePrinter"/>), the digests of the images
 /// the Dockerfiles use (they only wait for that print), every permutation's reuse candidate in the registry, the builder's
-/// driver, the main cache tags and the public key that verifies them (these wait for nothing). Sequentially they were a
-/// second of fixed cost per run; together they cost about the slowest of them.
+/// driver and the main cache tags (these wait for nothing), beside cosign opening the key that verifies the main cache.
+/// Sequentially they were a second of fixed cost per run; together they cost about the slowest of them.
 /// </summary>
 partial class Build
 {
@@ -22,15 +22,13 @@ partial class Build
     readonly CancellationTokenSource _preBakeReads = new();
 
     /// <summary>
-    /// Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread). None of them
-    /// writes anything: the run may still be refused. The reads the plan needs after the images (the builder's driver, the
-    /// key that verifies the main cache, the main cache tags) start here too, so the plan waits for none of them in turn.
+    /// Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread), while cosign opens
+    /// the key whose public key verifies the main cache (SigningProblems). None of them writes anything: the run may still be
+    /// refused. The reads the plan needs after the images (the builder's driver, the main cache tags) start here too, so the
+    /// plan waits for none of them in turn.
     /// </summary>
     void StartPreBakeReads()
     {
-        // The longest chain first: deriving the public key (cosign decrypts the key) before the main cache or a reused image
-        // can be verified with it. Only derived, no file written: that waits for the plan.
-        if (CosignKey is not null && CosignPublicKey is null && (Cache is CacheMode.Registry or CacheMode.RegistryRead || !Force)) _ = Signing.DerivedPublicKeyAsync();
         _ = BuildImagesAsync();
         _ = PublishedCandidatesAsync();
         if (ImageOutput == ImageOutput.Registry) _ = BuilderDriverAsync();
