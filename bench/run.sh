@@ -16,7 +16,7 @@
 #   (c)   ./build.sh Bake --force on the fully cached fixture vs the equivalent raw `docker buildx bake` (median of
 #         BENCH_CACHED_RUNS=5, alternating; wall and CPU seconds)
 #   (d)   ./build.sh Publish of four permutations vs one (each into an empty namespace, layers cached; median of
-#         BENCH_PUBLISH_RUNS=5 pairs, alternating)
+#         BENCH_PUBLISH_RUNS=5 pairs, alternating; the last pair's per-step shares)
 #   (e)   CI's shape for one permutation (layers cached, cost 0, --cache none): a platform job per platform
 #         (Bake Validate --per-platform-job, pushed by digest), the merge job (MergePlatforms Scan Sbom Manifest: the
 #         index merged in the registry) and the publish job (MergeManifests Publish); per-job seconds and per-step shares,
@@ -198,8 +198,8 @@ pipeline warm-4 d Bake --permutations "${ALL_PERMUTATIONS[@]}" --cache none >/de
 PUBLISH_RUNS=${BENCH_PUBLISH_RUNS:-5}
 declare -a D_ONE D_FOUR
 for i in $(seq "$PUBLISH_RUNS"); do
-  D_ONE+=("$(BENCH_REGISTRY="$REGISTRY-p1-$i" pipeline publish-1 d Publish --permutations "$PERMUTATION" --cache none)")
-  D_FOUR+=("$(BENCH_REGISTRY="$REGISTRY-p4-$i" pipeline publish-4 d Publish --permutations "${ALL_PERMUTATIONS[@]}" --cache none)")
+  D_ONE+=("$(BENCH_REGISTRY="$REGISTRY-p1-$i" timed publish-1 d Publish --permutations "$PERMUTATION" --cache none --artifacts "$SCRATCH/publish-1")")
+  D_FOUR+=("$(BENCH_REGISTRY="$REGISTRY-p4-$i" timed publish-4 d Publish --permutations "${ALL_PERMUTATIONS[@]}" --cache none --artifacts "$SCRATCH/publish-4")")
   log "(d) pair $i: ${D_ONE[-1]} s / ${D_FOUR[-1]} s (load $(load))"
 done
 measure publish_1 "$(median "${D_ONE[@]}")"
@@ -244,7 +244,7 @@ KEYS=(cold registry_cache skip cached_build_sh cached_raw_bake publish_1 publish
   echo "(c) ./build.sh Bake / raw buildx bake              = $C   (goal <= 1.25; median of $CACHED_RUNS alternating; CPU $CACHED_CPU)"
   echo "(d) Publish 4 permutations / 1 permutation         = $D   (goal <= 1.5; median of $PUBLISH_RUNS alternating)"
   echo "(e) CI shape: platform jobs ${SECONDS_OF[ci_platform_amd64]} s + ${SECONDS_OF[ci_platform_arm64]} s, merge ${SECONDS_OF[ci_merge]} s, publish ${SECONDS_OF[ci_publish]} s; files with image bytes in the jobs' artifacts: $CI_IMAGE_FILES; images Publish pushed again: $CI_PUSHES"
-  for run in ci-amd64 ci-arm64 ci-merge ci-publish; do
+  for run in publish-1 publish-4 ci-amd64 ci-arm64 ci-merge ci-publish; do
     echo "steps of $run (seconds):"
     "$ROOT/bench/steps.sh" "$OUT/$run.log" | awk -F'\t' '{ printf "  %-15s %8.2f\n", $1, $2 }'
   done
@@ -260,7 +260,7 @@ KEYS=(cold registry_cache skip cached_build_sh cached_raw_bake publish_1 publish
 } | tee "$OUT/results.txt"
 : > "$OUT/results.tsv"
 for key in "${KEYS[@]}"; do printf '%s\t%s\n' "$key" "${SECONDS_OF[$key]}" >> "$OUT/results.tsv"; done
-for run in ci-amd64 ci-merge ci-publish; do "$ROOT/bench/steps.sh" "$OUT/$run.log" | awk -F'\t' -v run="$run" '{ printf "step:%s:%s\t%s\n", run, $1, $2 }' >> "$OUT/results.tsv"; done
+for run in publish-1 publish-4 ci-amd64 ci-merge ci-publish; do "$ROOT/bench/steps.sh" "$OUT/$run.log" | awk -F'\t' -v run="$run" '{ printf "step:%s:%s\t%s\n", run, $1, $2 }' >> "$OUT/results.tsv"; done
 if [[ "$REAL_IMAGE" != 0 ]]; then
   for run in real-cold real-publish; do "$ROOT/bench/steps.sh" "$OUT/$run.log" | awk -F'\t' -v run="$run" '{ printf "step:%s:%s\t%s\n", run, $1, $2 }' >> "$OUT/results.tsv"; done
 fi
