@@ -43,11 +43,14 @@ stop_fresh_engine
 start_fresh_engine
 measure real_registry_cache "$(DOCKER_HOST="unix://$FRESH_DIR/docker.sock" real real-fresh b Bake --cache registry --force)"
 grep -q "importing cache manifest from" "$OUT/real-fresh.log" || log "WARNING real image: the fresh runner imported no registry cache"
+# Layer bytes the fresh engine downloaded: its data root holds every blob it pulled (the image is ~650 MB)
+REAL_FRESH_MB=$(du -sm "$FRESH_DIR/data" | cut -f1)
 stop_fresh_engine
 
 start_fresh_engine
 measure real_unchanged "$(DOCKER_HOST="unix://$FRESH_DIR/docker.sock" real real-unchanged b Bake --cache registry)"
 grep -q ": reuse sha256:" "$OUT/real-unchanged.log" || log "WARNING real image: unchanged inputs were not reused"
+REAL_UNCHANGED_MB=$(du -sm "$FRESH_DIR/data" | cut -f1)
 if [[ -f "$REAL/real-unchanged/images/gcc14-clang20.tar" ]]; then log "WARNING real image: the reused image was downloaded"; REAL_DOWNLOADED=yes; else REAL_DOWNLOADED=no; fi
 stop_fresh_engine
 unset BASE_IMAGE

@@ -121,14 +121,12 @@ partial class Build
             Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
             WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
         }
-        await SignExportedMainCachesAsync(plan, toBuild);
         var digests = BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
-        foreach (var p in toBuild)
-        {
-            if (p.Output.Repository is null) StagedArchive.Commit(p.Archive, p.Id);
-            else await RecordPushedAsync(p, digests.TryGetValue(p.Permutation.BakeTarget, out var digest) ? digest
-                : throw new InvalidOperationException($"buildx reported no image digest for {p.Id} in {BakeMetadataFile}; re-run Bake."));
-        }
+        foreach (var p in toBuild.Where(p => p.Output.Repository is null)) StagedArchive.Commit(p.Archive, p.Id);
+        var pushed = toBuild.Where(p => p.Output.Repository is not null).Select(p => (Bake: p, Digest: digests.TryGetValue(p.Permutation.BakeTarget, out var digest) ? digest
+            : throw new InvalidOperationException($"buildx reported no image digest for {p.Id} in {BakeMetadataFile}; re-run Bake."))).ToList();
+        // Signing the exported cache and reading each pushed image back wait on different registry calls: side by side.
+        await Task.WhenAll(pushed.Select(x => RecordPushedAsync(x.Bake, x.Digest)).Prepend(SignExportedMainCachesAsync(plan, toBuild)));
         return digests;
     }
 

@@ -33,8 +33,13 @@ partial class Build
     async Task<MainCacheCheck?> CheckMainCacheAsync(string reference, CacheVerifier? verifier, string? verifyProblem)
     {
         string? digest;
-        try { digest = await ImageReader(reference).DigestOf(reference); }
-        catch (RegistryOperationException e) { return MainCacheCheck.Refused(reference, "the registry could not be read: " + ToolOutput.LastLine(e.Message)); }
+        var early = _mainCacheTags is null ? null : (await _mainCacheTags).GetValueOrDefault(reference); // read since the up-front checks
+        if (early is { Error: null }) digest = early.Digest;
+        else
+        {
+            try { digest = await ImageReader(reference).DigestOf(reference); }
+            catch (RegistryOperationException e) { return MainCacheCheck.Refused(reference, "the registry could not be read: " + ToolOutput.LastLine(e.Message)); }
+        }
         if (digest is null) return MainCacheCheck.Absent(reference);
         if (verifier is null) return MainCacheCheck.Refused(reference, verifyProblem!, digest);
         try
@@ -112,7 +117,9 @@ partial class Build
         var references = new List<string>();
         foreach (var p in writes)
         {
-            if (exported.TryGetValue(p.Permutation.BakeTarget, out var digest)) references.Add(CachePolicy.DigestReference(p.Cache.MainWrite!, digest));
+            if (exported.TryGetValue(p.Permutation.BakeTarget, out var digest) && !CachePolicy.NeedsSignature(p.Cache, digest))
+                Log.Information("Main cache {Reference:l} unchanged ({Digest:l}): its signature verified before the build, not signed again", p.Cache.MainWrite, digest);
+            else if (digest is not null) references.Add(CachePolicy.DigestReference(p.Cache.MainWrite!, digest));
             else WarnInLogAndSummary($"Main cache {p.Cache.MainWrite} is not signed: buildx reported no cache manifest for {p.Permutation.BakeTarget} "
                 + "(its export failed, see above), so no build imports it until the next default-branch build exports one.");
         }

@@ -56,7 +56,7 @@ partial class Build
     async Task<BakePlan> WithDestinationsAsync(BakePlan plan)
     {
         if (await StagingRepositoryAsync() is not { } repository) return plan;
-        var driver = await DockerBuildx.DriverAsync(Builder);
+        var driver = await BuilderDriverAsync(); // read since the up-front checks
         return plan with
         {
             Permutations = plan.Permutations.Select(p => p with

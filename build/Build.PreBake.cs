@@ -4,9 +4,10 @@ using Serilog;
 
 /// <summary>
 /// The reads Bake needs before it can start, each started once and as early as possible, side by side: the static bake
-/// file's <c>--print</c> (shared by the up-front check and the plan), the digests of the images the Dockerfiles use
-/// (they only wait for that print), and every permutation's reuse candidate in the registry (waits for nothing). Sequentially they were a second
-/// of fixed cost per run; together they cost about the slowest of them.
+/// file's <c>--print</c> (shared by the up-front check and the plan; <see cref="BakePrinter"/>), the digests of the images
+/// the Dockerfiles use (they only wait for that print), every permutation's reuse candidate in the registry, the builder's
+/// driver and the main cache tags (these wait for nothing), beside cosign opening the key that verifies the main cache.
+/// Sequentially they were a second of fixed cost per run; together they cost about the slowest of them.
 /// </summary>
 partial class Build
 {
@@ -14,69 +15,63 @@ partial class Build
     Task<IReadOnlyDictionary<string, BuildImages>>? _buildImages;
     Task<IReadOnlyList<ExternalImageAnswer>>? _externalImages;
     Task<IReadOnlyDictionary<string, PublishedImage?>>? _publishedCandidates;
+    Task<BuilderDriver>? _builderDriver;
+    Task<IReadOnlyDictionary<string, PublishedImage>>? _mainCacheTags;
 
     /// <summary>Cancelled when the up-front checks refuse the run, so no read outlives it.</summary>
     readonly CancellationTokenSource _preBakeReads = new();
 
-    /// <summary>Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread).</summary>
+    /// <summary>
+    /// Starts every pre-bake read; later awaits share them. Only the up-front checks call it (one thread), while cosign opens
+    /// the key whose public key verifies the main cache (SigningProblems). None of them writes anything: the run may still be
+    /// refused. The reads the plan needs after the images (the builder's driver, the main cache tags) start here too, so the
+    /// plan waits for none of them in turn.
+    /// </summary>
     void StartPreBakeReads()
     {
         _ = BuildImagesAsync();
         _ = PublishedCandidatesAsync();
+        if (ImageOutput == ImageOutput.Registry) _ = BuilderDriverAsync();
+        if (MainCacheReads.Count > 0) _ = MainCacheTagsAsync();
+    }
+
+    /// <summary>The driver of the builder bake will use, read once (it decides push by digest or a temporary tag).</summary>
+    Task<BuilderDriver> BuilderDriverAsync() => _builderDriver ??= DockerBuildx.DriverAsync(Builder, _preBakeReads.Token);
+
+    /// <summary>The main cache tags this run's plan will import from, as CachePolicy gives them for this run's platforms.</summary>
+    IReadOnlyList<string> MainCacheReads => SelectedPermutations.Select(p => MainCacheSettings(p).MainRead).OfType<string>().Distinct().ToList();
+
+    CacheSettings MainCacheSettings(Permutation p) =>
+        CachePolicy.For(Context, Cache, ImageRepository, p.Id, "", CachePolicy.CachePlatform(BakePlatforms.Platforms is { Count: > 0 } given ? given : p.Platforms, p.Platforms));
+
+    /// <summary>
+    /// One read of each main cache tag, all at once (not retried: where one did not answer, the check reads it again with
+    /// retries). Only the digests: the signature is verified by the plan, with the key file it writes.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, PublishedImage>> MainCacheTagsAsync() => _mainCacheTags ??= ReadMainCacheTagsAsync();
+
+    async Task<IReadOnlyDictionary<string, PublishedImage>> ReadMainCacheTagsAsync()
+    {
+        var reads = MainCacheReads.Select(reference => ImageReader(reference).ReadPublishedAsync(reference, _preBakeReads.Token));
+        return (await Task.WhenAll(reads)).ToDictionary(r => r.Reference);
     }
 
     /// <summary>The static bake file alone (no override), both targets of every selected permutation, read once per run.</summary>
     async Task<BakeDefinition> StaticBakeDefinitionAsync() => (await StaticBakePrintAsync()).Definition;
 
-    /// <summary>The static print, from <see cref="BakePrintCache"/> when this bake file, environment and buildx were seen before.</summary>
-    Task<StaticBakePrint> StaticBakePrintAsync() => _staticPrint ??= ReadStaticBakePrintAsync();
+    /// <summary>The static print, kept between runs by <see cref="BakePrinter"/> while this bake file, environment and buildx stay the same.</summary>
+    Task<StaticBakePrint> StaticBakePrintAsync() => _staticPrint ??= Printer.StaticAsync(_preBakeReads.Token);
 
-    async Task<StaticBakePrint> ReadStaticBakePrintAsync()
-    {
-        var targets = SelectedPermutations.SelectMany(p => p.BakeTargets).ToList();
-        var key = BakePrintCacheKey(targets);
-        if (key is not null && BakePrintCache.TryRead(BakePrintCacheDirectory, key) is { } cached)
-        {
-            try { return new StaticBakePrint(cached, BakeDefinition.Parse(cached), key, FromCache: true); }
-            catch (System.Text.Json.JsonException) { } // damaged: ask bake
-        }
-        var json = await DockerBuildx.PrintJsonAsync(new BakeSettings { Files = [BakeFilePath], Targets = targets }, _preBakeReads.Token);
-        return new StaticBakePrint(json, BakeDefinition.Parse(json), key, FromCache: false);
-    }
+    BakePrinter? _printer;
+    BakePrinter Printer => _printer ??= new(BakeFilePath, SelectedPermutations.SelectMany(p => p.BakeTargets).ToList(), TemporaryDirectory / "bake-print",
+        holdsSecret: text => SecretMasker.Mask(text) != text);
 
-    AbsolutePath BakePrintCacheDirectory => TemporaryDirectory / "bake-print";
-
-    /// <summary>The cache key of the static print, or null when the buildx plugin cannot be found without starting docker (then no cache).</summary>
-    string? BakePrintCacheKey(IReadOnlyList<string> targets)
-    {
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
-        if (DockerBuildx.BinaryIdentity(environment) is not { } tools) return null;
-        var dotEnv = Path.Combine(Path.GetDirectoryName(BakeFilePath)!, ".env");
-        return BakePrintCache.Key([(BakeFilePath, File.ReadAllBytes(BakeFilePath))], File.Exists(dotEnv) ? File.ReadAllBytes(dotEnv) : null, targets,
-            environment, tools, System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString());
-    }
-
-    /// <summary>
-    /// What bake will build, for the cache-poisoning guard: the static print merged with the override in process when
-    /// this print came from the cache (buildx's merge was seen to agree for it), else buildx's own merged print, which
-    /// then also decides whether the static print may be cached.
-    /// </summary>
+    /// <summary>What bake will build, for the cache-poisoning guard: the static print merged with the override (<see cref="BakePrinter.MergedAsync"/>).</summary>
     async Task<BakeDefinition> MergedBakeDefinitionAsync(BakePlan plan, string overrideJson)
     {
-        var print = await StaticBakePrintAsync();
-        var computed = BakeDefinition.Parse(BakeMerge.Apply(print.Json, overrideJson));
-        if (print.FromCache) return computed;
-        var printed = await DockerBuildx.PrintAsync(new BakeSettings
-        {
-            Files = [BakeFilePath, BakeOverrideFile],
-            Targets = plan.Permutations.SelectMany(p => p.Permutation.BakeTargets).ToList(),
-        });
-        foreach (var p in plan.Permutations) StagedArchive.DiscardPartial(p.Archive); // --print created them empty
-        if (print.CacheKey is null) return printed;
-        if (!BakeMerge.Agrees(computed, printed))
-            Log.Warning("buildx merged the override into {BakeFile:l} differently from the pipeline's model of it; its print is not cached, every run asks buildx", BakeFile);
-        else BakePrintCache.Write(BakePrintCacheDirectory, print.CacheKey, print.Json, holdsSecret: text => SecretMasker.Mask(text) != text);
-        return printed;
+        var merged = await Printer.MergedAsync(await StaticBakePrintAsync(), BakeOverrideFile, overrideJson, plan.Permutations.SelectMany(p => p.Permutation.BakeTargets).ToList());
+        foreach (var p in plan.Permutations) StagedArchive.DiscardPartial(p.Archive); // a --print creates them empty
+        return merged;
     }
 
     /// <summary>The static definition for the plan; an unreadable bake file is bad input (exit 2), as the up-front check says.</summary>
@@ -136,11 +131,9 @@ partial class Build
     void AbandonPreBakeReads()
     {
         _preBakeReads.Cancel();
-        var started = new Task?[] { _staticPrint, _buildImages, _externalImages, _publishedCandidates }.OfType<Task>().ToArray();
+        var started = new Task?[] { _staticPrint, _buildImages, _externalImages, _publishedCandidates, _builderDriver, _mainCacheTags, Signing.DerivationStarted }
+            .OfType<Task>().ToArray();
         try { Task.WaitAll(started); }
         catch (AggregateException) { } // refused anyway; the problems already name the cause
     }
 }
-
-/// <summary>The static bake file's print: its JSON (merged with the override for the guard), parsed, and where it came from.</summary>
-sealed record StaticBakePrint(string Json, BakeDefinition Definition, string? CacheKey, bool FromCache);

@@ -11,11 +11,11 @@ partial class Build
 {
     protected override IReadOnlyList<string> CheckBeforeRunning(IReadOnlyCollection<string> running)
     {
-        var (problems, checkedFacts) = ProblemsWithoutNetwork(running);
-        // The probes below and Bake's own reads wait on tools and the network, not on each other: all start now. Each is
-        // skipped only where it would repeat a problem above (no bake file to read, a repository that is not one).
+        // The probes below and Bake's own reads wait on tools and the network, not on each other: all start as soon as the
+        // checks without network found nothing (a refused run does not need them), while cosign still opens the key (the
+        // longest of those checks: a scrypt decryption). Each is skipped only where it would repeat a problem above.
         var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
-        if (bakeReads && problems.Count == 0) StartPreBakeReads(); // for the run: a refused run does not need them
+        var (problems, checkedFacts) = ProblemsWithoutNetwork(running, whileTheKeyOpens: bakeReads ? StartPreBakeReads : null);
         var bakeFile = bakeReads ? BakeFileProblems() : Task.FromResult<IReadOnlyList<string>>([]);
         var images = bakeReads && running.Contains(nameof(Bake)) ? ExternalImageProblems() : Task.FromResult<IReadOnlyList<string>>([]);
         var registry = checkedFacts.RepositoriesKnown ? RegistryProblems(running) : Task.FromResult<IReadOnlyList<string>>([]);
@@ -43,7 +43,8 @@ partial class Build
     /// Every check that needs no network, each independent of the others, so all their problems are reported together;
     /// a check is left out only where it would repeat one above (a manifest read against a --registry that is no repository).
     /// </summary>
-    (List<string> Problems, CheckedFacts Facts) ProblemsWithoutNetwork(IReadOnlyCollection<string> running)
+    /// <param name="whileTheKeyOpens">Called when every other check passed, before the run waits for cosign to open the key.</param>
+    (List<string> Problems, CheckedFacts Facts) ProblemsWithoutNetwork(IReadOnlyCollection<string> running, Action? whileTheKeyOpens = null)
     {
         _platformChoice = PlatformsFor(running);
         _runningTargets = running;
@@ -64,8 +65,12 @@ partial class Build
         var manifest = repositoryProblems.Count == 0 ? ManifestProblems(running) : (Problems: [], Read: false);
         problems.AddRange(manifest.Problems);
         problems.AddRange(RegistryChangeProblems(running, manifestRead: manifest.Read));
-        problems.AddRange(SigningProblems(running).GetAwaiter().GetResult());
-        if (ProtectedEnvironmentChecked(running) is { } environment) problems.AddRange(GitHubApiInputProblems($"--protected-environment {environment}"));
+        var signing = SigningProblems(running);
+        IReadOnlyList<string> environmentProblems = ProtectedEnvironmentChecked(running) is { } environment
+            ? GitHubApiInputProblems($"--protected-environment {environment}") : [];
+        if (problems.Count == 0 && environmentProblems.Count == 0 && (!signing.IsCompleted || signing.Result.Count == 0)) whileTheKeyOpens?.Invoke();
+        problems.AddRange(signing.GetAwaiter().GetResult());
+        problems.AddRange(environmentProblems);
         var repositoriesKnown = repositoryProblems.Count == 0 && (ManifestDrivingThisRun(running) is null || manifest.Read);
         return (problems, new CheckedFacts(repositoriesKnown));
     }
@@ -243,11 +248,11 @@ partial class Build
             repositories.Add(ImageStaging.StagingRepository(Staging.Kind, ImageRepository, ImageName, StagingRegistry));
         if (running.Contains(nameof(Bake)) && CacheExportRepository is { } cache) repositories.Add(cache);
         var skopeo = repositories.Count == 0 ? null : Skopeo.Locate();
-        var problems = new List<string>();
-        foreach (var repository in repositories.Distinct())
-            if (await new RegistryClient(skopeo!, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory).UnreachableReasonAsync(repository) is { } reason)
-                problems.Add($"The registry of {repository} (--registry, --staging-registry, or the manifest's repository) does not answer: {reason}");
-        return problems;
+        // All at once: each probe waits on the network, not on the others.
+        var probes = repositories.Distinct().Select(async repository =>
+            (repository, Reason: await new RegistryClient(skopeo!, RegistryHost.IsLoopback(repository), RetryPolicy.Default, RootDirectory).UnreachableReasonAsync(repository)));
+        return (await Task.WhenAll(probes)).Where(p => p.Reason is not null)
+            .Select(p => $"The registry of {p.repository} (--registry, --staging-registry, or the manifest's repository) does not answer: {p.Reason}").ToList();
     }
 
     /// <summary>

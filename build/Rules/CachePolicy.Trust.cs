@@ -65,7 +65,8 @@ public static partial class CachePolicy
             };
         }
         var (to, mainWrite, trustWithExport) = SignableExport(settings, signingProblem, trust);
-        return new CacheSettings(from, to, null, mainWrite, trustWithExport ?? settings.Trust);
+        var verifiedWrite = mainWrite is not null && mainWrite == settings.MainRead && check?.State == MainCacheState.Verified ? check.Digest : null;
+        return new CacheSettings(from, to, null, mainWrite, trustWithExport ?? settings.Trust, verifiedWrite);
     }
 
     /// <summary>
@@ -95,6 +96,13 @@ public static partial class CachePolicy
         return (settings.To.Where(entry => RefOf(entry) != mainWrite).ToList(), null,
             (trust is null ? "" : trust + "; ") + $"{mainWrite} not exported: nothing to sign it with");
     }
+
+    /// <summary>
+    /// Whether what bake exported to the main cache (<paramref name="exportedDigest"/>) must be signed: not when it is the
+    /// manifest whose signature verified as main's before the build (a rebuild that changed no cached step exports the same
+    /// bytes; their signature is still beside them), which saves a cosign call — a key decryption — per cached build.
+    /// </summary>
+    public static bool NeedsSignature(CacheSettings settings, string exportedDigest) => settings.VerifiedMainWrite != exportedDigest;
 
     /// <summary>The one warning line for a refused main cache, naming the ref and why (log and job summary).</summary>
     public static string? Warning(MainCacheCheck check) => check.State != MainCacheState.Refused ? null

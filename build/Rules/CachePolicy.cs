@@ -5,8 +5,10 @@ namespace Pipeline.Rules;
 /// verifies (<see cref="CachePolicy.Trusted"/> replaces or drops it; null afterwards).</param>
 /// <param name="MainWrite">The main cache's tag ref in <paramref name="To"/>: what was exported there is signed after the build.</param>
 /// <param name="Trust">What the check of the main cache found, for the plan and the log (set by <see cref="CachePolicy.Trusted"/>).</param>
+/// <param name="VerifiedMainWrite">The digest <paramref name="MainWrite"/> held when main's signature on it verified before the build
+/// (set by <see cref="CachePolicy.Trusted"/>): an export of exactly that manifest is already signed.</param>
 public sealed record CacheSettings(IReadOnlyList<string> From, IReadOnlyList<string> To,
-    string? MainRead = null, string? MainWrite = null, string? Trust = null)
+    string? MainRead = null, string? MainWrite = null, string? Trust = null, string? VerifiedMainWrite = null)
 {
     public static readonly CacheSettings Empty = new([], []);
 }

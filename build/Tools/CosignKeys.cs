@@ -30,7 +30,7 @@ public static class CosignKeys
     public static void WriteAtomically(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp-" + Environment.ProcessId;
+        var temporary = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}"; // concurrent writers of one run too
         File.WriteAllText(temporary, text);
         File.Move(temporary, path, overwrite: true);
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Pipeline.Host.Tooling;
 
 namespace Pipeline.Tools;
@@ -76,40 +75,10 @@ public static class DockerBuildx
     public static async Task<bool> HasLocalImageAsync(string reference, CancellationToken cancellationToken = default) =>
         (await ToolRunner.RunAsync(Docker, ImageInspectArguments(reference), logOutput: false, cancellationToken: cancellationToken)).Succeeded;
 
-    /// <summary>The print's JSON as buildx wrote it (for <see cref="BakePrintCache"/>).</summary>
+    /// <summary>The print's JSON as buildx wrote it (<see cref="BakePrinter"/> keeps it).</summary>
     public static async Task<string> PrintJsonAsync(BakeSettings settings, CancellationToken cancellationToken = default) =>
         (await ToolRunner.RunCheckedAsync(Docker, (settings with { Print = true, MetadataFile = null }).ToArguments(),
             WorkingDirectoryOf(settings), logOutput: false, cancellationToken: cancellationToken)).StandardOutput;
-
-    /// <summary>
-    /// Which docker CLI and buildx plugin would run, without starting them: path, size and modification time of the
-    /// CLI and of every <c>docker-buildx</c> in the directories the CLI searches for plugins (the config's
-    /// cliPluginsExtraDirs, $DOCKER_CONFIG/cli-plugins or ~/.docker/cli-plugins, then the system directories). An
-    /// upgrade of either changes it. Null when no plugin is found there (then nothing is cached).
-    /// </summary>
-    public static string? BinaryIdentity(IReadOnlyDictionary<string, string?> environment)
-    {
-        var configDirectory = environment.GetValueOrDefault("DOCKER_CONFIG") is { Length: > 0 } configured ? configured
-            : Path.Combine(environment.GetValueOrDefault("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
-        var pluginDirectories = new List<string>();
-        var configFile = Path.Combine(configDirectory, "config.json");
-        try
-        {
-            if (File.Exists(configFile)
-                && JsonDocument.Parse(File.ReadAllText(configFile)).RootElement is { ValueKind: JsonValueKind.Object } config
-                && config.TryGetProperty("cliPluginsExtraDirs", out var extra) && extra.ValueKind == JsonValueKind.Array)
-                pluginDirectories.AddRange(extra.EnumerateArray().Select(d => d.GetString() ?? ""));
-        }
-        catch (JsonException) { return null; } // the CLI will complain itself; do not guess
-        pluginDirectories.Add(Path.Combine(configDirectory, "cli-plugins"));
-        pluginDirectories.AddRange(["/usr/local/lib/docker/cli-plugins", "/usr/local/libexec/docker/cli-plugins", "/usr/lib/docker/cli-plugins", "/usr/libexec/docker/cli-plugins"]);
-        var plugins = pluginDirectories.Select(d => new FileInfo(Path.Combine(d, OperatingSystem.IsWindows() ? "docker-buildx.exe" : "docker-buildx")))
-            .Where(f => f.Exists).Select(FinalTarget).ToList();
-        if (plugins.Count == 0 || ToolResolver.TryResolve("docker", environment) is not { } docker) return null;
-        return string.Join("\n", new[] { FinalTarget(new FileInfo(docker)) }.Concat(plugins).Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}"));
-    }
-
-    static FileInfo FinalTarget(FileInfo file) => file.LinkTarget is null ? file : file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
 
     private static string WorkingDirectoryOf(BakeSettings settings) =>
         Path.GetDirectoryName(Path.GetFullPath(settings.Files[0]))!;

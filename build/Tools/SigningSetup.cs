@@ -9,7 +9,14 @@ namespace Pipeline.Tools;
 public sealed class SigningSetup(string? keyFlag, string? keyPath, string? publicKeyPath, bool tlogUpload, string defaultBranch,
     string derivedPublicKeyFile, IReadOnlyDictionary<string, string?> cosignEnvironment, string workingDirectory)
 {
-    (string? Pem, string Error)? _derivedPublicKey;
+    readonly Lock _deriving = new();
+    Task<(string? Pem, string Error)>? _derivedPublicKey;
+
+    /// <summary>The key derivation, when one was started (a refused run waits for it: no cosign outlives it).</summary>
+    public Task? DerivationStarted
+    {
+        get { lock (_deriving) return _derivedPublicKey; }
+    }
 
     public bool PasswordGiven => !string.IsNullOrEmpty(cosignEnvironment.GetValueOrDefault("COSIGN_PASSWORD"));
 
@@ -18,9 +25,14 @@ public sealed class SigningSetup(string? keyFlag, string? keyPath, string? publi
         SigningPolicy.Decide(keyPath, publicKeyPath, tlogUpload, plainHttp, forSigning, Environment.GetEnvironmentVariable, derivedPublicKeyFile, defaultBranch,
             defaultBranchOnly);
 
-    /// <summary>The public key of --cosign-key, derived once per run (the up-front check opens the key the same way).</summary>
-    public async Task<(string? Pem, string Error)> DerivedPublicKeyAsync() =>
-        _derivedPublicKey ??= await CosignKeys.DerivePublicKeyAsync(Cosign.Locate(), keyPath!, cosignEnvironment, workingDirectory);
+    /// <summary>
+    /// The public key of --cosign-key, derived once per run however many ask at once (the up-front check opens the key the
+    /// same way; Bake starts it before its plan needs it: cosign decrypting the key is a third of a second).
+    /// </summary>
+    public Task<(string? Pem, string Error)> DerivedPublicKeyAsync()
+    {
+        lock (_deriving) return _derivedPublicKey ??= CosignKeys.DerivePublicKeyAsync(Cosign.Locate(), keyPath!, cosignEnvironment, workingDirectory);
+    }
 
     /// <summary>The identity with its derived public key in place; a key that does not open is bad input (one line).</summary>
     /// <param name="defaultBranchOnly">Keyless verification accepts the default branch's certificates only (the main cache).</param>

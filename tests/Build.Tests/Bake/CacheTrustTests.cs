@@ -60,6 +60,25 @@ public class CacheTrustTests
     }
 
     [Fact]
+    public void An_export_of_exactly_the_main_cache_that_verified_is_not_signed_again_and_any_other_export_is()
+    {
+        var other = "sha256:" + new string('d', 64);
+        var verified = CachePolicy.Trusted(For(Contexts.Main), MainCacheCheck.Verified(MainTag, Digest), null);
+        Assert.Equal(Digest, verified.VerifiedMainWrite);
+        Assert.False(CachePolicy.NeedsSignature(verified, Digest)); // unchanged: its signature is beside it
+        Assert.True(CachePolicy.NeedsSignature(verified, other)); // a changed cache is signed
+        // Nothing verified, nothing skipped: an absent or a refused (say, forged) main cache is signed after export.
+        foreach (var check in new[] { MainCacheCheck.Absent(MainTag), MainCacheCheck.Refused(MainTag, "not signed", Digest) })
+        {
+            var settings = CachePolicy.Trusted(For(Contexts.Main), check, null);
+            Assert.Null(settings.VerifiedMainWrite);
+            Assert.True(CachePolicy.NeedsSignature(settings, Digest));
+        }
+        // A build that reads main's cache but writes another scope has no main export to skip.
+        Assert.Null(CachePolicy.Trusted(For(Contexts.PullRequest(4)), MainCacheCheck.Verified(MainTag, Digest), null).VerifiedMainWrite);
+    }
+
+    [Fact]
     public void A_default_branch_build_that_cannot_sign_exports_no_main_cache()
     {
         var trusted = CachePolicy.Trusted(For(Contexts.Main), MainCacheCheck.Absent(MainTag), "this run cannot sign it (no key).");

@@ -79,29 +79,29 @@ public class DockerBuildxTests
             var config = Path.Combine(root, "docker-config");
             File.WriteAllText(Path.Combine(bin, "docker"), "cli v1");
             var environment = new Dictionary<string, string?> { ["PATH"] = bin, ["DOCKER_CONFIG"] = config, ["HOME"] = root };
-            if (DockerBuildx.BinaryIdentity(environment) is { } systemWide) Assert.DoesNotContain(config, systemWide); // a plugin installed on this machine
+            if (BakePrinter.BinaryIdentity(environment) is { } systemWide) Assert.DoesNotContain(config, systemWide); // a plugin installed on this machine
             var plugin = Path.Combine(Directory.CreateDirectory(Path.Combine(config, "cli-plugins")).FullName, "docker-buildx");
             File.WriteAllText(plugin, "buildx v0.13");
-            var before = DockerBuildx.BinaryIdentity(environment);
+            var before = BakePrinter.BinaryIdentity(environment);
             Assert.NotNull(before);
             Assert.Contains(plugin, before);
-            Assert.Equal(before, DockerBuildx.BinaryIdentity(environment));
+            Assert.Equal(before, BakePrinter.BinaryIdentity(environment));
 
             File.WriteAllText(plugin, "buildx v0.14.0"); // an upgrade: another size
-            var upgraded = DockerBuildx.BinaryIdentity(environment);
+            var upgraded = BakePrinter.BinaryIdentity(environment);
             Assert.NotEqual(before, upgraded);
             File.SetLastWriteTimeUtc(plugin, File.GetLastWriteTimeUtc(plugin).AddMinutes(1)); // same size, replaced later
-            Assert.NotEqual(upgraded, DockerBuildx.BinaryIdentity(environment));
+            Assert.NotEqual(upgraded, BakePrinter.BinaryIdentity(environment));
 
-            var withPlugin = DockerBuildx.BinaryIdentity(environment);
+            var withPlugin = BakePrinter.BinaryIdentity(environment);
             File.WriteAllText(Path.Combine(bin, "docker"), "cli v2.0");
-            Assert.NotEqual(withPlugin, DockerBuildx.BinaryIdentity(environment));
+            Assert.NotEqual(withPlugin, BakePrinter.BinaryIdentity(environment));
 
             // A plugin directory named in the CLI's config counts too.
             var extra = Directory.CreateDirectory(Path.Combine(root, "extra")).FullName;
             File.WriteAllText(Path.Combine(extra, "docker-buildx"), "buildx v0.15");
             File.WriteAllText(Path.Combine(config, "config.json"), $$"""{"cliPluginsExtraDirs":["{{extra}}"]}""");
-            Assert.Contains(Path.Combine(extra, "docker-buildx"), DockerBuildx.BinaryIdentity(environment));
+            Assert.Contains(Path.Combine(extra, "docker-buildx"), BakePrinter.BinaryIdentity(environment));
         }
         finally { Directory.Delete(root, recursive: true); }
     }
