@@ -58,29 +58,6 @@ public sealed class MainCacheTrustTests(ITestOutputHelper output) : BakeScenario
     }
 
     [IntegrationFact]
-    public async Task A_rebuild_that_exports_the_verified_main_cache_unchanged_does_not_sign_it_again_and_the_next_build_still_verifies_it()
-    {
-        var main = await KeyPairAsync("main", Password);
-        AssertSucceeded(await BakeAsync(GitHubEvent.Push(WorkDirectory), main.Key), "default-branch Bake");
-        var signed = (await CacheTagDigestsAsync())[$"{Id}-main"];
-        Assert.Contains("> cosign sign ", BuildLog()); // the first export is signed
-
-        // The same inputs again: every step hits the cache, so the export is the manifest whose signature just verified.
-        var environment = GitHubEvent.Push(WorkDirectory);
-        environment["COSIGN_PASSWORD"] = Password;
-        var again = await RunOnFixtureAsync(environment, "Bake", "--permutations", Id, "--cosign-key", main.Key, "--force");
-        AssertSucceeded(again, "second default-branch Bake");
-        Assert.Contains($"Main cache {MainTag} unchanged ({signed}): its signature verified before the build, not signed again", again.Output);
-        Assert.DoesNotContain("> cosign sign ", BuildLog());
-        Assert.Equal(signed, (await CacheTagDigestsAsync())[$"{Id}-main"]);
-
-        // Its signature is still the one beside it: a pull request verifies and imports it by digest.
-        var pullRequest = GitHubEvent.PullRequest(WorkDirectory, 9);
-        AssertSucceeded(await BakeAsync(pullRequest, main.Key), "pull-request Bake");
-        Assert.Contains($"importing cache manifest from {Registry.Repository("devcontainer-cache")}@{signed}", BuildLog());
-    }
-
-    [IntegrationFact]
     public async Task A_main_cache_with_nothing_to_verify_it_is_not_imported_and_a_build_that_cannot_sign_exports_none()
     {
         var main = await KeyPairAsync("main", Password);
