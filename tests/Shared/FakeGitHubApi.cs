@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -227,16 +226,8 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     async Task<string> GitAsync(string? input, IReadOnlyDictionary<string, string>? environment, bool keepTrailing, params string[] arguments)
     {
-        var start = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        foreach (var argument in new[] { "--git-dir", gitDirectory }.Concat(arguments)) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        if (input is not null) await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? keepTrailing ? output : output.Trim() : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
+        var output = await TestGit.RunAsync(gitDirectory, input, environment, arguments);
+        return keepTrailing ? output : output.Trim();
     }
 
     static void Refuse(HttpListenerResponse response) => Reply(response, 403, """{"message":"Resource not accessible by integration"}""");

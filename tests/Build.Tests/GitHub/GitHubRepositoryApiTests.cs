@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Tools;
 using Tests.Shared;
 using Xunit;
@@ -20,7 +19,7 @@ public sealed class GitHubRepositoryApiTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Git(directory, "init", "-q", "--bare", Origin);
+        TestGit.Run(null, "init", "-q", "--bare", Origin);
         var tree = Git(Origin, "hash-object", "-t", "tree", "-w", "--stdin");
         commit = Git(Origin, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit-tree", tree, "-m", "pinned");
         server = new FakeGitHubApi(Repository, Origin, token => token switch
@@ -128,28 +127,7 @@ public sealed class GitHubRepositoryApiTests : IAsyncLifetime
         Assert.Contains("check GITHUB_API_URL", e.Message);
     }
 
-    static string GitInput(string directory, string input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--git-dir", directory }.Concat(arguments)) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {process.StandardError.ReadToEnd()}");
-    }
+    static string GitInput(string directory, string input, params string[] arguments) => TestGit.RunWithInput(directory, input, arguments);
 
-    static string Git(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-        return output.TrimEnd('\n');
-    }
+    static string Git(string directory, params string[] arguments) => TestGit.Run(directory, arguments);
 }

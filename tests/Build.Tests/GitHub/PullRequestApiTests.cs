@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pipeline.Tools;
 using Tests.Shared;
 using Xunit;
@@ -104,18 +103,5 @@ public sealed class PullRequestApiTests : IAsyncLifetime
 
     string Git(params string[] arguments) => GitWithInput(null, arguments);
 
-    string GitWithInput(string? input, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        if (arguments[0] != "init") foreach (var a in new[] { "--git-dir", Origin }) start.ArgumentList.Add(a);
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        if (input is not null) process.StandardInput.Write(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-        return output.TrimEnd('\n');
-    }
+    string GitWithInput(string? input, params string[] arguments) => TestGit.RunWithInput(arguments[0] == "init" ? null : Origin, input, arguments);
 }
