@@ -77,14 +77,17 @@ public static class ImageFreshness
         var isPublished = published is { Digest: not null, IndexJson: not null, Error: null };
         var facts = isPublished ? PublishedFacts.Of(published!.IndexJson) : PublishedFacts.None;
         var age = isPublished ? facts.AgeAt(now) : null;
-        PackagesDecision New(SnapshotChoice choice, string reason) =>
-            new(permutationId, facts.Snapshot?.Next(today) ?? PackageSnapshot.StartedOn(today), choice, age, reason);
+        var started = PackageSnapshot.StartedOn(today);
+        // Today's packages anew: the snapshot after any a build of today could have used, so the package layer misses the
+        // cache. Without a published snapshot that is the one after today's first, which a build of today starts with.
+        PackagesDecision Anew(SnapshotChoice choice, string reason) => new(permutationId, (facts.Snapshot ?? started).Next(today), choice, age, reason);
+        PackagesDecision Start(string reason) => new(permutationId, started, SnapshotChoice.Started, age, reason);
 
-        if (refreshRequested) return New(SnapshotChoice.Refreshed, "refresh requested (--refresh-packages): today's packages");
-        if (!isPublished) return New(SnapshotChoice.Started, published?.Error is { } error ? $"could not read the published image: {error}" : "nothing published yet");
+        if (refreshRequested) return Anew(SnapshotChoice.Refreshed, "refresh requested (--refresh-packages): today's packages");
+        if (!isPublished) return Start(published?.Error is { } error ? $"could not read the published image: {error}" : "nothing published yet");
         if (IsTooOld(age, maxAgeDays))
-            return New(SnapshotChoice.TooOld, $"the published image is {Describe(age)} old, older than the maximum age of {maxAgeDays} days (--max-image-age): today's packages");
-        if (facts.Snapshot is null) return New(SnapshotChoice.Started, "the published image records no packages snapshot");
+            return Anew(SnapshotChoice.TooOld, $"the published image is {Describe(age)} old, older than the maximum age of {maxAgeDays} days (--max-image-age): today's packages");
+        if (facts.Snapshot is null) return Start("the published image records no packages snapshot");
         return new(permutationId, facts.Snapshot, SnapshotChoice.Inherited, age, $"the published image's, {Describe(age)} old");
     }
 }

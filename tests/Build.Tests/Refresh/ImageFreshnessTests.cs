@@ -94,6 +94,19 @@ public class ImageFreshnessTests
     }
 
     [Fact]
+    public void A_refresh_of_an_image_without_a_snapshot_takes_the_one_after_todays_first_which_a_plain_build_of_today_uses()
+    {
+        // Found on the real image: a plain Bake of the day started 2026-08-23 and cached its package layer; a refresh that
+        // also took 2026-08-23 hit that layer and fetched nothing.
+        var plain = ImageFreshness.Decide(Id, Published(null, created: "2026-08-22T10:00:00Z"), false, 7, Now);
+        var refresh = ImageFreshness.Decide(Id, Published(null, created: "2026-08-22T10:00:00Z"), refreshRequested: true, 7, Now);
+        var first = ImageFreshness.Decide(Id, new PublishedImage(Reference, null, null), refreshRequested: true, 7, Now);
+        Assert.Equal(("2026-08-23", "2026-08-23.2", "2026-08-23.2"), (plain.Snapshot.ToString(), refresh.Snapshot.ToString(), first.Snapshot.ToString()));
+        var old = ImageFreshness.Decide(Id, Published(null, created: "2026-08-01T10:00:00Z"), false, 7, Now);
+        Assert.Equal((SnapshotChoice.TooOld, "2026-08-23.2"), (old.Choice, old.Snapshot.ToString()));
+    }
+
+    [Fact]
     public void Nothing_published_or_an_image_from_before_snapshots_starts_one_without_refusing_reuse()
     {
         var none = ImageFreshness.Decide(Id, new PublishedImage(Reference, null, null), false, 7, Now);
