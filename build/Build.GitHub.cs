@@ -68,10 +68,12 @@ partial class Build
             ? [$"{what} uses GitHub's REST API and needs GITHUB_REPOSITORY (owner/name) and GITHUB_TOKEN in the environment, as GitHub Actions sets them; run it in CI or set both."]
             : [];
 
-    /// <summary>The up-front check of --protected-environment: the refusals; the warnings go to the log and the job summary.</summary>
+    /// <summary>
+    /// The up-front check of --protected-environment: the refusals; the warnings go to the log and the job summary. Called
+    /// once the API's inputs are known to be there (their absence is refused with the checks that need no network).
+    /// </summary>
     async Task<IReadOnlyList<string>> EnvironmentProblemsAsync(string environment)
     {
-        if (GitHubApiInputProblems($"--protected-environment {environment}") is { Count: > 0 } missing) return missing;
         try
         {
             var verdict = EnvironmentProtection.Check(await GitHubApi(GitHubToken!).GetEnvironmentAsync(environment), environment,
