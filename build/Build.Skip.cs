@@ -38,9 +38,8 @@ partial class Build
             Permutations = plan.Permutations.Select(p =>
             {
                 var decision = decisions[p.Id];
-                var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [PackageSnapshot.LabelKey] = decision.Snapshot.ToString() };
                 var ofPublishedCommit = decision.RefusesReuse && PublishedFacts.Of(published.GetValueOrDefault(p.Id)?.IndexJson).Revision == plan.Context.Sha;
-                return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels), Tags = TagPolicy.TagsFor(plan.Context, plan.ImageRepository, p.Id, ofPublishedCommit) };
+                return p.WithLabel(PackageSnapshot.LabelKey, decision.Snapshot.ToString()) with { Tags = TagPolicy.TagsFor(plan.Context, plan.ImageRepository, p.Id, ofPublishedCommit) };
             }).ToList(),
         };
     }
@@ -56,8 +55,7 @@ partial class Build
         var entries = plan.Permutations.Select(p =>
         {
             var digest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, WithSnapshotArg(definition.Targets[p.Permutation.BakeTarget], p), p, PerPlatformJob));
-            var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = digest };
-            return p with { Labels = labels, Annotations = OciMetadata.Annotations(labels) };
+            return p.WithLabel(InputDigest.LabelKey, digest);
         }).ToList();
         return plan with { Permutations = entries };
     }
@@ -98,8 +96,7 @@ partial class Build
         var wholeDigest = InputDigest.Compute(InputDigestSource.Read(BakeFilePath.Parent, WithSnapshotArg(definition.Targets[p.Permutation.BakeTarget], whole), whole));
         var wholeDecision = ReuseDecision.Decide(p.Id, wholeDigest, Force, published, packages);
         if (!wholeDecision.Reuses) return p with { Reuse = decision };
-        var labels = new SortedDictionary<string, string>(p.Labels.ToDictionary(), StringComparer.Ordinal) { [InputDigest.LabelKey] = wholeDigest };
-        return whole with { Labels = labels, Annotations = OciMetadata.Annotations(labels), Reuse = wholeDecision with { Reason = wholeDecision.Reason + ", every platform" } };
+        return whole.WithLabel(InputDigest.LabelKey, wholeDigest) with { Reuse = wholeDecision with { Reason = wholeDecision.Reason + ", every platform" } };
     }
 
     /// <summary>What the registry holds at a reuse candidate; without skopeo, nothing is reused (the permutation is built).</summary>

@@ -17,6 +17,13 @@ public sealed record PermutationBake(
 {
     public string Id => Permutation.Id;
 
+    /// <summary>This bake with one label set (added or replaced), and the annotations derived from the labels again.</summary>
+    public PermutationBake WithLabel(string key, string value)
+    {
+        var labels = new SortedDictionary<string, string>(Labels.ToDictionary(), StringComparer.Ordinal) { [key] = value };
+        return this with { Labels = labels, Annotations = OciMetadata.Annotations(labels) };
+    }
+
     /// <summary>Where bake's exporter writes the image: a registry (<see cref="ImageOutput.Registry"/>), else the archive.</summary>
     public ImageDestination Output => Destination ?? ImageDestination.ArchiveAt(Archive);
 
