@@ -56,8 +56,7 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
     /// <summary>Trivy's SARIF of one of its JSON reports (`trivy convert`), for code scanning; a non-zero exit is an error.</summary>
     public async Task SarifAsync(string what, string report, string output)
     {
-        if (File.Exists(output)) File.Delete(output);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        ClearOutput(output); // trivy convert reads no trivy.yaml
         if (await RunAsync(Trivy.SarifArguments(report, output), [report, output], output, $"SARIF of {what}") is var exit and not 0)
             throw new InvalidOperationException($"Trivy exited {exit} converting the report of {what} to SARIF; {ToolOutputPolicy.WhereFailedOutputIs()}.");
     }
@@ -74,9 +73,15 @@ public sealed class TrivyScanner(ToolLocation trivy, string configFile, string t
 
     void Prepare(string output)
     {
-        if (File.Exists(output)) File.Delete(output); // a stale report must never pass for this run's
+        ClearOutput(output);
         if (!File.Exists(configFile))
             throw new InvalidOperationException($"{configFile} is missing; restore the committed trivy.yaml.");
+    }
+
+    /// <summary>No earlier file at <paramref name="output"/> (a stale report must never pass for this run's), and its folder.</summary>
+    static void ClearOutput(string output)
+    {
+        if (File.Exists(output)) File.Delete(output);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     }
 }
