@@ -73,7 +73,7 @@ public sealed class JobRun
     public async Task<JobReport> RunAsync()
     {
         machine.Log($"=== job {DisplayName} (permissions: {string.Join(", ", Permissions.Select(p => $"{p.Key}: {p.Value}"))})");
-        var before = machine.Registry.Proxy.Requests.Count;
+        var before = machine.Registry.Proxy.Arrivals;
         var status = JobStatus.Success;
         var reports = new List<StepReport>();
         foreach (var step in job.Steps)
@@ -119,7 +119,7 @@ public sealed class JobRun
         }
         var outputsEvaluator = Evaluator(status, StepEnvironment(null));
         foreach (var (name, value) in job.Outputs) Outputs[name] = outputsEvaluator.InterpolateText(value);
-        var requests = machine.Registry.Proxy.Requests.Skip(before).Where(r => r.Job is null || r.Job == label).ToList();
+        var requests = machine.Registry.Proxy.Requests.Where(r => r.Arrival > before && (r.Job is null || r.Job == label)).ToList();
         var result = status == JobStatus.Success ? "success" : "failure";
         machine.Log($"=== job {DisplayName}: {result}");
         return new JobReport(job.Id, DisplayName, result, Permissions, reports, requests);

@@ -5,8 +5,11 @@ using System.Text;
 
 namespace Integration.Tests.Rehearsal;
 
-/// <summary>One registry request as the proxy saw it: which job's token, what, and the answer.</summary>
-public sealed record RegistryRequest(string? Job, string Method, string Path, int Status);
+/// <summary>
+/// One registry request as the proxy saw it: which job's token, what, the answer, and when it arrived (the proxy's
+/// count of requests so far), which orders requests by when they were sent, not by when their answers finished.
+/// </summary>
+public sealed record RegistryRequest(string? Job, string Method, string Path, int Status, long Arrival = 0);
 
 /// <summary>
 /// What GHCR does with a job's GITHUB_TOKEN, in front of a registry whose htpasswd has no per-user scopes: a loopback
@@ -25,6 +28,7 @@ public sealed class TokenScopeProxy : IAsyncDisposable
     readonly ConcurrentQueue<RegistryRequest> requests = new();
     readonly CancellationTokenSource stopping = new();
     readonly Task accepting;
+    long arrivals;
 
     public TokenScopeProxy(IPEndPoint backend, (string User, string Password) reader, (string User, string Password) writer)
     {
@@ -37,7 +41,14 @@ public sealed class TokenScopeProxy : IAsyncDisposable
 
     public int Port => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    public IReadOnlyList<RegistryRequest> Requests => requests.ToList();
+    /// <summary>
+    /// Every answered request in the order the requests arrived. Handlers record a request when its answer is through,
+    /// and on a busy machine a 401 can be recorded after the retry it provoked, so the record is sorted by arrival.
+    /// </summary>
+    public IReadOnlyList<RegistryRequest> Requests => requests.OrderBy(r => r.Arrival).ToList();
+
+    /// <summary>How many requests have arrived so far: a request with a greater <see cref="RegistryRequest.Arrival"/> came later.</summary>
+    public long Arrivals => Interlocked.Read(ref arrivals);
 
     /// <summary>A new token for one job: `packages: write` when <paramref name="write"/>, else `packages: read`.</summary>
     public string IssueToken(string job, bool write)
@@ -75,6 +86,7 @@ public sealed class TokenScopeProxy : IAsyncDisposable
             var lines = head.Split("\r\n").ToList();
             var requestLine = lines[0].Split(' ');
             var (method, path) = (requestLine[0], requestLine.Length > 1 ? requestLine[1] : "");
+            var arrival = Interlocked.Increment(ref arrivals);
             string? job = null;
             var authorization = lines.FindIndex(l => l.StartsWith("Authorization: Basic ", StringComparison.OrdinalIgnoreCase));
             if (authorization > 0 && Password(lines[authorization]["Authorization: Basic ".Length..]) is { } token && tokens.TryGetValue(token, out var scope))
@@ -82,7 +94,7 @@ public sealed class TokenScopeProxy : IAsyncDisposable
                 job = scope.Job;
                 if (!scope.Write && method is not ("GET" or "HEAD"))
                 {
-                    requests.Enqueue(new RegistryRequest(job, method, path, 403));
+                    requests.Enqueue(new RegistryRequest(job, method, path, 403, arrival));
                     await DenyAsync(stream);
                     return;
                 }
@@ -100,7 +112,7 @@ public sealed class TokenScopeProxy : IAsyncDisposable
             await registry.WriteAsync(rest);
             var toRegistry = stream.CopyToAsync(registry);
             var status = await CopyResponseAsync(registry, stream);
-            requests.Enqueue(new RegistryRequest(job, method, path, status));
+            requests.Enqueue(new RegistryRequest(job, method, path, status, arrival));
             upstream.Client.Shutdown(SocketShutdown.Both);
             await Task.WhenAny(toRegistry, Task.Delay(100));
         }
