@@ -11,7 +11,9 @@ namespace Tests.Shared;
 /// with `git mktag`), PATCH git/refs/&lt;ref&gt; (422 "Reference does not exist" when missing) and POST git/refs (422 when
 /// it exists), GET git/ref/&lt;ref&gt;, GET and PUT contents/&lt;path&gt; (a real commit on the branch; a stale blob sha is 409),
 /// GET and POST pulls (kept here), PATCH / POST actions/variables, GET environments/&lt;name&gt;, POST actions/workflows/&lt;file&gt;/dispatches (404 when the
-/// file is not on the ref, 422 without the ref; recorded in Dispatches). A token's scopes decide:
+/// file is not on the ref, 422 without the ref; recorded in Dispatches), PUT code-scanning/analysis (upload-sarif's
+/// upload: a gzipped, base64 SARIF log for a commit and ref; 400 past code scanning's 20 runs; recorded in
+/// CodeScanningUploads). A token's scopes decide: code scanning needs `security-events=write`,
 /// git and contents writes need `contents=write` (reads `read`), pulls `pull-requests` (write to open one), environments
 /// `actions=read` (or write), variables `variables=write`, dispatches `actions=write`; an unknown token gets 401.
 /// Every request is recorded as "METHOD /path".
@@ -48,6 +50,9 @@ public sealed class FakeGitHubApi : IAsyncDisposable
 
     /// <summary>workflow_dispatch runs asked for with POST actions/workflows/&lt;file&gt;/dispatches: the file, the ref, its commit then, the inputs.</summary>
     public ConcurrentQueue<(string Workflow, string Ref, string Sha, IReadOnlyDictionary<string, string> Inputs)> Dispatches { get; } = new();
+
+    /// <summary>SARIF uploads to code scanning (PUT code-scanning/analysis): the ref, the commit, the SARIF log unzipped.</summary>
+    public ConcurrentQueue<(string Ref, string CommitSha, JsonObject Sarif)> CodeScanningUploads { get; } = new();
 
     /// <summary>Answer every call as an exhausted primary rate limit would (403, x-ratelimit-remaining: 0).</summary>
     public DateTimeOffset? RateLimitedUntil { get; set; }
@@ -111,7 +116,8 @@ public sealed class FakeGitHubApi : IAsyncDisposable
             : rest.StartsWith("pulls", StringComparison.Ordinal) ? ("pull-requests", request.HttpMethod == "GET" ? "read" : "write")
             : rest.StartsWith("actions/variables", StringComparison.Ordinal) ? ("variables", "write")
             : rest.StartsWith("environments/", StringComparison.Ordinal) ? ("actions", "read")
-            : rest.StartsWith("actions/workflows/", StringComparison.Ordinal) ? ("actions", "write") : default;
+            : rest.StartsWith("actions/workflows/", StringComparison.Ordinal) ? ("actions", "write")
+            : rest.StartsWith("code-scanning/", StringComparison.Ordinal) ? ("security-events", "write") : default;
         if (needed != default && !Grants(needed.Item1, needed.Item2)) { Refuse(context.Response); return; }
 
         switch (request.HttpMethod, rest)
@@ -180,6 +186,15 @@ public sealed class FakeGitHubApi : IAsyncDisposable
                 var inputs = (body["inputs"] as JsonObject ?? []).ToDictionary(i => i.Key, i => i.Value?.ToString() ?? "");
                 Dispatches.Enqueue((workflow, branchRef, await GitAsync(null, "rev-parse", branchRef), inputs));
                 Reply(context.Response, 204, "");
+                return;
+            case ("PUT", "code-scanning/analysis"):
+                using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(Convert.FromBase64String((string)body["sarif"]!)), System.IO.Compression.CompressionMode.Decompress))
+                {
+                    var sarif = JsonNode.Parse(gzip)!.AsObject();
+                    if (sarif["runs"]!.AsArray().Count > 20) { Reply(context.Response, 400, """{"message":"SARIF upload has more than 20 runs"}"""); return; }
+                    CodeScanningUploads.Enqueue(((string)body["ref"]!, (string)body["commit_oid"]!, sarif));
+                }
+                Reply(context.Response, 202, new JsonObject { ["id"] = Guid.NewGuid().ToString() }.ToJsonString());
                 return;
             case ("POST", "actions/variables"):
                 if (!Variables.TryAdd((string)body["name"]!, (string)body["value"]!)) { Reply(context.Response, 409, """{"message":"Already exists"}"""); return; }

@@ -4,7 +4,8 @@ namespace Integration.Tests.Rehearsal;
 /// The `uses:` steps the rehearsal knows, each emulated on this machine; any other action, or an input an emulation
 /// does not know, fails the step loudly. checkout → git clone of the origin repository at the event's commit;
 /// upload/download-artifact → the run's <see cref="ArtifactStore"/>; docker/login-action → `docker login` only when
-/// the job's permissions grant packages; tool installers and caches → nothing (the machine has the tools).
+/// the job's permissions grant packages; upload-sarif → <see cref="UploadSarifAction"/> (code scanning: GitHub's API, the
+/// fake); tool installers and caches → nothing (the machine has the tools).
 /// </summary>
 public static class ActionTable
 {
@@ -33,6 +34,7 @@ public static class ActionTable
             "actions/upload-artifact" => Task.FromResult(Upload(job, with)),
             "actions/download-artifact" => Task.FromResult(Download(job, with)),
             "docker/login-action" => LoginAsync(job, with, env),
+            UploadSarifAction.Action => KnownThen(UploadSarifAction.Action, with, UploadSarifAction.Inputs, () => UploadSarifAction.RunAsync(job, with)),
             _ => throw new NotSupportedException($"the rehearsal does not know the action {uses}; add an emulation to ActionTable"),
         };
     }
@@ -103,6 +105,12 @@ public static class ActionTable
                 with.GetValueOrDefault("registry", ""), with.GetValueOrDefault("username", ""), input], env);
         }
         finally { File.Delete(input); }
+    }
+
+    static Task<(bool, string)> KnownThen(string action, IReadOnlyDictionary<string, string> with, string[] inputs, Func<Task<(bool, string)>> run)
+    {
+        Known(action, with, inputs);
+        return run();
     }
 
     static void Known(string action, IReadOnlyDictionary<string, string> with, string[] inputs)

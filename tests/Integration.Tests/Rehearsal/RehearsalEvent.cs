@@ -20,6 +20,14 @@ public sealed record RehearsalEvent(string Name, string Ref, string Sha, string 
              "repository":{"full_name":"{{{repository}}}","default_branch":"main"}}
             """));
 
+    /// <summary>A scheduled run: GitHub runs it on the default branch's latest commit (GITHUB_REF is that branch).</summary>
+    public static RehearsalEvent Schedule(string cron, string sha, string repository) =>
+        new("schedule", "refs/heads/main", sha, repository, Json(new System.Text.Json.Nodes.JsonObject
+        {
+            ["schedule"] = cron,
+            ["repository"] = new System.Text.Json.Nodes.JsonObject { ["full_name"] = repository, ["default_branch"] = "main" },
+        }.ToJsonString()));
+
     /// <summary>A run by hand (workflow_dispatch) on <paramref name="ref"/> with the given inputs.</summary>
     public static RehearsalEvent WorkflowDispatch(string @ref, string sha, string repository, IReadOnlyDictionary<string, string>? inputs = null) =>
         new("workflow_dispatch", @ref, sha, repository, Json(new System.Text.Json.Nodes.JsonObject

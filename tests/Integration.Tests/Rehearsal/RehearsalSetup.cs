@@ -123,12 +123,52 @@ public sealed class RehearsalSetup : IAsyncDisposable
         return commit;
     }
 
+    /// <summary>A client of the credentialed registry with a token of its own (packages: write when <paramref name="write"/>).</summary>
+    HttpClient RegistryClient(bool write)
+    {
+        var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes("test:" + Registry.Proxy.IssueToken("test", write))));
+        return http;
+    }
+
+    /// <summary>
+    /// The manifest at <paramref name="tag"/> rewritten by <paramref name="change"/> and put back under that tag (as a
+    /// registry's owner could); returns the new digest. E.g. an image index whose annotations date it days ago.
+    /// </summary>
+    public async Task<string> RewriteManifestAsync(string repository, string tag, Action<JsonObject> change)
+    {
+        using var http = RegistryClient(write: true);
+        var url = $"http://{Registry.Address}/v2/{Namespace}/{repository}/manifests/{tag}";
+        using var get = new HttpRequestMessage(HttpMethod.Get, url);
+        get.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
+        using var response = await http.SendAsync(get);
+        response.EnsureSuccessStatusCode();
+        var mediaType = response.Content.Headers.ContentType!.MediaType!;
+        var manifest = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        change(manifest);
+        var bytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        (await http.PutAsync(url, content)).EnsureSuccessStatusCode();
+        return Harness.RegistryManifest.Sha256(bytes);
+    }
+
+    /// <summary>The annotations of the image index at <paramref name="reference"/> (a tag or digest).</summary>
+    public async Task<JsonObject> IndexAnnotationsAsync(string repository, string reference)
+    {
+        using var http = RegistryClient(write: false);
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"http://{Registry.Address}/v2/{Namespace}/{repository}/manifests/{reference}");
+        get.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
+        using var response = await http.SendAsync(get);
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["annotations"]!.AsObject();
+    }
+
     /// <summary>tag → digest of a repository in the rehearsal's namespace, read with a packages: read token.</summary>
     public async Task<SortedDictionary<string, string>> TagsAsync(string repository)
     {
-        using var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes("reader:" + Registry.Proxy.IssueToken("test", write: false))));
+        using var http = RegistryClient(write: false);
         var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var path = $"http://{Registry.Address}/v2/{Namespace}/{repository}";
         var list = await http.GetAsync(path + "/tags/list");

@@ -18,14 +18,44 @@ public sealed record JobDefinition(string Id, string? Name, IReadOnlyList<string
 public sealed record WorkflowDefinition(string Name, IReadOnlyDictionary<string, string>? Permissions,
     IReadOnlyDictionary<string, string> Env, IReadOnlyList<JobDefinition> Jobs)
 {
+    /// <summary>The events `on:` names; for workflow_dispatch, the inputs it declares (no others may be given).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Triggers { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>`on.schedule[*].cron`.</summary>
+    public IReadOnlyList<string> Schedules { get; init; } = [];
+
     public static WorkflowDefinition Parse(string yaml)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var jobs = Map(root, "jobs") ?? throw new FormatException("the workflow has no jobs");
+        var on = root.Children.TryGetValue(new YamlScalarNode("on"), out var o) ? o : throw new FormatException("the workflow has no on:");
         return new WorkflowDefinition(Scalar(root, "name") ?? "", PermissionsOf(root), Strings(Map(root, "env")),
-            jobs.Children.Select(pair => Job(((YamlScalarNode)pair.Key).Value!, (YamlMappingNode)pair.Value)).ToList());
+            jobs.Children.Select(pair => Job(((YamlScalarNode)pair.Key).Value!, (YamlMappingNode)pair.Value)).ToList())
+        {
+            Triggers = on switch
+            {
+                YamlScalarNode single => new Dictionary<string, IReadOnlyList<string>> { [single.Value!] = [] },
+                YamlSequenceNode many => many.Children.ToDictionary(e => ((YamlScalarNode)e).Value!, _ => (IReadOnlyList<string>)[]),
+                YamlMappingNode map => map.Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!,
+                    e => (IReadOnlyList<string>)(e.Value is YamlMappingNode trigger && Map(trigger, "inputs") is { } inputs
+                        ? inputs.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList() : [])),
+                _ => throw new FormatException("on: is neither an event, a list nor a mapping"),
+            },
+            Schedules = on is YamlMappingNode events && events.Children.TryGetValue(new YamlScalarNode("schedule"), out var schedule) && schedule is YamlSequenceNode crons
+                ? crons.Children.Cast<YamlMappingNode>().Select(c => Scalar(c, "cron")!).ToList() : [],
+        };
+    }
+
+    /// <summary>Why GitHub would not run this workflow for <paramref name="event"/> (an event `on:` does not name, an undeclared dispatch input), or null.</summary>
+    public string? RefusesEvent(RehearsalEvent @event)
+    {
+        if (!Triggers.TryGetValue(@event.Name, out var declared)) return $"the workflow {Name} has no '{@event.Name}' trigger";
+        if (@event.Name == "workflow_dispatch" && @event.Payload.TryGetValue("inputs", out var given) && given is IReadOnlyDictionary<string, object?> inputs
+            && inputs.Keys.Except(declared).ToList() is { Count: > 0 } unexpected)
+            return $"Unexpected inputs provided: [{string.Join(", ", unexpected.Select(u => $"\"{u}\""))}]"; // GitHub's 422 to such a dispatch
+        return null;
     }
 
     /// <summary>The jobs in an order where every job comes after the jobs it needs (stable otherwise).</summary>

@@ -9,6 +9,7 @@ public sealed class WorkflowRehearsal(WorkflowDefinition workflow, RehearsalMach
 {
     public async Task<RehearsalReport> RunAsync(RehearsalEvent @event)
     {
+        if (workflow.RefusesEvent(@event) is { } refusal) throw new InvalidOperationException("GitHub would not run this: " + refusal);
         Directory.CreateDirectory(machine.RunDirectory);
         var artifacts = new ArtifactStore(Path.Combine(machine.RunDirectory, "artifacts"));
         var vars = machine.VariablesNow();
