@@ -87,6 +87,39 @@ public static class CommonSteps
         With: new Dictionary<string, object> { ["cosign-release"] = PinnedImages.CosignVersion, ["install-dir"] = "${{ runner.temp }}/cosign" });
 
     /// <summary>
+    /// A repository that must not appear in Sigstore's public logs (keyless signing records the workflow's identity,
+    /// repository included, in Fulcio's certificate and Rekor) signs with a key of its own: the public key in the variable
+    /// DEVCONTAINER_COSIGN_PUBLIC_KEY, the private key and its password in the secrets DEVCONTAINER_COSIGN_KEY and
+    /// DEVCONTAINER_COSIGN_PASSWORD. This step writes them to runner.temp and hands the build their paths (COSIGN_KEY,
+    /// COSIGN_PUBLIC_KEY); with a key nothing reaches Rekor (no --tlog-upload). A job that only verifies (<paramref
+    /// name="signs"/> false: pull requests, rollback) never names the private key. Neither set: keyless, as before.
+    /// </summary>
+    public static Step RepositoryCosignKey(bool signs) => new(signs
+            ? "Sign with the repository's cosign key if it has one (else keyless)"
+            : "Verify with the repository's cosign public key if it has one (else keyless)",
+        Run: "if [ -n \"$COSIGN_PUBLIC_KEY_PEM\" ]; then\n"
+           + "  printf '%s\\n' \"$COSIGN_PUBLIC_KEY_PEM\" > \"$RUNNER_TEMP/cosign.pub\"\n"
+           + "  echo \"COSIGN_PUBLIC_KEY=$RUNNER_TEMP/cosign.pub\" >> \"$GITHUB_ENV\"\n"
+           + "fi\n"
+           + (signs
+               ? "if [ -n \"$COSIGN_KEY_PEM\" ]; then\n"
+               + "  (umask 077 && printf '%s\\n' \"$COSIGN_KEY_PEM\" > \"$RUNNER_TEMP/cosign.key\")\n"
+               + "  echo \"COSIGN_KEY=$RUNNER_TEMP/cosign.key\" >> \"$GITHUB_ENV\"\n"
+               + "  printf 'COSIGN_PASSWORD=%s\\n' \"$COSIGN_KEY_PASSWORD\" >> \"$GITHUB_ENV\"\n"
+               + "elif [ -n \"$COSIGN_PUBLIC_KEY_PEM\" ]; then\n"
+               + "  echo \"::error::the variable DEVCONTAINER_COSIGN_PUBLIC_KEY is set but the secret DEVCONTAINER_COSIGN_KEY is not: add the private key (and DEVCONTAINER_COSIGN_PASSWORD), or remove the variable to sign keyless\"; exit 1\n"
+               + "fi"
+               : "true"),
+        Env: signs
+            ? new Dictionary<string, string>
+            {
+                ["COSIGN_PUBLIC_KEY_PEM"] = "${{ vars.DEVCONTAINER_COSIGN_PUBLIC_KEY }}",
+                ["COSIGN_KEY_PEM"] = "${{ secrets.DEVCONTAINER_COSIGN_KEY }}",
+                ["COSIGN_KEY_PASSWORD"] = "${{ secrets.DEVCONTAINER_COSIGN_PASSWORD }}",
+            }
+            : new Dictionary<string, string> { ["COSIGN_PUBLIC_KEY_PEM"] = "${{ vars.DEVCONTAINER_COSIGN_PUBLIC_KEY }}" });
+
+    /// <summary>
     /// skopeo at least <see cref="PinnedImages.SkopeoMinimumVersion"/>: the runner's own when new enough (GitHub's Ubuntu
     /// 24.04 images ship 1.13), else the distribution's current package (apt keeps only the newest revision, so an exact
     /// one would stop installing at the next update); still older, the job stops naming the minimum.

@@ -147,7 +147,7 @@ public static class MatrixWorkflowFactory
         if (uploads.RunningTargets(targets, []).Intersect(TrivyTargets).Any()) steps.Add(CommonSteps.SetupTrivy());
         // cosign verifies the published SBOM attestation of an image Bake reuses (unchanged inputs), so the platform job
         // keeps that small evidence instead of copying the image.
-        steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
+        steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.RepositoryCosignKey(signs: !pullRequest), CommonSteps.SetupSkopeo()]);
         // A fork's pull request gets no credentials: its login step is skipped, so it reads only public caches and writes none.
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry, pullRequest ? "${{ " + FromThisRepository + " }}" : null));
 
@@ -248,7 +248,7 @@ public static class MatrixWorkflowFactory
         var credentials = RegistryAccess.For(use, JobTrigger.Trusted);
         var steps = Preamble(a, pullRequest: false);
         steps.AddRange([
-            CommonSteps.SetupBuildx(), CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo(),
+            CommonSteps.SetupBuildx(), CommonSteps.SetupCosign(), CommonSteps.RepositoryCosignKey(signs: true), CommonSteps.SetupSkopeo(),
             // Without merge-multiple each artifact goes to artifacts/<its name>/, the folder MergeManifests reads it from.
             new Step("Download every permutation's artifacts (one folder each)", PinnedActions.DownloadArtifact,
                 With: new Dictionary<string, object> { ["pattern"] = PermutationArtifactPrefix + "*", ["path"] = PublishFolder + "/" }),

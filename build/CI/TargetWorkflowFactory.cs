@@ -21,7 +21,8 @@ public static class TargetWorkflowFactory
             CommonSteps.PrivateDockerConfig(), CommonSteps.Checkout(fullHistory: a.PinsLastKnownGood), CommonSteps.SetupDotnet(), CommonSteps.NuGetCache(),
             CommonSteps.RunnerHygieneBefore(),
         };
-        if (use.HasFlag(RegistryUse.Push)) steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.SetupSkopeo()]);
+        // Rollback and the like only verify what was published (their tag moves are unsigned manifests): the public key at most.
+        if (use.HasFlag(RegistryUse.Push)) steps.AddRange([CommonSteps.SetupCosign(), CommonSteps.RepositoryCosignKey(signs: false), CommonSteps.SetupSkopeo()]);
         if (a.RunsTrivy) steps.AddRange([CommonSteps.SetupTrivy(), CommonSteps.SetupSkopeo()]);
         if (credentials.Login) steps.Add(CommonSteps.RegistryLogin(a.Registry));
         if (a.PinsLastKnownGood) steps.Add(CommonSteps.ReadPin());

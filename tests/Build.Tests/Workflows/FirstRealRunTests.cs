@@ -100,6 +100,66 @@ public partial class FirstRealRunTests
     }
 
     [Fact]
+    public void Defect_6_only_small_records_are_uploaded_as_workflow_artifacts_never_an_image_archive()
+    {
+        // Images move through the registry by digest; an artifact holds reports and records (artifact storage counts
+        // against a private repository's quota for every day of retention).
+        var uploads = Steps().Where(s => s.Step["uses"].Text?.StartsWith("actions/upload-artifact@") == true).ToList();
+        Assert.NotEmpty(uploads);
+        foreach (var (where, step) in uploads)
+        foreach (var path in step["with"]["path"].Text!.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            Assert.Matches(@"^artifacts/[^*]*(/\*)?[^/*]*\.(json|txt|md|pub)$", path); // named files or one folder's *.<text format>, no ** and no folder
+            Assert.DoesNotMatch(@"\.(tar|tgz|oci|zst|gz)\b", path);
+        }
+    }
+
+    [Fact]
+    public void Defect_7_no_multi_MiB_sbom_goes_to_rekor_and_a_repository_with_a_key_signs_with_it_so_nothing_reaches_public_logs()
+    {
+        // No step attests by itself (cosign attest --type cyclonedx would upload the whole SBOM); the build attests a
+        // reference predicate naming the SBOM by digest: a few hundred bytes, whatever the SBOM's size.
+        Assert.DoesNotContain(Steps(), s => s.Step["run"].Text?.Contains("cosign attest") == true);
+        var predicate = Pipeline.Rules.SbomReference.Predicate("ghcr.io/acme/devcontainer", "sha256:" + new string('a', 64));
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(predicate) < 1024, predicate);
+        Assert.DoesNotContain(Steps(), s => s.Step["run"].Text?.Contains("tlog-upload") == true); // a key's signatures stay out of Rekor
+        foreach (var (where, job) in Jobs().Where(j => j.Job["steps"].Items.Any(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true)))
+        {
+            var steps = job["steps"].Items;
+            var installer = job.IndexOfStep(s => s["uses"].Text?.StartsWith("sigstore/cosign-installer@") == true);
+            var key = steps[installer + 1];
+            var signs = job["permissions"]["id-token"].Text == "write";
+            Assert.True(key["name"].Text!.StartsWith(signs ? "Sign with the repository's cosign key" : "Verify with the repository's cosign public key"), $"{where}: {key["name"].Text}");
+            Assert.Equal("${{ vars.DEVCONTAINER_COSIGN_PUBLIC_KEY }}", key["env"]["COSIGN_PUBLIC_KEY_PEM"].Text);
+            // Only a job that signs names the private key; a pull request's or rollback's never does.
+            Assert.Equal(signs ? "${{ secrets.DEVCONTAINER_COSIGN_KEY }}" : null, key["env"]["COSIGN_KEY_PEM"].Text);
+            Assert.All(steps.Take(installer + 2), s => Assert.False(s["run"].Text?.StartsWith("./build.sh ") == true && s["run"].Text != "./build.sh Prune", $"{where}: the build runs before the key is there"));
+        }
+    }
+
+    [Fact]
+    public void Defect_8_main_imports_only_cache_its_own_workflow_signed_on_main_so_a_pull_request_that_grants_itself_write_cannot_plant_one()
+    {
+        var workflow = Yaml.Parse(WorkflowTestSupport.Generated().Single(w => w.FileName == "build-devcontainer.yml").Text);
+        var bakeOf = (string id) => workflow["jobs"][id]["steps"].Items.Single(s => s["run"].Text?.StartsWith("./build.sh Bake") == true);
+        Assert.Equal("read", workflow["jobs"]["build-pr"]["permissions"]["packages"].Text);
+        Assert.Equal("registry-read", bakeOf("build-pr")["env"]["CACHE"].Text);
+        // Main's Bake verifies the cache's signature before import with the identity the build derives: a same-repository
+        // pull request can edit the workflow and grant itself packages: write, but its keyless certificate names its own ref.
+        var main = bakeOf("build")["run"].Text!;
+        Assert.DoesNotContain("--cache none", main);
+        var verification = Pipeline.Rules.SigningPolicy.Decide(null, null, tlogUpload: false, plainHttp: false, forSigning: false,
+            name => name == "GITHUB_REPOSITORY" ? "acme/devcontainer-pipeline" : null, "cosign.pub", defaultBranchOnly: true).Verification;
+        var identity = new Regex(verification.CertificateIdentityRegexp!);
+        var workflowPath = ".github/workflows/build-devcontainer.yml";
+        Assert.Matches(identity, $"https://github.com/acme/devcontainer-pipeline/{workflowPath}@refs/heads/main");
+        foreach (var forged in new[] { "@refs/pull/7/merge", "@refs/heads/feature", "@refs/tags/v1.2.3" })
+            Assert.DoesNotMatch(identity, $"https://github.com/acme/devcontainer-pipeline/{workflowPath}{forged}");
+        Assert.DoesNotMatch(identity, "https://github.com/acme/devcontainer-pipeline/.github/workflows/other.yml@refs/heads/main");
+        Assert.Equal("push", verification.WorkflowTrigger); // a pull_request run's certificate says pull_request
+    }
+
+    [Fact]
     public void Defect_9_the_rollback_job_refuses_to_run_unless_its_environment_is_protected_and_it_runs_on_the_default_branch()
     {
         var job = Yaml.Parse(WorkflowTestSupport.Generated().Single(w => w.FileName == "rollback.yml").Text)["jobs"]["rollback"];
