@@ -11,7 +11,8 @@ namespace Integration.Tests.Rehearsal;
 /// published two permutations: a day with nothing new keeps both images, uploads their SARIF to code scanning and asks
 /// for nothing; a day on which one image's re-scan gains a fixable HIGH (the Trivy double reports it) and the other's
 /// index is older than the maximum age asks GitHub for one build-devcontainer.yml run naming both, and that recorded
-/// dispatch, replayed as the workflow_dispatch run GitHub would start, rebuilds, re-signs and re-tags both.
+/// dispatch, replayed as the workflow_dispatch run GitHub would start, rebuilds, re-signs and re-tags both. The
+/// repository signs with its own key (variable and secrets), not keyless.
 /// </summary>
 [Collection(RehearsalSetup.Collection)]
 public sealed class FreshnessRehearsalTests(ITestOutputHelper output) : RehearsalTest(output, "freshness-rehearsal")
@@ -19,10 +20,19 @@ public sealed class FreshnessRehearsalTests(ITestOutputHelper output) : Rehearsa
     static readonly string[] Permutations = ["gcc14-clang20", "gcc15-clang20"];
     static string DaysAgo(int days) => DateTime.UtcNow.AddDays(-days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A machine whose runner provides no cosign key: the repository's key comes from its variable and secrets, as a
+    /// private repository that keeps out of public logs configures it (README, checklist), through the generated step.
+    /// </summary>
     RehearsalMachine MachineFor(string runName)
     {
         var machine = Setup.Machine(runName, Permutations, Log);
         machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = Setup.Registry.Address;
+        machine.Environment.Remove("COSIGN_KEY");
+        machine.Environment.Remove("COSIGN_PASSWORD");
+        machine.Variables["DEVCONTAINER_COSIGN_PUBLIC_KEY"] = File.ReadAllText(Setup.PublicKeyPath);
+        machine.Secrets["DEVCONTAINER_COSIGN_KEY"] = File.ReadAllText(Setup.KeyPath);
+        machine.Secrets["DEVCONTAINER_COSIGN_PASSWORD"] = RehearsalSetup.CosignPassword;
         return machine;
     }
 
@@ -32,6 +42,11 @@ public sealed class FreshnessRehearsalTests(ITestOutputHelper output) : Rehearsa
         var (fixable, aged) = (Permutations[0], Permutations[1]);
         var publish = await RehearseAsync(Workflow("build-devcontainer.yml"), RehearsalEvent.PushToMain(Setup.Sha, RehearsalSetup.Repository), MachineFor("publish"), "publish");
         Assert.True(publish.Succeeded, publish.Summary);
+        // Signed with the repository's key, written by the generated step into the job's own directory; never printed.
+        var publishJob = publish.Of("publish").Single();
+        Assert.Equal("success", publishJob.Step("Sign with the repository's cosign key").Outcome);
+        Assert.Matches(@"cosign sign --yes --key=\S*/temp/cosign\.key ", publishJob.Step("MergeManifests, Publish").Output);
+        Assert.DoesNotContain(publish.Jobs.SelectMany(j => j.Steps), step => step.Output.Contains("PRIVATE KEY"));
         var published = await Setup.TagsAsync("devcontainer");
         var freshness = Workflow("freshness.yml");
         var schedule = RehearsalEvent.Schedule(freshness.Schedules.Single(), Setup.Sha, RehearsalSetup.Repository);
