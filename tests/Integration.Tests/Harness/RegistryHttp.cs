@@ -29,15 +29,16 @@ public sealed record RegistryManifest(string Digest, string MediaType, byte[] By
 
 /// <summary>
 /// Reads the test registry through the distribution HTTP API (plain HTTP on loopback): a second opinion that does
-/// not share code with docker, buildx or the pipeline. Repositories are paths without the host ("it-x/devcontainer").
+/// not share code with docker, buildx or the pipeline. Repositories are paths without the host ("it-x/devcontainer");
+/// <c>authorization</c> goes with every request (a registry that wants credentials).
 /// </summary>
-public sealed class RegistryHttp(string address) : IDisposable
+public sealed class RegistryHttp(string address, System.Net.Http.Headers.AuthenticationHeaderValue? authorization = null) : IDisposable
 {
     public const string ManifestMediaTypes =
         "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, " +
         "application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json";
 
-    readonly HttpClient _http = new() { BaseAddress = new Uri($"http://{address}/"), Timeout = TimeSpan.FromSeconds(30) };
+    readonly HttpClient _http = new() { BaseAddress = new Uri($"http://{address}/"), Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = authorization } };
 
     public string Address => address;
 

@@ -123,14 +123,9 @@ public sealed class RehearsalSetup : IAsyncDisposable
         return commit;
     }
 
-    /// <summary>A client of the credentialed registry with a token of its own (packages: write when <paramref name="write"/>).</summary>
-    HttpClient RegistryClient(bool write)
-    {
-        var http = new HttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes("test:" + Registry.Proxy.IssueToken("test", write))));
-        return http;
-    }
+    /// <summary>The credentialed registry's API with a token of its own (packages: write when <paramref name="write"/>).</summary>
+    Harness.RegistryHttp RegistryApi(bool write) => new(Registry.Address, new AuthenticationHeaderValue("Basic",
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("test:" + Registry.Proxy.IssueToken("test", write)))));
 
     /// <summary>
     /// The manifest at <paramref name="tag"/> rewritten by <paramref name="change"/> and put back under that tag (as a
@@ -138,50 +133,30 @@ public sealed class RehearsalSetup : IAsyncDisposable
     /// </summary>
     public async Task<string> RewriteManifestAsync(string repository, string tag, Action<JsonObject> change)
     {
-        using var http = RegistryClient(write: true);
-        var url = $"http://{Registry.Address}/v2/{Namespace}/{repository}/manifests/{tag}";
-        using var get = new HttpRequestMessage(HttpMethod.Get, url);
-        get.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
-        using var response = await http.SendAsync(get);
-        response.EnsureSuccessStatusCode();
-        var mediaType = response.Content.Headers.ContentType!.MediaType!;
-        var manifest = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-        change(manifest);
-        var bytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
-        using var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-        (await http.PutAsync(url, content)).EnsureSuccessStatusCode();
-        return Harness.RegistryManifest.Sha256(bytes);
+        using var registry = RegistryApi(write: true);
+        var manifest = await registry.ManifestAsync($"{Namespace}/{repository}", tag) ?? throw new InvalidOperationException($"{repository}:{tag} is not in the registry");
+        var json = manifest.Json;
+        change(json);
+        var rewritten = manifest with { Bytes = Encoding.UTF8.GetBytes(json.ToJsonString()) };
+        await registry.PutManifestAsync($"{Namespace}/{repository}", tag, rewritten);
+        return Harness.RegistryManifest.Sha256(rewritten.Bytes);
     }
 
     /// <summary>The annotations of the image index at <paramref name="reference"/> (a tag or digest).</summary>
     public async Task<JsonObject> IndexAnnotationsAsync(string repository, string reference)
     {
-        using var http = RegistryClient(write: false);
-        using var get = new HttpRequestMessage(HttpMethod.Get, $"http://{Registry.Address}/v2/{Namespace}/{repository}/manifests/{reference}");
-        get.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
-        using var response = await http.SendAsync(get);
-        response.EnsureSuccessStatusCode();
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["annotations"]!.AsObject();
+        using var registry = RegistryApi(write: false);
+        var manifest = await registry.ManifestAsync($"{Namespace}/{repository}", reference) ?? throw new InvalidOperationException($"{repository}@{reference} is not in the registry");
+        return manifest.Json["annotations"]!.AsObject();
     }
 
     /// <summary>tag → digest of a repository in the rehearsal's namespace, read with a packages: read token.</summary>
     public async Task<SortedDictionary<string, string>> TagsAsync(string repository)
     {
-        using var http = RegistryClient(write: false);
+        using var registry = RegistryApi(write: false);
         var tags = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var path = $"http://{Registry.Address}/v2/{Namespace}/{repository}";
-        var list = await http.GetAsync(path + "/tags/list");
-        if (list.StatusCode == HttpStatusCode.NotFound) return tags;
-        list.EnsureSuccessStatusCode();
-        foreach (var tag in JsonNode.Parse(await list.Content.ReadAsStringAsync())!["tags"]?.AsArray() ?? [])
-        {
-            using var head = new HttpRequestMessage(HttpMethod.Head, $"{path}/manifests/{tag}");
-            head.Headers.Accept.ParseAdd(Harness.RegistryHttp.ManifestMediaTypes);
-            var response = await http.SendAsync(head);
-            response.EnsureSuccessStatusCode();
-            tags[(string)tag!] = response.Headers.GetValues("Docker-Content-Digest").Single();
-        }
+        foreach (var tag in await registry.TagsAsync($"{Namespace}/{repository}"))
+            tags[tag] = (await registry.ManifestAsync($"{Namespace}/{repository}", tag))!.Digest;
         return tags;
     }
 
