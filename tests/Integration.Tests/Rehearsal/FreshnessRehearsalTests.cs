@@ -27,7 +27,6 @@ public sealed class FreshnessRehearsalTests(ITestOutputHelper output) : Rehearsa
     RehearsalMachine MachineFor(string runName)
     {
         var machine = Setup.Machine(runName, Permutations, Log);
-        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = Setup.Registry.Address;
         machine.Environment.Remove("COSIGN_KEY");
         machine.Environment.Remove("COSIGN_PASSWORD");
         machine.Variables["DEVCONTAINER_COSIGN_PUBLIC_KEY"] = File.ReadAllText(Setup.PublicKeyPath);

@@ -20,7 +20,6 @@ public sealed class RollbackRehearsalTests(ITestOutputHelper output) : Rehearsal
     async Task<RehearsalReport> RehearseAsync(string file, RehearsalEvent @event, string runName, bool variableToken = false)
     {
         var machine = Setup.Machine(runName, [Permutation], Log);
-        machine.Variables["DEVCONTAINER_REGISTRY_HOST"] = Setup.Registry.Address;
         if (variableToken) machine.Secrets["DEVCONTAINER_LKG_TOKEN"] = Setup.VariableToken;
         return await RehearseAsync(Workflow(file), @event, machine, runName);
     }

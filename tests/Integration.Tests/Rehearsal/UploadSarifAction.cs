@@ -48,7 +48,6 @@ public static class UploadSarifAction
 
     public static async Task<(bool, string)> RunAsync(JobRun job, IReadOnlyDictionary<string, string> with)
     {
-        var log = new StringBuilder();
         var path = Path.GetFullPath(Path.Combine(job.Workspace, with.GetValueOrDefault("sarif_file", "../results")));
         if (!File.Exists(path) && !Directory.Exists(path)) return (false, $"Path does not exist: {path}");
         var files = Directory.Exists(path)
@@ -56,7 +55,7 @@ public static class UploadSarifAction
             : [path];
         if (files.Count == 0) return (false, $"No SARIF files found to upload in \"{path}\".");
         var (runs, refusal) = Validate(await Task.WhenAll(files.Select(async f => (f, await File.ReadAllTextAsync(f)))));
-        if (refusal is not null) return (false, log + refusal);
+        if (refusal is not null) return (false, refusal);
         if (with.TryGetValue("category", out var category))
             foreach (var run in runs.Where(r => r["automationDetails"] is null))
                 run["automationDetails"] = new JsonObject { ["id"] = category.EndsWith('/') ? category : category + "/" };
@@ -78,9 +77,8 @@ public static class UploadSarifAction
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", with.GetValueOrDefault("token", job.Token));
         using var response = await http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode) return (false, log + $"Uploading results failed: {(int)response.StatusCode} {body}");
-        log.AppendLine($"Successfully uploaded results ({runs.Count} run(s) from {files.Count} file(s))");
-        return (true, log.ToString());
+        return response.IsSuccessStatusCode ? (true, $"Successfully uploaded results ({runs.Count} run(s) from {files.Count} file(s))")
+            : (false, $"Uploading results failed: {(int)response.StatusCode} {body}");
     }
 
     /// <summary>The runs of the files, or why the action refuses them (JSON, the schema, one run per tool and category).</summary>
