@@ -7,7 +7,8 @@ namespace Integration.Tests.Harness;
 /// Runs the build as a user would: the built build assembly (`dotnet _build.dll &lt;args&gt;`, what build.sh runs) as a
 /// child process in the repository root, with the toolchain's environment, TRIVY_EXE pointing at the Trivy test
 /// double, and no GITHUB_*/NUKE_* variables leaking in from the machine running the tests (a test sets the ones it
-/// simulates). Output streams into the test's output as it arrives.
+/// simulates). Output streams into the test's output as it arrives; a run that tried a host beyond loopback fails
+/// (<see cref="LoopbackOnly"/>).
 /// </summary>
 public sealed class BuildRunner(ITestOutputHelper? output)
 {
@@ -48,6 +49,7 @@ public sealed class BuildRunner(ITestOutputHelper? output)
         var result = await ProcessRunner.RunAsync(Dotnet, [BuildAssemblyPath, .. arguments], directory, childEnvironment, Write,
             timeout ?? DefaultTimeout, interruptOn);
         Write($"[build exited with {result.ExitCode}]");
+        LoopbackOnly.Check(result.Output, "The build");
         return result;
     }
 
