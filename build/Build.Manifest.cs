@@ -14,6 +14,9 @@ partial class Build
         .Description("Write artifacts/manifest.json from what Bake ran (bake-plan.json): every permutation's image digest (or archive), platform digests and SBOMs, tags and scan verdict")
         .DependsOn(Bake, Validate, Scan, Sbom)
         .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
+        .Consumes(ImageProducers, [.. BuiltImages, BakeRecordRead])
+        .Consumes(Scan, [.. SelectedPermutations.Select(p => new ConsumedFile($"the scan report of {p.Id}", Layout.ScanReport(p)))])
+        .Consumes(Sbom, [.. SelectedPermutations.Select(p => new ConsumedFile($"the SBOM of {p.Id}", Layout.Sbom(p)))])
         .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
         .Executes(() =>
         {

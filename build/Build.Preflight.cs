@@ -14,7 +14,7 @@ partial class Build
         // The probes below and Bake's own reads wait on tools and the network, not on each other: all start as soon as the
         // checks without network found nothing (a refused run does not need them), while cosign still opens the key (the
         // longest of those checks: a scrypt decryption). Each is skipped only where it would repeat a problem above.
-        var bakeReads = Preflight.AnyRuns(running, Preflight.BakeReaders) && BakeFilePath.FileExists();
+        var bakeReads = Preflight.AnyRuns(running, PreBakeReaders) && BakeFilePath.FileExists();
         var (problems, checkedFacts) = ProblemsWithoutNetwork(running, whileTheKeyOpens: bakeReads ? StartPreBakeReads : null);
         var bakeFile = bakeReads ? BakeFileProblems() : Task.FromResult<IReadOnlyList<string>>([]);
         var images = bakeReads && running.Contains(nameof(Bake)) ? ExternalImageProblems() : Task.FromResult<IReadOnlyList<string>>([]);
@@ -58,10 +58,10 @@ partial class Build
         var repositoryProblems = Preflight.Repository(Registry, ImageName).ToList();
         problems.AddRange(repositoryProblems);
         problems.AddRange(Preflight.StagingRegistry(StagingRegistry, ImageName));
-        if (Preflight.AnyRuns(running, [.. Preflight.ScanGateUsers, nameof(Refresh)])) problems.AddRange(Preflight.Severities(FailOnSeverity));
+        if (Preflight.AnyRuns(running, ReadersOf(() => FailOnSeverity))) problems.AddRange(Preflight.Severities(FailOnSeverity));
         problems.AddRange(FreshnessProblems(running));
-        problems.AddRange(Preflight.MissingInputs(running, ExpectedInputs(running), File.Exists));
-        if (Preflight.AnyRuns(running, [.. Preflight.BakeReaders, nameof(UpdateBasePin)]) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
+        problems.AddRange(Preflight.MissingInputs(running, DeclaredInputs, File.Exists));
+        if (Preflight.AnyRuns(running, ReadersOf(() => BakeFile)) && !BakeFilePath.FileExists()) problems.Add(MissingBakeFile);
         var manifest = repositoryProblems.Count == 0 ? ManifestProblems(running) : (Problems: [], Read: false);
         problems.AddRange(manifest.Problems);
         problems.AddRange(RegistryChangeProblems(running, manifestRead: manifest.Read));
@@ -100,28 +100,23 @@ partial class Build
 
     string MissingBakeFile => $"--bake-file {BakeFile} does not exist under {RootDirectory}; pass --bake-file <path relative to the root>.";
 
-    /// <summary>Files each target reads from another; a missing one whose producer does not run is refused up front.</summary>
-    IEnumerable<ExpectedInput> ExpectedInputs(IReadOnlyCollection<string> running)
-    {
-        // The images (a record of each in its registry, or with --image-output archive its archive) come from Bake, or in
-        // CI's fan-in from MergePlatforms; the manifest from Manifest or MergeManifests.
-        var imageProducer = running.Contains(nameof(MergePlatforms)) ? nameof(MergePlatforms) : nameof(Bake);
-        var manifestProducer = running.Contains(nameof(MergeManifests)) ? nameof(MergeManifests) : nameof(Manifest);
-        foreach (var p in SelectedPermutations)
-        {
-            var archive = Layout.Archive(p).FileExists() || ImageOutput == ImageOutput.Archive && !Layout.PushedImage(p).FileExists();
-            foreach (var consumer in new[] { nameof(Scan), nameof(Sbom), nameof(Manifest) })
-                yield return archive
-                    ? new(imageProducer, consumer, $"the OCI archive of {p.Id}", Layout.Archive(p))
-                    : new(imageProducer, consumer, $"the record of {p.Id}'s image in its registry", Layout.PushedImage(p));
-            yield return new(nameof(Scan), nameof(Manifest), $"the scan report of {p.Id}", Layout.ScanReport(p));
-            yield return new(nameof(Sbom), nameof(Manifest), $"the SBOM of {p.Id}", Layout.Sbom(p));
-        }
-        yield return new(imageProducer, nameof(Manifest), "the bake record", Layout.BakeRecord);
-        yield return new(nameof(Bake), nameof(Validate), "the bake record", Layout.BakeRecord);
-        yield return new(nameof(Bake), nameof(Validate), "the bake override", Layout.BakeOverride);
-        yield return new(manifestProducer, nameof(Publish), "the manifest", ManifestFile);
-    }
+    /// <summary>
+    /// The targets that write the images the targets after Bake read (its own, or in CI's fan-in the merged ones) and the
+    /// manifest Publish reads: a consumed file whose producers do not run must exist (<see cref="DeclaredInputs"/>).
+    /// </summary>
+    IReadOnlyList<Target> ImageProducers => [Bake, MergePlatforms];
+    IReadOnlyList<Target> ManifestProducers => [Manifest, MergeManifests];
+
+    /// <summary>Each selected permutation's image as Scan, Sbom and Manifest read it: its archive, or the record of it in its registry.</summary>
+    ConsumedFile[] BuiltImages => [.. SelectedPermutations.Select(p =>
+        Layout.Archive(p).FileExists() || ImageOutput == ImageOutput.Archive && !Layout.PushedImage(p).FileExists()
+            ? new ConsumedFile($"the OCI archive of {p.Id}", Layout.Archive(p))
+            : new ConsumedFile($"the record of {p.Id}'s image in its registry", Layout.PushedImage(p)))];
+
+    ConsumedFile BakeRecordRead => new("the bake record", Layout.BakeRecord);
+
+    /// <summary>The targets whose bake-file reads the up-front checks start early (Bake's plan and print, Validate's targets).</summary>
+    string[] PreBakeReaders => [nameof(Bake), nameof(Validate)];
 
     /// <summary>The bake file exists and defines both targets of every selected permutation (read alone: the override must not supply them).</summary>
     async Task<IReadOnlyList<string>> BakeFileProblems()

@@ -23,6 +23,7 @@ partial class Build
         .DependsOn(Manifest)
         .Reads(() => Artifacts, () => Permutations, () => LastKnownGood, () => ReleaseRollback, () => DryRun, () => AllowDirty)
         .Reads(RepositoryParameters).Reads(SigningParameters)
+        .Consumes(ManifestProducers, new ConsumedFile("the manifest", ManifestFile))
         .Produces(Layout.PublishPlan, PinFile, DerivedPublicKeyFile, Layout.Summary)
         .Executes(async () =>
         {

@@ -18,6 +18,7 @@ partial class Build
         .Description("Scan every platform of each image with Trivy (by digest in its registry, or its archive) and gate on the configured severities")
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
+        .Consumes(ImageProducers, BuiltImages)
         .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
         .Executes(async () =>
         {
@@ -40,6 +41,7 @@ partial class Build
         .Description("Write a CycloneDX SBOM per platform of each permutation (each is attested on its platform's manifest) and gate on missing, empty, invalid or oversized SBOMs")
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations)
+        .Consumes(ImageProducers, BuiltImages)
         .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
         .Executes(async () =>
         {

@@ -10,6 +10,7 @@ partial class Build
         .Description("Run each permutation's smoke tests (the validate bake group) on every platform")
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations, () => BakeFile, () => Builder)
+        .Consumes(Bake, BakeRecordRead, new ConsumedFile("the bake override", Layout.BakeOverride))
         .Executes(async () =>
         {
             var record = BakeRecordStore.Read(Layout.BakeRecord); // what Bake ran: platforms, and which images it reused

@@ -44,6 +44,7 @@ internal static class BuildExecutor
             var targets = ExecutableTarget.Discover(build);
             foreach (var name in defaultTargetNames) targets.Single(t => t.Name == name).IsDefault = true;
             ExecutionPlanner.ThrowOnCycle(targets);
+            build.Declare(targets);
             SchemaWriter.Write(root / ".nuke" / "build.schema.json", targets, parameters);
 
             if (build.Help)

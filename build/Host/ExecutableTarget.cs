@@ -20,6 +20,9 @@ internal sealed class ExecutableTarget(string name, Target factory, TargetDefini
     /// <summary>Triggers plus the reverse of other targets' TriggeredBy.</summary>
     public List<ExecutableTarget> Triggers { get; } = [];
 
+    /// <summary>The files the target reads from others (Consumes), each with the targets that write it.</summary>
+    public List<(IReadOnlyList<ExecutableTarget> Producers, ConsumedFile File)> Consumed { get; } = [];
+
     public TargetStatus Status { get; set; }
     public TimeSpan Duration { get; set; }
     public string? SkipReason { get; private set; }
@@ -71,6 +74,7 @@ internal sealed class ExecutableTarget(string name, Target factory, TargetDefini
             foreach (var r in d.BeforeTargets) Resolve(t, r, "Before").OrderDependencies.Add(t);
             foreach (var r in d.TriggersTargets) t.Triggers.Add(Resolve(t, r, "Triggers"));
             foreach (var r in d.TriggeredByTargets) Resolve(t, r, "TriggeredBy").Triggers.Add(t);
+            foreach (var (producers, file) in d.ConsumedFiles) t.Consumed.Add((producers.Select(r => Resolve(t, r, "Consumes")).ToList(), file));
         }
         return targets;
     }

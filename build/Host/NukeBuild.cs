@@ -46,6 +46,18 @@ public abstract class NukeBuild
 
     internal IReadOnlySet<string> GivenParameters { get; set; } = new HashSet<string>();
 
+    /// <summary>The targets as declared for this run (set once parameters are bound, before the up-front checks).</summary>
+    protected IReadOnlyList<TargetDeclaration> Declarations { get; private set; } = [];
+
+    internal void Declare(IEnumerable<ExecutableTarget> targets) => Declarations = targets.Select(TargetDeclaration.From).ToList();
+
+    /// <summary>The targets that declare they read <paramref name="parameter"/> (<c>.Reads</c> or <c>.Requires</c>), in declaration order.</summary>
+    protected IReadOnlyList<string> ReadersOf(Expression<Func<object?>> parameter) =>
+        Declarations.Where(t => t.Reads.Contains(MemberName(parameter))).Select(t => t.Name).ToList();
+
+    /// <summary>Every file a target consumes from another (<c>.Consumes</c>), for the up-front check that it is there.</summary>
+    protected IEnumerable<DeclaredInput> DeclaredInputs => Declarations.SelectMany(t => t.Consumes);
+
     /// <summary>
     /// Whether the parameter was given by any source (command line, environment, parameters file) rather than left
     /// at its initializer; e.g. to tell "--registry not given" from "--registry given and different".

@@ -5,6 +5,9 @@ namespace Pipeline.Host;
 /// <summary>A target is a property of the build class: <c>Target Bake => _ => _.Executes(...)</c>.</summary>
 public delegate ITargetDefinition Target(ITargetDefinition _);
 
+/// <summary>A file a target reads that another writes, described for the one line that refuses a run without it.</summary>
+public sealed record ConsumedFile(string Description, string Path);
+
 /// <summary>The fluent clauses a target can declare; the same names and meanings as NUKE's.</summary>
 public interface ITargetDefinition
 {
@@ -31,6 +34,13 @@ public interface ITargetDefinition
     ITargetDefinition Unlisted();
     /// <summary>Paths the target writes (globs allowed), e.g. <c>ArtifactsDirectory / "scan" / "*.json"</c>; --plan lists them.</summary>
     ITargetDefinition Produces(params string[] paths);
+    /// <summary>
+    /// Files the target reads that <paramref name="producer"/> writes (as NUKE's <c>Consumes(target, artifacts)</c>): when
+    /// the producer does not run, each must exist before anything runs, else the run is refused (exit 2).
+    /// </summary>
+    ITargetDefinition Consumes(Target producer, params ConsumedFile[] files);
+    /// <summary>Files any one of <paramref name="producers"/> writes (the first is named when none runs).</summary>
+    ITargetDefinition Consumes(IReadOnlyList<Target> producers, params ConsumedFile[] files);
     ITargetDefinition Executes(Action action);
     ITargetDefinition Executes(Func<Task> action);
 }
@@ -49,6 +59,7 @@ internal sealed class TargetDefinition : ITargetDefinition
     public List<Expression<Func<object?>>> Requirements { get; } = [];
     public List<Expression<Func<object?>>> ReadParameters { get; } = [];
     public List<string> ProducedPaths { get; } = [];
+    public List<(IReadOnlyList<Target> Producers, ConsumedFile File)> ConsumedFiles { get; } = [];
     public List<Func<Task>> Actions { get; } = [];
     /// <summary>The delegates given to Executes, unwrapped: what a test reads to check the target's Reads are complete.</summary>
     public List<Delegate> ActionBodies { get; } = [];
@@ -71,6 +82,13 @@ internal sealed class TargetDefinition : ITargetDefinition
     public ITargetDefinition AssuredAfterFailure() { IsAssuredAfterFailure = true; return this; }
     public ITargetDefinition Unlisted() { IsUnlisted = true; return this; }
     public ITargetDefinition Produces(params string[] paths) { ProducedPaths.AddRange(paths); return this; }
+    public ITargetDefinition Consumes(Target producer, params ConsumedFile[] files) => Consumes([producer], files);
+
+    public ITargetDefinition Consumes(IReadOnlyList<Target> producers, params ConsumedFile[] files)
+    {
+        ConsumedFiles.AddRange(files.Select(file => (producers, file)));
+        return this;
+    }
     public ITargetDefinition Executes(Action action)
     {
         ActionBodies.Add(action);

@@ -1,9 +1,7 @@
+using Pipeline.Host;
 using System.Text.RegularExpressions;
 
 namespace Pipeline.Rules;
-
-/// <summary>A file a target reads that another target writes (e.g. Manifest reads Scan's report).</summary>
-public sealed record ExpectedInput(string Producer, string Consumer, string Description, string Path);
 
 /// <summary>
 /// The checks every run makes before its first target, so bad input is refused in seconds instead of after hours of
@@ -12,12 +10,6 @@ public sealed record ExpectedInput(string Producer, string Consumer, string Desc
 /// </summary>
 public static partial class Preflight
 {
-    /// <summary>Targets that read the bake file (Manifest reads what Bake recorded, not the bake file).</summary>
-    public static readonly IReadOnlyList<string> BakeReaders = ["Bake", "Validate"];
-
-    /// <summary>Targets that apply the scan gate.</summary>
-    public static readonly IReadOnlyList<string> ScanGateUsers = ["Scan", "Manifest"];
-
     public static bool AnyRuns(IReadOnlyCollection<string> running, IEnumerable<string> targets) => targets.Any(running.Contains);
 
     public static IEnumerable<string> Severities(IReadOnlyList<string> failOn)
@@ -160,9 +152,9 @@ public static partial class Preflight
     /// A running target needs a file that only a target which does not run (skipped, or done in the last run) writes:
     /// one line per such producer, naming the targets that need its files and the first of those files.
     /// </summary>
-    public static IEnumerable<string> MissingInputs(IReadOnlyCollection<string> running, IEnumerable<ExpectedInput> inputs, Func<string, bool> exists) =>
-        inputs.Where(i => running.Contains(i.Consumer) && !running.Contains(i.Producer) && !exists(i.Path))
-            .GroupBy(i => i.Producer)
+    public static IEnumerable<string> MissingInputs(IReadOnlyCollection<string> running, IEnumerable<DeclaredInput> inputs, Func<string, bool> exists) =>
+        inputs.Where(i => running.Contains(i.Consumer) && !i.Producers.Any(running.Contains) && !exists(i.Path))
+            .GroupBy(i => i.Producers[0])
             .Select(g => $"{Listed(g.Select(i => i.Consumer).Distinct().ToList())} {(g.Select(i => i.Consumer).Distinct().Count() == 1 ? "needs" : "need")} " +
                          $"{FirstFew(g.Select(i => $"{i.Description} ({i.Path})").Distinct().ToList())}, but {g.Key} does not run " +
                          $"(--skip, or --continue after it ran); run {g.Key} (drop it from --skip) or restore the files.");

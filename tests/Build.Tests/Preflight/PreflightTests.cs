@@ -1,3 +1,4 @@
+using Pipeline.Host;
 using Xunit;
 
 namespace BuildTests.Preflight;
@@ -83,7 +84,7 @@ public class PreflightTests
     [Fact]
     public void A_skipped_producer_whose_file_is_missing_is_named_instead_of_a_missing_path_error()
     {
-        ExpectedInput[] inputs =
+        DeclaredInput[] inputs =
         [
             new("Scan", "Manifest", "the scan report of gcc14-clang20", "artifacts/scan/gcc14-clang20.json"),
             new("Scan", "Manifest", "the scan report of gcc15-clang20", "artifacts/scan/gcc15-clang20.json"),
@@ -100,9 +101,9 @@ public class PreflightTests
     [Fact]
     public void Every_target_missing_one_producer_s_files_is_one_line_with_the_first_few_files()
     {
-        ExpectedInput[] inputs =
+        DeclaredInput[] inputs =
         [
-            .. new[] { "a", "b", "c", "d" }.Select(id => new ExpectedInput("Bake", "Scan", $"the OCI archive of {id}", $"artifacts/images/{id}.tar")),
+            .. new[] { "a", "b", "c", "d" }.Select(id => new DeclaredInput("Bake", "Scan", $"the OCI archive of {id}", $"artifacts/images/{id}.tar")),
             new("Bake", "Validate", "the bake record", "artifacts/bake-plan.json"),
             new("Bake", "Manifest", "the bake record", "artifacts/bake-plan.json"),
         ];
