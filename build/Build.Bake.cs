@@ -72,6 +72,7 @@ partial class Build
     Target Bake => _ => _
         .Description("Build the selected permutations for all their platforms and push them untagged to a registry (artifacts/pushed/<id>.json), or write OCI archives with --image-output archive")
         .Reads(() => Artifacts, () => Permutations, () => Platforms, () => BakeFile, () => Builder, () => Cache, () => ImageOutput, () => StagingRegistry, () => Force, () => PerPlatformJob)
+        .Reads(() => StagingRegistryImage)
         .Reads(() => MaxImageAge, () => RefreshPackages)
         .Reads(RepositoryParameters).Reads(SigningParameters) // a reused image's attestations are verified
         .Produces(BakePlanFiles).Produces(Layout.PushedImages / "*.json", ImagesDirectory / "*.index.json", BakeMetadataFile, Layout.Summary)

@@ -12,6 +12,9 @@ partial class Build
     [Parameter("A running registry (host:port[/path], e.g. 127.0.0.1:5000) to stage images in when this run may not or need not push to --registry (a pull request; a run that publishes nothing to a remote registry); default: the build starts one on a loopback port and removes it when the run ends")]
     readonly string? StagingRegistry;
 
+    [Parameter("The registry image a run starts as its staging registry, pinned by digest (e.g. a mirror where Docker Hub is out of reach); default: the distribution registry 2.8.3 from Docker Hub")]
+    readonly string StagingRegistryImage = LocalRegistry.Image;
+
     /// <summary>The targets this run runs (set by the up-front checks): whether Publish follows Bake decides where images go.</summary>
     IReadOnlyCollection<string> _runningTargets = [];
 
@@ -40,7 +43,7 @@ partial class Build
         var registry = staging.Kind switch
         {
             StagingKind.StagingRegistry => StagingRegistry,
-            StagingKind.StartedRegistry => (await (_startedRegistry ??= LocalRegistry.StartAsync(DockerBuildx.Docker, Guid.NewGuid().ToString("N")[..12]))).Address,
+            StagingKind.StartedRegistry => (await (_startedRegistry ??= LocalRegistry.StartAsync(DockerBuildx.Docker, StagingRegistryImage, Guid.NewGuid().ToString("N")[..12]))).Address,
             _ => null,
         };
         return ImageStaging.StagingRepository(staging.Kind, ImageRepository, ImageName, registry);

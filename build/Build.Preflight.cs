@@ -58,6 +58,7 @@ partial class Build
         var repositoryProblems = Preflight.Repository(Registry, ImageName).ToList();
         problems.AddRange(repositoryProblems);
         problems.AddRange(Preflight.StagingRegistry(StagingRegistry, ImageName));
+        problems.AddRange(Preflight.StagingRegistryImage(StagingRegistryImage));
         if (Preflight.AnyRuns(running, ReadersOf(() => FailOnSeverity))) problems.AddRange(Preflight.Severities(FailOnSeverity));
         problems.AddRange(FreshnessProblems(running));
         problems.AddRange(Preflight.MissingInputs(running, DeclaredInputs, File.Exists));

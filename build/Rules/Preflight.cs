@@ -72,6 +72,14 @@ public static partial class Preflight
             yield return $"--staging-registry '{stagingRegistry}' is not a registry to push to; pass host[:port][/path] without scheme, tag or spaces, e.g. --staging-registry 127.0.0.1:5000, or leave it unset for a registry the build starts itself.";
     }
 
+    /// <summary><c>--staging-registry-image</c> is an image reference pinned by digest, as the default is: what runs is what was reviewed.</summary>
+    public static IEnumerable<string> StagingRegistryImage(string image)
+    {
+        if (!Regex.IsMatch(image, @"^[a-z0-9][a-z0-9._\-/:]*@sha256:[0-9a-f]{64}$"))
+            yield return $"--staging-registry-image '{image}' is not pinned by digest; pass <repository>[:tag]@sha256:<64 hex digits> " +
+                         "(docker buildx imagetools inspect <image> prints it), or leave it unset for the distribution registry's pinned image.";
+    }
+
     /// <summary>Both bake targets of every permutation: the image (<c>&lt;id&gt;</c>, built by Bake) and <c>validate-&lt;id&gt;</c> (run by Validate).</summary>
     public static IEnumerable<string> BakeTargets(string bakeFile, IEnumerable<Permutation> permutations, IReadOnlySet<string> defined) =>
         permutations.SelectMany(p => p.BakeTargets.Where(t => !defined.Contains(t)).Select(t => MissingTarget(bakeFile, p, t)));

@@ -18,8 +18,8 @@ public sealed class LocalRegistry(string docker, string containerName, string ad
     public string Address => address;
 
     /// <summary>`docker run`: detached, removed when stopped, the registry's port 5000 published on a free 127.0.0.1 port.</summary>
-    public static IReadOnlyList<string> RunArguments(string containerName) =>
-        ["run", "--detach", "--rm", "--name", containerName, "--publish", "127.0.0.1::5000", Image];
+    public static IReadOnlyList<string> RunArguments(string containerName, string image) =>
+        ["run", "--detach", "--rm", "--name", containerName, "--publish", "127.0.0.1::5000", image];
 
     public static IReadOnlyList<string> PortArguments(string containerName) => ["port", containerName, "5000/tcp"];
 
@@ -31,13 +31,14 @@ public sealed class LocalRegistry(string docker, string containerName, string ad
         ?? throw new InvalidOperationException($"docker port printed no 127.0.0.1 address ({portOutput.Trim()}); the staging registry did not publish its port.");
 
     /// <summary>Starts the registry and waits until it answers; one line naming the fix when it cannot start.</summary>
-    public static async Task<LocalRegistry> StartAsync(string docker, string runId, CancellationToken cancellationToken = default)
+    public static async Task<LocalRegistry> StartAsync(string docker, string image, string runId, CancellationToken cancellationToken = default)
     {
         var name = $"devcontainer-pipeline-staging-{runId}";
-        var run = await ToolRunner.RunAsync(docker, RunArguments(name), logOutput: false, cancellationToken: cancellationToken);
+        var run = await ToolRunner.RunAsync(docker, RunArguments(name, image), logOutput: false, cancellationToken: cancellationToken);
         if (!run.Succeeded)
-            throw new InvalidOperationException($"Could not start a staging registry ({Image}): {ToolLocation.DockerReason(run.StandardError)}; " +
-                "pass --staging-registry <host:port> of a running registry (e.g. 127.0.0.1:5000), or keep images as archives with --image-output archive.");
+            throw new InvalidOperationException($"Could not start a staging registry ({image}): {ToolLocation.DockerReason(run.StandardError)}; " +
+                "pass --staging-registry <host:port> of a running registry (e.g. 127.0.0.1:5000), --staging-registry-image <a mirror of it, by digest>, " +
+                "or keep images as archives with --image-output archive.");
         var registry = new LocalRegistry(docker, name, "");
         try
         {
@@ -50,7 +51,7 @@ public sealed class LocalRegistry(string docker, string containerName, string ad
             await registry.DisposeAsync();
             throw;
         }
-        Log.Information("Started a staging registry for this run at {Address} ({Image}); it is removed when the run ends", registry.Address, Image);
+        Log.Information("Started a staging registry for this run at {Address} ({Image}); it is removed when the run ends", registry.Address, image);
         return registry;
     }
 

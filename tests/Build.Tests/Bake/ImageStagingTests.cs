@@ -90,8 +90,8 @@ public class ImageStagingTests
     public void The_staging_registry_the_build_starts_is_the_pinned_registry_image_on_a_free_loopback_port()
     {
         Assert.Matches("^docker\\.io/library/registry:2\\.8\\.3@sha256:[0-9a-f]{64}$", LocalRegistry.Image);
-        Assert.Equal(["run", "--detach", "--rm", "--name", "devcontainer-pipeline-staging-0a1b", "--publish", "127.0.0.1::5000", LocalRegistry.Image],
-            LocalRegistry.RunArguments("devcontainer-pipeline-staging-0a1b"));
+        Assert.Equal(["run", "--detach", "--rm", "--name", "devcontainer-pipeline-staging-0a1b", "--publish", "127.0.0.1::5000", "m.example/registry@sha256:ab"],
+            LocalRegistry.RunArguments("devcontainer-pipeline-staging-0a1b", "m.example/registry@sha256:ab"));
         Assert.Equal(["port", "n", "5000/tcp"], LocalRegistry.PortArguments("n"));
         Assert.Equal(["rm", "--force", "--volumes", "n"], LocalRegistry.RemoveArguments("n"));
         Assert.Equal("127.0.0.1:49153", LocalRegistry.ParseAddress("127.0.0.1:49153\n"));

@@ -122,4 +122,15 @@ public class PreflightTests
                       "e.g. --staging-registry 127.0.0.1:5000, or leave it unset for a registry the build starts itself."],
             Pipeline.Rules.Preflight.StagingRegistry("http://127.0.0.1:5000", "devcontainer"));
     }
+
+    [Fact]
+    public void A_staging_registry_image_must_be_pinned_by_digest()
+    {
+        Assert.Empty(Pipeline.Rules.Preflight.StagingRegistryImage(Pipeline.Tools.LocalRegistry.Image));
+        Assert.Empty(Pipeline.Rules.Preflight.StagingRegistryImage("mirror.example:5000/library/registry@sha256:" + new string('a', 64)));
+        Assert.Equal(["--staging-registry-image 'mirror.example/registry:2.8.3' is not pinned by digest; pass <repository>[:tag]@sha256:<64 hex digits> " +
+                      "(docker buildx imagetools inspect <image> prints it), or leave it unset for the distribution registry's pinned image."],
+            Pipeline.Rules.Preflight.StagingRegistryImage("mirror.example/registry:2.8.3"));
+        Assert.Single(Pipeline.Rules.Preflight.StagingRegistryImage("registry@sha256:abc"));
+    }
 }

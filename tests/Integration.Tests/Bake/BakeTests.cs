@@ -107,17 +107,33 @@ public sealed class BakeTests(ITestOutputHelper output) : BakeScenario(output)
     [IntegrationFact]
     public async Task A_pull_request_without_a_staging_registry_starts_one_with_the_pinned_registry_image()
     {
-        // The image cannot be pulled on this machine, so the start fails, in one line naming the two ways out.
+        // The pinned image (Docker Hub's) is out of reach here, and asking for it would leave loopback; a mirror on the
+        // toolchain's registry that lacks it fails the same way, in one line naming the ways out.
         Build.Environment["NUKE_STAGING_REGISTRY"] = null;
-        var result = await RunOnFixtureAsync(GitHubEvent.PullRequest(WorkDirectory, 9), "Bake", "--permutations", "gcc14-clang20", "--cache", "none");
+        var mirror = $"{Registry.Prefix}/registry@sha256:{new string('0', 64)}";
+        var result = await RunOnFixtureAsync(GitHubEvent.PullRequest(WorkDirectory, 9), "Bake", "--permutations", "gcc14-clang20", "--cache", "none",
+            "--staging-registry-image", mirror);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("a pull request pushes nothing to", result.Output);
         Assert.Contains($"> docker run --detach --rm --name devcontainer-pipeline-staging-", BuildLog()); // tool lines are the log file's
-        Assert.Contains($"--publish 127.0.0.1::5000 {LocalRegistry.Image}", BuildLog());
+        Assert.Contains($"--publish 127.0.0.1::5000 {mirror}", BuildLog());
         var error = Assert.Single(result.Output.Split('\n'), l => l.Contains("Target Bake failed: "));
-        Assert.Contains($"Could not start a staging registry ({LocalRegistry.Image}): Error response from daemon:", error);
-        Assert.Contains("pass --staging-registry <host:port> of a running registry (e.g. 127.0.0.1:5000), or keep images as archives with --image-output archive.", error);
+        Assert.Contains($"Could not start a staging registry ({mirror}): Error response from daemon:", error);
+        Assert.Contains("pass --staging-registry <host:port> of a running registry (e.g. 127.0.0.1:5000), --staging-registry-image <a mirror of it, by digest>, " +
+                        "or keep images as archives with --image-output archive.", error);
         Assert.Empty(await Registry.Client.TagsAsync(Registry.RepositoryPath()));
+    }
+
+    [IntegrationFact]
+    public async Task A_staging_registry_image_not_pinned_by_digest_is_refused_before_anything_runs()
+    {
+        var result = await RunOnFixtureAsync(GitHubEvent.PullRequest(WorkDirectory, 9), "Bake", "--permutations", "gcc14-clang20", "--cache", "none",
+            "--staging-registry-image", "registry:2");
+        Assert.Equal(2, result.ExitCode);
+        var error = Assert.Single(result.Output.Split('\n'), l => l.StartsWith("ERROR:"));
+        Assert.Contains("--staging-registry-image 'registry:2' is not pinned by digest", error);
+        var log = Path.Combine(ArtifactsDirectory, "logs", "build.log");
+        Assert.DoesNotContain("> docker run", File.Exists(log) ? BuildLog() : "");
     }
 
     [IntegrationFact]
