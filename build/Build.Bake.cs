@@ -53,11 +53,8 @@ partial class Build
     Expression<Func<object?>>[] RepositoryParameters => [() => Registry, () => ImageName];
     IReadOnlyList<Permutation> SelectedPermutations => Permutations is { Length: > 0 } ? Permutations : Permutation.All;
     AbsolutePath BakeFilePath => RootDirectory / BakeFile;
-    AbsolutePath BakeOverrideFile => Layout.BakeOverride;
-    AbsolutePath BakeMetadataFile => Layout.BakeMetadata;
-    AbsolutePath ImagesDirectory => Layout.Images;
     /// <summary>What planning the bake writes (PlanBakeAsync; only Bake plans, the targets after it read bake-plan.json).</summary>
-    string[] BakePlanFiles => [BakeOverrideFile, Layout.BakePlan, Layout.BakeRecord];
+    string[] BakePlanFiles => [Layout.BakeOverride, Layout.BakePlan, Layout.BakeRecord];
 
     BuildContext? _context;
     /// <summary>Where this run comes from (GitHub Actions variables, else git); decides tags and cache scopes.</summary>
@@ -75,11 +72,11 @@ partial class Build
         .Reads(() => StagingRegistryImage)
         .Reads(() => MaxImageAge, () => RefreshPackages)
         .Reads(RepositoryParameters).Reads(SigningParameters) // a reused image's attestations are verified
-        .Produces(BakePlanFiles).Produces(Layout.PushedImages / "*.json", ImagesDirectory / "*.index.json", BakeMetadataFile, Layout.Summary)
+        .Produces(BakePlanFiles).Produces(Layout.PushedImages / "*.json", Layout.Images / "*.index.json", Layout.BakeMetadata, Layout.Summary)
         // Image bytes only when a user asks for an archive: the generated workflows (default parameters) upload none.
-        .Produces(ImageOutput == ImageOutput.Archive ? [ImagesDirectory / "*.tar"] : [])
+        .Produces(ImageOutput == ImageOutput.Archive ? [Layout.Images / "*.tar"] : [])
         // a reused permutation: its attested SBOMs and provenance beside its published index
-        .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json", ArtifactsDirectory / "provenance" / "*.slsa.json")
+        .Produces(Layout.AllSboms, Layout.AllProvenance)
         .Executes(async () =>
         {
             var plan = await PlanBakeAsync();
@@ -106,9 +103,9 @@ partial class Build
         if (toBuild.Count == 0) return new Dictionary<string, string>();
         var result = await DockerBuildx.BakeAsync(new BakeSettings
         {
-            Files = [BakeFilePath, BakeOverrideFile],
+            Files = [BakeFilePath, Layout.BakeOverride],
             Targets = toBuild.Select(p => p.Permutation.BakeTarget).ToList(),
-            MetadataFile = BakeMetadataFile,
+            MetadataFile = Layout.BakeMetadata,
             Builder = Builder,
         }, BakeEnvironment(plan.Context.SourceDateEpoch));
         if (!result.Succeeded)
@@ -122,10 +119,10 @@ partial class Build
             Log.Warning("Cache export failed (ignored; the build succeeded, the next build is colder): {Failure}", failure);
             WriteStepSummary($"> **Warning:** cache export failed (ignored, the build succeeded): `{failure}`");
         }
-        var digests = BakeMetadata.Digests(File.ReadAllText(BakeMetadataFile));
+        var digests = BakeMetadata.Digests(File.ReadAllText(Layout.BakeMetadata));
         foreach (var p in toBuild.Where(p => p.Output.Repository is null)) StagedArchive.Commit(p.Archive, p.Id);
         var pushed = toBuild.Where(p => p.Output.Repository is not null).Select(p => (Bake: p, Digest: digests.TryGetValue(p.Permutation.BakeTarget, out var digest) ? digest
-            : throw new InvalidOperationException($"buildx reported no image digest for {p.Id} in {BakeMetadataFile}; re-run Bake."))).ToList();
+            : throw new InvalidOperationException($"buildx reported no image digest for {p.Id} in {Layout.BakeMetadata}; re-run Bake."))).ToList();
         // Signing the exported cache and reading each pushed image back wait on different registry calls: side by side.
         await Task.WhenAll(pushed.Select(x => RecordPushedAsync(x.Bake, x.Digest)).Prepend(SignExportedMainCachesAsync(plan, toBuild)));
         return digests;
@@ -145,18 +142,18 @@ partial class Build
         var definition = await ReadStaticBakeDefinitionAsync();
         var images = await BuildImagesAsync();
         var planned = await WithDestinationsAsync(WithInputDigests(await WithPackagesSnapshotsAsync(BakePlanner.Plan(Context, SelectedPermutations, BakePlatforms.Platforms,
-            ImageRepository, ImageName, Cache, images, ImagesDirectory, TemporaryDirectory / "buildx-cache")), definition));
+            ImageRepository, ImageName, Cache, images, Layout.Images, TemporaryDirectory / "buildx-cache")), definition));
         var plan = await WithTrustedCacheAsync(planned); // before the override names any main cache
-        ImagesDirectory.CreateDirectory();
+        Layout.Images.CreateDirectory();
         var overrideJson = BakeOverride.Render(plan);
-        File.WriteAllText(BakeOverrideFile, overrideJson);
+        File.WriteAllText(Layout.BakeOverride, overrideJson);
         var rendered = plan.Render();
         File.WriteAllText(Layout.BakePlan, rendered);
         Log.Information("Bake plan (also in {File:l}):\n{Plan:l}", Layout.BakePlan, rendered);
         BakeGuard.Check(Context, plan, await MergedBakeDefinitionAsync(plan, overrideJson));
         var decided = await WithReuseAsync(plan, definition);
         if (Estimates(decided) is { Count: > 0 } estimates) Log.Information("Bake {Estimate:l}", string.Join("\n", estimates));
-        BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(decided, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(BakeOverrideFile)));
+        BakeRecordStore.Write(Layout.BakeRecord, BakeRecord.Of(decided, BakeFile, ContentDigest.Sha256(BakeFilePath), ContentDigest.Sha256(Layout.BakeOverride)));
         return decided;
     }
 
@@ -169,7 +166,7 @@ partial class Build
             _runningTargets = plannedTargets;
             var platforms = PlatformsFor(plannedTargets);
             var planned = WithPlannedDestinations(BakePlanner.Plan(Context, SelectedPermutations, platforms.Platforms, ImageRepository, ImageName, Cache,
-                SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), ImagesDirectory, TemporaryDirectory / "buildx-cache"));
+                SelectedPermutations.ToDictionary(p => p.Id, _ => BuildImages.Unresolved), Layout.Images, TemporaryDirectory / "buildx-cache"));
             var plainHttp = RegistryHost.IsLoopback(planned.ImageRepository);
             var plan = planned with { Permutations = planned.Permutations.Select(p => p with { Cache = PlannedCache(p.Cache, plainHttp) }).ToList() };
             return ["", "Bake would decide (base image digests are resolved when it runs):", .. platforms.Note is { } note ? [note] : Array.Empty<string>(),

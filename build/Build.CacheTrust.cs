@@ -113,7 +113,7 @@ partial class Build
     {
         var writes = built.Where(p => p.Cache.MainWrite is not null).ToList();
         if (writes.Count == 0) return;
-        var exported = BakeMetadata.CacheManifestDigests(File.ReadAllText(BakeMetadataFile));
+        var exported = BakeMetadata.CacheManifestDigests(File.ReadAllText(Layout.BakeMetadata));
         var references = new List<string>();
         foreach (var p in writes)
         {

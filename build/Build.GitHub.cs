@@ -26,13 +26,13 @@ partial class Build
         .Reads(() => Artifacts, () => DevcontainerLkgToken, () => GitHubApiUrl)
         .Executes(async () =>
         {
-            if (!PinFile.FileExists())
+            if (!Layout.LastKnownGoodPin.FileExists())
             {
-                Log.Information("The last-known-good pin does not move: {Pin} was not written (see the log of Publish or Rollback)", PinFile);
+                Log.Information("The last-known-good pin does not move: {Pin} was not written (see the log of Publish or Rollback)", Layout.LastKnownGoodPin);
                 return;
             }
-            var text = File.ReadAllText(PinFile);
-            var pin = ReadPin(PinFile);
+            var text = File.ReadAllText(Layout.LastKnownGoodPin);
+            var pin = ReadPin(Layout.LastKnownGoodPin);
             var api = GitHubApi(GitHubToken!);
             await api.MoveTagAsync(PinTag, await api.CreateTagObjectAsync(PinTag, text, pin.Manifest.Sha));
             Log.Information("The tag {Tag} now pins {Sha} (pinned by {By})", PinTag, pin.Manifest.Sha, pin.PinnedBy.ToString().ToLowerInvariant());

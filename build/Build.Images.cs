@@ -89,7 +89,7 @@ partial class Build
             ?? throw new InvalidOperationException($"BuildKit reported {image.Reference} for {p.Id}, but the registry does not have it; re-run Bake (check the builder can push to {image.Repository}).");
         if (ContentDigest.Sha256(System.Text.Encoding.UTF8.GetBytes(index)) != digest)
             throw new InvalidOperationException($"{image.Reference} ({p.Id}) reads back with another digest; the registry rewrote the index, use one that keeps manifests byte for byte.");
-        ImagesDirectory.CreateDirectory();
+        Layout.Images.CreateDirectory();
         File.WriteAllText(Layout.ImageIndex(p.Permutation), index);
         PushedImageStore.Write(Layout.PushedImage(p.Permutation), image);
         Log.Information("Pushed {Id}: {Reference}{Tag:l} (untagged until Publish; nothing was downloaded)", p.Id, image.Reference,

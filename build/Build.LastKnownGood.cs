@@ -14,11 +14,9 @@ partial class Build
     [Parameter("Publish forward over a rollback: move the mutable tags although the last-known-good pin records a rollback (the pin then records this publish)")]
     readonly bool ReleaseRollback;
 
-    /// <summary>Where Publish and Rollback write the pin (CI stores it as the lkg tag).</summary>
-    AbsolutePath PinFile => ArtifactsDirectory / "lkg.json";
 
     /// <summary>The pin Publish reads: --last-known-good, else the one a local Publish or Rollback wrote.</summary>
-    string PinSource => LastKnownGood is { Length: > 0 } given ? Path.GetFullPath(given) : PinFile;
+    string PinSource => LastKnownGood is { Length: > 0 } given ? Path.GetFullPath(given) : Layout.LastKnownGoodPin;
 
     /// <summary>Whether this publish moves the mutable tags: not while the pin records a rollback. Reads the pin, changes no file.</summary>
     PinDecision DecideMutableTags(ReleaseManifest manifest)
@@ -42,12 +40,12 @@ partial class Build
         if (pin is null) return;
         if (actedOn != pin.Manifest.Permutations.Count)
         {
-            Log.Information("Not writing {Pin}: this run acted on {Count} of the manifest's {Total} permutations (--permutations); the pin covers whole manifests", PinFile, actedOn, pin.Manifest.Permutations.Count);
+            Log.Information("Not writing {Pin}: this run acted on {Count} of the manifest's {Total} permutations (--permutations); the pin covers whole manifests", Layout.LastKnownGoodPin, actedOn, pin.Manifest.Permutations.Count);
             return;
         }
         ArtifactsDirectory.CreateDirectory();
-        File.WriteAllText(PinFile, Pipeline.Rules.LastKnownGood.Serialize(pin, KnownPermutationIds));
-        Log.Information("Wrote the last-known-good pin {Pin} (pinned by {By}, {Sha})", PinFile, pin.PinnedBy.ToString().ToLowerInvariant(), pin.Manifest.Sha);
+        File.WriteAllText(Layout.LastKnownGoodPin, Pipeline.Rules.LastKnownGood.Serialize(pin, KnownPermutationIds));
+        Log.Information("Wrote the last-known-good pin {Pin} (pinned by {By}, {Sha})", Layout.LastKnownGoodPin, pin.PinnedBy.ToString().ToLowerInvariant(), pin.Manifest.Sha);
     }
 
     /// <summary>
@@ -56,10 +54,10 @@ partial class Build
     /// </summary>
     string? UnreadRollbackPinProblem()
     {
-        if (ReleaseRollback || PinSource == PinFile || !File.Exists(PinFile)) return null;
-        var local = ReadPin(PinFile);
+        if (ReleaseRollback || PinSource == Layout.LastKnownGoodPin || !File.Exists(Layout.LastKnownGoodPin)) return null;
+        var local = ReadPin(Layout.LastKnownGoodPin);
         return local.PinnedBy != PinnedBy.Rollback ? null
-            : $"{PinFile} records the rollback to {local.Manifest.Sha}, but --last-known-good names {PinSource}: drop --last-known-good (Publish then holds the mutable tags), " +
+            : $"{Layout.LastKnownGoodPin} records the rollback to {local.Manifest.Sha}, but --last-known-good names {PinSource}: drop --last-known-good (Publish then holds the mutable tags), " +
               "or pass --release-rollback to publish forward over the rollback.";
     }
 }

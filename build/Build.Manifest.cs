@@ -8,7 +8,6 @@ using Serilog;
 /// </summary>
 partial class Build
 {
-    AbsolutePath ManifestFile => Layout.Manifest;
 
     Target Manifest => _ => _
         .Description("Write artifacts/manifest.json from what Bake ran (bake-plan.json): every permutation's image digest (or archive), platform digests and SBOMs, tags and scan verdict")
@@ -17,15 +16,15 @@ partial class Build
         .Consumes(ImageProducers, [.. BuiltImages, BakeRecordRead])
         .Consumes(Scan, [.. SelectedPermutations.Select(p => new ConsumedFile($"the scan report of {p.Id}", Layout.ScanReport(p)))])
         .Consumes(Sbom, [.. SelectedPermutations.Select(p => new ConsumedFile($"the SBOM of {p.Id}", Layout.Sbom(p)))])
-        .Produces(ManifestFile, ArtifactsDirectory / "provenance" / "*.slsa.json")
+        .Produces(Layout.Manifest, Layout.AllProvenance)
         .Executes(() =>
         {
             var record = BakeRecordStore.Read(Layout.BakeRecord); // Bake's, or the build jobs' merged by MergePlatforms: never a plan of its own
             var run = RunIdentity.Detect(Environment.GetEnvironmentVariable, DateTimeOffset.UtcNow, Guid.NewGuid);
             var entries = SelectedPermutations.Select(p => ManifestEntryOf(record, p, run)).ToList();
             var manifest = new ReleaseManifest(ReleaseManifest.CurrentSchemaVersion, record.Sha, record.Ref, record.EventName, DateTimeOffset.UtcNow, entries, record.Dirty);
-            ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
-            Log.Information("Wrote {Manifest}:\n{Table:l}", ManifestFile, ManifestEntry.Describe(manifest));
+            ManifestStore.Write(Layout.Manifest, manifest, KnownPermutationIds);
+            Log.Information("Wrote {Manifest}:\n{Table:l}", Layout.Manifest, ManifestEntry.Describe(manifest));
             foreach (var e in entries) AddSummary(e.Id, e.Digest);
         });
 

@@ -24,9 +24,9 @@ partial class Build
         .Description("Join each permutation's per-platform images (from --platform-parts: the images their records name, merged into one index put by digest, untagged, in the registry; with --image-output archive, their archives) and build records into one multi-platform image and one bake-plan.json; a permutation every platform job reused keeps the published index and attested SBOMs they fetched")
         .Before(Scan, Sbom, Manifest)
         .Reads(() => Artifacts, () => Permutations, () => Platforms, () => PlatformParts, () => ImageOutput).Reads(RepositoryParameters)
-        .Produces(Layout.BakeRecord, Layout.PushedImages / "*.json", ImagesDirectory / "*.index.json")
-        .Produces(ImageOutput == ImageOutput.Archive ? [ImagesDirectory / "*.tar"] : [])
-        .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json") // a reused permutation's evidence
+        .Produces(Layout.BakeRecord, Layout.PushedImages / "*.json", Layout.Images / "*.index.json")
+        .Produces(ImageOutput == ImageOutput.Archive ? [Layout.Images / "*.tar"] : [])
+        .Produces(Layout.AllSboms) // a reused permutation's evidence
         .Executes(async () =>
         {
             var record = BakeRecordMerge.Combine(ReadPlatformRecords()); // the build jobs must agree before anything is merged
@@ -38,13 +38,13 @@ partial class Build
         .Description("Join the build jobs' manifests (<artifacts>/<folder>/manifest.json) into artifacts/manifest.json, checking commit, ref, files and that every permutation is there")
         .Before(Publish)
         .Reads(() => Artifacts, () => Permutations)
-        .Produces(ManifestFile)
+        .Produces(Layout.Manifest)
         .Executes(() =>
         {
             var parts = ReadBuildManifests();
             var manifest = ManifestMerge.Combine(parts, SelectedPermutations.Select(p => p.Id).ToList(), DigestOfArtifact);
-            ManifestStore.Write(ManifestFile, manifest, KnownPermutationIds);
-            Log.Information("Merged {Count} build manifest(s) into {Manifest}:\n{Table:l}", parts.Count, ManifestFile, ManifestEntry.Describe(manifest));
+            ManifestStore.Write(Layout.Manifest, manifest, KnownPermutationIds);
+            Log.Information("Merged {Count} build manifest(s) into {Manifest}:\n{Table:l}", parts.Count, Layout.Manifest, ManifestEntry.Describe(manifest));
         });
 
     /// <summary>
@@ -71,7 +71,7 @@ partial class Build
     {
         var parts = PlatformsOf(p).Select(platform => PlatformArchives.ReadPart(platform, PlatformFile(p, platform, "archive", part => part.Archive(p)))).ToList();
         var merged = PlatformMerge.Compose(p.Id, parts);
-        ImagesDirectory.CreateDirectory();
+        Layout.Images.CreateDirectory();
         StagedArchive.Discard(Layout.Archive(p));
         var info = PlatformArchives.Write(p.Id, parts, merged, Layout.Archive(p));
         LogDroppedAnnotations(p, merged);
@@ -98,7 +98,7 @@ partial class Build
         }
         var merged = PlatformMerge.Compose(p.Id, parts);
         await ImageReader(ImageRepository).PutIndex(ImageRepository, merged.IndexBlob, OciArchive.IndexMediaType);
-        ImagesDirectory.CreateDirectory();
+        Layout.Images.CreateDirectory();
         File.WriteAllBytes(Layout.ImageIndex(p), merged.IndexBlob);
         PushedImageStore.Write(Layout.PushedImage(p), new PushedImage(PushedImage.CurrentSchemaVersion, p.Id, PlatformsOf(p), ImageRepository, merged.Digest));
         LogDroppedAnnotations(p, merged);
@@ -124,7 +124,7 @@ partial class Build
         var kept = parts.Select(part => ReusedPartOf(p, part.Platform, part.Folder)).ToList();
         if (PlatformMerge.ReusedEvidenceProblem(p.Id, digest, kept) is { } problem) throw new InvalidOperationException(problem);
         var source = parts[0].Folder;
-        ImagesDirectory.CreateDirectory();
+        Layout.Images.CreateDirectory();
         StagedArchive.Discard(Layout.Archive(p));
         var copies = source.Archive(p).FileExists() ? [(source.Archive(p), Layout.Archive(p))]
             : source.ReusedEvidence(p, IndexPlatforms(source.ImageIndex(p))).Zip(Layout.ReusedEvidence(p, IndexPlatforms(source.ImageIndex(p)))).ToList();

@@ -69,7 +69,7 @@ partial class Build
     /// <summary>What bake will build, for the cache-poisoning guard: the static print merged with the override (<see cref="BakePrinter.MergedAsync"/>).</summary>
     async Task<BakeDefinition> MergedBakeDefinitionAsync(BakePlan plan, string overrideJson)
     {
-        var merged = await Printer.MergedAsync(await StaticBakePrintAsync(), BakeOverrideFile, overrideJson, plan.Permutations.SelectMany(p => p.Permutation.BakeTargets).ToList());
+        var merged = await Printer.MergedAsync(await StaticBakePrintAsync(), Layout.BakeOverride, overrideJson, plan.Permutations.SelectMany(p => p.Permutation.BakeTargets).ToList());
         foreach (var p in plan.Permutations) StagedArchive.DiscardPartial(p.Archive); // a --print creates them empty
         return merged;
     }

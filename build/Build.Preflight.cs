@@ -263,7 +263,7 @@ partial class Build
     /// <summary>The manifest Rollback reads, or Publish's when this run does not write it first (Manifest not running).</summary>
     string? ManifestDrivingThisRun(IReadOnlyCollection<string> running) =>
         running.Contains(nameof(Rollback)) ? RollbackManifestPath
-        : running.Contains(nameof(Publish)) && !running.Contains(nameof(Manifest)) && !running.Contains(nameof(MergeManifests)) ? (string)ManifestFile : null;
+        : running.Contains(nameof(Publish)) && !running.Contains(nameof(Manifest)) && !running.Contains(nameof(MergeManifests)) ? (string)Layout.Manifest : null;
 
     static string? ReadIfExists(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 }

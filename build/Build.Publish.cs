@@ -23,14 +23,14 @@ partial class Build
         .DependsOn(Manifest)
         .Reads(() => Artifacts, () => Permutations, () => LastKnownGood, () => ReleaseRollback, () => DryRun, () => AllowDirty)
         .Reads(RepositoryParameters).Reads(SigningParameters)
-        .Consumes(ManifestProducers, new ConsumedFile("the manifest", ManifestFile))
-        .Produces(Layout.PublishPlan, PinFile, DerivedPublicKeyFile, Layout.Summary)
+        .Consumes(ManifestProducers, new ConsumedFile("the manifest", Layout.Manifest))
+        .Produces(Layout.PublishPlan, Layout.LastKnownGoodPin, Layout.DerivedPublicKey, Layout.Summary)
         .Executes(async () =>
         {
-            var (manifest, selection, tags) = ReadManifestScope(ManifestFile);
-            RefuseUnpublishable(manifest with { Permutations = selection.Permutations }, ManifestFile);
+            var (manifest, selection, tags) = ReadManifestScope(Layout.Manifest);
+            RefuseUnpublishable(manifest with { Permutations = selection.Permutations }, Layout.Manifest);
             var decision = DecideMutableTags(manifest);
-            var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: true), ManifestFile.Parent);
+            var publisher = new Publisher(await OpenRegistryAsync(selection.Permutations, forSigning: true), Layout.Manifest.Parent);
             var plans = await publisher.PlanAsync(selection.Permutations, tags, decision.MoveMutableTags);
             WritePublishPlan(plans);
             if (Pipeline.Rules.LastKnownGood.UnpinnedOverwrite(decision, PinSource, plans.SelectMany(p => p.Tags)) is { } overwrite) WarnInLogAndSummary(overwrite);
@@ -51,7 +51,7 @@ partial class Build
         .Requires(() => RollbackManifest)
         .Reads(() => Artifacts, () => Permutations, () => DryRun).Reads(RepositoryParameters).Reads(SigningParameters)
         .Reads(() => ProtectedEnvironment, () => RollbackWithoutReviewers)
-        .Produces(PinFile, DerivedPublicKeyFile)
+        .Produces(Layout.LastKnownGoodPin, Layout.DerivedPublicKey)
         .Executes(async () =>
         {
             var (manifest, selection, tags) = ReadManifestScope(RollbackManifestPath);

@@ -44,7 +44,7 @@ partial class Build
         .Description("Delete old, untagged and pull-request images by the committed retention policy; never a kept image's parts")
         .Reads(() => Artifacts, () => RetentionPolicyFile, () => DryRun, () => RetentionRepository, () => Cache, () => RetentionBackend, () => RetentionUsername, () => RetentionToken)
         .Reads(() => GitHubOwner, () => GitHubPackageName, () => GitHubOwnerKind, () => GitHubApiUrl).Reads(RepositoryParameters)
-        .Produces(ArtifactsDirectory / "retention", Layout.Summary)
+        .Produces(Layout.Retention, Layout.Summary)
         .Executes(async () =>
         {
             var policy = Pipeline.Retention.RetentionPolicy.Load(RootDirectory / RetentionPolicyFile);
@@ -61,7 +61,7 @@ partial class Build
         foreach (var repository in RetentionRepositories)
         {
             var run = new RetentionRun(CreateRetentionBackend(repository), planner, repository);
-            var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, ArtifactsDirectory / "retention" / repository.Replace(':', '_').Replace('/', '_'));
+            var plan = await run.ExecuteAsync(dryRun, DateTimeOffset.UtcNow, Layout.RetentionReports(repository));
             WriteStepSummary(PlanTable.Format(plan, repository, dryRun));
             plans.Add(plan);
         }

@@ -19,7 +19,7 @@ partial class Build
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations, () => FailOnSeverity)
         .Consumes(ImageProducers, BuiltImages)
-        .Produces(ArtifactsDirectory / "scan" / "*.json", ArtifactsDirectory / "summary.md")
+        .Produces(Layout.AllScanReports, Layout.Summary)
         .Executes(async () =>
         {
             var scans = new List<PermutationScan>();
@@ -42,7 +42,7 @@ partial class Build
         .DependsOn(Bake)
         .Reads(() => Artifacts, () => Permutations)
         .Consumes(ImageProducers, BuiltImages)
-        .Produces(ArtifactsDirectory / "sbom" / "*.cdx.json")
+        .Produces(Layout.AllSboms)
         .Executes(async () =>
         {
             var problems = new List<string>();

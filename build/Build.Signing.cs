@@ -29,11 +29,9 @@ partial class Build
     RegistryClient OpenRegistry(bool plainHttp, SigningIdentity identity) =>
         new(Skopeo.Locate(), plainHttp, RetryPolicy.Default, RootDirectory, new CosignAccess(Cosign.Locate(), identity.Signing, identity.Verification, CosignEnvironment));
 
-    // Per run (artifacts), never shared: concurrent runs with different keys must not verify with each other's key.
-    AbsolutePath DerivedPublicKeyFile => ArtifactsDirectory / "cosign.pub";
 
     SigningSetup? _signing;
-    SigningSetup Signing => _signing ??= new(CosignKey, Full(CosignKey), Full(CosignPublicKey), TlogUpload, DefaultBranch, DerivedPublicKeyFile, CosignEnvironment, RootDirectory);
+    SigningSetup Signing => _signing ??= new(CosignKey, Full(CosignKey), Full(CosignPublicKey), TlogUpload, DefaultBranch, Layout.DerivedPublicKey, CosignEnvironment, RootDirectory);
 
     /// <summary>COSIGN_PASSWORD reaches cosign through its environment only (masked in every log line).</summary>
     IReadOnlyDictionary<string, string?> CosignEnvironment

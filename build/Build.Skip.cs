@@ -192,7 +192,7 @@ partial class Build
     /// <summary>The published image as the record the targets after Bake read (it is already where they read it: the image repository).</summary>
     void WritePushedRecord(PermutationBake p, string repository, byte[] index, string digest, bool keptEvidence)
     {
-        ImagesDirectory.CreateDirectory();
+        Layout.Images.CreateDirectory();
         File.WriteAllBytes(Layout.ImageIndex(p.Permutation), index);
         var platforms = PublishedEvidence.DescribeIndex(index, Layout.ImageIndex(p.Permutation)).Platforms.Select(x => x.Platform).ToList();
         PushedImageStore.Write(Layout.PushedImage(p.Permutation), new PushedImage(PushedImage.CurrentSchemaVersion, p.Id, platforms, repository, digest, KeptEvidence: keptEvidence));

@@ -62,7 +62,7 @@ partial class Build
     Task<Pipeline.Host.Tooling.ToolResult> ValidateBakeAsync(string platform, IReadOnlyList<Permutation> permutations, long sourceDateEpoch) =>
         DockerBuildx.BakeAsync(new BakeSettings
         {
-            Files = [BakeFilePath, BakeOverrideFile],
+            Files = [BakeFilePath, Layout.BakeOverride],
             Targets = permutations.Select(p => p.ValidateBakeTarget).ToList(),
             Sets = permutations.Select(p => $"{p.ValidateBakeTarget}.platform={platform}").ToList(),
             Builder = Builder,

@@ -39,12 +39,18 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     public AbsolutePath PushedImages => Directory / "pushed";
 
     /// <summary>The permutation's scan report (the manifest's: every platform's findings merged).</summary>
-    public AbsolutePath ScanReport(Permutation p) => Directory / "scan" / $"{p.Id}.json";
-    public AbsolutePath ScanReport(Permutation p, string platform) => Directory / "scan" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
+    public AbsolutePath ScanReport(Permutation p) => ScanReports / $"{p.Id}.json";
+    public AbsolutePath ScanReport(Permutation p, string platform) => ScanReports / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.json";
+    public AbsolutePath ScanReports => Directory / "scan";
+
+    /// <summary>Every scan report, as a target declares what it produces (a glob).</summary>
+    public AbsolutePath AllScanReports => ScanReports / "*.json";
 
     /// <summary>The permutation's SBOM (the first platform's; each platform's own is attested on that platform's manifest).</summary>
-    public AbsolutePath Sbom(Permutation p) => Directory / "sbom" / $"{p.Id}.cdx.json";
-    public AbsolutePath Sbom(Permutation p, string platform) => Directory / "sbom" / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
+    public AbsolutePath Sbom(Permutation p) => Sboms / $"{p.Id}.cdx.json";
+    public AbsolutePath Sbom(Permutation p, string platform) => Sboms / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.cdx.json";
+    public AbsolutePath Sboms => Directory / "sbom";
+    public AbsolutePath AllSboms => Sboms / "*.cdx.json";
 
     /// <summary>Refresh's re-scan: each published platform's Trivy report (unfixed findings too) and the decisions.</summary>
     public AbsolutePath Refresh => Directory / "refresh";
@@ -56,6 +62,17 @@ public sealed record ArtifactLayout(AbsolutePath Directory)
     public AbsolutePath RefreshSarifFile(Permutation p, string platform) => RefreshSarif / $"{p.Id}.{PlatformScanReports.FileSuffix(platform)}.sarif";
 
     public AbsolutePath Provenance(Permutation p) => Directory / "provenance" / $"{p.Id}.slsa.json";
+    public AbsolutePath AllProvenance => Directory / "provenance" / "*.slsa.json";
+
+    /// <summary>The last-known-good pin Publish writes and Rollback reads back (a LastKnownGoodPin).</summary>
+    public AbsolutePath LastKnownGoodPin => Directory / "lkg.json";
+
+    /// <summary>The public key derived from --cosign-key, written where every verification of the run can read it.</summary>
+    public AbsolutePath DerivedPublicKey => Directory / "cosign.pub";
+
+    /// <summary>Retention's plans and reports, one folder per repository it cleans.</summary>
+    public AbsolutePath Retention => Directory / "retention";
+    public AbsolutePath RetentionReports(string repository) => Retention / repository.Replace(':', '_').Replace('/', '_');
 
     /// <summary>
     /// What a reused permutation keeps instead of its bytes: the published index and the record naming it, each platform's

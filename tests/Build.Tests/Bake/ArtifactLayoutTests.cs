@@ -31,4 +31,23 @@ public class ArtifactLayoutTests
         Assert.Equal(3, platforms.Select(x => Layout.Sbom(p, x).Value).Append(Layout.Sbom(p).Value).Distinct().Count());
         Assert.Equal("/run/artifacts/manifest.json", Layout.Manifest.Value);
     }
+
+    [Fact]
+    public void The_globs_a_target_declares_match_the_files_it_writes_and_run_wide_files_sit_at_the_top()
+    {
+        var p = Permutation.Gcc14Clang20;
+        (string Glob, string File)[] pairs =
+        [
+            (Layout.AllScanReports, Layout.ScanReport(p)), (Layout.AllScanReports, Layout.ScanReport(p, "linux/arm64")),
+            (Layout.AllSboms, Layout.Sbom(p)), (Layout.AllSboms, Layout.Sbom(p, "linux/amd64")), (Layout.AllProvenance, Layout.Provenance(p)),
+        ];
+        foreach (var (glob, file) in pairs)
+            Assert.True(System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(Path.GetFileName(glob), Path.GetFileName(file))
+                        && Path.GetDirectoryName(glob) == Path.GetDirectoryName(file), $"{glob} does not match {file}");
+        Assert.False(System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(Path.GetFileName(Layout.AllSboms), "gcc14-clang20.json"));
+        Assert.Equal("/run/artifacts/lkg.json", Layout.LastKnownGoodPin.Value);
+        Assert.Equal("/run/artifacts/cosign.pub", Layout.DerivedPublicKey.Value);
+        // One folder per repository, named so that a host:port/path is one path segment.
+        Assert.Equal("/run/artifacts/retention/127.0.0.1_5000_team_devcontainer", Layout.RetentionReports("127.0.0.1:5000/team/devcontainer").Value);
+    }
 }
